@@ -1,0 +1,252 @@
+from qbsync_client._proto.qbsync.v1 import records_pb2 as _records_pb2
+from qbsync_client._proto.qbsync.v1 import companies_pb2 as _companies_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+
+BULK_OUTCOME_CREATED: BulkOutcome
+BULK_OUTCOME_FAILED: BulkOutcome
+BULK_OUTCOME_SKIPPED: BulkOutcome
+BULK_OUTCOME_UNSPECIFIED: BulkOutcome
+BULK_OUTCOME_UPDATED: BulkOutcome
+BULK_OUTCOME_WOULD_BLOCK: BulkOutcome
+BULK_OUTCOME_WOULD_CREATE: BulkOutcome
+BULK_OUTCOME_WOULD_UPDATE: BulkOutcome
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class BulkRecordResult(_message.Message):
+    __slots__ = ["outcome", "payload_summary", "record"]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_SUMMARY_FIELD_NUMBER: _ClassVar[int]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    outcome: BulkOutcome
+    payload_summary: str
+    record: _records_pb2.SyncRecord
+    def __init__(self, record: _Optional[_Union[_records_pb2.SyncRecord, _Mapping]] = ..., outcome: _Optional[_Union[BulkOutcome, str]] = ..., payload_summary: _Optional[str] = ...) -> None: ...
+
+class BulkSyncProgress(_message.Message):
+    __slots__ = ["elapsed_ms", "finished", "results", "totals"]
+    ELAPSED_MS_FIELD_NUMBER: _ClassVar[int]
+    FINISHED_FIELD_NUMBER: _ClassVar[int]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    TOTALS_FIELD_NUMBER: _ClassVar[int]
+    elapsed_ms: int
+    finished: bool
+    results: _containers.RepeatedCompositeFieldContainer[BulkRecordResult]
+    totals: BulkSyncTotals
+    def __init__(self, totals: _Optional[_Union[BulkSyncTotals, _Mapping]] = ..., results: _Optional[_Iterable[_Union[BulkRecordResult, _Mapping]]] = ..., finished: bool = ..., elapsed_ms: _Optional[int] = ...) -> None: ...
+
+class BulkSyncRequest(_message.Message):
+    __slots__ = ["company_id", "dry_run", "entities", "force", "from_date", "to_date"]
+    COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
+    DRY_RUN_FIELD_NUMBER: _ClassVar[int]
+    ENTITIES_FIELD_NUMBER: _ClassVar[int]
+    FORCE_FIELD_NUMBER: _ClassVar[int]
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    company_id: str
+    dry_run: bool
+    entities: _containers.RepeatedScalarFieldContainer[_records_pb2.EntityType]
+    force: bool
+    from_date: str
+    to_date: str
+    def __init__(self, company_id: _Optional[str] = ..., entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., force: bool = ..., dry_run: bool = ...) -> None: ...
+
+class BulkSyncTotals(_message.Message):
+    __slots__ = ["created", "done", "failed", "selected", "skipped", "updated"]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    FAILED_FIELD_NUMBER: _ClassVar[int]
+    SELECTED_FIELD_NUMBER: _ClassVar[int]
+    SKIPPED_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_FIELD_NUMBER: _ClassVar[int]
+    created: int
+    done: int
+    failed: int
+    selected: int
+    skipped: int
+    updated: int
+    def __init__(self, selected: _Optional[int] = ..., done: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., skipped: _Optional[int] = ..., failed: _Optional[int] = ...) -> None: ...
+
+class CompanyHealth(_message.Message):
+    __slots__ = ["company_id", "concurrent_limit", "connection_message", "connection_state", "counts", "last_synced_at", "latest_errors", "mapped_customers", "queue_depth", "realm_id", "requests_in_flight", "requests_last_minute", "requests_per_minute_limit", "unmapped_customers"]
+    COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
+    CONCURRENT_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    CONNECTION_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    CONNECTION_STATE_FIELD_NUMBER: _ClassVar[int]
+    COUNTS_FIELD_NUMBER: _ClassVar[int]
+    LAST_SYNCED_AT_FIELD_NUMBER: _ClassVar[int]
+    LATEST_ERRORS_FIELD_NUMBER: _ClassVar[int]
+    MAPPED_CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
+    QUEUE_DEPTH_FIELD_NUMBER: _ClassVar[int]
+    REALM_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_IN_FLIGHT_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_LAST_MINUTE_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_PER_MINUTE_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    UNMAPPED_CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
+    company_id: str
+    concurrent_limit: int
+    connection_message: str
+    connection_state: _companies_pb2.ConnectionState
+    counts: _containers.RepeatedCompositeFieldContainer[StatusCount]
+    last_synced_at: str
+    latest_errors: _containers.RepeatedCompositeFieldContainer[RecentError]
+    mapped_customers: int
+    queue_depth: int
+    realm_id: str
+    requests_in_flight: int
+    requests_last_minute: int
+    requests_per_minute_limit: int
+    unmapped_customers: int
+    def __init__(self, company_id: _Optional[str] = ..., connection_state: _Optional[_Union[_companies_pb2.ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., counts: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., mapped_customers: _Optional[int] = ..., unmapped_customers: _Optional[int] = ..., queue_depth: _Optional[int] = ..., last_synced_at: _Optional[str] = ..., requests_last_minute: _Optional[int] = ..., requests_per_minute_limit: _Optional[int] = ..., requests_in_flight: _Optional[int] = ..., concurrent_limit: _Optional[int] = ..., realm_id: _Optional[str] = ..., latest_errors: _Optional[_Iterable[_Union[RecentError, _Mapping]]] = ...) -> None: ...
+
+class GetHealthRequest(_message.Message):
+    __slots__ = ["company_id", "error_limit"]
+    COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
+    ERROR_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    company_id: str
+    error_limit: int
+    def __init__(self, company_id: _Optional[str] = ..., error_limit: _Optional[int] = ...) -> None: ...
+
+class GetHealthResponse(_message.Message):
+    __slots__ = ["companies", "last_sequence", "uptime_seconds", "version"]
+    COMPANIES_FIELD_NUMBER: _ClassVar[int]
+    LAST_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    UPTIME_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    companies: _containers.RepeatedCompositeFieldContainer[CompanyHealth]
+    last_sequence: int
+    uptime_seconds: int
+    version: str
+    def __init__(self, companies: _Optional[_Iterable[_Union[CompanyHealth, _Mapping]]] = ..., last_sequence: _Optional[int] = ..., version: _Optional[str] = ..., uptime_seconds: _Optional[int] = ...) -> None: ...
+
+class GetRecordRequest(_message.Message):
+    __slots__ = ["history_limit", "ref"]
+    HISTORY_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    REF_FIELD_NUMBER: _ClassVar[int]
+    history_limit: int
+    ref: _records_pb2.RecordRef
+    def __init__(self, ref: _Optional[_Union[_records_pb2.RecordRef, _Mapping]] = ..., history_limit: _Optional[int] = ...) -> None: ...
+
+class GetRecordResponse(_message.Message):
+    __slots__ = ["content_json", "history", "record"]
+    CONTENT_JSON_FIELD_NUMBER: _ClassVar[int]
+    HISTORY_FIELD_NUMBER: _ClassVar[int]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    content_json: str
+    history: _containers.RepeatedCompositeFieldContainer[_records_pb2.StatusChange]
+    record: _records_pb2.SyncRecord
+    def __init__(self, record: _Optional[_Union[_records_pb2.SyncRecord, _Mapping]] = ..., history: _Optional[_Iterable[_Union[_records_pb2.StatusChange, _Mapping]]] = ..., content_json: _Optional[str] = ...) -> None: ...
+
+class ListRecordsRequest(_message.Message):
+    __slots__ = ["company_id", "entity", "page_size", "page_token", "statuses"]
+    COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    company_id: str
+    entity: _records_pb2.EntityType
+    page_size: int
+    page_token: str
+    statuses: _containers.RepeatedScalarFieldContainer[_records_pb2.SyncStatus]
+    def __init__(self, company_id: _Optional[str] = ..., entity: _Optional[_Union[_records_pb2.EntityType, str]] = ..., statuses: _Optional[_Iterable[_Union[_records_pb2.SyncStatus, str]]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListRecordsResponse(_message.Message):
+    __slots__ = ["next_page_token", "records"]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    next_page_token: str
+    records: _containers.RepeatedCompositeFieldContainer[_records_pb2.SyncRecord]
+    def __init__(self, records: _Optional[_Iterable[_Union[_records_pb2.SyncRecord, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class RecentError(_message.Message):
+    __slots__ = ["at", "error", "ref", "sequence"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    REF_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    at: str
+    error: _records_pb2.ErrorDetail
+    ref: _records_pb2.RecordRef
+    sequence: int
+    def __init__(self, ref: _Optional[_Union[_records_pb2.RecordRef, _Mapping]] = ..., error: _Optional[_Union[_records_pb2.ErrorDetail, _Mapping]] = ..., at: _Optional[str] = ..., sequence: _Optional[int] = ...) -> None: ...
+
+class ResyncRequest(_message.Message):
+    __slots__ = ["all_errored", "company_id", "record"]
+    ALL_ERRORED_FIELD_NUMBER: _ClassVar[int]
+    COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    all_errored: bool
+    company_id: str
+    record: _records_pb2.RecordRef
+    def __init__(self, company_id: _Optional[str] = ..., record: _Optional[_Union[_records_pb2.RecordRef, _Mapping]] = ..., all_errored: bool = ...) -> None: ...
+
+class ResyncResponse(_message.Message):
+    __slots__ = ["record", "requeued"]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    REQUEUED_FIELD_NUMBER: _ClassVar[int]
+    record: _records_pb2.SyncRecord
+    requeued: int
+    def __init__(self, requeued: _Optional[int] = ..., record: _Optional[_Union[_records_pb2.SyncRecord, _Mapping]] = ...) -> None: ...
+
+class StatusCount(_message.Message):
+    __slots__ = ["count", "entity", "status"]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    count: int
+    entity: _records_pb2.EntityType
+    status: _records_pb2.SyncStatus
+    def __init__(self, entity: _Optional[_Union[_records_pb2.EntityType, str]] = ..., status: _Optional[_Union[_records_pb2.SyncStatus, str]] = ..., count: _Optional[int] = ...) -> None: ...
+
+class StreamSyncEventsRequest(_message.Message):
+    __slots__ = ["after_sequence", "company_id", "entities", "include_health", "statuses"]
+    AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTITIES_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_HEALTH_FIELD_NUMBER: _ClassVar[int]
+    STATUSES_FIELD_NUMBER: _ClassVar[int]
+    after_sequence: int
+    company_id: str
+    entities: _containers.RepeatedScalarFieldContainer[_records_pb2.EntityType]
+    include_health: bool
+    statuses: _containers.RepeatedScalarFieldContainer[_records_pb2.SyncStatus]
+    def __init__(self, after_sequence: _Optional[int] = ..., company_id: _Optional[str] = ..., entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ..., statuses: _Optional[_Iterable[_Union[_records_pb2.SyncStatus, str]]] = ..., include_health: bool = ...) -> None: ...
+
+class SyncEvent(_message.Message):
+    __slots__ = ["at", "attempts", "blockers", "error", "from_status", "note", "qbo_id", "ref", "sequence", "to_status"]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    BLOCKERS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    FROM_STATUS_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    QBO_ID_FIELD_NUMBER: _ClassVar[int]
+    REF_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TO_STATUS_FIELD_NUMBER: _ClassVar[int]
+    at: str
+    attempts: int
+    blockers: _containers.RepeatedCompositeFieldContainer[_records_pb2.Blocker]
+    error: _records_pb2.ErrorDetail
+    from_status: _records_pb2.SyncStatus
+    note: str
+    qbo_id: str
+    ref: _records_pb2.RecordRef
+    sequence: int
+    to_status: _records_pb2.SyncStatus
+    def __init__(self, sequence: _Optional[int] = ..., at: _Optional[str] = ..., ref: _Optional[_Union[_records_pb2.RecordRef, _Mapping]] = ..., from_status: _Optional[_Union[_records_pb2.SyncStatus, str]] = ..., to_status: _Optional[_Union[_records_pb2.SyncStatus, str]] = ..., note: _Optional[str] = ..., qbo_id: _Optional[str] = ..., blockers: _Optional[_Iterable[_Union[_records_pb2.Blocker, _Mapping]]] = ..., error: _Optional[_Union[_records_pb2.ErrorDetail, _Mapping]] = ..., attempts: _Optional[int] = ...) -> None: ...
+
+class SyncEventStreamMessage(_message.Message):
+    __slots__ = ["event", "health"]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    HEALTH_FIELD_NUMBER: _ClassVar[int]
+    event: SyncEvent
+    health: GetHealthResponse
+    def __init__(self, event: _Optional[_Union[SyncEvent, _Mapping]] = ..., health: _Optional[_Union[GetHealthResponse, _Mapping]] = ...) -> None: ...
+
+class BulkOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []

@@ -1,0 +1,1 @@
+// QBOClient: QuickBooks Online Accounting API v3 over libcurl.

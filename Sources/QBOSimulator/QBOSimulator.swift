@@ -1,0 +1,1 @@
+// QBOSimulator: an HTTP server that behaves like QuickBooks Online v3.

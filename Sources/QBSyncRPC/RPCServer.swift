@@ -1,0 +1,1 @@
+// QBSyncRPC: the multiplexed RPC server on a Unix domain socket.

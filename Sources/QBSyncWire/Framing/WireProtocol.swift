@@ -1,0 +1,11 @@
+/// Constants of the wire protocol described in docs/protocol.md.
+public enum WireProtocol {
+    /// The protocol version this build speaks.
+    public static let version: UInt32 = 1
+    /// Largest frame accepted when the peer does not say otherwise: 4 MiB.
+    public static let defaultMaxFrameSize = 4 * 1024 * 1024
+    /// Response messages the server may send on a stream before a WindowUpdate.
+    public static let defaultInitialWindow: UInt32 = 64
+    /// Bytes of the big-endian length prefix before each frame.
+    public static let lengthPrefixSize = 4
+}
