@@ -9,6 +9,7 @@ let package = Package(
     name: "qbsync",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "QBSyncClient", targets: ["QBSyncClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -50,6 +51,29 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        /// The multiplexed RPC server on a Unix domain socket.
+        .target(
+            name: "QBSyncRPC",
+            dependencies: [
+                "QBSyncWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        /// The Swift client: one connection, many concurrent calls.
+        .target(
+            name: "QBSyncClient",
+            dependencies: [
+                "QBSyncWire",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
         // MARK: QuickBooks Online
 
         /// QBO Accounting API v3 over libcurl: entities, operations, faults, OAuth.
@@ -82,12 +106,16 @@ let package = Package(
 
         // MARK: Tests
 
-        .testTarget(name: "QBSyncWireTests", dependencies: ["QBSyncWire"]),
+        .testTarget(name: "QBSyncWireTests", dependencies: ["QBSyncWire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "QBOClientTests",
             dependencies: ["QBOClient", "QBOSimulator"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "QBOSimulatorTests", dependencies: ["QBOSimulator"]),
+        .testTarget(
+            name: "QBSyncRPCTests",
+            dependencies: ["QBSyncRPC", "QBSyncClient", "QBSyncWire"]
+        ),
     ]
 )

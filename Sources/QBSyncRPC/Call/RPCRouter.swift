@@ -1,0 +1,80 @@
+import NIOCore
+import QBSyncWire
+
+/// Maps method paths to handlers.
+///
+/// Register typed handlers with the generated `RPCMethod` descriptors; the
+/// router decodes requests and encodes responses so handlers only see Swift
+/// values. A path with no handler answers UNIMPLEMENTED.
+public struct RPCRouter: Sendable {
+    typealias Handler = @Sendable (_ request: [UInt8], _ context: ServerContext, _ sink: CallSink) async -> Void
+
+    struct Registration: Sendable {
+        var kind: RPCKind
+        var handler: Handler
+    }
+
+    private(set) var registrations: [String: Registration] = [:]
+
+    /// Creates an empty router.
+    public init() {}
+
+    /// Paths with a handler.
+    public var methods: [String] { self.registrations.keys.sorted() }
+
+    /// Registers a unary handler.
+    ///
+    /// - Parameters:
+    ///   - method: The method descriptor.
+    ///   - handler: Answers one request with one response, or throws ``RPCError``
+    ///     (any other error becomes INTERNAL, its text kept out of the reply).
+    public mutating func register<Request, Response>(
+        _ method: RPCMethod<Request, Response>,
+        handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
+    ) {
+        precondition(method.kind == .unary, "\(method.path) is not unary")
+        self.registrations[method.path] = Registration(kind: .unary) { bytes, context, sink in
+            do {
+                let request = try Self.decode(Request.self, bytes)
+                let response = try await handler(request, context)
+                sink.finish(response: response)
+            } catch {
+                sink.finish(error: error)
+            }
+        }
+    }
+
+    /// Registers a server-streaming handler.
+    ///
+    /// - Parameters:
+    ///   - method: The method descriptor.
+    ///   - handler: Writes any number of responses to the writer, then returns
+    ///     (status OK) or throws (status from the error).
+    public mutating func register<Request, Response>(
+        _ method: RPCMethod<Request, Response>,
+        streaming handler: @escaping @Sendable (Request, RPCWriter<Response>, ServerContext) async throws -> Void
+    ) {
+        precondition(method.kind == .serverStreaming, "\(method.path) is not server-streaming")
+        self.registrations[method.path] = Registration(kind: .serverStreaming) { bytes, context, sink in
+            do {
+                let request = try Self.decode(Request.self, bytes)
+                try await handler(request, RPCWriter(sink: sink), context)
+                sink.finish(error: nil)
+            } catch {
+                sink.finish(error: error)
+            }
+        }
+    }
+
+    private static func decode<Request: WireMessage>(_ type: Request.Type, _ bytes: [UInt8]) throws(RPCError) -> Request {
+        do {
+            return try Request(unpacking: bytes)
+        } catch {
+            throw RPCError(code: .invalidArgument, message: "request is not a valid \(Request.protoMessageName) message (\(bytes.count) bytes)")
+        }
+    }
+
+    func registration(for path: String) -> Registration? {
+        self.registrations[path]
+    }
+}

@@ -1,0 +1,341 @@
+import DequeModule
+import Logging
+import NIOCore
+import QBSyncWire
+
+/// Serves one client connection on its event loop.
+///
+/// Frames go through ``ConnectionStateMachine``; each call runs its handler
+/// in its own Task, which hands results back through a ``CallSink``. All
+/// mutable state lives on the event loop, so none of it needs a lock.
+final class ServerConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = Envelope.Frame
+    typealias OutboundOut = ByteBuffer
+
+    /// Runtime resources of a running call (the protocol state is in the state machine).
+    private struct Call {
+        var task: Task<Void, Never>?
+        var deadline: Scheduled<Void>?
+        var kind: RPCKind
+        /// Response messages the client still allows (flow control).
+        var window: UInt32
+        /// Messages waiting for window or socket room, then maybe the final status.
+        var pending: Deque<ByteBuffer> = []
+        var finalFrame: ByteBuffer?
+        /// The handler's writer waiting for room in `pending`.
+        var waitingWriter: (@Sendable (Result<Void, RPCError>) -> Void)?
+    }
+
+    private var state: ConnectionStateMachine
+    private var calls: [UInt32: Call] = [:]
+    private let router: RPCRouter
+    private let configuration: RPCServerConfiguration
+    private var logger: Logger
+    private let peer: PeerCredentials?
+    private var context: ChannelHandlerContext?
+    private var handshakeTimer: Scheduled<Void>?
+    private var flushPending = false
+    private var flushScheduled = false
+    /// Called once when the connection has no calls left after a shutdown began.
+    private var onDrained: (() -> Void)?
+
+    init(router: RPCRouter, configuration: RPCServerConfiguration, peer: PeerCredentials?, logger: Logger) {
+        self.router = router
+        self.configuration = configuration
+        self.peer = peer
+        self.logger = logger
+        self.state = ConnectionStateMachine(limits: .init(
+            maxConcurrentStreams: configuration.maxConcurrentStreams,
+            maxFrameSize: configuration.maxFrameSize,
+            defaultWindow: WireProtocol.defaultInitialWindow
+        ))
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.handshakeTimer = context.eventLoop.scheduleTask(in: .nanoseconds(Int64(self.configuration.handshakeTimeout.nanoseconds))) {
+            loopBound.value.handshakeTimedOut()
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = Self.unwrapInboundIn(data)
+        let action = self.state.receive(frame)
+        self.perform(action, context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.flushIfNeeded(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.state.connectionClosed()
+        self.handshakeTimer?.cancel()
+        for (_, call) in self.calls {
+            call.deadline?.cancel()
+            call.task?.cancel()
+            call.waitingWriter?(.failure(RPCError(code: .unavailable, message: "connection closed")))
+        }
+        self.calls.removeAll()
+        self.checkDrained()
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            for id in self.calls.keys { self.drain(id, context: context) }
+            self.flushIfNeeded(context: context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let action: ConnectionStateMachine.Action
+        switch error {
+        case let error as FrameError where error.kind == .tooLarge:
+            action = self.state.fail(.frameTooLarge, error.message, code: .resourceExhausted)
+        case let error as FrameError where error.kind == .truncated:
+            self.logger.debug("client closed inside a frame", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+            return
+        case let error as FrameError:
+            action = self.state.fail(.protocolError, error.message)
+        case let error as ByteToMessageDecoderError:
+            action = self.state.fail(.protocolError, "undecodable input: \(error)")
+        default:
+            self.logger.debug("connection error", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+            return
+        }
+        self.perform(action, context: context)
+    }
+
+    // MARK: Actions
+
+    private func perform(_ action: ConnectionStateMachine.Action, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .sendHello(let hello):
+            self.handshakeTimer?.cancel()
+            self.handshakeTimer = nil
+            self.write(Envelope.Frame(streamID: 0, kind: .hello(hello)), context: context)
+        case .sendPong(let opaque):
+            self.write(Envelope.Frame(streamID: 0, kind: .pong(Envelope.Ping(opaque: opaque))), context: context)
+        case .goAway(let goAway):
+            self.logger.notice("closing connection", metadata: ["reason": "\(goAway.reason)", "message": "\(goAway.message)"])
+            self.write(Envelope.Frame(streamID: 0, kind: .goaway(goAway)), context: context)
+            self.flushIfNeeded(context: context)
+            context.close(promise: nil)
+        case .rejectStream(let id, let status):
+            self.write(Envelope.Frame(streamID: id, kind: .status(status)), context: context)
+            self.checkDrained()
+        case .startCall(let id, let request):
+            self.startCall(id, request: request, context: context)
+        case .cancelCall(let id, let status):
+            self.endCall(id, status: status, context: context)
+        case .grantWindow(let id, let messages):
+            guard var call = self.calls[id] else { return }
+            let (sum, overflow) = call.window.addingReportingOverflow(messages)
+            call.window = overflow ? .max : sum
+            self.calls[id] = call
+            self.drain(id, context: context)
+        }
+    }
+
+    private func startCall(_ id: UInt32, request: [UInt8], context: ChannelHandlerContext) {
+        guard let stream = self.state.streams[id] else { return }
+        guard let registration = self.router.registration(for: stream.method) else {
+            self.state.streamClosed(id)
+            let status = ConnectionStateMachine.status(.unimplemented, "method \(stream.method) is not implemented by this server")
+            self.write(Envelope.Frame(streamID: id, kind: .status(status)), context: context)
+            return
+        }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        var deadlineInstant: ContinuousClock.Instant?
+        var deadline: Scheduled<Void>?
+        if stream.timeoutMicros > 0 {
+            let micros = min(stream.timeoutMicros, UInt64(Int64.max / 1000))
+            deadlineInstant = .now + .microseconds(Int64(micros))
+            deadline = context.eventLoop.scheduleTask(in: .microseconds(Int64(micros))) {
+                loopBound.value.deadlineExceeded(id)
+            }
+        }
+        let callContext = ServerContext(
+            method: stream.method,
+            metadata: Dictionary(stream.metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }),
+            deadline: deadlineInstant,
+            peer: self.peer
+        )
+        let sink = CallSink(
+            streamID: id,
+            method: stream.method,
+            connection: loopBound,
+            maxFrameSize: self.state.peerMaxFrameSize,
+            logger: self.logger
+        )
+        self.calls[id] = Call(task: nil, deadline: deadline, kind: registration.kind, window: stream.initialWindow)
+        let handler = registration.handler
+        let task = Task {
+            await handler(request, callContext, sink)
+        }
+        // The task may have finished already (its result hops back to this loop
+        // later), so only attach it if the call is still live.
+        if self.calls[id] != nil { self.calls[id]?.task = task }
+    }
+
+    private func deadlineExceeded(_ id: UInt32) {
+        guard let context = self.context, self.calls[id] != nil else { return }
+        self.state.streamClosed(id)
+        self.endCall(id, status: ConnectionStateMachine.status(.deadlineExceeded, "deadline exceeded"), context: context)
+        self.flushIfNeeded(context: context)
+    }
+
+    private func handshakeTimedOut() {
+        guard let context = self.context, self.state.phase == .awaitingHello else { return }
+        let seconds = Double(self.configuration.handshakeTimeout.nanoseconds) / 1e9
+        self.perform(self.state.fail(.handshakeTimeout, "no Hello within \(seconds) seconds"), context: context)
+    }
+
+    /// Cancels a running call and ends its stream with `status`.
+    private func endCall(_ id: UInt32, status: Envelope.Status, context: ChannelHandlerContext) {
+        if let call = self.calls.removeValue(forKey: id) {
+            call.deadline?.cancel()
+            call.task?.cancel()
+            call.waitingWriter?(.failure(status.error ?? RPCError(code: .cancelled, message: "call ended")))
+        }
+        self.write(Envelope.Frame(streamID: id, kind: .status(status)), context: context)
+        self.checkDrained()
+    }
+
+    // MARK: From handler tasks (already on the event loop)
+
+    func finishCall(_ id: UInt32, final: ByteBuffer) {
+        guard let context = self.context, var call = self.calls[id] else { return }
+        call.deadline?.cancel()
+        call.deadline = nil
+        call.finalFrame = final
+        self.calls[id] = call
+        self.state.streamClosed(id)
+        self.drain(id, context: context)
+        self.scheduleFlush(context: context)
+    }
+
+    func enqueue(_ id: UInt32, frames: [ByteBuffer], completion: @escaping @Sendable (Result<Void, RPCError>) -> Void) {
+        guard let context = self.context, var call = self.calls[id], call.finalFrame == nil else {
+            completion(.failure(RPCError(code: .cancelled, message: "the call has ended")))
+            return
+        }
+        call.pending.append(contentsOf: frames)
+        self.calls[id] = call
+        self.drain(id, context: context)
+        self.scheduleFlush(context: context)
+        if let call = self.calls[id], call.pending.count > self.configuration.maxBufferedMessagesPerStream {
+            self.calls[id]?.waitingWriter = completion
+        } else {
+            completion(.success(()))
+        }
+    }
+
+    /// Writes what the window and the socket allow; ends the call after its final frame.
+    private func drain(_ id: UInt32, context: ChannelHandlerContext) {
+        guard var call = self.calls[id] else { return }
+        while call.window > 0, context.channel.isWritable, let next = call.pending.popFirst() {
+            call.window -= 1
+            context.write(Self.wrapOutboundOut(next), promise: nil)
+            self.flushPending = true
+        }
+        if call.pending.count <= self.configuration.maxBufferedMessagesPerStream, let writer = call.waitingWriter {
+            call.waitingWriter = nil
+            writer(.success(()))
+        }
+        if call.pending.isEmpty, let final = call.finalFrame {
+            // A unary response and its status travel together in `final`.
+            context.write(Self.wrapOutboundOut(final), promise: nil)
+            self.flushPending = true
+            self.calls.removeValue(forKey: id)
+            self.checkDrained()
+            return
+        }
+        self.calls[id] = call
+    }
+
+    // MARK: Shutdown
+
+    /// Sends GoAway, ends streaming calls, and calls `drained` once no call is left.
+    func beginShutdown(drained: @escaping () -> Void) {
+        guard let context = self.context else { return drained() }
+        self.onDrained = drained
+        if let goAway = self.state.beginShutdown() {
+            self.write(Envelope.Frame(streamID: 0, kind: .goaway(goAway)), context: context)
+        }
+        // Subscriptions never end by themselves: end them now so the drain
+        // waits only for unary calls. Their clients resume from their cursor.
+        for id in self.state.removeUnstartedStreams() {
+            self.write(Envelope.Frame(streamID: id, kind: .status(ConnectionStateMachine.status(.unavailable, "server is shutting down"))), context: context)
+        }
+        for (id, call) in self.calls where call.kind == .serverStreaming && call.finalFrame == nil {
+            self.state.streamClosed(id)
+            self.endCall(id, status: ConnectionStateMachine.status(.unavailable, "server is shutting down"), context: context)
+        }
+        self.flushIfNeeded(context: context)
+        self.checkDrained()
+    }
+
+    /// Ends every call still running and closes the connection.
+    func forceClose() {
+        guard let context = self.context else { return }
+        for id in Array(self.calls.keys) {
+            self.state.streamClosed(id)
+            self.endCall(id, status: ConnectionStateMachine.status(.unavailable, "server shut down before the call finished"), context: context)
+        }
+        self.flushIfNeeded(context: context)
+        context.close(promise: nil)
+    }
+
+    private func checkDrained() {
+        guard self.calls.isEmpty, self.state.streams.isEmpty, let drained = self.onDrained else { return }
+        self.onDrained = nil
+        if let context = self.context {
+            self.flushIfNeeded(context: context)
+            context.close(promise: nil)
+        }
+        drained()
+    }
+
+    // MARK: Writing
+
+    private func write(_ frame: Envelope.Frame, context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        buffer.writeFrame(frame)
+        context.write(Self.wrapOutboundOut(buffer), promise: nil)
+        self.flushPending = true
+    }
+
+    /// Flushes once per event-loop tick, so responses finishing together share a syscall.
+    private func scheduleFlush(context: ChannelHandlerContext) {
+        guard self.flushPending, !self.flushScheduled else { return }
+        self.flushScheduled = true
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let handler = loopBound.value
+            handler.flushScheduled = false
+            guard let context = handler.context else { return }
+            handler.flushIfNeeded(context: context)
+        }
+    }
+
+    private func flushIfNeeded(context: ChannelHandlerContext) {
+        guard self.flushPending else { return }
+        self.flushPending = false
+        context.flush()
+    }
+}

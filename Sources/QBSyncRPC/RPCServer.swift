@@ -1,1 +1,0 @@
-// QBSyncRPC: the multiplexed RPC server on a Unix domain socket.

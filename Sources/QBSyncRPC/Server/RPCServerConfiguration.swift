@@ -1,0 +1,41 @@
+import NIOCore
+
+/// How an ``RPCServer`` listens and what it allows.
+public struct RPCServerConfiguration: Sendable {
+    /// Path of the Unix domain socket.
+    public var socketPath: String
+    /// Permission bits of the socket file (default 0660: owner and group).
+    public var socketMode: UInt32 = 0o660
+    /// When non-empty, only peers whose uid is listed (or whose gid is in
+    /// ``allowedGIDs``) may talk; others get GoAway(PERMISSION_DENIED).
+    public var allowedUIDs: Set<UInt32> = []
+    /// Group ids allowed alongside ``allowedUIDs``.
+    public var allowedGIDs: Set<UInt32> = []
+    /// Connections served at once; more are refused with GoAway(TOO_MANY_CONNECTIONS).
+    public var maxConnections = 1024
+    /// Calls open at once on one connection; more end RESOURCE_EXHAUSTED.
+    public var maxConcurrentStreams = 10_000
+    /// Largest inbound frame body, bytes (default 4 MiB).
+    public var maxFrameSize = 4 * 1024 * 1024
+    /// Stream messages held for a slow client beyond its window before the
+    /// handler's writes wait.
+    public var maxBufferedMessagesPerStream = 64
+    /// How long a new connection may take to send its Hello.
+    public var handshakeTimeout: TimeAmount = .seconds(10)
+    /// How long in-flight calls may run after shutdown begins.
+    public var drainTimeout: TimeAmount = .seconds(10)
+
+    /// Creates a configuration with defaults.
+    ///
+    /// - Parameter socketPath: Path of the Unix domain socket.
+    public init(socketPath: String) {
+        self.socketPath = socketPath
+    }
+
+    /// Whether a peer passes the allowlist (everyone when it is empty).
+    public func allows(_ peer: PeerCredentials?) -> Bool {
+        if self.allowedUIDs.isEmpty && self.allowedGIDs.isEmpty { return true }
+        guard let peer else { return false }
+        return self.allowedUIDs.contains(peer.uid) || self.allowedGIDs.contains(peer.gid)
+    }
+}

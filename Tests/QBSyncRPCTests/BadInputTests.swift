@@ -1,0 +1,276 @@
+import Foundation
+import NIOCore
+import QBSyncClient
+import QBSyncWire
+import Testing
+
+@testable import QBSyncRPC
+
+/// Hostile and broken clients: each gets an exact outcome, and the server
+/// keeps serving everyone else.
+@Suite struct BadInputTests {
+    private func goAway(_ frame: Envelope.Frame?) -> Envelope.GoAway? {
+        if case .goaway(let goAway)? = frame?.kind { return goAway }
+        return nil
+    }
+
+    private func status(_ frame: Envelope.Frame?) -> Envelope.Status? {
+        if case .status(let status)? = frame?.kind { return status }
+        return nil
+    }
+
+    private func helloed(_ server: TestServer) throws -> RawConnection {
+        let raw = try RawConnection(path: server.socketPath)
+        raw.sendHello()
+        guard case .hello? = try raw.readFrame()?.kind else { throw RPCError(code: .internal, message: "no hello") }
+        return raw
+    }
+
+    @Test func truncatedFrameThenEOFClosesOnlyThatConnection() async throws {
+        let server = try await TestServer.start()
+        let raw = try self.helloed(server)
+        raw.send([0, 0, 0, 100, 1, 2, 3])
+        raw.shutdownWrite()
+        #expect(raw.isClosedByServer())
+        try await server.assertServing()
+        await server.stop()
+    }
+
+    @Test func lengthPrefixOverTheLimitGetsFrameTooLarge() async throws {
+        let server = try await TestServer.start { $0.maxFrameSize = 1024 }
+        let raw = try self.helloed(server)
+        raw.send([0, 0, 0x10, 0])  // 4096 > 1024, and no body follows
+        let goAway = try #require(self.goAway(try raw.readFrame()))
+        #expect(goAway.reason == .frameTooLarge)
+        #expect(goAway.code == RPCError.Code.resourceExhausted.rawValue)
+        #expect(raw.isClosedByServer())
+        try await server.assertServing()
+        await server.stop()
+    }
+
+    @Test func hugeLengthPrefixIsRefusedBeforeAnyBodyArrives() async throws {
+        let server = try await TestServer.start()
+        let raw = try self.helloed(server)
+        raw.send([0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(self.goAway(try raw.readFrame())?.reason == .frameTooLarge)
+        try await server.assertServing()
+        await server.stop()
+    }
+
+    @Test func zeroLengthFrameIsAFrameWithNoKind() async throws {
+        let server = try await TestServer.start()
+        let raw = try self.helloed(server)
+        raw.send([0, 0, 0, 0])
+        let goAway = try #require(self.goAway(try raw.readFrame()))
+        #expect(goAway.reason == .protocolError)
+        #expect(goAway.message.contains("no kind"))
+        try await server.assertServing()
+        await server.stop()
+    }
+
+    @Test func bytesThatAreNotProtobufGetProtocolError() async throws {
+        let server = try await TestServer.start()
+        let raw = try self.helloed(server)
+        raw.send([0, 0, 0, 5, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
+        let goAway = try #require(self.goAway(try raw.readFrame()))
+        #expect(goAway.reason == .protocolError)
+        #expect(goAway.message.contains("not a valid"))
+        try await server.assertServing()
+        await server.stop()
+    }
+
+    @Test func frameWithNoKindGetsProtocolError() async throws {
+        let server = try await TestServer.start()
+        let raw = try self.helloed(server)
+        raw.send(Envelope.Frame(streamID: 3, kind: nil))
+        #expect(self.goAway(try raw.readFrame())?.reason == .protocolError)
+        try await server.assertServing()
+        await server.stop()
+    }
+
+    @Test func anythingBeforeHelloIsAProtocolError() async throws {
+        let server = try await TestServer.start()
+        let raw = try RawConnection(path: server.socketPath)
+        raw.send(Envelope.Frame(streamID: 1, kind: .open(Envelope.OpenCall(method: EchoService.echo.path))))
+        #expect(self.goAway(try raw.readFrame())?.reason == .protocolError)
+        await server.stop()
+    }
+
+    @Test func unknownMethodIsUnimplemented() async throws {
+        let server = try await TestServer.start()
+        let client = try await server.client()
+        let unknown = RPCMethod<Envelope.Ping, Envelope.Ping>(path: "/qbsync.v1.QuickBooksSync/NoSuchThing", kind: .unary)
+        let error = await #expect(throws: RPCError.self) { try await client.unary(unknown, Envelope.Ping()) }
+        #expect(error?.code == .unimplemented)
+        #expect(error?.message.contains("/qbsync.v1.QuickBooksSync/NoSuchThing") == true)
+        try await client.ping()
+        await server.stop()
+    }
+
+    @Test func messageForAStreamNeverOpenedIsRejected() async throws {
+        let server = try await TestServer.start()
+        let raw = try self.helloed(server)
+        raw.send(Envelope.Frame(streamID: 9, kind: .message(Envelope.Message(payload: [1], endOfStream: true))))
+        let status = try #require(self.status(try raw.readUntilEnd(of: 9)))
+        #expect(status.code == RPCError.Code.failedPrecondition.rawValue)
+        #expect(status.message.contains("never opened"))
+        raw.send(Envelope.Frame(streamID: 0, kind: .ping(Envelope.Ping(opaque: 77))))
+        guard case .pong(let pong)? = try raw.readFrame()?.kind else { Issue.record("no pong"); return }
+        #expect(pong.opaque == 77)
+        await server.stop()
+    }
+
+    @Test func secondOpenOnALiveStreamEndsItWithAlreadyExists() async throws {
+        let server = try await TestServer.start()
+        let raw = try self.helloed(server)
+        let open = Envelope.Frame(streamID: 1, kind: .open(Envelope.OpenCall(method: EchoService.sleep.path)))
+        raw.send(open)
+        raw.send(Envelope.Frame(streamID: 1, kind: .message(Envelope.Message(payload: Envelope.Ping(opaque: 60_000).packed(), endOfStream: true))))
+        #expect(await server.probe.waitUntil { $0.startedCount == 1 })
+        raw.send(open)
+        let status = try #require(self.status(try raw.readUntilEnd(of: 1)))
+        #expect(status.code == RPCError.Code.alreadyExists.rawValue)
+        #expect(await server.probe.waitUntil { $0.cancelledCount == 1 })
+        try await server.assertServing()
+        await server.stop()
+    }
+
+    @Test func messageAfterEndOfStreamIsRejected() async throws {
+        let server = try await TestServer.start()
+        let raw = try self.helloed(server)
+        raw.send(Envelope.Frame(streamID: 1, kind: .open(Envelope.OpenCall(method: EchoService.sleep.path))))
+        let request = Envelope.Message(payload: Envelope.Ping(opaque: 60_000).packed(), endOfStream: true)
+        raw.send(Envelope.Frame(streamID: 1, kind: .message(request)))
+        raw.send(Envelope.Frame(streamID: 1, kind: .message(request)))
+        let status = try #require(self.status(try raw.readUntilEnd(of: 1)))
+        #expect(status.code == RPCError.Code.failedPrecondition.rawValue)
+        #expect(status.message.contains("after end of stream"))
+        #expect(await server.probe.waitUntil { $0.cancelledCount == 1 })
+        await server.stop()
+    }
+
+    @Test func cancelOfAnUnknownStreamIsIgnored() async throws {
+        let server = try await TestServer.start()
+        let raw = try self.helloed(server)
+        raw.send(Envelope.Frame(streamID: 41, kind: .cancel(Envelope.Cancel(reason: "nothing"))))
+        raw.send(Envelope.Frame(streamID: 0, kind: .ping(Envelope.Ping(opaque: 5))))
+        guard case .pong(let pong)? = try raw.readFrame()?.kind else { Issue.record("expected only a pong"); return }
+        #expect(pong.opaque == 5)
+        await server.stop()
+    }
+
+    @Test func clientThatSendsNothingIsClosedAfterTheHandshakeTimeout() async throws {
+        let server = try await TestServer.start { $0.handshakeTimeout = .milliseconds(200) }
+        let raw = try RawConnection(path: server.socketPath)
+        let goAway = try #require(self.goAway(try raw.readFrame(timeout: .seconds(5))))
+        #expect(goAway.reason == .handshakeTimeout)
+        #expect(raw.isClosedByServer())
+        try await server.assertServing()
+        await server.stop()
+    }
+
+    @Test func wrongProtocolVersionGetsVersionMismatch() async throws {
+        let server = try await TestServer.start()
+        let raw = try RawConnection(path: server.socketPath)
+        raw.sendHello(version: 2)
+        let goAway = try #require(self.goAway(try raw.readFrame()))
+        #expect(goAway.reason == .versionMismatch)
+        #expect(goAway.message.contains("version 1"))
+        #expect(raw.isClosedByServer())
+        try await server.assertServing()
+        await server.stop()
+    }
+
+    @Test func peerNotOnTheAllowlistIsDenied() async throws {
+        let server = try await TestServer.start { $0.allowedUIDs = [424_242]; $0.allowedGIDs = [424_242] }
+        let error = await #expect(throws: RPCError.self) { _ = try await server.client() }
+        #expect(error?.code == .permissionDenied)
+        let raw = try RawConnection(path: server.socketPath)
+        #expect(self.goAway(try raw.readFrame())?.reason == .permissionDenied)
+        await server.stop()
+        let open = try await TestServer.start { $0.allowedUIDs = [getuid()] }
+        try await open.assertServing()
+        await open.stop()
+    }
+
+    @Test func clientDisconnectingMidCallCancelsTheHandler() async throws {
+        let server = try await TestServer.start()
+        do {
+            let raw = try self.helloed(server)
+            raw.send(Envelope.Frame(streamID: 1, kind: .open(Envelope.OpenCall(method: EchoService.sleep.path))))
+            raw.send(Envelope.Frame(streamID: 1, kind: .message(Envelope.Message(payload: Envelope.Ping(opaque: 60_000).packed(), endOfStream: true))))
+            #expect(await server.probe.waitUntil { $0.startedCount == 1 })
+        }  // raw closes here
+        #expect(await server.probe.waitUntil { $0.cancelledCount == 1 })
+        try await server.assertServing()
+        await server.stop()
+    }
+
+    @Test func streamingClientThatNeverReadsHoldsBoundedMemory() async throws {
+        let server = try await TestServer.start { $0.maxBufferedMessagesPerStream = 16 }
+        let raw = try self.helloed(server)
+        raw.send(Envelope.Frame(streamID: 1, kind: .open(Envelope.OpenCall(method: EchoService.endless.path, initialWindow: 8))))
+        raw.send(Envelope.Frame(streamID: 1, kind: .message(Envelope.Message(payload: Envelope.Ping().packed(), endOfStream: true))))
+        #expect(await server.probe.waitUntil { $0.startedCount == 1 })
+        try await Task.sleep(for: .milliseconds(300))
+        let written = await server.probe.written
+        // Window (8) + buffer (16) + the one write in progress, then the handler waits.
+        #expect(written <= 8 + 16 + 1)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(await server.probe.written == written)
+        try await server.assertServing()
+        await server.stop()
+        #expect(await server.probe.waitUntil { $0.cancelledCount == 1 })
+    }
+
+    @Test func fiveThousandConcurrentStreamsOnOneConnection() async throws {
+        let server = try await TestServer.start()
+        let client = try await server.client()
+        let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<5000 {
+                group.addTask {
+                    let payload = Array("call-\(index)".utf8)
+                    return try await client.unary(EchoService.echo, Envelope.Message(payload: payload)).payload == payload
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.count == 5000)
+        #expect(results.allSatisfy { $0 })
+        #expect(await server.server.connectionCount == 1)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func streamsOverTheLimitAreResourceExhausted() async throws {
+        let server = try await TestServer.start { $0.maxConcurrentStreams = 2 }
+        let raw = try self.helloed(server)
+        for id: UInt32 in [1, 3, 5] {
+            raw.send(Envelope.Frame(streamID: id, kind: .open(Envelope.OpenCall(method: EchoService.sleep.path))))
+        }
+        let status = try #require(self.status(try raw.readUntilEnd(of: 5)))
+        #expect(status.code == RPCError.Code.resourceExhausted.rawValue)
+        await server.stop()
+    }
+
+    @Test func tooManyConnectionsAreRefused() async throws {
+        let server = try await TestServer.start { $0.maxConnections = 1 }
+        let first = try self.helloed(server)
+        let second = try RawConnection(path: server.socketPath)
+        #expect(self.goAway(try second.readFrame())?.reason == .tooManyConnections)
+        first.send(Envelope.Frame(streamID: 0, kind: .ping(Envelope.Ping(opaque: 1))))
+        guard case .pong? = try first.readFrame()?.kind else { Issue.record("first connection stopped working"); return }
+        await server.stop()
+    }
+
+    @Test func requestThatIsNotTheMethodsMessageIsInvalidArgument() async throws {
+        let server = try await TestServer.start()
+        let raw = try self.helloed(server)
+        raw.send(Envelope.Frame(streamID: 1, kind: .open(Envelope.OpenCall(method: EchoService.sleep.path))))
+        raw.send(Envelope.Frame(streamID: 1, kind: .message(Envelope.Message(payload: [0xFF, 0xFF, 0xFF], endOfStream: true))))
+        let status = try #require(self.status(try raw.readUntilEnd(of: 1)))
+        #expect(status.code == RPCError.Code.invalidArgument.rawValue)
+        #expect(status.message.contains("qbsync.rpc.v1.Ping"))
+        await server.stop()
+    }
+}

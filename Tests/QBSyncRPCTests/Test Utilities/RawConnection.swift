@@ -1,0 +1,97 @@
+import Foundation
+import NIOCore
+import QBSyncWire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking Unix-socket connection speaking raw bytes, for feeding the
+/// server exactly the malformed input a test needs.
+final class RawConnection {
+    private let fd: Int32
+    private var inbound = ByteBuffer()
+
+    init(path: String) throws {
+        self.fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+            raw[path.utf8.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(self.fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
+    }
+
+    deinit { close(self.fd) }
+
+    func send(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.send(self.fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+
+    func send(_ frame: Envelope.Frame) {
+        var buffer = ByteBuffer()
+        buffer.writeFrame(frame)
+        self.send(Array(buffer.readableBytesView))
+    }
+
+    func sendHello(version: UInt32 = WireProtocol.version) {
+        self.send(Envelope.Frame(streamID: 0, kind: .hello(Envelope.Hello(protocolVersion: version))))
+    }
+
+    /// Half-closes the write side (EOF for the server).
+    func shutdownWrite() {
+        shutdown(self.fd, Int32(SHUT_WR))
+    }
+
+    /// The next frame, or nil at EOF or after `timeout`.
+    func readFrame(timeout: Duration = .seconds(5)) throws -> Envelope.Frame? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let frame = try FrameDecoder.nextFrame(from: &self.inbound, maxFrameSize: 64 << 20) { return frame }
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { return nil }
+            var pollfd = pollfd(fd: self.fd, events: Int16(POLLIN), revents: 0)
+            let millis = Int32(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+            guard poll(&pollfd, 1, max(1, millis)) > 0 else { return nil }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = recv(self.fd, &chunk, chunk.count, 0)
+            guard count > 0 else { return nil }
+            self.inbound.writeBytes(chunk[0..<count])
+        }
+    }
+
+    /// True when the server closed the connection (EOF within `timeout`).
+    func isClosedByServer(timeout: Duration = .seconds(5)) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            var pollfd = pollfd(fd: self.fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pollfd, 1, 100) > 0 else { continue }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = recv(self.fd, &chunk, chunk.count, 0)
+            if count <= 0 { return true }
+        }
+        return false
+    }
+
+    /// Reads frames until one on `streamID` that is a status or goaway.
+    func readUntilEnd(of streamID: UInt32, timeout: Duration = .seconds(5)) throws -> Envelope.Frame? {
+        while let frame = try self.readFrame(timeout: timeout) {
+            switch frame.kind {
+            case .status where frame.streamID == streamID, .goaway: return frame
+            default: continue
+            }
+        }
+        return nil
+    }
+}
