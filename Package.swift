@@ -74,6 +74,11 @@ let package = Package(
             ]
         ),
 
+        // MARK: Store
+
+        /// qbsync's durable state in SQLite: companies, mappings, records, events, counters.
+        .target(name: "QBSyncStore", dependencies: ["CSQLite", "QBSyncWire"]),
+
         // MARK: QuickBooks Online
 
         /// QBO Accounting API v3 over libcurl: entities, operations, faults, OAuth.
@@ -104,8 +109,22 @@ let package = Package(
             ]
         ),
 
+        // MARK: Benchmarks (Scripts/bench)
+
+        .executableTarget(
+            name: "qbsync-bench",
+            dependencies: [
+                "QBSyncRPC",
+                "QBSyncClient",
+                "QBSyncWire",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/QBSyncBench"
+        ),
+
         // MARK: Tests
 
+        .testTarget(name: "QBSyncStoreTests", dependencies: ["QBSyncStore", "QBSyncWire"]),
         .testTarget(name: "QBSyncWireTests", dependencies: ["QBSyncWire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "QBOClientTests",

@@ -1,0 +1,145 @@
+import QBSyncWire
+
+/// A company, its QBO connection and settings, as stored.
+///
+/// Holds secrets (client secret, refresh token): its description redacts them.
+public struct CompanyRow: Sendable, CustomStringConvertible {
+    /// The rental company's id.
+    public var companyID: String
+    /// QBO realm.
+    public var realmID = ""
+    /// OAuth client id.
+    public var clientID = ""
+    /// OAuth client secret.
+    public var clientSecret = ""
+    /// Newest refresh token (rotated on every refresh).
+    public var refreshToken = ""
+    /// Connection state.
+    public var connectionState: ConnectionState = .disconnected
+    /// Why not ACTIVE.
+    public var connectionMessage = ""
+    /// Epoch ms of the last connection change.
+    public var connectionChangedAt: Int64 = 0
+    /// Create missing QBO customers automatically.
+    public var autoCreateCustomers = false
+    /// Which invoices are sent.
+    public var invoicePolicy: InvoicePolicy = .syncAll
+    /// ISO 4217 home currency.
+    public var homeCurrency = "USD"
+    /// Epoch ms of the last successful push.
+    public var lastSyncedAt: Int64 = 0
+
+    /// Creates a company with defaults.
+    public init(companyID: String) {
+        self.companyID = companyID
+    }
+
+    /// The settings as a wire message.
+    public var settings: CompanySettings {
+        CompanySettings(autoCreateCustomers: self.autoCreateCustomers, invoicePolicy: self.invoicePolicy, homeCurrency: self.homeCurrency)
+    }
+
+    /// The company as a wire message (no secrets).
+    public var message: Company {
+        Company(
+            companyID: self.companyID,
+            realmID: self.realmID,
+            connectionState: self.connectionState,
+            connectionMessage: self.connectionMessage,
+            settings: self.settings,
+            connectionChangedAt: Clock.rfc3339(milliseconds: self.connectionChangedAt)
+        )
+    }
+
+    public var description: String {
+        "Company(\(self.companyID), realm \(self.realmID), \(self.connectionState), secrets <redacted>)"
+    }
+
+    static let columns = """
+        company_id, realm_id, client_id, client_secret, refresh_token, connection_state, connection_message, \
+        connection_changed_at, auto_create_customers, invoice_policy, home_currency, last_synced_at
+        """
+
+    init(_ row: Statement) {
+        self.companyID = row.text(0)
+        self.realmID = row.text(1)
+        self.clientID = row.text(2)
+        self.clientSecret = row.text(3)
+        self.refreshToken = row.text(4)
+        self.connectionState = ConnectionState(wireValue: Int32(row.int64(5)))
+        self.connectionMessage = row.text(6)
+        self.connectionChangedAt = row.int64(7)
+        self.autoCreateCustomers = row.bool(8)
+        self.invoicePolicy = InvoicePolicy(wireValue: Int32(row.int64(9)))
+        self.homeCurrency = row.text(10)
+        self.lastSyncedAt = row.int64(11)
+    }
+}
+
+extension WriteTransaction {
+    /// The company, if known.
+    public func company(_ companyID: String) throws -> CompanyRow? {
+        try self.database.statement("SELECT \(CompanyRow.columns) FROM companies WHERE company_id = ?", [.text(companyID)]).first(CompanyRow.init)
+    }
+
+    /// Inserts or replaces a company.
+    public func save(_ company: CompanyRow) throws {
+        try self.database.run(
+            "INSERT OR REPLACE INTO companies (\(CompanyRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                .text(company.companyID), .text(company.realmID), .text(company.clientID), .text(company.clientSecret),
+                .text(company.refreshToken), .integer(Int64(company.connectionState.wireValue)), .text(company.connectionMessage),
+                .integer(company.connectionChangedAt), .integer(company.autoCreateCustomers ? 1 : 0),
+                .integer(Int64(company.invoicePolicy.wireValue)), .text(company.homeCurrency), .integer(company.lastSyncedAt),
+            ]
+        )
+    }
+
+    /// Stores a rotated refresh token (called before the new access token is used).
+    public func saveRefreshToken(_ token: String, companyID: String) throws {
+        try self.database.run("UPDATE companies SET refresh_token = ? WHERE company_id = ?", [.text(token), .text(companyID)])
+    }
+
+    /// Records a successful push time.
+    public func markSynced(companyID: String) throws {
+        try self.database.run("UPDATE companies SET last_synced_at = ? WHERE company_id = ?", [.integer(self.now), .text(companyID)])
+    }
+
+    /// The mapping for a code, if any.
+    public func mapping(_ kind: MappingKind, _ code: String, companyID: String) throws -> Mapping? {
+        try self.database.statement(
+            "SELECT kind, external_code, qbo_id, qbo_name, qbo_payment_method_id FROM mappings WHERE company_id = ? AND kind = ? AND external_code = ?",
+            [.text(companyID), .integer(Int64(kind.wireValue)), .text(code)]
+        ).first(Mapping.init(row:))
+    }
+
+    /// Inserts or replaces a mapping.
+    public func save(_ mapping: Mapping, companyID: String) throws {
+        try self.database.run(
+            "INSERT OR REPLACE INTO mappings (company_id, kind, external_code, qbo_id, qbo_name, qbo_payment_method_id) VALUES (?, ?, ?, ?, ?, ?)",
+            [.text(companyID), .integer(Int64(mapping.kind.wireValue)), .text(mapping.externalCode), .text(mapping.qboID),
+             .text(mapping.qboName), .text(mapping.qboPaymentMethodID)]
+        )
+    }
+
+    /// Deletes a mapping; false when there was none.
+    public func deleteMapping(_ kind: MappingKind, _ code: String, companyID: String) throws -> Bool {
+        try self.database.run(
+            "DELETE FROM mappings WHERE company_id = ? AND kind = ? AND external_code = ?",
+            [.text(companyID), .integer(Int64(kind.wireValue)), .text(code)]
+        )
+        return self.database.changes > 0
+    }
+}
+
+extension Mapping {
+    init(row: Statement) {
+        self.init(
+            kind: MappingKind(wireValue: Int32(row.int64(0))),
+            externalCode: row.text(1),
+            qboID: row.text(2),
+            qboName: row.text(3),
+            qboPaymentMethodID: row.text(4)
+        )
+    }
+}

@@ -1,0 +1,141 @@
+import QBSyncWire
+
+extension WriteTransaction {
+    /// The record with this key, if any.
+    public func record(_ key: RecordKey) throws -> RecordRow? {
+        try self.database.statement(
+            "SELECT \(RecordRow.columns) FROM records WHERE company_id = ? AND entity = ? AND external_id = ?",
+            [.text(key.companyID), .integer(Int64(key.entity.wireValue)), .text(key.externalID)]
+        ).first(RecordRow.init)
+    }
+
+    /// The record with this row id, if any.
+    public func record(id: Int64) throws -> RecordRow? {
+        try self.database.statement("SELECT \(RecordRow.columns) FROM records WHERE id = ?", [.integer(id)]).first(RecordRow.init)
+    }
+
+    /// Inserts a new record in its initial status, with its first event.
+    ///
+    /// - Parameters:
+    ///   - row: The record; `id`, timestamps and `lastEventSequence` are filled in.
+    ///   - note: What happened, for the event.
+    ///   - blockers: Its blockers when BLOCKED.
+    public func insert(_ row: inout RecordRow, note: String, blockers: [Blocker] = []) throws {
+        row.createdAt = self.now
+        row.updatedAt = self.now
+        try self.database.run(RecordRow.insertSQL, row.values)
+        row.id = self.database.lastInsertRowID
+        try self.adjustCounter(row.key, status: row.status, by: 1)
+        try self.replaceBlockers(of: row, with: blockers)
+        row.lastEventSequence = try self.event(for: row, from: .unspecified, note: note, blockers: blockers, error: nil)
+        try self.database.run("UPDATE records SET last_event_seq = ? WHERE id = ?", [.integer(Int64(row.lastEventSequence)), .integer(row.id)])
+    }
+
+    /// Saves a record's columns without a status change (no event).
+    public func save(_ row: RecordRow) throws {
+        var row = row
+        row.updatedAt = self.now
+        try self.writeColumns(row)
+    }
+
+    /// Moves a record to `status`: one event, counters adjusted, blockers replaced.
+    ///
+    /// - Parameters:
+    ///   - row: The record, updated in place.
+    ///   - status: The new status (may equal the old one for a notable change, e.g. a retry).
+    ///   - note: What happened, in a sentence.
+    ///   - blockers: The record's blockers after the change (BLOCKED only).
+    ///   - error: The failure, for ERRORED and retries.
+    public func transition(
+        _ row: inout RecordRow,
+        to status: SyncStatus,
+        note: String,
+        blockers: [Blocker] = [],
+        error: ErrorDetail? = nil
+    ) throws {
+        let from = row.status
+        if from != status {
+            try self.adjustCounter(row.key, status: from, by: -1)
+            try self.adjustCounter(row.key, status: status, by: 1)
+        }
+        row.status = status
+        row.updatedAt = self.now
+        if status != .skipped { row.skipReason = "" }
+        try self.replaceBlockers(of: row, with: status == .blocked ? blockers : [])
+        row.lastEventSequence = try self.event(for: row, from: from, note: note, blockers: status == .blocked ? blockers : [], error: error)
+        try self.writeColumns(row)
+    }
+
+    /// The blockers recorded for a record.
+    public func blockers(of recordID: Int64) throws -> [Blocker] {
+        try self.database.statement("SELECT kind, ref, message FROM blockers WHERE record_id = ? ORDER BY kind, ref", [.integer(recordID)]).rows {
+            Blocker(kind: BlockerKind(wireValue: Int32($0.int64(0))), ref: $0.text(1), message: $0.text(2))
+        }
+    }
+
+    /// Records of a company blocked on one dependency.
+    public func recordsBlocked(on kind: BlockerKind, ref: String, companyID: String) throws -> [Int64] {
+        try self.database.statement(
+            "SELECT DISTINCT record_id FROM blockers WHERE company_id = ? AND kind = ? AND ref = ?",
+            [.text(companyID), .integer(Int64(kind.wireValue)), .text(ref)]
+        ).rows { $0.int64(0) }
+    }
+
+    /// Record ids of a company in one status (for requeueing on settings changes).
+    public func recordIDs(companyID: String, entity: EntityType, status: SyncStatus) throws -> [Int64] {
+        try self.database.statement(
+            "SELECT id FROM records WHERE company_id = ? AND status = ? AND entity = ?",
+            [.text(companyID), .integer(Int64(status.wireValue)), .integer(Int64(entity.wireValue))]
+        ).rows { $0.int64(0) }
+    }
+
+    /// Records a SYNCING record back to PENDING after a restart (the push's outcome is unknown).
+    public func recoverInterruptedPushes() throws -> Int {
+        let ids = try self.database.statement("SELECT id FROM records WHERE status = ?", [.integer(Int64(SyncStatus.syncing.wireValue))]).rows { $0.int64(0) }
+        for id in ids {
+            guard var row = try self.record(id: id) else { continue }
+            row.outcomeUnknown = true
+            row.nextAttemptAt = self.now
+            try self.transition(&row, to: .pending, note: "service restarted during a push; it will be read back from QBO before any retry")
+        }
+        return ids.count
+    }
+
+    private func writeColumns(_ row: RecordRow) throws {
+        try self.database.run(RecordRow.updateSQL, row.values + [.integer(row.id)])
+    }
+
+    private func replaceBlockers(of row: RecordRow, with blockers: [Blocker]) throws {
+        try self.database.run("DELETE FROM blockers WHERE record_id = ?", [.integer(row.id)])
+        for blocker in blockers {
+            try self.database.run(
+                "INSERT OR REPLACE INTO blockers (record_id, company_id, kind, ref, message) VALUES (?, ?, ?, ?, ?)",
+                [.integer(row.id), .text(row.key.companyID), .integer(Int64(blocker.kind.wireValue)), .text(blocker.ref), .text(blocker.message)]
+            )
+        }
+    }
+
+    private func adjustCounter(_ key: RecordKey, status: SyncStatus, by delta: Int64) throws {
+        try self.database.run(
+            """
+            INSERT INTO counters (company_id, entity, status, count) VALUES (?, ?, ?, ?)
+            ON CONFLICT (company_id, entity, status) DO UPDATE SET count = count + excluded.count
+            """,
+            [.text(key.companyID), .integer(Int64(key.entity.wireValue)), .integer(Int64(status.wireValue)), .integer(delta)]
+        )
+    }
+
+    private func event(for row: RecordRow, from: SyncStatus, note: String, blockers: [Blocker], error: ErrorDetail?) throws -> UInt64 {
+        let event = SyncEvent(
+            ref: row.key.ref,
+            fromStatus: from,
+            toStatus: row.status,
+            note: note,
+            qboID: row.qboID,
+            blockers: blockers,
+            error: error,
+            attempts: UInt32(clamping: row.attempts)
+        )
+        return try self.appendEvent(recordID: row.id, companyID: row.key.companyID, entity: row.key.entity, event)
+    }
+}

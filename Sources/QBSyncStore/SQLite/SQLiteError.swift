@@ -1,0 +1,24 @@
+import CSQLite
+
+/// A failure reported by SQLite, with its result code and message.
+public struct SQLiteError: Error, Sendable, CustomStringConvertible {
+    /// SQLite's (extended) result code.
+    public var code: Int32
+    /// SQLite's message, and what qbsync was doing.
+    public var message: String
+
+    init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(code: Int32, connection: OpaquePointer?, doing: String) {
+        let detail = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+        self.init(code: code, message: "\(doing): \(detail)")
+    }
+
+    public var description: String { "SQLite error \(self.code): \(self.message)" }
+
+    /// True for a UNIQUE or PRIMARY KEY violation.
+    public var isConstraintViolation: Bool { self.code & 0xFF == SQLITE_CONSTRAINT }
+}

@@ -1,0 +1,124 @@
+/// The schema, as an ordered list of migrations keyed by `PRAGMA user_version`.
+///
+/// Never edit a shipped migration; append a new one.
+enum Migrations {
+    static let all: [String] = [
+        // 1: the whole model.
+        """
+        CREATE TABLE companies (
+            company_id TEXT PRIMARY KEY,
+            realm_id TEXT NOT NULL DEFAULT '',
+            client_id TEXT NOT NULL DEFAULT '',
+            client_secret TEXT NOT NULL DEFAULT '',
+            refresh_token TEXT NOT NULL DEFAULT '',
+            connection_state INTEGER NOT NULL,
+            connection_message TEXT NOT NULL DEFAULT '',
+            connection_changed_at INTEGER NOT NULL,
+            auto_create_customers INTEGER NOT NULL DEFAULT 0,
+            invoice_policy INTEGER NOT NULL DEFAULT 1,
+            home_currency TEXT NOT NULL DEFAULT 'USD',
+            last_synced_at INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE mappings (
+            company_id TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            external_code TEXT NOT NULL,
+            qbo_id TEXT NOT NULL,
+            qbo_name TEXT NOT NULL DEFAULT '',
+            qbo_payment_method_id TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (company_id, kind, external_code)
+        ) WITHOUT ROWID;
+
+        -- One row per rental record. `payload` is the accepted message
+        -- (protobuf), `content_hash` its SHA-256; `synced_hash` is the content
+        -- QBO holds. `request_id` is persisted before a push is sent and reused
+        -- on every retry of that push.
+        CREATE TABLE records (
+            id INTEGER PRIMARY KEY,
+            company_id TEXT NOT NULL,
+            entity INTEGER NOT NULL,
+            external_id TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            content_hash TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            txn_date TEXT NOT NULL DEFAULT '',
+            doc_number TEXT NOT NULL DEFAULT '',
+            qbo_id TEXT NOT NULL DEFAULT '',
+            qbo_sync_token TEXT NOT NULL DEFAULT '',
+            synced_hash TEXT NOT NULL DEFAULT '',
+            synced_sign INTEGER NOT NULL DEFAULT 0,
+            voided_in_qbo INTEGER NOT NULL DEFAULT 0,
+            request_id TEXT NOT NULL DEFAULT '',
+            push_generation INTEGER NOT NULL DEFAULT 0,
+            outcome_unknown INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL DEFAULT 0,
+            last_error BLOB,
+            skip_reason TEXT NOT NULL DEFAULT '',
+            state BLOB,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            last_event_seq INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (company_id, entity, external_id)
+        );
+        CREATE INDEX records_queue ON records (company_id, status, next_attempt_at);
+        CREATE INDEX records_recent ON records (company_id, status, updated_at);
+        CREATE INDEX records_by_date ON records (company_id, entity, txn_date);
+
+        -- Unmet dependencies of BLOCKED records, found again by what they wait for.
+        CREATE TABLE blockers (
+            record_id INTEGER NOT NULL,
+            company_id TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            ref TEXT NOT NULL,
+            message TEXT NOT NULL,
+            PRIMARY KEY (record_id, kind, ref)
+        ) WITHOUT ROWID;
+        CREATE INDEX blockers_by_dependency ON blockers (company_id, kind, ref);
+
+        -- Append-only event log; `seq` is never reused (AUTOINCREMENT).
+        -- `body` is the encoded qbsync.v1.SyncEvent, replayed as is.
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            record_id INTEGER NOT NULL,
+            company_id TEXT NOT NULL,
+            entity INTEGER NOT NULL,
+            to_status INTEGER NOT NULL,
+            body BLOB NOT NULL
+        );
+        CREATE INDEX events_by_record ON events (record_id, seq);
+
+        -- Records per company, entity and status, kept in the transaction of
+        -- every change so health never scans records.
+        CREATE TABLE counters (
+            company_id TEXT NOT NULL,
+            entity INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (company_id, entity, status)
+        ) WITHOUT ROWID;
+        """,
+    ]
+
+    /// Brings `database` to the newest schema, one transaction per step.
+    static func migrate(_ database: Database) throws {
+        var version = try database.userVersion
+        guard version <= Self.all.count else {
+            throw SQLiteError(code: 1, message: "database schema version \(version) is newer than this build knows (\(Self.all.count))")
+        }
+        while version < Self.all.count {
+            try database.execute("BEGIN IMMEDIATE")
+            do {
+                try database.execute(Self.all[version])
+                try database.execute("PRAGMA user_version = \(version + 1)")
+                try database.execute("COMMIT")
+            } catch {
+                try? database.execute("ROLLBACK")
+                throw error
+            }
+            version += 1
+        }
+    }
+}

@@ -1,0 +1,215 @@
+import CSQLite
+import Dispatch
+import Foundation
+import Synchronization
+
+/// qbsync's durable state in one SQLite file (WAL).
+///
+/// Writes go to one writer thread that commits many callers' changes in one
+/// transaction (group commit): a caller's `write` returns only after its
+/// change is committed, so what was accepted survives kill -9, and the
+/// commit cost is shared by everyone waiting. Each change runs in its own
+/// savepoint, so one failing change does not undo the others. Reads use a
+/// small pool of reader connections and never wait for the writer.
+public final class Store: Sendable {
+    /// Settings.
+    public struct Options: Sendable {
+        /// `PRAGMA synchronous`: NORMAL survives process crashes (kill -9);
+        /// FULL also survives power loss, at a cost per commit.
+        public var synchronousFull = false
+        /// Most changes committed in one transaction.
+        public var maxBatch = 1024
+        /// Reader connections kept open.
+        public var readers = 4
+
+        /// Defaults.
+        public init() {}
+    }
+
+    /// Path of the database file.
+    public let path: String
+    private let writer: GroupCommitWriter
+    private let readers: Mutex<[ReaderBox]>
+    private let options: Options
+
+    /// Opens (creating and migrating) the store.
+    ///
+    /// - Parameters:
+    ///   - path: Database file; created with mode 0600.
+    ///   - options: Durability and pool settings.
+    public init(path: String, options: Options = Options()) throws {
+        self.path = path
+        self.options = options
+        let database = try Database(path: path)
+        try database.execute("PRAGMA journal_mode = WAL")
+        try database.execute("PRAGMA synchronous = \(options.synchronousFull ? "FULL" : "NORMAL")")
+        try database.execute("PRAGMA temp_store = MEMORY")
+        try database.execute("PRAGMA cache_size = -32768")
+        try Migrations.migrate(database)
+        self.writer = try GroupCommitWriter(database: database, maxBatch: options.maxBatch)
+        self.readers = Mutex([])
+    }
+
+    /// Stops the writer thread after the changes already submitted.
+    public func close() {
+        self.writer.stop()
+    }
+
+    /// Called on the writer thread after each commit with that commit's
+    /// events, in sequence order. Set once, before writing.
+    public func setCommitObserver(_ observer: @escaping @Sendable ([CommittedEvent]) -> Void) {
+        self.writer.setObserver(observer)
+    }
+
+    /// Runs `change` in the next group commit and returns its result once committed.
+    ///
+    /// - Parameter change: Reads and writes through the transaction. Throwing
+    ///   rolls back this change only.
+    public func write<T: Sendable>(_ change: @escaping @Sendable (WriteTransaction) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            self.writer.submit { transaction in
+                do {
+                    let value = try change(transaction)
+                    return (false, { continuation.resume(returning: value) })
+                } catch {
+                    return (true, { continuation.resume(throwing: error) })
+                }
+            } failed: { error in
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Runs `query` on a reader connection (a consistent snapshot).
+    public func read<T>(_ query: (Database) throws -> T) throws -> T {
+        let box = try self.checkoutReader()
+        defer { self.checkinReader(box) }
+        try box.database.execute("BEGIN")
+        defer { try? box.database.execute("COMMIT") }
+        return try query(box.database)
+    }
+
+    private func checkoutReader() throws(SQLiteError) -> ReaderBox {
+        if let box = self.readers.withLock({ $0.popLast() }) { return box }
+        let database = try Database(path: self.path, readOnly: true)
+        return ReaderBox(database: database)
+    }
+
+    private func checkinReader(_ box: ReaderBox) {
+        self.readers.withLock { pool in
+            if pool.count < self.options.readers { pool.append(box) }
+        }
+    }
+}
+
+/// A reader connection moving between threads, one user at a time.
+private final class ReaderBox: @unchecked Sendable {
+    let database: Database
+    init(database: Database) { self.database = database }
+}
+
+/// The single writer thread and its queue.
+final class GroupCommitWriter: @unchecked Sendable {
+    /// A change: runs in the transaction; says whether it failed (its
+    /// savepoint is rolled back) and what to do after the commit.
+    typealias Change = @Sendable (WriteTransaction) -> (failed: Bool, completion: () -> Void)
+
+    private struct Pending: Sendable {
+        var change: Change
+        var failed: @Sendable (any Error) -> Void
+    }
+
+    private let database: Database
+    private let transaction: WriteTransaction
+    private let maxBatch: Int
+    private let queue = Mutex<(items: [Pending], stopped: Bool)>(([], false))
+    private let wakeup = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let observer = Mutex<(@Sendable ([CommittedEvent]) -> Void)?>(nil)
+
+    init(database: Database, maxBatch: Int) throws {
+        self.database = database
+        self.transaction = try WriteTransaction(database: database)
+        self.maxBatch = maxBatch
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "qbsync-store-writer"
+        thread.start()
+    }
+
+    func setObserver(_ observer: @escaping @Sendable ([CommittedEvent]) -> Void) {
+        self.observer.withLock { $0 = observer }
+    }
+
+    func submit(_ change: @escaping Change, failed: @escaping @Sendable (any Error) -> Void) {
+        let accepted = self.queue.withLock { queue -> Bool in
+            guard !queue.stopped else { return false }
+            queue.items.append(Pending(change: change, failed: failed))
+            return true
+        }
+        if accepted {
+            self.wakeup.signal()
+        } else {
+            failed(SQLiteError(code: SQLITE_MISUSE, message: "the store is closed"))
+        }
+    }
+
+    func stop() {
+        let wasRunning = self.queue.withLock { queue -> Bool in
+            defer { queue.stopped = true }
+            return !queue.stopped
+        }
+        guard wasRunning else { return }
+        self.wakeup.signal()
+        self.finished.wait()
+    }
+
+    private func loop() {
+        while true {
+            self.wakeup.wait()
+            while true {
+                let (batch, stopped) = self.queue.withLock { queue -> ([Pending], Bool) in
+                    let count = min(queue.items.count, self.maxBatch)
+                    let batch = Array(queue.items.prefix(count))
+                    queue.items.removeFirst(count)
+                    return (batch, queue.stopped)
+                }
+                if batch.isEmpty {
+                    if stopped { self.finished.signal(); return }
+                    break
+                }
+                self.commit(batch)
+            }
+        }
+    }
+
+    private func commit(_ batch: [Pending]) {
+        var completions: [() -> Void] = []
+        completions.reserveCapacity(batch.count)
+        do {
+            try self.database.execute("BEGIN IMMEDIATE")
+            self.transaction.beginBatch()
+            for pending in batch {
+                try self.database.execute("SAVEPOINT change")
+                self.transaction.beginChange()
+                let (failed, completion) = pending.change(self.transaction)
+                if failed {
+                    try self.database.execute("ROLLBACK TO change")
+                    self.transaction.rollbackChange()
+                }
+                try self.database.execute("RELEASE change")
+                completions.append(completion)
+            }
+            try self.database.execute("COMMIT")
+        } catch {
+            try? self.database.execute("ROLLBACK")
+            self.transaction.rollbackBatch()
+            for pending in batch { pending.failed(error) }
+            return
+        }
+        let events = self.transaction.endBatch()
+        if !events.isEmpty, let observer = self.observer.withLock({ $0 }) {
+            observer(events)
+        }
+        for completion in completions { completion() }
+    }
+}

@@ -1,0 +1,79 @@
+import QBSyncWire
+
+/// The writer's side of a group commit, handed to each change in turn.
+///
+/// Besides the connection it tracks what a change adds to the event log, so
+/// that a change rolled back to its savepoint also takes its events back,
+/// and the committed events can be published in order after the commit.
+public final class WriteTransaction {
+    /// The writer connection; use only inside the change.
+    public let database: Database
+    /// Milliseconds since 1970 when the batch began: one clock per commit.
+    public private(set) var now: Int64 = 0
+
+    private var nextSequence: Int64
+    private var batchStartSequence: Int64 = 0
+    private var changeStartSequence: Int64 = 0
+    private var batchEvents: [CommittedEvent] = []
+    private var changeStartEventCount = 0
+
+    init(database: Database) throws {
+        self.database = database
+        let last = try database.statement("SELECT seq FROM sqlite_sequence WHERE name = 'events'").first { $0.int64(0) } ?? 0
+        self.nextSequence = last + 1
+    }
+
+    func beginBatch() {
+        self.now = Clock.milliseconds()
+        self.batchStartSequence = self.nextSequence
+        self.batchEvents.removeAll(keepingCapacity: true)
+    }
+
+    func beginChange() {
+        self.changeStartSequence = self.nextSequence
+        self.changeStartEventCount = self.batchEvents.count
+    }
+
+    func rollbackChange() {
+        self.nextSequence = self.changeStartSequence
+        self.batchEvents.removeSubrange(self.changeStartEventCount...)
+    }
+
+    func rollbackBatch() {
+        self.nextSequence = self.batchStartSequence
+        self.batchEvents.removeAll()
+    }
+
+    func endBatch() -> [CommittedEvent] {
+        defer { self.batchEvents.removeAll(keepingCapacity: true) }
+        return self.batchEvents
+    }
+
+    /// Appends an event to the log; its sequence is assigned here.
+    ///
+    /// - Returns: The sequence number.
+    @discardableResult
+    func appendEvent(recordID: Int64, companyID: String, entity: EntityType, _ event: SyncEvent) throws(SQLiteError) -> UInt64 {
+        let sequence = self.nextSequence
+        var event = event
+        event.sequence = UInt64(sequence)
+        event.at = Clock.rfc3339(milliseconds: self.now)
+        let body = event.packed()
+        try self.database.run(
+            "INSERT INTO events (seq, at, record_id, company_id, entity, to_status, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [.integer(sequence), .integer(self.now), .integer(recordID), .text(companyID),
+             .integer(Int64(entity.wireValue)), .integer(Int64(event.toStatus.wireValue)), .blob(body)]
+        )
+        self.nextSequence += 1
+        self.batchEvents.append(CommittedEvent(event: event, body: body))
+        return UInt64(sequence)
+    }
+}
+
+/// An event as committed: the message and its encoding (sent as is).
+public struct CommittedEvent: Sendable {
+    /// The event.
+    public let event: SyncEvent
+    /// Its protobuf encoding.
+    public let body: [UInt8]
+}

@@ -1,0 +1,137 @@
+import Foundation
+import QBSyncWire
+import Synchronization
+import Testing
+
+@testable import QBSyncStore
+
+func temporaryStorePath() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("qbsync-store-\(UUID().uuidString).sqlite3").path
+}
+
+@Suite struct StoreTests {
+    private func newRecord(_ id: String, status: SyncStatus = .pending) -> RecordRow {
+        RecordRow(key: RecordKey(companyID: "acme", entity: .invoice, externalID: id), payload: [1, 2], contentHash: "h-\(id)", status: status)
+    }
+
+    @Test func databaseFileIsOwnerOnlyAndMigrated() throws {
+        let path = temporaryStorePath()
+        let store = try Store(path: path)
+        defer { store.close() }
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(try store.read { try $0.userVersion } == Migrations.all.count)
+    }
+
+    @Test func concurrentWritesAreGroupCommittedAndAllDurable() async throws {
+        let path = temporaryStorePath()
+        let store = try Store(path: path)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<500 {
+                group.addTask {
+                    try await store.write { transaction in
+                        var row = self.newRecord("inv-\(index)")
+                        try transaction.insert(&row, note: "accepted")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        store.close()
+        let reopened = try Store(path: path)
+        defer { reopened.close() }
+        let counts = try reopened.read { try $0.counters(companyID: "acme") }
+        #expect(counts.count == 1)
+        #expect(counts.first?.count == 500)
+        #expect(try reopened.read { try $0.lastSequence() } == 500)
+    }
+
+    @Test func aFailingChangeIsRolledBackAloneWithItsEvents() async throws {
+        let store = try Store(path: temporaryStorePath())
+        defer { store.close() }
+        let observed = Mutex<[UInt64]>([])
+        store.setCommitObserver { events in observed.withLock { $0 += events.map(\.event.sequence) } }
+        let good = Task {
+            try await store.write { transaction in
+                var row = self.newRecord("good")
+                try transaction.insert(&row, note: "accepted")
+            }
+        }
+        let bad = Task {
+            try await store.write { transaction in
+                var row = self.newRecord("bad")
+                try transaction.insert(&row, note: "accepted")
+                struct Refused: Error {}
+                throw Refused()
+            }
+        }
+        try await good.value
+        await #expect(throws: (any Error).self) { try await bad.value }
+        let afterSequence = try await store.write { transaction in
+            var after = self.newRecord("after")
+            try transaction.insert(&after, note: "accepted")
+            return after.lastEventSequence
+        }
+        #expect(try store.read { try $0.record(RecordKey(companyID: "acme", entity: .invoice, externalID: "bad")) } == nil)
+        #expect(try store.read { try $0.counters(companyID: "acme") }.first?.count == 2)
+        // Sequences stay gap-free: the rolled-back event's number is reused, never skipped.
+        #expect(observed.withLock { $0 } == [1, afterSequence])
+        #expect(afterSequence == 2)
+    }
+
+    @Test func transitionsWriteEventsCountersAndBlockers() async throws {
+        let store = try Store(path: temporaryStorePath())
+        defer { store.close() }
+        let blocker = Blocker(kind: .itemNotMapped, ref: "GEN-20KW", message: "map item GEN-20KW")
+        let id = try await store.write { transaction in
+            var row = self.newRecord("inv-1", status: .blocked)
+            try transaction.insert(&row, note: "accepted", blockers: [blocker])
+            return row.id
+        }
+        #expect(try store.read { try $0.blockers(of: id) } == [blocker])
+        #expect(try store.read { try $0.blockingCodes(companyID: "acme") }.first?.ref == "GEN-20KW")
+        try await store.write { transaction in
+            #expect(try transaction.recordsBlocked(on: .itemNotMapped, ref: "GEN-20KW", companyID: "acme") == [id])
+            var row = try #require(try transaction.record(id: id))
+            try transaction.transition(&row, to: .pending, note: "item mapped")
+        }
+        #expect(try store.read { try $0.blockers(of: id) }.isEmpty)
+        let counts = try store.read { try $0.counters(companyID: "acme") }
+        #expect(counts.map(\.status) == [.pending])
+        let history = try store.read { try $0.history(recordID: id, limit: 10) }
+        #expect(history.map(\.toStatus) == [.pending, .blocked])
+        #expect(history.first?.fromStatus == .blocked)
+        #expect(history.first?.at.hasSuffix("Z") == true)
+    }
+
+    @Test func interruptedPushesComeBackPendingWithUnknownOutcome() async throws {
+        let path = temporaryStorePath()
+        let store = try Store(path: path)
+        try await store.write { transaction in
+            var row = self.newRecord("inv-1", status: .syncing)
+            row.requestID = "req-1"
+            try transaction.insert(&row, note: "claimed")
+        }
+        store.close()
+        let reopened = try Store(path: path)
+        defer { reopened.close() }
+        #expect(try await reopened.write { try $0.recoverInterruptedPushes() } == 1)
+        let row = try #require(try reopened.read { try $0.record(RecordKey(companyID: "acme", entity: .invoice, externalID: "inv-1")) })
+        #expect(row.status == .pending)
+        #expect(row.outcomeUnknown)
+        #expect(row.requestID == "req-1")
+    }
+
+    @Test func secretsStayOutOfCompanyDescriptions() {
+        var company = CompanyRow(companyID: "acme")
+        company.clientSecret = "s3cr3t-client"
+        company.refreshToken = "AB11-refresh"
+        #expect(!"\(company)".contains("s3cr3t"))
+        #expect(!"\(company)".contains("AB11"))
+    }
+
+    @Test func rfc3339FormattingIsExact() {
+        #expect(Clock.rfc3339(milliseconds: 1_795_266_309_123) == "2026-11-21T13:05:09.123Z")
+        #expect(Clock.rfc3339(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+    }
+}
