@@ -77,6 +77,15 @@ enum Migrations {
         ) WITHOUT ROWID;
         CREATE INDEX blockers_by_dependency ON blockers (company_id, kind, ref);
 
+        -- Which payments apply to which invoices (for "only invoices with a
+        -- payment" and for finding a payment's invoices).
+        CREATE TABLE applications (
+            company_id TEXT NOT NULL,
+            invoice_external_id TEXT NOT NULL,
+            payment_record_id INTEGER NOT NULL,
+            PRIMARY KEY (company_id, invoice_external_id, payment_record_id)
+        ) WITHOUT ROWID;
+
         -- Append-only event log; `seq` is never reused (AUTOINCREMENT).
         -- `body` is the encoded qbsync.v1.SyncEvent, replayed as is.
         CREATE TABLE events (

@@ -46,6 +46,21 @@ extension Envelope {
             }
         }
 
+        /// The value's name in the .proto (its protobuf JSON form).
+        public var protoName: String {
+            switch self {
+            case .unspecified: return "GO_AWAY_REASON_UNSPECIFIED"
+            case .shutdown: return "GO_AWAY_REASON_SHUTDOWN"
+            case .protocolError: return "GO_AWAY_REASON_PROTOCOL_ERROR"
+            case .frameTooLarge: return "GO_AWAY_REASON_FRAME_TOO_LARGE"
+            case .versionMismatch: return "GO_AWAY_REASON_VERSION_MISMATCH"
+            case .permissionDenied: return "GO_AWAY_REASON_PERMISSION_DENIED"
+            case .handshakeTimeout: return "GO_AWAY_REASON_HANDSHAKE_TIMEOUT"
+            case .tooManyConnections: return "GO_AWAY_REASON_TOO_MANY_CONNECTIONS"
+            case .unrecognized(let value): return String(value)
+            }
+        }
+
         /// The number on the wire.
         public var wireValue: Int32 {
             switch self {
@@ -379,6 +394,22 @@ extension Envelope.Frame: WireMessage, CBridged {
     }
 }
 
+extension Envelope.Frame: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.streamID, forKey: WireJSON.Key("streamId"))
+        if case .hello(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("hello")) }
+        if case .open(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("open")) }
+        if case .message(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("message")) }
+        if case .status(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("status")) }
+        if case .cancel(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("cancel")) }
+        if case .ping(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("ping")) }
+        if case .pong(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("pong")) }
+        if case .goaway(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("goaway")) }
+        if case .windowUpdate(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("windowUpdate")) }
+    }
+}
+
 extension Envelope.Hello: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__Hello
     public static let protoMessageName = "qbsync.rpc.v1.Hello"
@@ -417,6 +448,16 @@ extension Envelope.Hello: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__hello__get_packed_size(c)) { qbsync__rpc__v1__hello__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension Envelope.Hello: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.protocolVersion, forKey: WireJSON.Key("protocolVersion"))
+        try container.encode(self.maxFrameSize, forKey: WireJSON.Key("maxFrameSize"))
+        try container.encode(self.maxConcurrentStreams, forKey: WireJSON.Key("maxConcurrentStreams"))
+        try container.encode(self.agent, forKey: WireJSON.Key("agent"))
     }
 }
 
@@ -462,6 +503,16 @@ extension Envelope.OpenCall: WireMessage, CBridged {
     }
 }
 
+extension Envelope.OpenCall: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.method, forKey: WireJSON.Key("method"))
+        try container.encode(String(self.timeoutMicros), forKey: WireJSON.Key("timeoutMicros"))
+        try container.encode(self.metadata, forKey: WireJSON.Key("metadata"))
+        try container.encode(self.initialWindow, forKey: WireJSON.Key("initialWindow"))
+    }
+}
+
 extension Envelope.MetadataEntry: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__MetadataEntry
     public static let protoMessageName = "qbsync.rpc.v1.MetadataEntry"
@@ -499,6 +550,14 @@ extension Envelope.MetadataEntry: WireMessage, CBridged {
     }
 }
 
+extension Envelope.MetadataEntry: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.key, forKey: WireJSON.Key("key"))
+        try container.encode(self.value, forKey: WireJSON.Key("value"))
+    }
+}
+
 extension Envelope.Message: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__Message
     public static let protoMessageName = "qbsync.rpc.v1.Message"
@@ -533,6 +592,14 @@ extension Envelope.Message: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__message__get_packed_size(c)) { qbsync__rpc__v1__message__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension Envelope.Message: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(WireJSON.base64(self.payload), forKey: WireJSON.Key("payload"))
+        try container.encode(self.endOfStream, forKey: WireJSON.Key("endOfStream"))
     }
 }
 
@@ -576,6 +643,15 @@ extension Envelope.Status: WireMessage, CBridged {
     }
 }
 
+extension Envelope.Status: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.code, forKey: WireJSON.Key("code"))
+        try container.encode(self.message, forKey: WireJSON.Key("message"))
+        try container.encode(self.details, forKey: WireJSON.Key("details"))
+    }
+}
+
 extension Envelope.StatusDetail: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__StatusDetail
     public static let protoMessageName = "qbsync.rpc.v1.StatusDetail"
@@ -610,6 +686,14 @@ extension Envelope.StatusDetail: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__status_detail__get_packed_size(c)) { qbsync__rpc__v1__status_detail__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension Envelope.StatusDetail: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.type, forKey: WireJSON.Key("type"))
+        try container.encode(WireJSON.base64(self.value), forKey: WireJSON.Key("value"))
     }
 }
 
@@ -648,6 +732,13 @@ extension Envelope.Cancel: WireMessage, CBridged {
     }
 }
 
+extension Envelope.Cancel: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.reason, forKey: WireJSON.Key("reason"))
+    }
+}
+
 extension Envelope.Ping: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__Ping
     public static let protoMessageName = "qbsync.rpc.v1.Ping"
@@ -680,6 +771,13 @@ extension Envelope.Ping: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__ping__get_packed_size(c)) { qbsync__rpc__v1__ping__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension Envelope.Ping: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(String(self.opaque), forKey: WireJSON.Key("opaque"))
     }
 }
 
@@ -724,6 +822,16 @@ extension Envelope.GoAway: WireMessage, CBridged {
     }
 }
 
+extension Envelope.GoAway: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.lastStreamID, forKey: WireJSON.Key("lastStreamId"))
+        try container.encode(self.reason, forKey: WireJSON.Key("reason"))
+        try container.encode(self.code, forKey: WireJSON.Key("code"))
+        try container.encode(self.message, forKey: WireJSON.Key("message"))
+    }
+}
+
 extension Envelope.WindowUpdate: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__WindowUpdate
     public static let protoMessageName = "qbsync.rpc.v1.WindowUpdate"
@@ -756,5 +864,19 @@ extension Envelope.WindowUpdate: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__window_update__get_packed_size(c)) { qbsync__rpc__v1__window_update__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension Envelope.WindowUpdate: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.messages, forKey: WireJSON.Key("messages"))
+    }
+}
+
+extension Envelope.GoAwayReason: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
     }
 }

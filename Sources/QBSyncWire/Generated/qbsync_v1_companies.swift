@@ -31,6 +31,17 @@ public enum ConnectionState: Hashable, Sendable, CaseIterable {
         }
     }
 
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "CONNECTION_STATE_UNSPECIFIED"
+        case .active: return "CONNECTION_STATE_ACTIVE"
+        case .disconnected: return "CONNECTION_STATE_DISCONNECTED"
+        case .error: return "CONNECTION_STATE_ERROR"
+        case .unrecognized(let value): return String(value)
+        }
+    }
+
     /// The number on the wire.
     public var wireValue: Int32 {
         switch self {
@@ -64,6 +75,16 @@ public enum InvoicePolicy: Hashable, Sendable, CaseIterable {
         case 1: self = .syncAll
         case 2: self = .onlyWithPayment
         default: self = .unrecognized(wireValue)
+        }
+    }
+
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "INVOICE_POLICY_UNSPECIFIED"
+        case .syncAll: return "INVOICE_POLICY_SYNC_ALL"
+        case .onlyWithPayment: return "INVOICE_POLICY_ONLY_WITH_PAYMENT"
+        case .unrecognized(let value): return String(value)
         }
     }
 
@@ -105,6 +126,18 @@ public enum MappingKind: Hashable, Sendable, CaseIterable {
         case 3: self = .taxCode
         case 4: self = .paymentMethod
         default: self = .unrecognized(wireValue)
+        }
+    }
+
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "MAPPING_KIND_UNSPECIFIED"
+        case .item: return "MAPPING_KIND_ITEM"
+        case .account: return "MAPPING_KIND_ACCOUNT"
+        case .taxCode: return "MAPPING_KIND_TAX_CODE"
+        case .paymentMethod: return "MAPPING_KIND_PAYMENT_METHOD"
+        case .unrecognized(let value): return String(value)
         }
     }
 
@@ -585,6 +618,15 @@ extension CompanySettings: WireMessage, CBridged {
     }
 }
 
+extension CompanySettings: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.autoCreateCustomers, forKey: WireJSON.Key("autoCreateCustomers"))
+        try container.encode(self.invoicePolicy, forKey: WireJSON.Key("invoicePolicy"))
+        try container.encode(self.homeCurrency, forKey: WireJSON.Key("homeCurrency"))
+    }
+}
+
 extension QBOCredentials: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__QBOCredentials
     public static let protoMessageName = "qbsync.v1.QBOCredentials"
@@ -623,6 +665,16 @@ extension QBOCredentials: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__qbocredentials__get_packed_size(c)) { qbsync__v1__qbocredentials__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension QBOCredentials: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.realmID, forKey: WireJSON.Key("realmId"))
+        try container.encode(self.clientID, forKey: WireJSON.Key("clientId"))
+        try container.encode(self.clientSecret, forKey: WireJSON.Key("clientSecret"))
+        try container.encode(self.refreshToken, forKey: WireJSON.Key("refreshToken"))
     }
 }
 
@@ -671,6 +723,18 @@ extension Company: WireMessage, CBridged {
     }
 }
 
+extension Company: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.realmID, forKey: WireJSON.Key("realmId"))
+        try container.encode(self.connectionState, forKey: WireJSON.Key("connectionState"))
+        try container.encode(self.connectionMessage, forKey: WireJSON.Key("connectionMessage"))
+        try container.encodeIfPresent(self.settings, forKey: WireJSON.Key("settings"))
+        try container.encode(self.connectionChangedAt, forKey: WireJSON.Key("connectionChangedAt"))
+    }
+}
+
 extension ConnectCompanyRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__ConnectCompanyRequest
     public static let protoMessageName = "qbsync.v1.ConnectCompanyRequest"
@@ -710,6 +774,15 @@ extension ConnectCompanyRequest: WireMessage, CBridged {
     }
 }
 
+extension ConnectCompanyRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encodeIfPresent(self.credentials, forKey: WireJSON.Key("credentials"))
+        try container.encodeIfPresent(self.settings, forKey: WireJSON.Key("settings"))
+    }
+}
+
 extension ConnectCompanyResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__ConnectCompanyResponse
     public static let protoMessageName = "qbsync.v1.ConnectCompanyResponse"
@@ -742,6 +815,13 @@ extension ConnectCompanyResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__connect_company_response__get_packed_size(c)) { qbsync__v1__connect_company_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension ConnectCompanyResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.company, forKey: WireJSON.Key("company"))
     }
 }
 
@@ -780,6 +860,13 @@ extension DisconnectCompanyRequest: WireMessage, CBridged {
     }
 }
 
+extension DisconnectCompanyRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+    }
+}
+
 extension DisconnectCompanyResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__DisconnectCompanyResponse
     public static let protoMessageName = "qbsync.v1.DisconnectCompanyResponse"
@@ -812,6 +899,13 @@ extension DisconnectCompanyResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__disconnect_company_response__get_packed_size(c)) { qbsync__v1__disconnect_company_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension DisconnectCompanyResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.company, forKey: WireJSON.Key("company"))
     }
 }
 
@@ -850,6 +944,13 @@ extension GetCompanyRequest: WireMessage, CBridged {
     }
 }
 
+extension GetCompanyRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+    }
+}
+
 extension GetCompanyResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__GetCompanyResponse
     public static let protoMessageName = "qbsync.v1.GetCompanyResponse"
@@ -882,6 +983,13 @@ extension GetCompanyResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__get_company_response__get_packed_size(c)) { qbsync__v1__get_company_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension GetCompanyResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.company, forKey: WireJSON.Key("company"))
     }
 }
 
@@ -927,6 +1035,15 @@ extension UpdateCompanySettingsRequest: WireMessage, CBridged {
     }
 }
 
+extension UpdateCompanySettingsRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        if let value = self.autoCreateCustomers { try container.encode(value, forKey: WireJSON.Key("autoCreateCustomers")) }
+        try container.encode(self.invoicePolicy, forKey: WireJSON.Key("invoicePolicy"))
+    }
+}
+
 extension UpdateCompanySettingsResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__UpdateCompanySettingsResponse
     public static let protoMessageName = "qbsync.v1.UpdateCompanySettingsResponse"
@@ -961,6 +1078,14 @@ extension UpdateCompanySettingsResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__update_company_settings_response__get_packed_size(c)) { qbsync__v1__update_company_settings_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension UpdateCompanySettingsResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.company, forKey: WireJSON.Key("company"))
+        try container.encode(self.recordsRequeued, forKey: WireJSON.Key("recordsRequeued"))
     }
 }
 
@@ -1007,6 +1132,17 @@ extension Mapping: WireMessage, CBridged {
     }
 }
 
+extension Mapping: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.kind, forKey: WireJSON.Key("kind"))
+        try container.encode(self.externalCode, forKey: WireJSON.Key("externalCode"))
+        try container.encode(self.qboID, forKey: WireJSON.Key("qboId"))
+        try container.encode(self.qboName, forKey: WireJSON.Key("qboName"))
+        try container.encode(self.qboPaymentMethodID, forKey: WireJSON.Key("qboPaymentMethodId"))
+    }
+}
+
 extension SetMappingRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__SetMappingRequest
     public static let protoMessageName = "qbsync.v1.SetMappingRequest"
@@ -1044,6 +1180,14 @@ extension SetMappingRequest: WireMessage, CBridged {
     }
 }
 
+extension SetMappingRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encodeIfPresent(self.mapping, forKey: WireJSON.Key("mapping"))
+    }
+}
+
 extension SetMappingResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__SetMappingResponse
     public static let protoMessageName = "qbsync.v1.SetMappingResponse"
@@ -1078,6 +1222,14 @@ extension SetMappingResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__set_mapping_response__get_packed_size(c)) { qbsync__v1__set_mapping_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension SetMappingResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.mapping, forKey: WireJSON.Key("mapping"))
+        try container.encode(self.recordsUnblocked, forKey: WireJSON.Key("recordsUnblocked"))
     }
 }
 
@@ -1120,6 +1272,15 @@ extension DeleteMappingRequest: WireMessage, CBridged {
     }
 }
 
+extension DeleteMappingRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.kind, forKey: WireJSON.Key("kind"))
+        try container.encode(self.externalCode, forKey: WireJSON.Key("externalCode"))
+    }
+}
+
 extension DeleteMappingResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__DeleteMappingResponse
     public static let protoMessageName = "qbsync.v1.DeleteMappingResponse"
@@ -1152,6 +1313,13 @@ extension DeleteMappingResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__delete_mapping_response__get_packed_size(c)) { qbsync__v1__delete_mapping_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension DeleteMappingResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.deleted, forKey: WireJSON.Key("deleted"))
     }
 }
 
@@ -1189,6 +1357,14 @@ extension ListMappingsRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__list_mappings_request__get_packed_size(c)) { qbsync__v1__list_mappings_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension ListMappingsRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.kind, forKey: WireJSON.Key("kind"))
     }
 }
 
@@ -1231,6 +1407,14 @@ extension ListMappingsResponse: WireMessage, CBridged {
     }
 }
 
+extension ListMappingsResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.mappings, forKey: WireJSON.Key("mappings"))
+        try container.encode(self.unmapped, forKey: WireJSON.Key("unmapped"))
+    }
+}
+
 extension UnmappedCode: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__UnmappedCode
     public static let protoMessageName = "qbsync.v1.UnmappedCode"
@@ -1267,6 +1451,15 @@ extension UnmappedCode: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__unmapped_code__get_packed_size(c)) { qbsync__v1__unmapped_code__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension UnmappedCode: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.kind, forKey: WireJSON.Key("kind"))
+        try container.encode(self.externalCode, forKey: WireJSON.Key("externalCode"))
+        try container.encode(self.blockedRecords, forKey: WireJSON.Key("blockedRecords"))
     }
 }
 
@@ -1312,6 +1505,16 @@ extension AutoMapRequest: WireMessage, CBridged {
     }
 }
 
+extension AutoMapRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.kind, forKey: WireJSON.Key("kind"))
+        try container.encode(self.entries, forKey: WireJSON.Key("entries"))
+        try container.encode(self.dryRun, forKey: WireJSON.Key("dryRun"))
+    }
+}
+
 extension AutoMapEntry: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__AutoMapEntry
     public static let protoMessageName = "qbsync.v1.AutoMapEntry"
@@ -1346,6 +1549,14 @@ extension AutoMapEntry: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__auto_map_entry__get_packed_size(c)) { qbsync__v1__auto_map_entry__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension AutoMapEntry: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.externalCode, forKey: WireJSON.Key("externalCode"))
+        try container.encode(self.name, forKey: WireJSON.Key("name"))
     }
 }
 
@@ -1390,5 +1601,36 @@ extension AutoMapResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__auto_map_response__get_packed_size(c)) { qbsync__v1__auto_map_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension AutoMapResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.mapped, forKey: WireJSON.Key("mapped"))
+        try container.encode(self.unmatchedCodes, forKey: WireJSON.Key("unmatchedCodes"))
+        try container.encode(self.ambiguousCodes, forKey: WireJSON.Key("ambiguousCodes"))
+        try container.encode(self.recordsUnblocked, forKey: WireJSON.Key("recordsUnblocked"))
+    }
+}
+
+extension ConnectionState: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
+    }
+}
+
+extension InvoicePolicy: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
+    }
+}
+
+extension MappingKind: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
     }
 }

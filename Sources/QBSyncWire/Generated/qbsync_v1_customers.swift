@@ -32,6 +32,17 @@ public enum LinkMode: Hashable, Sendable, CaseIterable {
         }
     }
 
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "LINK_MODE_UNSPECIFIED"
+        case .auto: return "LINK_MODE_AUTO"
+        case .create: return "LINK_MODE_CREATE"
+        case .existing: return "LINK_MODE_EXISTING"
+        case .unrecognized(let value): return String(value)
+        }
+    }
+
     /// The number on the wire.
     public var wireValue: Int32 {
         switch self {
@@ -87,6 +98,22 @@ public enum LinkOutcome: Hashable, Sendable, CaseIterable {
         }
     }
 
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "LINK_OUTCOME_UNSPECIFIED"
+        case .linkedByEmail: return "LINK_OUTCOME_LINKED_BY_EMAIL"
+        case .linkedExisting: return "LINK_OUTCOME_LINKED_EXISTING"
+        case .created: return "LINK_OUTCOME_CREATED"
+        case .proposed: return "LINK_OUTCOME_PROPOSED"
+        case .ambiguous: return "LINK_OUTCOME_AMBIGUOUS"
+        case .noMatch: return "LINK_OUTCOME_NO_MATCH"
+        case .pending: return "LINK_OUTCOME_PENDING"
+        case .alreadyLinked: return "LINK_OUTCOME_ALREADY_LINKED"
+        case .unrecognized(let value): return String(value)
+        }
+    }
+
     /// The number on the wire.
     public var wireValue: Int32 {
         switch self {
@@ -125,6 +152,16 @@ public enum CustomerFilter: Hashable, Sendable, CaseIterable {
         case 1: self = .mapped
         case 2: self = .unmapped
         default: self = .unrecognized(wireValue)
+        }
+    }
+
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .all: return "CUSTOMER_FILTER_ALL"
+        case .mapped: return "CUSTOMER_FILTER_MAPPED"
+        case .unmapped: return "CUSTOMER_FILTER_UNMAPPED"
+        case .unrecognized(let value): return String(value)
         }
     }
 
@@ -421,6 +458,21 @@ extension Customer: WireMessage, CBridged {
     }
 }
 
+extension Customer: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.externalID, forKey: WireJSON.Key("externalId"))
+        try container.encode(self.givenName, forKey: WireJSON.Key("givenName"))
+        try container.encode(self.familyName, forKey: WireJSON.Key("familyName"))
+        try container.encode(self.companyName, forKey: WireJSON.Key("companyName"))
+        try container.encode(self.displayName, forKey: WireJSON.Key("displayName"))
+        try container.encode(self.email, forKey: WireJSON.Key("email"))
+        try container.encode(self.phone, forKey: WireJSON.Key("phone"))
+        try container.encodeIfPresent(self.billingAddress, forKey: WireJSON.Key("billingAddress"))
+        try container.encode(self.notes, forKey: WireJSON.Key("notes"))
+    }
+}
+
 extension CustomerCandidate: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__CustomerCandidate
     public static let protoMessageName = "qbsync.v1.CustomerCandidate"
@@ -464,6 +516,17 @@ extension CustomerCandidate: WireMessage, CBridged {
     }
 }
 
+extension CustomerCandidate: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.qboID, forKey: WireJSON.Key("qboId"))
+        try container.encode(self.displayName, forKey: WireJSON.Key("displayName"))
+        try container.encode(self.email, forKey: WireJSON.Key("email"))
+        try container.encode(self.phone, forKey: WireJSON.Key("phone"))
+        try container.encode(self.matchedOn, forKey: WireJSON.Key("matchedOn"))
+    }
+}
+
 extension LinkCustomerRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__LinkCustomerRequest
     public static let protoMessageName = "qbsync.v1.LinkCustomerRequest"
@@ -502,6 +565,16 @@ extension LinkCustomerRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__link_customer_request__get_packed_size(c)) { qbsync__v1__link_customer_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension LinkCustomerRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encodeIfPresent(self.customer, forKey: WireJSON.Key("customer"))
+        try container.encode(self.mode, forKey: WireJSON.Key("mode"))
+        try container.encode(self.qboCustomerID, forKey: WireJSON.Key("qboCustomerId"))
     }
 }
 
@@ -547,6 +620,16 @@ extension LinkCustomerResponse: WireMessage, CBridged {
     }
 }
 
+extension LinkCustomerResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.outcome, forKey: WireJSON.Key("outcome"))
+        try container.encode(self.qboCustomerID, forKey: WireJSON.Key("qboCustomerId"))
+        try container.encode(self.candidates, forKey: WireJSON.Key("candidates"))
+        try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
+    }
+}
+
 extension UnlinkCustomerRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__UnlinkCustomerRequest
     public static let protoMessageName = "qbsync.v1.UnlinkCustomerRequest"
@@ -584,6 +667,14 @@ extension UnlinkCustomerRequest: WireMessage, CBridged {
     }
 }
 
+extension UnlinkCustomerRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.externalID, forKey: WireJSON.Key("externalId"))
+    }
+}
+
 extension UnlinkCustomerResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__UnlinkCustomerResponse
     public static let protoMessageName = "qbsync.v1.UnlinkCustomerResponse"
@@ -618,6 +709,14 @@ extension UnlinkCustomerResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__unlink_customer_response__get_packed_size(c)) { qbsync__v1__unlink_customer_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension UnlinkCustomerResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
+        try container.encode(self.previousQBOCustomerID, forKey: WireJSON.Key("previousQboCustomerId"))
     }
 }
 
@@ -662,6 +761,16 @@ extension ListCustomersRequest: WireMessage, CBridged {
     }
 }
 
+extension ListCustomersRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.filter, forKey: WireJSON.Key("filter"))
+        try container.encode(self.pageSize, forKey: WireJSON.Key("pageSize"))
+        try container.encode(self.pageToken, forKey: WireJSON.Key("pageToken"))
+    }
+}
+
 extension CustomerSummary: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__CustomerSummary
     public static let protoMessageName = "qbsync.v1.CustomerSummary"
@@ -699,6 +808,15 @@ extension CustomerSummary: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__customer_summary__get_packed_size(c)) { qbsync__v1__customer_summary__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension CustomerSummary: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.customer, forKey: WireJSON.Key("customer"))
+        try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
+        try container.encode(self.candidates, forKey: WireJSON.Key("candidates"))
     }
 }
 
@@ -741,5 +859,36 @@ extension ListCustomersResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__list_customers_response__get_packed_size(c)) { qbsync__v1__list_customers_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension ListCustomersResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.customers, forKey: WireJSON.Key("customers"))
+        try container.encode(self.nextPageToken, forKey: WireJSON.Key("nextPageToken"))
+        try container.encode(String(self.mappedCount), forKey: WireJSON.Key("mappedCount"))
+        try container.encode(String(self.unmappedCount), forKey: WireJSON.Key("unmappedCount"))
+    }
+}
+
+extension LinkMode: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
+    }
+}
+
+extension LinkOutcome: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
+    }
+}
+
+extension CustomerFilter: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
     }
 }

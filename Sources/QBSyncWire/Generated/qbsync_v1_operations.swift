@@ -42,6 +42,21 @@ public enum BulkOutcome: Hashable, Sendable, CaseIterable {
         }
     }
 
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "BULK_OUTCOME_UNSPECIFIED"
+        case .created: return "BULK_OUTCOME_CREATED"
+        case .updated: return "BULK_OUTCOME_UPDATED"
+        case .skipped: return "BULK_OUTCOME_SKIPPED"
+        case .failed: return "BULK_OUTCOME_FAILED"
+        case .wouldCreate: return "BULK_OUTCOME_WOULD_CREATE"
+        case .wouldUpdate: return "BULK_OUTCOME_WOULD_UPDATE"
+        case .wouldBlock: return "BULK_OUTCOME_WOULD_BLOCK"
+        case .unrecognized(let value): return String(value)
+        }
+    }
+
     /// The number on the wire.
     public var wireValue: Int32 {
         switch self {
@@ -529,6 +544,22 @@ public struct SyncEvent: Sendable, Hashable {
     }
 }
 
+/// Attached as a StatusDetail when StreamSyncEvents ends early (a subscriber
+/// that fell behind gets RESOURCE_EXHAUSTED; a shutdown gets UNAVAILABLE):
+/// where to resume without losing or repeating an event.
+public struct StreamResumePoint: Sendable, Hashable {
+    /// Sequence of the last event delivered on the stream (0 if none); pass it
+    /// as after_sequence to resume.
+    public var lastDeliveredSequence: UInt64
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        lastDeliveredSequence: UInt64 = 0
+    ) {
+        self.lastDeliveredSequence = lastDeliveredSequence
+    }
+}
+
 /// A message of StreamSyncEvents: an event, or the health snapshot.
 public struct SyncEventStreamMessage: Sendable, Hashable {
     /// Which.
@@ -586,6 +617,14 @@ extension GetRecordRequest: WireMessage, CBridged {
     }
 }
 
+extension GetRecordRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.ref, forKey: WireJSON.Key("ref"))
+        try container.encode(self.historyLimit, forKey: WireJSON.Key("historyLimit"))
+    }
+}
+
 extension GetRecordResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__GetRecordResponse
     public static let protoMessageName = "qbsync.v1.GetRecordResponse"
@@ -623,6 +662,15 @@ extension GetRecordResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__get_record_response__get_packed_size(c)) { qbsync__v1__get_record_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension GetRecordResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
+        try container.encode(self.history, forKey: WireJSON.Key("history"))
+        try container.encode(self.contentJson, forKey: WireJSON.Key("contentJson"))
     }
 }
 
@@ -670,6 +718,17 @@ extension ListRecordsRequest: WireMessage, CBridged {
     }
 }
 
+extension ListRecordsRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.entity, forKey: WireJSON.Key("entity"))
+        try container.encode(self.statuses, forKey: WireJSON.Key("statuses"))
+        try container.encode(self.pageSize, forKey: WireJSON.Key("pageSize"))
+        try container.encode(self.pageToken, forKey: WireJSON.Key("pageToken"))
+    }
+}
+
 extension ListRecordsResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__ListRecordsResponse
     public static let protoMessageName = "qbsync.v1.ListRecordsResponse"
@@ -705,6 +764,14 @@ extension ListRecordsResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__list_records_response__get_packed_size(c)) { qbsync__v1__list_records_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension ListRecordsResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.records, forKey: WireJSON.Key("records"))
+        try container.encode(self.nextPageToken, forKey: WireJSON.Key("nextPageToken"))
     }
 }
 
@@ -757,6 +824,15 @@ extension ResyncRequest: WireMessage, CBridged {
     }
 }
 
+extension ResyncRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        if case .record(let value)? = self.target { try container.encode(value, forKey: WireJSON.Key("record")) }
+        if case .allErrored(let value)? = self.target { try container.encode(value, forKey: WireJSON.Key("allErrored")) }
+    }
+}
+
 extension ResyncResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__ResyncResponse
     public static let protoMessageName = "qbsync.v1.ResyncResponse"
@@ -791,6 +867,14 @@ extension ResyncResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__resync_response__get_packed_size(c)) { qbsync__v1__resync_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension ResyncResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.requeued, forKey: WireJSON.Key("requeued"))
+        try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
     }
 }
 
@@ -840,6 +924,18 @@ extension BulkSyncRequest: WireMessage, CBridged {
     }
 }
 
+extension BulkSyncRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.entities, forKey: WireJSON.Key("entities"))
+        try container.encode(self.fromDate, forKey: WireJSON.Key("fromDate"))
+        try container.encode(self.toDate, forKey: WireJSON.Key("toDate"))
+        try container.encode(self.force, forKey: WireJSON.Key("force"))
+        try container.encode(self.dryRun, forKey: WireJSON.Key("dryRun"))
+    }
+}
+
 extension BulkRecordResult: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__BulkRecordResult
     public static let protoMessageName = "qbsync.v1.BulkRecordResult"
@@ -876,6 +972,15 @@ extension BulkRecordResult: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__bulk_record_result__get_packed_size(c)) { qbsync__v1__bulk_record_result__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension BulkRecordResult: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
+        try container.encode(self.outcome, forKey: WireJSON.Key("outcome"))
+        try container.encode(self.payloadSummary, forKey: WireJSON.Key("payloadSummary"))
     }
 }
 
@@ -924,6 +1029,18 @@ extension BulkSyncTotals: WireMessage, CBridged {
     }
 }
 
+extension BulkSyncTotals: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(String(self.selected), forKey: WireJSON.Key("selected"))
+        try container.encode(String(self.done), forKey: WireJSON.Key("done"))
+        try container.encode(String(self.created), forKey: WireJSON.Key("created"))
+        try container.encode(String(self.updated), forKey: WireJSON.Key("updated"))
+        try container.encode(String(self.skipped), forKey: WireJSON.Key("skipped"))
+        try container.encode(String(self.failed), forKey: WireJSON.Key("failed"))
+    }
+}
+
 extension BulkSyncProgress: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__BulkSyncProgress
     public static let protoMessageName = "qbsync.v1.BulkSyncProgress"
@@ -966,6 +1083,16 @@ extension BulkSyncProgress: WireMessage, CBridged {
     }
 }
 
+extension BulkSyncProgress: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.totals, forKey: WireJSON.Key("totals"))
+        try container.encode(self.results, forKey: WireJSON.Key("results"))
+        try container.encode(self.finished, forKey: WireJSON.Key("finished"))
+        try container.encode(String(self.elapsedMs), forKey: WireJSON.Key("elapsedMs"))
+    }
+}
+
 extension GetHealthRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__GetHealthRequest
     public static let protoMessageName = "qbsync.v1.GetHealthRequest"
@@ -1000,6 +1127,14 @@ extension GetHealthRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__get_health_request__get_packed_size(c)) { qbsync__v1__get_health_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension GetHealthRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.errorLimit, forKey: WireJSON.Key("errorLimit"))
     }
 }
 
@@ -1042,6 +1177,15 @@ extension StatusCount: WireMessage, CBridged {
     }
 }
 
+extension StatusCount: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.entity, forKey: WireJSON.Key("entity"))
+        try container.encode(self.status, forKey: WireJSON.Key("status"))
+        try container.encode(String(self.count), forKey: WireJSON.Key("count"))
+    }
+}
+
 extension RecentError: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__RecentError
     public static let protoMessageName = "qbsync.v1.RecentError"
@@ -1080,6 +1224,16 @@ extension RecentError: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__recent_error__get_packed_size(c)) { qbsync__v1__recent_error__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension RecentError: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.ref, forKey: WireJSON.Key("ref"))
+        try container.encodeIfPresent(self.error, forKey: WireJSON.Key("error"))
+        try container.encode(self.at, forKey: WireJSON.Key("at"))
+        try container.encode(String(self.sequence), forKey: WireJSON.Key("sequence"))
     }
 }
 
@@ -1146,6 +1300,26 @@ extension CompanyHealth: WireMessage, CBridged {
     }
 }
 
+extension CompanyHealth: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.connectionState, forKey: WireJSON.Key("connectionState"))
+        try container.encode(self.connectionMessage, forKey: WireJSON.Key("connectionMessage"))
+        try container.encode(self.counts, forKey: WireJSON.Key("counts"))
+        try container.encode(String(self.mappedCustomers), forKey: WireJSON.Key("mappedCustomers"))
+        try container.encode(String(self.unmappedCustomers), forKey: WireJSON.Key("unmappedCustomers"))
+        try container.encode(String(self.queueDepth), forKey: WireJSON.Key("queueDepth"))
+        try container.encode(self.lastSyncedAt, forKey: WireJSON.Key("lastSyncedAt"))
+        try container.encode(self.requestsLastMinute, forKey: WireJSON.Key("requestsLastMinute"))
+        try container.encode(self.requestsPerMinuteLimit, forKey: WireJSON.Key("requestsPerMinuteLimit"))
+        try container.encode(self.requestsInFlight, forKey: WireJSON.Key("requestsInFlight"))
+        try container.encode(self.concurrentLimit, forKey: WireJSON.Key("concurrentLimit"))
+        try container.encode(self.realmID, forKey: WireJSON.Key("realmId"))
+        try container.encode(self.latestErrors, forKey: WireJSON.Key("latestErrors"))
+    }
+}
+
 extension GetHealthResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__GetHealthResponse
     public static let protoMessageName = "qbsync.v1.GetHealthResponse"
@@ -1185,6 +1359,16 @@ extension GetHealthResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__get_health_response__get_packed_size(c)) { qbsync__v1__get_health_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension GetHealthResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companies, forKey: WireJSON.Key("companies"))
+        try container.encode(String(self.lastSequence), forKey: WireJSON.Key("lastSequence"))
+        try container.encode(self.version, forKey: WireJSON.Key("version"))
+        try container.encode(String(self.uptimeSeconds), forKey: WireJSON.Key("uptimeSeconds"))
     }
 }
 
@@ -1230,6 +1414,17 @@ extension StreamSyncEventsRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__stream_sync_events_request__get_packed_size(c)) { qbsync__v1__stream_sync_events_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension StreamSyncEventsRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(String(self.afterSequence), forKey: WireJSON.Key("afterSequence"))
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.entities, forKey: WireJSON.Key("entities"))
+        try container.encode(self.statuses, forKey: WireJSON.Key("statuses"))
+        try container.encode(self.includeHealth, forKey: WireJSON.Key("includeHealth"))
     }
 }
 
@@ -1287,6 +1482,64 @@ extension SyncEvent: WireMessage, CBridged {
     }
 }
 
+extension SyncEvent: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(String(self.sequence), forKey: WireJSON.Key("sequence"))
+        try container.encode(self.at, forKey: WireJSON.Key("at"))
+        try container.encodeIfPresent(self.ref, forKey: WireJSON.Key("ref"))
+        try container.encode(self.fromStatus, forKey: WireJSON.Key("fromStatus"))
+        try container.encode(self.toStatus, forKey: WireJSON.Key("toStatus"))
+        try container.encode(self.note, forKey: WireJSON.Key("note"))
+        try container.encode(self.qboID, forKey: WireJSON.Key("qboId"))
+        try container.encode(self.blockers, forKey: WireJSON.Key("blockers"))
+        try container.encodeIfPresent(self.error, forKey: WireJSON.Key("error"))
+        try container.encode(self.attempts, forKey: WireJSON.Key("attempts"))
+    }
+}
+
+extension StreamResumePoint: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__StreamResumePoint
+    public static let protoMessageName = "qbsync.v1.StreamResumePoint"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__StreamResumePoint>) {
+        let c = pointer.pointee
+        self.lastDeliveredSequence = c.last_delivered_sequence
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__StreamResumePoint> {
+        let c = arena.allocate(Qbsync__V1__StreamResumePoint.self)
+        qbsync__v1__stream_resume_point__init(c)
+        c.pointee.last_delivered_sequence = self.lastDeliveredSequence
+        return c
+    }
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__stream_resume_point__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__stream_resume_point__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__stream_resume_point__get_packed_size(c)) { qbsync__v1__stream_resume_point__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension StreamResumePoint: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(String(self.lastDeliveredSequence), forKey: WireJSON.Key("lastDeliveredSequence"))
+    }
+}
+
 extension SyncEventStreamMessage: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__SyncEventStreamMessage
     public static let protoMessageName = "qbsync.v1.SyncEventStreamMessage"
@@ -1331,5 +1584,20 @@ extension SyncEventStreamMessage: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__sync_event_stream_message__get_packed_size(c)) { qbsync__v1__sync_event_stream_message__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension SyncEventStreamMessage: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        if case .event(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("event")) }
+        if case .health(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("health")) }
+    }
+}
+
+extension BulkOutcome: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
     }
 }

@@ -33,6 +33,18 @@ public enum EntityType: Hashable, Sendable, CaseIterable {
         }
     }
 
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "ENTITY_TYPE_UNSPECIFIED"
+        case .customer: return "ENTITY_TYPE_CUSTOMER"
+        case .invoice: return "ENTITY_TYPE_INVOICE"
+        case .payment: return "ENTITY_TYPE_PAYMENT"
+        case .refund: return "ENTITY_TYPE_REFUND"
+        case .unrecognized(let value): return String(value)
+        }
+    }
+
     /// The number on the wire.
     public var wireValue: Int32 {
         switch self {
@@ -79,6 +91,20 @@ public enum SyncStatus: Hashable, Sendable, CaseIterable {
         case 5: self = .errored
         case 6: self = .skipped
         default: self = .unrecognized(wireValue)
+        }
+    }
+
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "SYNC_STATUS_UNSPECIFIED"
+        case .pending: return "SYNC_STATUS_PENDING"
+        case .syncing: return "SYNC_STATUS_SYNCING"
+        case .synced: return "SYNC_STATUS_SYNCED"
+        case .blocked: return "SYNC_STATUS_BLOCKED"
+        case .errored: return "SYNC_STATUS_ERRORED"
+        case .skipped: return "SYNC_STATUS_SKIPPED"
+        case .unrecognized(let value): return String(value)
         }
     }
 
@@ -143,6 +169,23 @@ public enum BlockerKind: Hashable, Sendable, CaseIterable {
         }
     }
 
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "BLOCKER_KIND_UNSPECIFIED"
+        case .customerNotLinked: return "BLOCKER_KIND_CUSTOMER_NOT_LINKED"
+        case .customerNeedsConfirmation: return "BLOCKER_KIND_CUSTOMER_NEEDS_CONFIRMATION"
+        case .itemNotMapped: return "BLOCKER_KIND_ITEM_NOT_MAPPED"
+        case .accountNotMapped: return "BLOCKER_KIND_ACCOUNT_NOT_MAPPED"
+        case .taxCodeNotMapped: return "BLOCKER_KIND_TAX_CODE_NOT_MAPPED"
+        case .paymentMethodNotMapped: return "BLOCKER_KIND_PAYMENT_METHOD_NOT_MAPPED"
+        case .invoiceNotSynced: return "BLOCKER_KIND_INVOICE_NOT_SYNCED"
+        case .paymentNotSynced: return "BLOCKER_KIND_PAYMENT_NOT_SYNCED"
+        case .unknownReference: return "BLOCKER_KIND_UNKNOWN_REFERENCE"
+        case .unrecognized(let value): return String(value)
+        }
+    }
+
     /// The number on the wire.
     public var wireValue: Int32 {
         switch self {
@@ -203,6 +246,23 @@ public enum ErrorClass: Hashable, Sendable, CaseIterable {
         case 8: self = .notFound
         case 9: self = .locked
         default: self = .unrecognized(wireValue)
+        }
+    }
+
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "ERROR_CLASS_UNSPECIFIED"
+        case .transient: return "ERROR_CLASS_TRANSIENT"
+        case .throttled: return "ERROR_CLASS_THROTTLED"
+        case .staleObject: return "ERROR_CLASS_STALE_OBJECT"
+        case .authExpired: return "ERROR_CLASS_AUTH_EXPIRED"
+        case .authDead: return "ERROR_CLASS_AUTH_DEAD"
+        case .duplicate: return "ERROR_CLASS_DUPLICATE"
+        case .validation: return "ERROR_CLASS_VALIDATION"
+        case .notFound: return "ERROR_CLASS_NOT_FOUND"
+        case .locked: return "ERROR_CLASS_LOCKED"
+        case .unrecognized(let value): return String(value)
         }
     }
 
@@ -413,6 +473,23 @@ public struct StatusChange: Sendable, Hashable {
     }
 }
 
+/// Attached as a StatusDetail to INVALID_ARGUMENT: which field is wrong and why.
+public struct FieldViolation: Sendable, Hashable {
+    /// Path of the field, e.g. "invoice.lines[2].unit_rate".
+    public var field: String
+    /// What is wrong with it.
+    public var description: String
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        field: String = "",
+        description: String = ""
+    ) {
+        self.field = field
+        self.description = description
+    }
+}
+
 /// A postal address.
 public struct Address: Sendable, Hashable {
     /// Street lines, first to last.
@@ -481,6 +558,15 @@ extension Blocker: WireMessage, CBridged {
     }
 }
 
+extension Blocker: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.kind, forKey: WireJSON.Key("kind"))
+        try container.encode(self.ref, forKey: WireJSON.Key("ref"))
+        try container.encode(self.message, forKey: WireJSON.Key("message"))
+    }
+}
+
 extension ErrorDetail: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__ErrorDetail
     public static let protoMessageName = "qbsync.v1.ErrorDetail"
@@ -528,6 +614,19 @@ extension ErrorDetail: WireMessage, CBridged {
     }
 }
 
+extension ErrorDetail: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.errorClass, forKey: WireJSON.Key("errorClass"))
+        try container.encode(self.qboCode, forKey: WireJSON.Key("qboCode"))
+        try container.encode(self.message, forKey: WireJSON.Key("message"))
+        try container.encode(self.detail, forKey: WireJSON.Key("detail"))
+        try container.encode(self.element, forKey: WireJSON.Key("element"))
+        try container.encode(self.fixHint, forKey: WireJSON.Key("fixHint"))
+        try container.encode(self.retryable, forKey: WireJSON.Key("retryable"))
+    }
+}
+
 extension RecordRef: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__RecordRef
     public static let protoMessageName = "qbsync.v1.RecordRef"
@@ -564,6 +663,15 @@ extension RecordRef: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__record_ref__get_packed_size(c)) { qbsync__v1__record_ref__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension RecordRef: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.entity, forKey: WireJSON.Key("entity"))
+        try container.encode(self.externalID, forKey: WireJSON.Key("externalId"))
     }
 }
 
@@ -635,6 +743,29 @@ extension SyncRecord: WireMessage, CBridged {
     }
 }
 
+extension SyncRecord: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.ref, forKey: WireJSON.Key("ref"))
+        try container.encode(self.status, forKey: WireJSON.Key("status"))
+        try container.encode(self.blockers, forKey: WireJSON.Key("blockers"))
+        try container.encodeIfPresent(self.lastError, forKey: WireJSON.Key("lastError"))
+        try container.encode(self.attempts, forKey: WireJSON.Key("attempts"))
+        try container.encode(self.qboEntity, forKey: WireJSON.Key("qboEntity"))
+        try container.encode(self.qboID, forKey: WireJSON.Key("qboId"))
+        try container.encode(self.qboSyncToken, forKey: WireJSON.Key("qboSyncToken"))
+        try container.encode(self.docNumber, forKey: WireJSON.Key("docNumber"))
+        try container.encode(self.qboURL, forKey: WireJSON.Key("qboUrl"))
+        try container.encode(self.skipReason, forKey: WireJSON.Key("skipReason"))
+        try container.encode(self.voided, forKey: WireJSON.Key("voided"))
+        try container.encode(self.updatedAt, forKey: WireJSON.Key("updatedAt"))
+        try container.encode(self.nextAttemptAt, forKey: WireJSON.Key("nextAttemptAt"))
+        try container.encode(String(self.lastEventSequence), forKey: WireJSON.Key("lastEventSequence"))
+        try container.encode(self.contentHash, forKey: WireJSON.Key("contentHash"))
+        try container.encode(self.txnDate, forKey: WireJSON.Key("txnDate"))
+    }
+}
+
 extension StatusChange: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__StatusChange
     public static let protoMessageName = "qbsync.v1.StatusChange"
@@ -680,6 +811,63 @@ extension StatusChange: WireMessage, CBridged {
     }
 }
 
+extension StatusChange: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(String(self.sequence), forKey: WireJSON.Key("sequence"))
+        try container.encode(self.at, forKey: WireJSON.Key("at"))
+        try container.encode(self.fromStatus, forKey: WireJSON.Key("fromStatus"))
+        try container.encode(self.toStatus, forKey: WireJSON.Key("toStatus"))
+        try container.encode(self.note, forKey: WireJSON.Key("note"))
+        try container.encodeIfPresent(self.error, forKey: WireJSON.Key("error"))
+    }
+}
+
+extension FieldViolation: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__FieldViolation
+    public static let protoMessageName = "qbsync.v1.FieldViolation"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__FieldViolation>) {
+        let c = pointer.pointee
+        self.field = CBridge.string(c.field)
+        self.description = CBridge.string(c.description)
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__FieldViolation> {
+        let c = arena.allocate(Qbsync__V1__FieldViolation.self)
+        qbsync__v1__field_violation__init(c)
+        c.pointee.field = arena.string(self.field)
+        c.pointee.description = arena.string(self.description)
+        return c
+    }
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__field_violation__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__field_violation__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__field_violation__get_packed_size(c)) { qbsync__v1__field_violation__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension FieldViolation: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.field, forKey: WireJSON.Key("field"))
+        try container.encode(self.description, forKey: WireJSON.Key("description"))
+    }
+}
+
 extension Address: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__Address
     public static let protoMessageName = "qbsync.v1.Address"
@@ -721,5 +909,44 @@ extension Address: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__address__get_packed_size(c)) { qbsync__v1__address__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension Address: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.lines, forKey: WireJSON.Key("lines"))
+        try container.encode(self.city, forKey: WireJSON.Key("city"))
+        try container.encode(self.region, forKey: WireJSON.Key("region"))
+        try container.encode(self.postalCode, forKey: WireJSON.Key("postalCode"))
+        try container.encode(self.country, forKey: WireJSON.Key("country"))
+    }
+}
+
+extension EntityType: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
+    }
+}
+
+extension SyncStatus: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
+    }
+}
+
+extension BlockerKind: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
+    }
+}
+
+extension ErrorClass: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
     }
 }

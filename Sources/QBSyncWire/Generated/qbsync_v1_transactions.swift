@@ -28,6 +28,16 @@ public enum LineKind: Hashable, Sendable, CaseIterable {
         }
     }
 
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "LINE_KIND_UNSPECIFIED"
+        case .sale: return "LINE_KIND_SALE"
+        case .discount: return "LINE_KIND_DISCOUNT"
+        case .unrecognized(let value): return String(value)
+        }
+    }
+
     /// The number on the wire.
     public var wireValue: Int32 {
         switch self {
@@ -52,7 +62,8 @@ public struct InvoiceLine: Sendable, Hashable {
     /// SALE: unit rate as a decimal string in major units ("125.00", "22.5").
     public var unitRate: String
     /// Line amount in minor units. SALE: must equal quantity x unit_rate
-    /// rounded half-even to minor units, or the request is rejected.
+    /// rounded to minor units, halves away from zero (as QBO checks), or the
+    /// request is rejected.
     public var amountMinor: Int64
     /// SALE: tax code for the line; must be mapped. Empty means not taxable.
     public var taxCode: String
@@ -448,6 +459,21 @@ extension InvoiceLine: WireMessage, CBridged {
     }
 }
 
+extension InvoiceLine: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.kind, forKey: WireJSON.Key("kind"))
+        try container.encode(self.itemCode, forKey: WireJSON.Key("itemCode"))
+        try container.encode(self.description, forKey: WireJSON.Key("description"))
+        try container.encode(self.quantity, forKey: WireJSON.Key("quantity"))
+        try container.encode(self.unitRate, forKey: WireJSON.Key("unitRate"))
+        try container.encode(String(self.amountMinor), forKey: WireJSON.Key("amountMinor"))
+        try container.encode(self.taxCode, forKey: WireJSON.Key("taxCode"))
+        try container.encode(self.serviceDate, forKey: WireJSON.Key("serviceDate"))
+        try container.encode(self.discountAccountCode, forKey: WireJSON.Key("discountAccountCode"))
+    }
+}
+
 extension Invoice: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__Invoice
     public static let protoMessageName = "qbsync.v1.Invoice"
@@ -506,6 +532,24 @@ extension Invoice: WireMessage, CBridged {
     }
 }
 
+extension Invoice: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.externalID, forKey: WireJSON.Key("externalId"))
+        try container.encode(self.customerExternalID, forKey: WireJSON.Key("customerExternalId"))
+        try container.encode(self.docNumber, forKey: WireJSON.Key("docNumber"))
+        try container.encode(self.txnDate, forKey: WireJSON.Key("txnDate"))
+        try container.encode(self.dueDate, forKey: WireJSON.Key("dueDate"))
+        try container.encode(self.currency, forKey: WireJSON.Key("currency"))
+        try container.encode(self.lines, forKey: WireJSON.Key("lines"))
+        try container.encode(String(self.taxMinor), forKey: WireJSON.Key("taxMinor"))
+        try container.encode(self.customerMemo, forKey: WireJSON.Key("customerMemo"))
+        try container.encode(self.privateNote, forKey: WireJSON.Key("privateNote"))
+        try container.encode(self.excludeFromSync, forKey: WireJSON.Key("excludeFromSync"))
+        try container.encode(self.voided, forKey: WireJSON.Key("voided"))
+    }
+}
+
 extension SyncInvoiceRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__SyncInvoiceRequest
     public static let protoMessageName = "qbsync.v1.SyncInvoiceRequest"
@@ -540,6 +584,14 @@ extension SyncInvoiceRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__sync_invoice_request__get_packed_size(c)) { qbsync__v1__sync_invoice_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension SyncInvoiceRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encodeIfPresent(self.invoice, forKey: WireJSON.Key("invoice"))
     }
 }
 
@@ -580,6 +632,14 @@ extension SyncInvoiceResponse: WireMessage, CBridged {
     }
 }
 
+extension SyncInvoiceResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
+        try container.encode(self.changed, forKey: WireJSON.Key("changed"))
+    }
+}
+
 extension PaymentApplication: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__PaymentApplication
     public static let protoMessageName = "qbsync.v1.PaymentApplication"
@@ -614,6 +674,14 @@ extension PaymentApplication: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__payment_application__get_packed_size(c)) { qbsync__v1__payment_application__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension PaymentApplication: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.invoiceExternalID, forKey: WireJSON.Key("invoiceExternalId"))
+        try container.encode(String(self.amountMinor), forKey: WireJSON.Key("amountMinor"))
     }
 }
 
@@ -669,6 +737,21 @@ extension Payment: WireMessage, CBridged {
     }
 }
 
+extension Payment: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.externalID, forKey: WireJSON.Key("externalId"))
+        try container.encode(self.customerExternalID, forKey: WireJSON.Key("customerExternalId"))
+        try container.encode(self.txnDate, forKey: WireJSON.Key("txnDate"))
+        try container.encode(self.currency, forKey: WireJSON.Key("currency"))
+        try container.encode(String(self.amountMinor), forKey: WireJSON.Key("amountMinor"))
+        try container.encode(self.methodCode, forKey: WireJSON.Key("methodCode"))
+        try container.encode(self.reference, forKey: WireJSON.Key("reference"))
+        try container.encode(self.memo, forKey: WireJSON.Key("memo"))
+        try container.encode(self.applications, forKey: WireJSON.Key("applications"))
+    }
+}
+
 extension SyncPaymentRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__SyncPaymentRequest
     public static let protoMessageName = "qbsync.v1.SyncPaymentRequest"
@@ -706,6 +789,14 @@ extension SyncPaymentRequest: WireMessage, CBridged {
     }
 }
 
+extension SyncPaymentRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encodeIfPresent(self.payment, forKey: WireJSON.Key("payment"))
+    }
+}
+
 extension SyncPaymentResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__SyncPaymentResponse
     public static let protoMessageName = "qbsync.v1.SyncPaymentResponse"
@@ -740,6 +831,14 @@ extension SyncPaymentResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__sync_payment_response__get_packed_size(c)) { qbsync__v1__sync_payment_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension SyncPaymentResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
+        try container.encode(self.changed, forKey: WireJSON.Key("changed"))
     }
 }
 
@@ -804,6 +903,21 @@ extension Refund: WireMessage, CBridged {
     }
 }
 
+extension Refund: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.externalID, forKey: WireJSON.Key("externalId"))
+        if case .invoiceExternalID(let value)? = self.target { try container.encode(value, forKey: WireJSON.Key("invoiceExternalId")) }
+        if case .paymentExternalID(let value)? = self.target { try container.encode(value, forKey: WireJSON.Key("paymentExternalId")) }
+        try container.encode(self.txnDate, forKey: WireJSON.Key("txnDate"))
+        try container.encode(self.currency, forKey: WireJSON.Key("currency"))
+        try container.encode(String(self.amountMinor), forKey: WireJSON.Key("amountMinor"))
+        try container.encode(self.itemCode, forKey: WireJSON.Key("itemCode"))
+        try container.encode(self.refundAccountCode, forKey: WireJSON.Key("refundAccountCode"))
+        try container.encode(self.reason, forKey: WireJSON.Key("reason"))
+    }
+}
+
 extension RefundRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__RefundRequest
     public static let protoMessageName = "qbsync.v1.RefundRequest"
@@ -841,6 +955,14 @@ extension RefundRequest: WireMessage, CBridged {
     }
 }
 
+extension RefundRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encodeIfPresent(self.refund, forKey: WireJSON.Key("refund"))
+    }
+}
+
 extension RefundResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__RefundResponse
     public static let protoMessageName = "qbsync.v1.RefundResponse"
@@ -875,6 +997,14 @@ extension RefundResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__refund_response__get_packed_size(c)) { qbsync__v1__refund_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension RefundResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
+        try container.encode(self.changed, forKey: WireJSON.Key("changed"))
     }
 }
 
@@ -917,6 +1047,15 @@ extension VoidPaymentRequest: WireMessage, CBridged {
     }
 }
 
+extension VoidPaymentRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.paymentExternalID, forKey: WireJSON.Key("paymentExternalId"))
+        try container.encode(self.reason, forKey: WireJSON.Key("reason"))
+    }
+}
+
 extension VoidPaymentResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__VoidPaymentResponse
     public static let protoMessageName = "qbsync.v1.VoidPaymentResponse"
@@ -951,5 +1090,20 @@ extension VoidPaymentResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__void_payment_response__get_packed_size(c)) { qbsync__v1__void_payment_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
+extension VoidPaymentResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
+        try container.encode(self.alreadyVoided, forKey: WireJSON.Key("alreadyVoided"))
+    }
+}
+
+extension LineKind: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
     }
 }

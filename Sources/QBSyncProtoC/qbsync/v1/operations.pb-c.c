@@ -772,6 +772,51 @@ void   qbsync__v1__sync_event__free_unpacked
   assert(message->base.descriptor == &qbsync__v1__sync_event__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   qbsync__v1__stream_resume_point__init
+                     (Qbsync__V1__StreamResumePoint         *message)
+{
+  static const Qbsync__V1__StreamResumePoint init_value = QBSYNC__V1__STREAM_RESUME_POINT__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__stream_resume_point__get_packed_size
+                     (const Qbsync__V1__StreamResumePoint *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__stream_resume_point__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__stream_resume_point__pack
+                     (const Qbsync__V1__StreamResumePoint *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__stream_resume_point__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__stream_resume_point__pack_to_buffer
+                     (const Qbsync__V1__StreamResumePoint *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__stream_resume_point__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__StreamResumePoint *
+       qbsync__v1__stream_resume_point__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__StreamResumePoint *)
+     protobuf_c_message_unpack (&qbsync__v1__stream_resume_point__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__stream_resume_point__free_unpacked
+                     (Qbsync__V1__StreamResumePoint *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__stream_resume_point__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   qbsync__v1__sync_event_stream_message__init
                      (Qbsync__V1__SyncEventStreamMessage         *message)
 {
@@ -2254,6 +2299,44 @@ const ProtobufCMessageDescriptor qbsync__v1__sync_event__descriptor =
   qbsync__v1__sync_event__field_indices_by_name,
   1,  qbsync__v1__sync_event__number_ranges,
   (ProtobufCMessageInit) qbsync__v1__sync_event__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__stream_resume_point__field_descriptors[1] =
+{
+  {
+    "last_delivered_sequence",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__StreamResumePoint, last_delivered_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__stream_resume_point__field_indices_by_name[] = {
+  0,   /* field[0] = last_delivered_sequence */
+};
+static const ProtobufCIntRange qbsync__v1__stream_resume_point__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__stream_resume_point__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.StreamResumePoint",
+  "StreamResumePoint",
+  "Qbsync__V1__StreamResumePoint",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__StreamResumePoint),
+  1,
+  qbsync__v1__stream_resume_point__field_descriptors,
+  qbsync__v1__stream_resume_point__field_indices_by_name,
+  1,  qbsync__v1__stream_resume_point__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__stream_resume_point__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor qbsync__v1__sync_event_stream_message__field_descriptors[2] =

@@ -232,6 +232,51 @@ void   qbsync__v1__status_change__free_unpacked
   assert(message->base.descriptor == &qbsync__v1__status_change__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   qbsync__v1__field_violation__init
+                     (Qbsync__V1__FieldViolation         *message)
+{
+  static const Qbsync__V1__FieldViolation init_value = QBSYNC__V1__FIELD_VIOLATION__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__field_violation__get_packed_size
+                     (const Qbsync__V1__FieldViolation *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__field_violation__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__field_violation__pack
+                     (const Qbsync__V1__FieldViolation *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__field_violation__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__field_violation__pack_to_buffer
+                     (const Qbsync__V1__FieldViolation *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__field_violation__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__FieldViolation *
+       qbsync__v1__field_violation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__FieldViolation *)
+     protobuf_c_message_unpack (&qbsync__v1__field_violation__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__field_violation__free_unpacked
+                     (Qbsync__V1__FieldViolation *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__field_violation__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   qbsync__v1__address__init
                      (Qbsync__V1__Address         *message)
 {
@@ -868,6 +913,57 @@ const ProtobufCMessageDescriptor qbsync__v1__status_change__descriptor =
   qbsync__v1__status_change__field_indices_by_name,
   1,  qbsync__v1__status_change__number_ranges,
   (ProtobufCMessageInit) qbsync__v1__status_change__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__field_violation__field_descriptors[2] =
+{
+  {
+    "field",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__FieldViolation, field),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "description",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__FieldViolation, description),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__field_violation__field_indices_by_name[] = {
+  1,   /* field[1] = description */
+  0,   /* field[0] = field */
+};
+static const ProtobufCIntRange qbsync__v1__field_violation__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__field_violation__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.FieldViolation",
+  "FieldViolation",
+  "Qbsync__V1__FieldViolation",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__FieldViolation),
+  2,
+  qbsync__v1__field_violation__field_descriptors,
+  qbsync__v1__field_violation__field_indices_by_name,
+  1,  qbsync__v1__field_violation__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__field_violation__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor qbsync__v1__address__field_descriptors[5] =

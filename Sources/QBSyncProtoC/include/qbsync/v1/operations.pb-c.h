@@ -34,6 +34,7 @@ typedef struct Qbsync__V1__CompanyHealth Qbsync__V1__CompanyHealth;
 typedef struct Qbsync__V1__GetHealthResponse Qbsync__V1__GetHealthResponse;
 typedef struct Qbsync__V1__StreamSyncEventsRequest Qbsync__V1__StreamSyncEventsRequest;
 typedef struct Qbsync__V1__SyncEvent Qbsync__V1__SyncEvent;
+typedef struct Qbsync__V1__StreamResumePoint Qbsync__V1__StreamResumePoint;
 typedef struct Qbsync__V1__SyncEventStreamMessage Qbsync__V1__SyncEventStreamMessage;
 
 
@@ -620,6 +621,25 @@ struct  Qbsync__V1__SyncEvent
     , 0, (char *)protobuf_c_empty_string, NULL, QBSYNC__V1__SYNC_STATUS__SYNC_STATUS_UNSPECIFIED, QBSYNC__V1__SYNC_STATUS__SYNC_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, NULL, 0 }
 
 
+/*
+ * Attached as a StatusDetail when StreamSyncEvents ends early (a subscriber
+ * that fell behind gets RESOURCE_EXHAUSTED; a shutdown gets UNAVAILABLE):
+ * where to resume without losing or repeating an event.
+ */
+struct  Qbsync__V1__StreamResumePoint
+{
+  ProtobufCMessage base;
+  /*
+   * Sequence of the last event delivered on the stream (0 if none); pass it
+   * as after_sequence to resume.
+   */
+  uint64_t last_delivered_sequence;
+};
+#define QBSYNC__V1__STREAM_RESUME_POINT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__stream_resume_point__descriptor) \
+    , 0 }
+
+
 typedef enum {
   QBSYNC__V1__SYNC_EVENT_STREAM_MESSAGE__KIND__NOT_SET = 0,
   QBSYNC__V1__SYNC_EVENT_STREAM_MESSAGE__KIND_EVENT = 1,
@@ -973,6 +993,25 @@ Qbsync__V1__SyncEvent *
 void   qbsync__v1__sync_event__free_unpacked
                      (Qbsync__V1__SyncEvent *message,
                       ProtobufCAllocator *allocator);
+/* Qbsync__V1__StreamResumePoint methods */
+void   qbsync__v1__stream_resume_point__init
+                     (Qbsync__V1__StreamResumePoint         *message);
+size_t qbsync__v1__stream_resume_point__get_packed_size
+                     (const Qbsync__V1__StreamResumePoint   *message);
+size_t qbsync__v1__stream_resume_point__pack
+                     (const Qbsync__V1__StreamResumePoint   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__stream_resume_point__pack_to_buffer
+                     (const Qbsync__V1__StreamResumePoint   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__StreamResumePoint *
+       qbsync__v1__stream_resume_point__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__stream_resume_point__free_unpacked
+                     (Qbsync__V1__StreamResumePoint *message,
+                      ProtobufCAllocator *allocator);
 /* Qbsync__V1__SyncEventStreamMessage methods */
 void   qbsync__v1__sync_event_stream_message__init
                      (Qbsync__V1__SyncEventStreamMessage         *message);
@@ -1045,6 +1084,9 @@ typedef void (*Qbsync__V1__StreamSyncEventsRequest_Closure)
 typedef void (*Qbsync__V1__SyncEvent_Closure)
                  (const Qbsync__V1__SyncEvent *message,
                   void *closure_data);
+typedef void (*Qbsync__V1__StreamResumePoint_Closure)
+                 (const Qbsync__V1__StreamResumePoint *message,
+                  void *closure_data);
 typedef void (*Qbsync__V1__SyncEventStreamMessage_Closure)
                  (const Qbsync__V1__SyncEventStreamMessage *message,
                   void *closure_data);
@@ -1072,6 +1114,7 @@ extern const ProtobufCMessageDescriptor qbsync__v1__company_health__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__get_health_response__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__stream_sync_events_request__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__sync_event__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__stream_resume_point__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__sync_event_stream_message__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -20,6 +20,7 @@ typedef struct Qbsync__V1__ErrorDetail Qbsync__V1__ErrorDetail;
 typedef struct Qbsync__V1__RecordRef Qbsync__V1__RecordRef;
 typedef struct Qbsync__V1__SyncRecord Qbsync__V1__SyncRecord;
 typedef struct Qbsync__V1__StatusChange Qbsync__V1__StatusChange;
+typedef struct Qbsync__V1__FieldViolation Qbsync__V1__FieldViolation;
 typedef struct Qbsync__V1__Address Qbsync__V1__Address;
 
 
@@ -387,6 +388,26 @@ struct  Qbsync__V1__StatusChange
 
 
 /*
+ * Attached as a StatusDetail to INVALID_ARGUMENT: which field is wrong and why.
+ */
+struct  Qbsync__V1__FieldViolation
+{
+  ProtobufCMessage base;
+  /*
+   * Path of the field, e.g. "invoice.lines[2].unit_rate".
+   */
+  char *field;
+  /*
+   * What is wrong with it.
+   */
+  char *description;
+};
+#define QBSYNC__V1__FIELD_VIOLATION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__field_violation__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
  * A postal address.
  */
 struct  Qbsync__V1__Address
@@ -514,6 +535,25 @@ Qbsync__V1__StatusChange *
 void   qbsync__v1__status_change__free_unpacked
                      (Qbsync__V1__StatusChange *message,
                       ProtobufCAllocator *allocator);
+/* Qbsync__V1__FieldViolation methods */
+void   qbsync__v1__field_violation__init
+                     (Qbsync__V1__FieldViolation         *message);
+size_t qbsync__v1__field_violation__get_packed_size
+                     (const Qbsync__V1__FieldViolation   *message);
+size_t qbsync__v1__field_violation__pack
+                     (const Qbsync__V1__FieldViolation   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__field_violation__pack_to_buffer
+                     (const Qbsync__V1__FieldViolation   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__FieldViolation *
+       qbsync__v1__field_violation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__field_violation__free_unpacked
+                     (Qbsync__V1__FieldViolation *message,
+                      ProtobufCAllocator *allocator);
 /* Qbsync__V1__Address methods */
 void   qbsync__v1__address__init
                      (Qbsync__V1__Address         *message);
@@ -550,6 +590,9 @@ typedef void (*Qbsync__V1__SyncRecord_Closure)
 typedef void (*Qbsync__V1__StatusChange_Closure)
                  (const Qbsync__V1__StatusChange *message,
                   void *closure_data);
+typedef void (*Qbsync__V1__FieldViolation_Closure)
+                 (const Qbsync__V1__FieldViolation *message,
+                  void *closure_data);
 typedef void (*Qbsync__V1__Address_Closure)
                  (const Qbsync__V1__Address *message,
                   void *closure_data);
@@ -568,6 +611,7 @@ extern const ProtobufCMessageDescriptor qbsync__v1__error_detail__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__record_ref__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__sync_record__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__status_change__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__field_violation__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__address__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -83,7 +83,8 @@ struct  Qbsync__V1__InvoiceLine
   char *unit_rate;
   /*
    * Line amount in minor units. SALE: must equal quantity x unit_rate
-   * rounded half-even to minor units, or the request is rejected.
+   * rounded to minor units, halves away from zero (as QBO checks), or the
+   * request is rejected.
    */
   int64_t amount_minor;
   /*

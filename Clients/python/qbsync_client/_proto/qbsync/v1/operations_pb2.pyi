@@ -202,6 +202,12 @@ class StatusCount(_message.Message):
     status: _records_pb2.SyncStatus
     def __init__(self, entity: _Optional[_Union[_records_pb2.EntityType, str]] = ..., status: _Optional[_Union[_records_pb2.SyncStatus, str]] = ..., count: _Optional[int] = ...) -> None: ...
 
+class StreamResumePoint(_message.Message):
+    __slots__ = ["last_delivered_sequence"]
+    LAST_DELIVERED_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    last_delivered_sequence: int
+    def __init__(self, last_delivered_sequence: _Optional[int] = ...) -> None: ...
+
 class StreamSyncEventsRequest(_message.Message):
     __slots__ = ["after_sequence", "company_id", "entities", "include_health", "statuses"]
     AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]

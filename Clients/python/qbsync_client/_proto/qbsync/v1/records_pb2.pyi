@@ -80,6 +80,14 @@ class ErrorDetail(_message.Message):
     retryable: bool
     def __init__(self, error_class: _Optional[_Union[ErrorClass, str]] = ..., qbo_code: _Optional[str] = ..., message: _Optional[str] = ..., detail: _Optional[str] = ..., element: _Optional[str] = ..., fix_hint: _Optional[str] = ..., retryable: bool = ...) -> None: ...
 
+class FieldViolation(_message.Message):
+    __slots__ = ["description", "field"]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    description: str
+    field: str
+    def __init__(self, field: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
 class RecordRef(_message.Message):
     __slots__ = ["company_id", "entity", "external_id"]
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]

@@ -1,0 +1,241 @@
+import Foundation
+import Logging
+import QBOClient
+import QBSyncStore
+import QBSyncWire
+
+/// Owns one company's QBO connection: its OAuth session, rate limiter and
+/// queue. Claims due records, pushes up to the concurrency limit, and
+/// applies each outcome. Only this actor pushes the company's records, and a
+/// record is claimed (SYNCING) while pushed, so no record is pushed twice at once.
+actor CompanySyncer {
+    let companyID: String
+    private let store: Store
+    private let configuration: EngineConfiguration
+    private let transport: any HTTPTransport
+    private let logger: Logger
+    let limiter: RateLimiter
+    private var pusher: Pusher?
+    private var session: OAuthSession?
+    private var inFlight: Set<Int64> = []
+    private var loop: Task<Void, Never>?
+    private var wake: CheckedContinuation<Void, Never>?
+    private var wakePending = false
+    private var active = false
+    private var consecutiveFailures = 0
+    private var stopping = false
+
+    init(companyID: String, store: Store, transport: any HTTPTransport, configuration: EngineConfiguration, logger: Logger) {
+        self.companyID = companyID
+        self.store = store
+        self.transport = transport
+        self.configuration = configuration
+        self.limiter = RateLimiter(requestsPerMinute: configuration.requestsPerMinute, maxConcurrent: configuration.concurrentRequests)
+        var logger = logger
+        logger[metadataKey: "company"] = "\(companyID)"
+        self.logger = logger
+    }
+
+    /// The QBO client, once connected (for auto-mapping and reads).
+    var client: QBOClient? { self.pusher?.client }
+
+    /// Sets up the session from the stored credentials and starts the queue.
+    func connect(_ company: CompanyRow) {
+        let store = self.store
+        let companyID = self.companyID
+        let session = OAuthSession(
+            credentials: OAuthClientCredentials(clientID: company.clientID, clientSecret: Secret(company.clientSecret)),
+            tokens: OAuthTokens(refreshToken: Secret(company.refreshToken)),
+            tokenEndpoint: self.configuration.tokenURL,
+            transport: self.transport,
+            persist: { tokens in
+                // The rotated refresh token is durable before the new access token is used.
+                try await store.write { try $0.saveRefreshToken(tokens.refreshToken.exposedValue, companyID: companyID) }
+            }
+        )
+        self.session = session
+        let client = QBOClient(
+            realmID: company.realmID,
+            transport: RateLimitedTransport(base: self.transport, limiter: self.limiter),
+            auth: session,
+            configuration: QBOClient.Configuration(baseURL: self.configuration.qboBaseURL, requestTimeout: self.configuration.requestTimeout),
+            logger: self.logger
+        )
+        self.pusher = Pusher(client: client, customers: CustomerDirectory())
+        self.active = true
+        self.consecutiveFailures = 0
+        self.startLoop()
+        self.kick()
+    }
+
+    /// Stops pushing; held records wait for the next connect.
+    func disconnect() {
+        self.active = false
+        self.pusher = nil
+        self.session = nil
+    }
+
+    /// Work may be due.
+    func kick() {
+        if let wake = self.wake {
+            self.wake = nil
+            wake.resume()
+        } else {
+            self.wakePending = true
+        }
+    }
+
+    /// Stops the loop and waits for pushes in flight to finish.
+    func stop() async {
+        self.stopping = true
+        self.kick()
+        await self.loop?.value
+        self.loop = nil
+    }
+
+    private func startLoop() {
+        guard self.loop == nil else { return }
+        self.stopping = false
+        self.loop = Task { await self.run() }
+    }
+
+    private func run() async {
+        while !self.stopping {
+            var claimed = 0
+            if self.active, self.pusher != nil {
+                do {
+                    claimed = try await self.claimAndPush()
+                } catch {
+                    self.logger.error("claiming work failed", metadata: ["error": "\(error)"])
+                }
+            }
+            if claimed == 0 || self.inFlight.count >= self.configuration.concurrentRequests {
+                await self.waitForWork()
+            }
+        }
+        while !self.inFlight.isEmpty { await self.waitForWork() }
+    }
+
+    /// Sleeps until kicked or until the next retry is due.
+    private func waitForWork() async {
+        if self.wakePending {
+            self.wakePending = false
+            return
+        }
+        var timer: Task<Void, Never>?
+        if self.active, self.inFlight.count < self.configuration.concurrentRequests,
+           let due = try? self.store.read({ try $0.nextDueTime(companyID: self.companyID) }) {
+            let delay = max(0, due - Clock.milliseconds())
+            timer = Task { [weak self] in
+                try? await Task.sleep(for: .milliseconds(delay + 5))
+                await self?.kick()
+            }
+        }
+        await withCheckedContinuation { self.wake = $0 }
+        timer?.cancel()
+    }
+
+    private func claimAndPush() async throws -> Int {
+        let free = self.configuration.concurrentRequests - self.inFlight.count
+        guard free > 0 else { return 0 }
+        let now = Clock.milliseconds()
+        let busy = self.inFlight
+        let candidates = try self.store.read { try $0.dueRecords(companyID: self.companyID, now: now, limit: free + busy.count) }
+            .map(\.id).filter { !busy.contains($0) }.prefix(free)
+        guard !candidates.isEmpty else { return 0 }
+        let ids = Array(candidates)
+        let claims = try await self.store.write { transaction in try Self.claim(ids, in: transaction) }
+        for claim in claims {
+            self.inFlight.insert(claim.row.id)
+            Task { await self.push(claim) }
+        }
+        return claims.count
+    }
+
+    /// PENDING -> SYNCING for each record still due, with its requestid
+    /// persisted before anything is sent; records whose dependencies went
+    /// missing go back to BLOCKED instead.
+    static func claim(_ ids: [Int64], in transaction: WriteTransaction) throws -> [Claim] {
+        var claims: [Claim] = []
+        for id in ids {
+            guard var row = try transaction.record(id: id), row.status == .pending, row.nextAttemptAt <= transaction.now,
+                  let company = try transaction.company(row.key.companyID)
+            else { continue }
+            let blockers = try Dependencies.blockers(of: row, company: company, in: transaction)
+            if !blockers.isEmpty {
+                try transaction.transition(&row, to: .blocked, note: "blocked: \(Dependencies.summary(blockers))", blockers: blockers)
+                continue
+            }
+            if row.requestID.isEmpty {
+                row.pushGeneration += 1
+                row.requestID = "q\(ContentHash.tag("\(row.key)"))g\(row.pushGeneration)"
+            }
+            let plan: PushPlan
+            do {
+                plan = try Planner.plan(row, company: company, in: transaction)
+            } catch is Planner.Missing {
+                let blockers = try Dependencies.blockers(of: row, company: company, in: transaction)
+                try transaction.transition(&row, to: .blocked, note: "a dependency went missing", blockers: blockers)
+                continue
+            }
+            row.attempts += 1
+            try transaction.transition(&row, to: .syncing, note: "push attempt \(row.attempts)\(row.outcomeUnknown ? " (reading back first)" : "")")
+            claims.append(Claim(row: row, plan: plan))
+        }
+        return claims
+    }
+
+    private func push(_ claim: Claim) async {
+        guard let pusher = self.pusher else {
+            await self.finish(claim, PushOutcome(result: .failed(QBOError(kind: .authDead, message: "company disconnected"))))
+            return
+        }
+        let outcome = await pusher.push(claim)
+        await self.finish(claim, outcome)
+    }
+
+    private func finish(_ claim: Claim, _ outcome: PushOutcome) async {
+        let policy = self.configuration.retry
+        let random = Double.random(in: 0..<1)
+        do {
+            let result = try await self.store.write { transaction in
+                try Completion.apply(outcome, claim: claim, policy: policy, random: random, in: transaction)
+            }
+            if result.authDead {
+                await self.connectionDied(outcome)
+            } else if result.reachedQBO {
+                self.consecutiveFailures = 0
+                try await self.setState(.active, message: "", onlyFrom: [.error])
+            } else if case .failed(let error) = outcome.result, error.kind != .cancelled {
+                self.consecutiveFailures += 1
+                if self.consecutiveFailures == self.configuration.errorThreshold {
+                    try await self.setState(.error, message: "QuickBooks keeps failing: \(error.message)", onlyFrom: [.active])
+                }
+            }
+        } catch {
+            self.logger.error("recording a push outcome failed", metadata: ["record": "\(claim.row.key)", "error": "\(error)"])
+        }
+        self.inFlight.remove(claim.row.id)
+        self.kick()
+    }
+
+    private func connectionDied(_ outcome: PushOutcome) async {
+        guard self.active else { return }
+        self.active = false
+        var message = "the QuickBooks authorization was revoked or expired; reconnect with ConnectCompany"
+        if case .failed(let error) = outcome.result { message += " (\(error.message))" }
+        self.logger.warning("connection lost; holding work until reconnected")
+        try? await self.setState(.disconnected, message: message, onlyFrom: [.active, .error])
+    }
+
+    private func setState(_ state: ConnectionState, message: String, onlyFrom: Set<ConnectionState>) async throws {
+        let companyID = self.companyID
+        try await self.store.write { transaction in
+            guard var company = try transaction.company(companyID), onlyFrom.contains(company.connectionState) else { return }
+            company.connectionState = state
+            company.connectionMessage = message
+            company.connectionChangedAt = transaction.now
+            try transaction.save(company)
+        }
+    }
+}

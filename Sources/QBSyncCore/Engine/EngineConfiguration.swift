@@ -1,0 +1,30 @@
+import QBOClient
+
+/// How the sync engine talks to QBO and paces itself.
+public struct EngineConfiguration: Sendable {
+    /// API base URL (production, sandbox or a simulator), scheme and host.
+    public var qboBaseURL: String = "https://quickbooks.api.intuit.com"
+    /// OAuth token endpoint.
+    public var tokenURL: String = OAuthSession.intuitTokenEndpoint
+    /// Base of "View in QuickBooks" links.
+    public var qboAppURL: String = "https://app.qbo.intuit.com/app/"
+    /// Requests per minute per realm (QBO allows 500).
+    public var requestsPerMinute = 500
+    /// Requests in flight per realm (QBO allows 10).
+    public var concurrentRequests = 10
+    /// Retry schedule.
+    public var retry = RetryPolicy()
+    /// Total timeout of one QBO request.
+    public var requestTimeout: Duration = .seconds(60)
+    /// Connect timeout.
+    public var connectTimeout: Duration = .seconds(10)
+    /// Consecutive transient failures that put a company in ERROR.
+    public var errorThreshold = 5
+    /// Interval of the sweep that retries and re-links (nightly by default).
+    public var sweepInterval: Duration = .seconds(86_400)
+    /// Events older than this are deleted by the sweep.
+    public var eventRetention: Duration = .seconds(30 * 86_400)
+
+    /// Defaults: production QBO at its published limits.
+    public init() {}
+}

@@ -1,0 +1,121 @@
+import QBOClient
+import QBSyncStore
+import QBSyncWire
+
+extension SyncEngine {
+    /// Connects (or reconnects) a company: credentials stored, state ACTIVE,
+    /// held work resumes.
+    public func connect(companyID: String, credentials: QBOCredentials, settings: CompanySettings?) async throws -> Company {
+        let company = try await self.store.write { transaction -> CompanyRow in
+            var company = try transaction.company(companyID) ?? CompanyRow(companyID: companyID)
+            if !company.realmID.isEmpty, company.realmID != credentials.realmID,
+               try transaction.database.statement("SELECT 1 FROM records WHERE company_id = ? AND qbo_id != '' LIMIT 1", [.text(companyID)]).first({ _ in true }) == true {
+                throw RPCError(code: .failedPrecondition, message: "company \(companyID) already has records in realm \(company.realmID); it cannot move to realm \(credentials.realmID)")
+            }
+            company.realmID = credentials.realmID
+            company.clientID = credentials.clientID
+            company.clientSecret = credentials.clientSecret
+            company.refreshToken = credentials.refreshToken
+            company.connectionState = .active
+            company.connectionMessage = ""
+            company.connectionChangedAt = transaction.now
+            if let settings {
+                company.autoCreateCustomers = settings.autoCreateCustomers
+                if settings.invoicePolicy != .unspecified { company.invoicePolicy = settings.invoicePolicy }
+                if !settings.homeCurrency.isEmpty { company.homeCurrency = settings.homeCurrency }
+            }
+            try transaction.save(company)
+            return company
+        }
+        let syncer = self.syncer(for: companyID)
+        await syncer.disconnect()
+        await syncer.connect(company)
+        return company.message
+    }
+
+    /// Disconnects: tokens erased, work held (PENDING), nothing lost.
+    public func disconnect(companyID: String) async throws -> Company {
+        let company = try await self.store.write { transaction -> CompanyRow in
+            guard var company = try transaction.company(companyID) else {
+                throw RPCError(code: .notFound, message: "company \(companyID) is not known")
+            }
+            company.refreshToken = ""
+            company.connectionState = .disconnected
+            company.connectionMessage = "disconnected by an operator"
+            company.connectionChangedAt = transaction.now
+            try transaction.save(company)
+            return company
+        }
+        await self.existingSyncer(companyID)?.disconnect()
+        return company.message
+    }
+
+    /// A company as stored.
+    public nonisolated func company(_ companyID: String) throws -> Company {
+        guard let company = try self.store.read({ try $0.company(companyID) }) else {
+            throw RPCError(code: .notFound, message: "company \(companyID) is not known; connect it with ConnectCompany first")
+        }
+        return company.message
+    }
+
+    /// Changes settings and requeues records the change affects.
+    ///
+    /// - Returns: The company and how many records changed status.
+    public func updateSettings(companyID: String, autoCreateCustomers: Bool?, invoicePolicy: InvoicePolicy) async throws -> (Company, Int) {
+        let (company, changed) = try await self.store.write { transaction -> (CompanyRow, Int) in
+            guard var company = try transaction.company(companyID) else {
+                throw RPCError(code: .notFound, message: "company \(companyID) is not known")
+            }
+            let createTurnedOn = autoCreateCustomers == true && !company.autoCreateCustomers
+            if let autoCreateCustomers { company.autoCreateCustomers = autoCreateCustomers }
+            let previousPolicy = company.invoicePolicy
+            if invoicePolicy != .unspecified { company.invoicePolicy = invoicePolicy }
+            try transaction.save(company)
+            var changed = 0
+            if createTurnedOn {
+                // Unmatched customers (not unlinked by hand) are created now.
+                for id in try transaction.recordIDs(companyID: companyID, entity: .customer, status: .blocked) {
+                    guard var row = try transaction.record(id: id), !row.state.manuallyUnlinked,
+                          row.state.linkOutcome == LinkOutcome.noMatch.wireValue
+                    else { continue }
+                    row.state.createRequested = true
+                    row.nextAttemptAt = transaction.now
+                    try transaction.transition(&row, to: .pending, note: "auto-create turned on: creating the QBO customer")
+                    changed += 1
+                }
+            }
+            if previousPolicy != company.invoicePolicy {
+                changed += try Self.applyInvoicePolicy(company, in: transaction)
+            }
+            return (company, changed)
+        }
+        self.kick(companyID)
+        return (company.message, changed)
+    }
+
+    /// Moves unsynced invoices between SKIPPED (awaiting a payment) and queued, per the policy.
+    private static func applyInvoicePolicy(_ company: CompanyRow, in transaction: WriteTransaction) throws -> Int {
+        var changed = 0
+        if company.invoicePolicy == .syncAll {
+            for id in try transaction.recordIDs(companyID: company.companyID, entity: .invoice, status: .skipped) {
+                guard var row = try transaction.record(id: id), row.skipReason == SkipReason.awaitingPayment else { continue }
+                let blockers = try Dependencies.blockers(of: row, company: company, in: transaction)
+                row.nextAttemptAt = transaction.now
+                try transaction.transition(&row, to: blockers.isEmpty ? .pending : .blocked, note: "policy changed to sync all invoices", blockers: blockers)
+                changed += 1
+            }
+        } else {
+            for status in [SyncStatus.pending, .blocked] {
+                for id in try transaction.recordIDs(companyID: company.companyID, entity: .invoice, status: status) {
+                    guard var row = try transaction.record(id: id), row.qboID.isEmpty,
+                          try !Intake.hasPayment(row.key, in: transaction)
+                    else { continue }
+                    row.skipReason = SkipReason.awaitingPayment
+                    try transaction.transition(&row, to: .skipped, note: "policy changed to sync only invoices with a payment")
+                    changed += 1
+                }
+            }
+        }
+        return changed
+    }
+}

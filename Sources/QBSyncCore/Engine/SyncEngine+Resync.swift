@@ -1,0 +1,79 @@
+import QBSyncStore
+import QBSyncWire
+
+extension SyncEngine {
+    /// Queues one record again (a SYNCED invoice is re-pushed as an update;
+    /// other SYNCED records are read back from QBO).
+    public func resync(_ key: RecordKey) async throws -> SyncRecord {
+        let record = try await self.store.write { transaction -> SyncRecord in
+            guard var row = try transaction.record(key) else {
+                throw RPCError(code: .notFound, message: "\(key.entity.label) \(key.externalID) is not known to qbsync")
+            }
+            if row.status == .syncing {
+                throw RPCError(code: .failedPrecondition, message: "\(key.entity.label) \(key.externalID) is being pushed right now; it settles by itself")
+            }
+            try Self.requeue(&row, force: true, note: "resync requested", in: transaction)
+            return self.view.record(row, blockers: try transaction.blockers(of: row.id))
+        }
+        self.kick(key.companyID)
+        return record
+    }
+
+    /// Queues every ERRORED record of a company again.
+    public func resyncErrored(companyID: String) async throws -> Int {
+        let count = try await self.store.write { transaction -> Int in
+            guard try transaction.company(companyID) != nil else {
+                throw RPCError(code: .notFound, message: "company \(companyID) is not known")
+            }
+            var count = 0
+            for entity in [EntityType.customer, .invoice, .payment, .refund] {
+                for id in try transaction.recordIDs(companyID: companyID, entity: entity, status: .errored) {
+                    guard var row = try transaction.record(id: id) else { continue }
+                    try Self.requeue(&row, force: false, note: "resync of errored records requested", in: transaction)
+                    count += 1
+                }
+            }
+            return count
+        }
+        self.kick(companyID)
+        return count
+    }
+
+    /// Puts a record back in the queue with a fresh attempt count: PENDING,
+    /// or BLOCKED if something is missing, or SKIPPED if policy says so.
+    static func requeue(_ row: inout RecordRow, force: Bool, note: String, in transaction: WriteTransaction) throws {
+        guard let company = try transaction.company(row.key.companyID) else { return }
+        if row.status == .synced && !force { return }
+        row.attempts = 0
+        row.nextAttemptAt = transaction.now
+        row.state.forcePush = force && row.status == .synced
+        if row.key.entity == .customer, row.qboID.isEmpty {
+            if row.state.manuallyUnlinked { return }
+            row.state.candidates = []
+        }
+        if case .invoice(let invoice) = try RecordPayload(row: row) {
+            if invoice.excludeFromSync {
+                row.skipReason = SkipReason.excluded
+                try transaction.transition(&row, to: .skipped, note: "\(note): still excluded")
+                return
+            }
+            if row.qboID.isEmpty, invoice.voided {
+                row.skipReason = SkipReason.voidedBeforeSync
+                try transaction.transition(&row, to: .skipped, note: "\(note): voided before sync")
+                return
+            }
+            if row.qboID.isEmpty, company.invoicePolicy == .onlyWithPayment, try !Intake.hasPayment(row.key, in: transaction) {
+                row.skipReason = SkipReason.awaitingPayment
+                try transaction.transition(&row, to: .skipped, note: "\(note): still waiting for a payment")
+                return
+            }
+        }
+        if row.status == .skipped, row.skipReason.hasPrefix(SkipReason.voidedBeforeSync) { return }
+        let blockers = row.key.entity == .customer ? [] : try Dependencies.blockers(of: row, company: company, in: transaction)
+        if blockers.isEmpty {
+            try transaction.transition(&row, to: .pending, note: note)
+        } else {
+            try transaction.transition(&row, to: .blocked, note: "\(note); blocked: \(Dependencies.summary(blockers))", blockers: blockers)
+        }
+    }
+}

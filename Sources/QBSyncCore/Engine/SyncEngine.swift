@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import QBOClient
+import QBSyncStore
+import QBSyncWire
+
+/// The sync core: one ``CompanySyncer`` per connected company, the event
+/// hub, the periodic sweep, and the company operations the API exposes.
+///
+/// Data flows one way: the API accepts a record (``Intake``, durable), kicks
+/// the company's syncer, which pushes it to QBO and records the outcome;
+/// every status change is an event the hub fans out.
+public actor SyncEngine {
+    /// The durable state.
+    public nonisolated let store: Store
+    /// Live events.
+    public nonisolated let hub: EventHub
+    /// Accepts records.
+    public nonisolated let intake: Intake
+    /// Builds API views of records.
+    public nonisolated let view: RecordView
+    /// Settings.
+    public nonisolated let configuration: EngineConfiguration
+    let transport: any HTTPTransport
+    let logger: Logger
+    let startedAt = ContinuousClock.now
+    private var syncers: [String: CompanySyncer] = [:]
+    private var sweepTask: Task<Void, Never>?
+
+    /// Opens the engine on a store.
+    ///
+    /// - Parameters:
+    ///   - store: The store (its commit observer is set here).
+    ///   - configuration: QBO endpoints, limits, retries, sweep.
+    ///   - transport: HTTP to QBO; a libcurl transport by default.
+    ///   - logger: Where the engine logs.
+    public init(store: Store, configuration: EngineConfiguration, transport: (any HTTPTransport)? = nil, logger: Logger = Logger(label: "qbsync.engine")) throws {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.transport = try transport ?? CurlTransport(configuration: CurlTransport.Configuration(
+            connectTimeout: configuration.connectTimeout,
+            timeout: configuration.requestTimeout
+        ))
+        let hub = EventHub(lastSequence: try store.read { try $0.lastSequence() })
+        self.hub = hub
+        store.setCommitObserver { hub.publish($0) }
+        self.view = RecordView(qboAppURL: configuration.qboAppURL)
+        self.intake = Intake(store: store, view: self.view)
+    }
+
+    /// Recovers pushes interrupted by a crash and starts every connected company.
+    public func start() async throws {
+        let recovered = try await self.store.write { try $0.recoverInterruptedPushes() }
+        if recovered > 0 {
+            self.logger.notice("recovered pushes interrupted by a restart; reading them back before any retry", metadata: ["records": "\(recovered)"])
+        }
+        for company in try self.store.read({ try $0.companies() }) where company.connectionState != .disconnected {
+            self.syncer(for: company.companyID).connect(company)
+        }
+        self.sweepTask = Task { [weak self, interval = self.configuration.sweepInterval] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
+                _ = try? await self?.sweep()
+            }
+        }
+    }
+
+    /// Stops the sweep and every syncer, letting pushes in flight finish.
+    public func stop() async {
+        self.sweepTask?.cancel()
+        for syncer in self.syncers.values { await syncer.stop() }
+        self.syncers.removeAll()
+    }
+
+    /// Work arrived for a company.
+    public nonisolated func kick(_ companyID: String) {
+        Task { await self.existingSyncer(companyID)?.kick() }
+    }
+
+    func syncer(for companyID: String) -> CompanySyncer {
+        if let syncer = self.syncers[companyID] { return syncer }
+        let syncer = CompanySyncer(companyID: companyID, store: self.store, transport: self.transport, configuration: self.configuration, logger: self.logger)
+        self.syncers[companyID] = syncer
+        return syncer
+    }
+
+    func existingSyncer(_ companyID: String) -> CompanySyncer? {
+        self.syncers[companyID]
+    }
+
+    /// The company's QBO client, when connected.
+    func client(_ companyID: String) async throws -> QBOClient {
+        guard let client = await self.syncers[companyID]?.client else {
+            throw RPCError(code: .failedPrecondition, message: "company \(companyID) is not connected to QuickBooks; ConnectCompany first")
+        }
+        return client
+    }
+
+    /// Waits until a record leaves PENDING/SYNCING (or `timeout`), then reads it.
+    public nonisolated func settled(_ key: RecordKey, timeout: Duration) async throws -> RecordRow? {
+        let store = self.store
+        await self.hub.waitUntilSettled(key, timeout: timeout) {
+            guard let row = try? store.read({ try $0.record(key) }) else { return true }
+            return row.status != .pending && row.status != .syncing
+        }
+        return try store.read { try $0.record(key) }
+    }
+
+    /// Rate-limit use of a company: (requests in the last minute, in flight).
+    func rateUse(_ companyID: String) async -> (lastMinute: Int, inFlight: Int) {
+        guard let limiter = self.syncers[companyID]?.limiter else { return (0, 0) }
+        return (await limiter.requestsLastMinute, await limiter.requestsInFlight)
+    }
+}

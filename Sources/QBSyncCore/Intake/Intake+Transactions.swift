@@ -1,0 +1,156 @@
+import QBSyncStore
+import QBSyncWire
+
+extension Intake {
+    /// Accepts an invoice: new, changed (pushed as an update), voided, or excluded.
+    ///
+    /// - Throws: ``RPCError`` NOT_FOUND (unknown company), INVALID_ARGUMENT
+    ///   (currency), FAILED_PRECONDITION (the total's sign flipped after sync).
+    public func acceptInvoice(companyID: String, _ invoice: Invoice) async throws -> Accepted {
+        let payload = invoice.packed()
+        let hash = ContentHash.of(payload)
+        let key = RecordKey(companyID: companyID, entity: .invoice, externalID: invoice.externalID)
+        return try await self.store.write { transaction in
+            let company = try Self.company(companyID, in: transaction)
+            if let existing = try transaction.record(key), existing.contentHash == hash {
+                return try self.accepted(existing, changed: false, in: transaction)
+            }
+            try Self.requireHomeCurrency(invoice.currency, field: "invoice.currency", company: company)
+            var (row, isNew) = try Self.prepare(key, payload: payload, hash: hash, in: transaction)
+            if row.syncedSign != 0, invoice.sign != 0, invoice.sign != row.syncedSign, !invoice.voided {
+                let was = row.syncedSign > 0 ? "positive" : "negative"
+                throw RPCError(
+                    code: .failedPrecondition,
+                    message: "invoice \(invoice.externalID) is in QuickBooks with a \(was) total; its sign cannot change. Void it and send a new invoice (a new external id) for the new amount"
+                )
+            }
+            row.txnDate = invoice.txnDate
+            row.docNumber = invoice.docNumber
+            let decision: Decision
+            if row.status == .syncing {
+                decision = Decision(status: .syncing, note: "content changed during a push; it is pushed again after this one")
+            } else if invoice.excludeFromSync {
+                decision = Decision(status: .skipped, note: "excluded", skipReason: SkipReason.excluded)
+            } else if invoice.voided && row.qboID.isEmpty {
+                decision = Decision(status: .skipped, note: "voided before sync", skipReason: SkipReason.voidedBeforeSync)
+            } else if invoice.voided && row.voidedInQBO {
+                decision = Decision(status: .synced, note: "already void in QuickBooks")
+            } else if row.qboID.isEmpty, company.invoicePolicy == .onlyWithPayment, try !Self.hasPayment(key, in: transaction) {
+                decision = Decision(status: .skipped, note: "out of policy", skipReason: SkipReason.awaitingPayment)
+            } else {
+                let note = invoice.voided ? "void accepted" : (isNew ? "accepted" : "content changed")
+                decision = try Self.pushable(row, company: company, note: note, in: transaction)
+            }
+            try Self.commit(&row, isNew: isNew, decision, in: transaction)
+            return try self.accepted(row, changed: true, in: transaction)
+        }
+    }
+
+    /// Accepts a payment applied to invoices. A payment in QBO cannot be
+    /// edited through qbsync: void it and send a new one.
+    public func acceptPayment(companyID: String, _ payment: Payment) async throws -> Accepted {
+        let payload = payment.packed()
+        let hash = ContentHash.of(payload)
+        let key = RecordKey(companyID: companyID, entity: .payment, externalID: payment.externalID)
+        return try await self.store.write { transaction in
+            let company = try Self.company(companyID, in: transaction)
+            if let existing = try transaction.record(key), existing.contentHash == hash {
+                return try self.accepted(existing, changed: false, in: transaction)
+            }
+            try Self.requireHomeCurrency(payment.currency, field: "payment.currency", company: company)
+            var (row, isNew) = try Self.prepare(key, payload: payload, hash: hash, in: transaction)
+            if row.state.voidRequested {
+                throw RPCError(code: .failedPrecondition, message: "payment \(payment.externalID) is voided; send the new payment under a new external id")
+            }
+            if !row.qboID.isEmpty || row.status == .syncing {
+                throw RPCError(code: .failedPrecondition, message: "payment \(payment.externalID) is already in QuickBooks and cannot change; void it (VoidPayment) and send a new payment")
+            }
+            row.txnDate = payment.txnDate
+            // Rewrite which invoices this payment pays, and wake invoices held for lack of one.
+            if !isNew {
+                try transaction.database.run("DELETE FROM applications WHERE company_id = ? AND payment_record_id = ?", [.text(companyID), .integer(row.id)])
+            }
+            let decision = try Self.pushable(row, company: company, note: isNew ? "accepted" : "content changed", in: transaction)
+            try Self.commit(&row, isNew: isNew, decision, in: transaction)
+            for application in payment.applications {
+                try transaction.database.run(
+                    "INSERT OR IGNORE INTO applications (company_id, invoice_external_id, payment_record_id) VALUES (?, ?, ?)",
+                    [.text(companyID), .text(application.invoiceExternalID), .integer(row.id)]
+                )
+                try Self.wakeInvoiceAwaitingPayment(application.invoiceExternalID, company: company, in: transaction)
+            }
+            return try self.accepted(row, changed: true, in: transaction)
+        }
+    }
+
+    /// Accepts a refund of an invoice (credit memo) or of a payment (refund receipt).
+    /// A refund in QBO cannot change: send a new refund for more.
+    public func acceptRefund(companyID: String, _ refund: Refund) async throws -> Accepted {
+        let payload = refund.packed()
+        let hash = ContentHash.of(payload)
+        let key = RecordKey(companyID: companyID, entity: .refund, externalID: refund.externalID)
+        return try await self.store.write { transaction in
+            let company = try Self.company(companyID, in: transaction)
+            if let existing = try transaction.record(key), existing.contentHash == hash {
+                return try self.accepted(existing, changed: false, in: transaction)
+            }
+            try Self.requireHomeCurrency(refund.currency, field: "refund.currency", company: company)
+            var (row, isNew) = try Self.prepare(key, payload: payload, hash: hash, in: transaction)
+            if !row.qboID.isEmpty || row.status == .syncing {
+                throw RPCError(code: .failedPrecondition, message: "refund \(refund.externalID) is already in QuickBooks and cannot change; send another refund for a further amount")
+            }
+            row.txnDate = refund.txnDate
+            if case .paymentExternalID? = refund.target { row.state.qboEntity = "RefundReceipt" } else { row.state.qboEntity = "CreditMemo" }
+            let decision = try Self.pushable(row, company: company, note: isNew ? "accepted" : "content changed", in: transaction)
+            try Self.commit(&row, isNew: isNew, decision, in: transaction)
+            return try self.accepted(row, changed: true, in: transaction)
+        }
+    }
+
+    /// Records a payment's void. One never synced is voided here and nothing
+    /// is pushed; a synced one is voided in QBO by the engine.
+    ///
+    /// - Returns: The record and whether it was already void.
+    public func voidPayment(companyID: String, paymentExternalID: String, reason: String) async throws -> (record: RecordRow, alreadyVoided: Bool) {
+        let key = RecordKey(companyID: companyID, entity: .payment, externalID: paymentExternalID)
+        return try await self.store.write { transaction in
+            _ = try Self.company(companyID, in: transaction)
+            guard var row = try transaction.record(key) else {
+                throw RPCError(code: .notFound, message: "payment \(paymentExternalID) is not known to qbsync")
+            }
+            if row.state.voidRequested { return (row, true) }
+            row.state.voidRequested = true
+            row.state.voidReason = reason
+            row.attempts = 0
+            row.lastError = nil
+            row.requestID = ""
+            row.nextAttemptAt = transaction.now
+            let note = reason.isEmpty ? "void requested" : "void requested: \(reason)"
+            if row.status == .syncing {
+                try transaction.transition(&row, to: .syncing, note: "\(note); it is voided in QuickBooks after the push in flight")
+            } else if row.qboID.isEmpty {
+                row.skipReason = SkipReason.voidedBeforeSync
+                try transaction.transition(&row, to: .skipped, note: "\(note) before it reached QuickBooks; nothing pushed")
+            } else {
+                try transaction.transition(&row, to: .pending, note: note)
+            }
+            return (row, false)
+        }
+    }
+
+    static func hasPayment(_ invoice: RecordKey, in transaction: WriteTransaction) throws -> Bool {
+        try transaction.database.statement(
+            "SELECT 1 FROM applications WHERE company_id = ? AND invoice_external_id = ? LIMIT 1",
+            [.text(invoice.companyID), .text(invoice.externalID)]
+        ).first { _ in true } ?? false
+    }
+
+    /// An invoice held by the "only with a payment" policy is queued once a payment names it.
+    static func wakeInvoiceAwaitingPayment(_ externalID: String, company: CompanyRow, in transaction: WriteTransaction) throws {
+        guard var invoice = try transaction.record(RecordKey(companyID: company.companyID, entity: .invoice, externalID: externalID)),
+              invoice.status == .skipped, invoice.skipReason == SkipReason.awaitingPayment
+        else { return }
+        let decision = try Self.pushable(invoice, company: company, note: "a payment arrived", in: transaction)
+        try Self.commit(&invoice, isNew: false, decision, in: transaction)
+    }
+}

@@ -1,0 +1,90 @@
+import QBSyncStore
+import QBSyncWire
+
+/// Accepts records from the API: decides each one's status (PENDING,
+/// BLOCKED, SKIPPED) and stores it durably, in one group-committed write.
+///
+/// Requests reach this point already validated field by field; the rules
+/// here are the ones that need the store: the company's currency and
+/// policies, the dependencies, and what was synced before (an invoice's sign
+/// cannot flip once in QBO). Accepting the same content twice changes nothing.
+public struct Intake: Sendable {
+    let store: Store
+    let view: RecordView
+
+    /// Creates the intake.
+    public init(store: Store, view: RecordView) {
+        self.store = store
+        self.view = view
+    }
+
+    /// What an accept did.
+    public struct Accepted: Sendable {
+        /// The record afterwards.
+        public var record: SyncRecord
+        /// False when the content equals what was already accepted.
+        public var changed: Bool
+    }
+
+    struct Decision {
+        var status: SyncStatus
+        var note: String
+        var blockers: [Blocker] = []
+        var skipReason = ""
+    }
+
+    /// Inserts or updates `row` with the decided status and returns the view.
+    static func commit(_ row: inout RecordRow, isNew: Bool, _ decision: Decision, in transaction: WriteTransaction) throws {
+        row.skipReason = decision.skipReason
+        if isNew {
+            row.status = decision.status
+            row.nextAttemptAt = transaction.now
+            try transaction.insert(&row, note: decision.note, blockers: decision.blockers)
+        } else {
+            try transaction.transition(&row, to: decision.status, note: decision.note, blockers: decision.blockers)
+        }
+    }
+
+    /// A new row or the existing one with fresh content (attempts and errors reset).
+    static func prepare(_ key: RecordKey, payload: [UInt8], hash: String, in transaction: WriteTransaction) throws -> (row: RecordRow, isNew: Bool) {
+        if var row = try transaction.record(key) {
+            row.payload = payload
+            row.contentHash = hash
+            row.attempts = 0
+            row.lastError = nil
+            row.requestID = ""
+            row.nextAttemptAt = transaction.now
+            row.state.forcePush = false
+            return (row, false)
+        }
+        return (RecordRow(key: key, payload: payload, contentHash: hash, status: .pending), true)
+    }
+
+    static func company(_ companyID: String, in transaction: WriteTransaction) throws -> CompanyRow {
+        guard let company = try transaction.company(companyID) else {
+            throw RPCError(code: .notFound, message: "company \(companyID) is not known; connect it with ConnectCompany first")
+        }
+        return company
+    }
+
+    static func requireHomeCurrency(_ currency: String, field: String, company: CompanyRow) throws {
+        guard currency == company.homeCurrency else {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "\(field): \(currency) is not the home currency (\(company.homeCurrency)) of company \(company.companyID)",
+                detail: FieldViolation(field: field, description: "must be \(company.homeCurrency)")
+            )
+        }
+    }
+
+    /// The status and blockers a pushable record gets now.
+    static func pushable(_ row: RecordRow, company: CompanyRow, note: String, in transaction: WriteTransaction) throws -> Decision {
+        let blockers = try Dependencies.blockers(of: row, company: company, in: transaction)
+        if blockers.isEmpty { return Decision(status: .pending, note: note) }
+        return Decision(status: .blocked, note: "\(note); blocked: \(Dependencies.summary(blockers))", blockers: blockers)
+    }
+
+    func accepted(_ row: RecordRow, changed: Bool, in transaction: WriteTransaction) throws -> Accepted {
+        Accepted(record: self.view.record(row, blockers: try transaction.blockers(of: row.id)), changed: changed)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import QBOClient
+
+/// One line describing what a push would send, for dry runs.
+enum PlanSummary {
+    static func describe(_ plan: PushPlan, currency: String) -> String {
+        switch plan {
+        case .customer(let plan):
+            switch plan.mode {
+            case .link(let id): return "Customer: link to QBO customer \(id)"
+            case .create: return "Customer \"\(plan.body.displayName ?? "")\": create in QBO"
+            case .match(let autoCreate):
+                return "Customer \"\(plan.body.displayName ?? "")\": match by email, name or phone\(autoCreate ? ", else create" : "")"
+            }
+        case .invoice(let plan):
+            switch plan.operation {
+            case .void: return "Invoice: void in QBO"
+            case .create, .update:
+                let body = plan.body
+                let lines = body.line?.count ?? 0
+                let total = (body.line ?? []).reduce(Decimal(0)) { sum, line in
+                    if case .discount = line.detail { return sum - (line.amount ?? 0) }
+                    return sum + (line.amount ?? 0)
+                } + (body.txnTaxDetail?.totalTax ?? 0)
+                let verb = plan.operation == .create ? "create" : "update"
+                return "Invoice \(body.docNumber ?? "(no number)") \(verb): customer \(body.customerRef?.value ?? "?"), \(lines) line\(lines == 1 ? "" : "s"), \(total) \(currency), dated \(body.txnDate ?? "")"
+            }
+        case .payment(let plan):
+            if plan.operation == .void { return "Payment: void in QBO" }
+            let applied = (plan.body.line ?? []).count
+            return "Payment \(plan.body.totalAmt ?? 0) \(currency) from customer \(plan.body.customerRef?.value ?? "?") applied to \(applied) invoice\(applied == 1 ? "" : "s"), deposit account \(plan.body.depositToAccountRef?.value ?? "?")"
+        case .creditMemo(let plan):
+            return "CreditMemo \(plan.amount) \(currency) for customer \(plan.customerID), applied to Invoice \(plan.invoiceID)"
+        case .refundReceipt(let plan):
+            let amount = plan.body.line?.first?.amount ?? 0
+            return "RefundReceipt \(amount) \(currency) to customer \(plan.body.customerRef?.value ?? "?") from account \(plan.body.depositToAccountRef?.value ?? "?")"
+        case .verify(let entity, let id):
+            return "\(entity) \(id): read back from QBO to confirm it is unchanged"
+        }
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import QBOClient
+import QBSyncStore
+import QBSyncWire
+
+/// Carries out one claimed push against QBO, exactly once.
+///
+/// Every write carries the record's persisted requestid (derived per step),
+/// so a retry after a lost response replays instead of acting twice; and
+/// when a write's outcome is unknown (timeout, reset, crash) the record is
+/// first looked up in QBO by DocNumber or by its `[qbsync:…]` marker before
+/// anything is created again.
+struct Pusher: Sendable {
+    let client: QBOClient
+    let customers: CustomerDirectory
+
+    func push(_ claim: Claim) async -> PushOutcome {
+        do {
+            switch claim.plan {
+            case .customer(let plan): return try await self.pushCustomer(plan, row: claim.row)
+            case .invoice(let plan): return try await self.pushInvoice(plan, row: claim.row)
+            case .payment(let plan): return try await self.pushPayment(plan, row: claim.row)
+            case .creditMemo(let plan): return try await self.pushCreditMemo(plan, row: claim.row)
+            case .refundReceipt(let plan): return try await self.pushRefundReceipt(plan, row: claim.row)
+            case .verify(let entity, let id): return try await self.verify(entity, id: id, row: claim.row)
+            }
+        } catch let failure as PushFailure {
+            return failure.outcome
+        } catch let error as QBOError {
+            return PushOutcome(result: .failed(error))
+        } catch is CancellationError {
+            return PushOutcome(result: .failed(QBOError(kind: .cancelled, message: "push cancelled (service stopping)")))
+        } catch {
+            return PushOutcome(result: .failed(QBOError(kind: .invalidResponse, message: "\(error)")))
+        }
+    }
+
+    static func requestID(_ row: RecordRow, _ step: String) throws -> RequestID {
+        try RequestID("\(row.requestID)\(step)")
+    }
+
+    // MARK: Invoices
+
+    private func pushInvoice(_ plan: InvoicePlan, row: RecordRow) async throws -> PushOutcome {
+        switch plan.operation {
+        case .create:
+            if row.outcomeUnknown, let found = try await self.findInvoice(plan.body, row: row) {
+                return self.synced(found.id, found.syncToken, note: "found in QBO as Invoice \(found.id ?? "") after an unknown outcome; not created twice")
+            }
+            do {
+                let created = try await self.client.create(plan.body, requestID: try Self.requestID(row, "c"))
+                return self.synced(created.id, created.syncToken, note: "created in QBO as Invoice \(created.id ?? "")")
+            } catch let error as QBOError where error.kind == .duplicate {
+                if let found = try await self.findInvoice(plan.body, row: row) {
+                    return self.synced(found.id, found.syncToken, note: "found in QBO as Invoice \(found.id ?? "") (it was created before)")
+                }
+                throw error
+            }
+        case .update:
+            let updated = try await self.withFreshToken(row, read: { try await self.client.read(QBO.Invoice.self, id: row.qboID).syncToken }) { token, step in
+                var body = plan.body
+                body.id = row.qboID
+                body.syncToken = token
+                body.sparse = true
+                return try await self.client.sparseUpdate(body, requestID: try Self.requestID(row, "u\(step)"))
+            }
+            return self.synced(updated.id, updated.syncToken, note: "updated in QBO (Invoice \(row.qboID), SyncToken \(updated.syncToken ?? ""))")
+        case .void:
+            let voided = try await self.withFreshToken(row, read: { try await self.client.read(QBO.Invoice.self, id: row.qboID).syncToken }) { token, step in
+                try await self.client.voidInvoice(id: row.qboID, syncToken: token, requestID: try Self.requestID(row, "v\(step)"))
+            }
+            return PushOutcome(result: .synced(qboID: row.qboID, syncToken: voided.syncToken ?? "", voided: true, note: "voided in QBO (Invoice \(row.qboID))"))
+        }
+    }
+
+    /// Our invoice in QBO: by DocNumber, else by customer and date, recognised by its marker.
+    private func findInvoice(_ body: QBO.Invoice, row: RecordRow) async throws -> QBO.Invoice? {
+        var query = QBOQuery<QBO.Invoice>.select()
+        if let docNumber = body.docNumber {
+            query = query.where("DocNumber", .equals, .string(docNumber))
+        } else {
+            query = query.where("CustomerRef", .equals, .string(body.customerRef?.value ?? "")).where("TxnDate", .equals, .string(body.txnDate ?? ""))
+        }
+        return try await self.client.queryAll(query).first { $0.privateNote?.contains(row.key.marker) == true }
+    }
+
+    // MARK: Payments
+
+    private func pushPayment(_ plan: PaymentPlan, row: RecordRow) async throws -> PushOutcome {
+        switch plan.operation {
+        case .void:
+            let voided = try await self.withFreshToken(row, read: { try await self.client.read(QBO.Payment.self, id: row.qboID).syncToken }) { token, step in
+                try await self.client.voidPayment(id: row.qboID, syncToken: token, requestID: try Self.requestID(row, "v\(step)"))
+            }
+            return PushOutcome(result: .synced(qboID: row.qboID, syncToken: voided.syncToken ?? "", voided: true, note: "voided in QBO (Payment \(row.qboID)); its invoices owe again"))
+        case .create:
+            if row.outcomeUnknown, let found = try await self.findPayment(customerID: plan.body.customerRef?.value, date: plan.body.txnDate, marker: row.key.marker) {
+                return self.synced(found.id, found.syncToken, note: "found in QBO as Payment \(found.id ?? "") after an unknown outcome; not created twice")
+            }
+            if !plan.invoiceIDs.isEmpty {
+                let quoted = plan.invoiceIDs.map { QBOQuery<QBO.Invoice>.Value.string($0) }
+                let invoices = try await self.client.queryAll(QBOQuery<QBO.Invoice>.select().where("Id", in: quoted))
+                let paid = invoices.filter { ($0.balance ?? 1) == 0 && ($0.totalAmt ?? 0) > 0 }
+                if !paid.isEmpty {
+                    let names = paid.map { "Invoice \($0.docNumber ?? $0.id ?? "?") (QBO \($0.id ?? "?"))" }.joined(separator: ", ")
+                    return PushOutcome(result: .skipped(
+                        reason: "\(SkipReason.alreadyPaid): \(names); a duplicate payment was not pushed",
+                        note: "\(names) already paid in QuickBooks; payment not pushed"
+                    ))
+                }
+            }
+            let created = try await self.client.create(plan.body, requestID: try Self.requestID(row, "c"))
+            return self.synced(created.id, created.syncToken, note: "created in QBO as Payment \(created.id ?? "")")
+        }
+    }
+
+    private func findPayment(customerID: String?, date: String?, marker: String) async throws -> QBO.Payment? {
+        let query = QBOQuery<QBO.Payment>.select()
+            .where("CustomerRef", .equals, .string(customerID ?? ""))
+            .where("TxnDate", .equals, .string(date ?? ""))
+        return try await self.client.queryAll(query).first { $0.privateNote?.contains(marker) == true }
+    }
+
+    // MARK: Refunds
+
+    private func pushCreditMemo(_ plan: CreditMemoPlan, row: RecordRow) async throws -> PushOutcome {
+        var state = row.state
+        var memoID = row.qboID
+        var memoToken = row.qboSyncToken
+        if memoID.isEmpty {
+            var found: QBO.CreditMemo?
+            if row.outcomeUnknown {
+                let query = QBOQuery<QBO.CreditMemo>.select()
+                    .where("CustomerRef", .equals, .string(plan.customerID)).where("TxnDate", .equals, .string(plan.txnDate))
+                found = try await self.client.queryAll(query).first { $0.privateNote?.contains(row.key.marker) == true }
+            }
+            let memo: QBO.CreditMemo
+            if let found {
+                memo = found
+            } else {
+                memo = try await self.client.create(plan.body, requestID: try Self.requestID(row, "c"))
+            }
+            memoID = memo.id ?? ""
+            memoToken = memo.syncToken ?? ""
+        }
+        var note = "created in QBO as CreditMemo \(memoID)"
+        if !state.applicationDone {
+            do {
+                note = try await self.applyCredit(plan, memoID: memoID, row: row, state: &state)
+            } catch let error as QBOError {
+                // Keep the credit memo's id: the retry applies it, never re-creates it.
+                throw PushFailure(outcome: PushOutcome(result: .failed(error), state: state, qboID: memoID, syncToken: memoToken))
+            }
+        }
+        return PushOutcome(result: .synced(qboID: memoID, syncToken: memoToken, voided: false, note: note), state: state)
+    }
+
+    /// Applies the credit memo to the refunded invoice with a zero-amount
+    /// Payment linking both, as QBO requires.
+    private func applyCredit(_ plan: CreditMemoPlan, memoID: String, row: RecordRow, state: inout RecordState) async throws -> String {
+        let marker = "\(row.key.marker) apply"
+        if row.outcomeUnknown, state.applicationPaymentID.isEmpty,
+           let found = try await self.findPayment(customerID: plan.customerID, date: plan.txnDate, marker: marker) {
+            state.applicationPaymentID = found.id ?? ""
+            state.applicationDone = true
+            return "created in QBO as CreditMemo \(memoID), applied to Invoice \(plan.invoiceID)"
+        }
+        let invoice = try await self.client.read(QBO.Invoice.self, id: plan.invoiceID)
+        let balance = invoice.balance ?? 0
+        guard balance > 0 else {
+            state.applicationDone = true
+            return "created in QBO as CreditMemo \(memoID); left as customer credit because Invoice \(plan.invoiceID) has no balance"
+        }
+        let applied = min(balance, plan.amount)
+        var payment = QBO.Payment()
+        payment.customerRef = QBO.Ref(value: plan.customerID)
+        payment.totalAmt = 0
+        payment.txnDate = plan.txnDate
+        payment.privateNote = marker
+        payment.line = [
+            QBO.Payment.Line(amount: applied, linkedTxn: [QBO.LinkedTxn(txnId: plan.invoiceID, txnType: "Invoice")]),
+            QBO.Payment.Line(amount: applied, linkedTxn: [QBO.LinkedTxn(txnId: memoID, txnType: "CreditMemo")]),
+        ]
+        let created = try await self.client.create(payment, requestID: try Self.requestID(row, "a"))
+        state.applicationPaymentID = created.id ?? ""
+        state.applicationDone = true
+        return "created in QBO as CreditMemo \(memoID), \(applied) applied to Invoice \(plan.invoiceID)"
+    }
+
+    private func pushRefundReceipt(_ plan: RefundReceiptPlan, row: RecordRow) async throws -> PushOutcome {
+        if row.outcomeUnknown {
+            let query = QBOQuery<QBO.RefundReceipt>.select()
+                .where("CustomerRef", .equals, .string(plan.body.customerRef?.value ?? "")).where("TxnDate", .equals, .string(plan.body.txnDate ?? ""))
+            if let found = try await self.client.queryAll(query).first(where: { $0.privateNote?.contains(row.key.marker) == true }) {
+                return self.synced(found.id, found.syncToken, note: "found in QBO as RefundReceipt \(found.id ?? "") after an unknown outcome; not created twice")
+            }
+        }
+        let created = try await self.client.create(plan.body, requestID: try Self.requestID(row, "c"))
+        return self.synced(created.id, created.syncToken, note: "created in QBO as RefundReceipt \(created.id ?? "")")
+    }
+
+    // MARK: Shared
+
+    private func verify(_ entity: String, id: String, row: RecordRow) async throws -> PushOutcome {
+        let token: String?
+        switch entity {
+        case "Customer": token = try await self.client.read(QBO.Customer.self, id: id).syncToken
+        case "Invoice": token = try await self.client.read(QBO.Invoice.self, id: id).syncToken
+        case "Payment": token = try await self.client.read(QBO.Payment.self, id: id).syncToken
+        case "CreditMemo": token = try await self.client.read(QBO.CreditMemo.self, id: id).syncToken
+        default: token = try await self.client.read(QBO.RefundReceipt.self, id: id).syncToken
+        }
+        let changed = token != row.qboSyncToken && !row.qboSyncToken.isEmpty
+        let note = changed ? "still in QBO as \(entity) \(id), changed there (SyncToken \(row.qboSyncToken) -> \(token ?? ""))" : "still in QBO as \(entity) \(id), unchanged"
+        return PushOutcome(result: .synced(qboID: id, syncToken: token ?? "", voided: row.voidedInQBO, note: note))
+    }
+
+    func synced(_ id: String?, _ token: String?, note: String) -> PushOutcome {
+        PushOutcome(result: .synced(qboID: id ?? "", syncToken: token ?? "", voided: false, note: note))
+    }
+
+    /// Runs a write with the record's SyncToken; on 5010 (stale) re-reads the
+    /// current token and tries again, at most three times, each with its own
+    /// requestid (a replayed id would only replay the stale answer).
+    func withFreshToken<Result>(
+        _ row: RecordRow,
+        read: () async throws -> String?,
+        _ write: (_ token: String, _ step: Int) async throws -> Result
+    ) async throws -> Result {
+        var token = row.qboSyncToken
+        var step = 0
+        while true {
+            do {
+                return try await write(token, step)
+            } catch let error as QBOError where error.kind == .staleObject && step < 3 {
+                step += 1
+                token = try await read() ?? token
+            }
+        }
+    }
+}
+
+/// A push failure that carries progress to keep.
+struct PushFailure: Error {
+    var outcome: PushOutcome
+}

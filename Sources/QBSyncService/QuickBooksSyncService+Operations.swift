@@ -1,0 +1,114 @@
+import QBSyncCore
+import QBSyncRPC
+import QBSyncStore
+import QBSyncWire
+
+extension QuickBooksSyncService {
+    public func getRecord(_ request: GetRecordRequest, context: ServerContext) async throws -> GetRecordResponse {
+        guard let ref = request.ref else { throw FieldRules.invalid("ref", "is required") }
+        try FieldRules.companyID(ref.companyID, field: "ref.company_id")
+        try FieldRules.entity(ref.entity, field: "ref.entity", required: true)
+        try FieldRules.externalID(ref.externalID, field: "ref.external_id")
+        guard request.historyLimit <= 1000 else { throw FieldRules.invalid("history_limit", "must be at most 1000") }
+        let key = RecordKey(companyID: ref.companyID, entity: ref.entity, externalID: ref.externalID)
+        return try await self.mapping {
+            try self.engine.store.read { database in
+                guard let row = try database.record(key) else {
+                    throw RPCError(code: .notFound, message: "\(ref.entity.label) \(ref.externalID) of company \(ref.companyID) is not known to qbsync")
+                }
+                let history = request.historyLimit == 0 ? [] : try database.history(recordID: row.id, limit: Int(request.historyLimit))
+                let content: String = switch try? RecordPayload(row: row) {
+                case .customer(let customer)?: WireJSON.string(customer)
+                case .invoice(let invoice)?: WireJSON.string(invoice)
+                case .payment(let payment)?: WireJSON.string(payment)
+                case .refund(let refund)?: WireJSON.string(refund)
+                case nil: "{}"
+                }
+                return GetRecordResponse(
+                    record: self.engine.view.record(row, blockers: try database.blockers(of: row.id)),
+                    history: history.map {
+                        StatusChange(sequence: $0.sequence, at: $0.at, fromStatus: $0.fromStatus, toStatus: $0.toStatus, note: $0.note, error: $0.error)
+                    },
+                    contentJson: content
+                )
+            }
+        }
+    }
+
+    public func listRecords(_ request: ListRecordsRequest, context: ServerContext) async throws -> ListRecordsResponse {
+        try FieldRules.companyID(request.companyID)
+        try FieldRules.entity(request.entity, field: "entity", required: false)
+        for (index, status) in request.statuses.enumerated() {
+            if case .unrecognized = status { throw FieldRules.invalid("statuses[\(index)]", "has a value this server does not know") }
+            if status == .unspecified { throw FieldRules.invalid("statuses[\(index)]", "is unspecified") }
+        }
+        let pageSize = try FieldRules.pageSize(request.pageSize, field: "page_size")
+        let after = try FieldRules.pageToken(request.pageToken, field: "page_token")
+        return try await self.mapping {
+            try self.engine.store.read { database in
+                guard try database.company(request.companyID) != nil else {
+                    throw RPCError(code: .notFound, message: "company \(request.companyID) is not known")
+                }
+                let rows = try database.records(
+                    companyID: request.companyID,
+                    entity: request.entity == .unspecified ? nil : request.entity,
+                    statuses: request.statuses,
+                    afterID: after,
+                    limit: pageSize + 1
+                )
+                var response = ListRecordsResponse()
+                for row in rows.prefix(pageSize) {
+                    response.records.append(self.engine.view.record(row, blockers: row.status == .blocked ? try database.blockers(of: row.id) : []))
+                }
+                if rows.count > pageSize, let last = rows.prefix(pageSize).last { response.nextPageToken = String(last.id) }
+                return response
+            }
+        }
+    }
+
+    public func resync(_ request: ResyncRequest, context: ServerContext) async throws -> ResyncResponse {
+        try FieldRules.companyID(request.companyID)
+        switch request.target {
+        case .record(let ref)?:
+            try FieldRules.entity(ref.entity, field: "record.entity", required: true)
+            try FieldRules.externalID(ref.externalID, field: "record.external_id")
+            guard ref.companyID.isEmpty || ref.companyID == request.companyID else {
+                throw FieldRules.invalid("record.company_id", "differs from company_id")
+            }
+            let record = try await self.mapping {
+                try await self.engine.resync(RecordKey(companyID: request.companyID, entity: ref.entity, externalID: ref.externalID))
+            }
+            return ResyncResponse(requeued: 1, record: record)
+        case .allErrored(let all)?:
+            guard all else { throw FieldRules.invalid("all_errored", "must be true when set") }
+            return ResyncResponse(requeued: UInt32(clamping: try await self.mapping { try await self.engine.resyncErrored(companyID: request.companyID) }))
+        case nil:
+            throw FieldRules.invalid("target", "name a record or set all_errored")
+        }
+    }
+
+    public func bulkSync(_ request: BulkSyncRequest, writer: RPCWriter<BulkSyncProgress>, context: ServerContext) async throws {
+        try FieldRules.companyID(request.companyID)
+        for (index, entity) in request.entities.enumerated() {
+            try FieldRules.entity(entity, field: "entities[\(index)]", required: true)
+        }
+        try FieldRules.date(request.fromDate, field: "from_date", required: false)
+        try FieldRules.date(request.toDate, field: "to_date", required: false)
+        if !request.fromDate.isEmpty, !request.toDate.isEmpty, request.toDate < request.fromDate {
+            throw FieldRules.invalid("to_date", "is before from_date")
+        }
+        let bulk = SyncEngine.BulkRequest(companyID: request.companyID, entities: request.entities, fromDate: request.fromDate,
+                                          toDate: request.toDate, force: request.force, dryRun: request.dryRun)
+        try await self.mapping {
+            try await self.engine.bulkSync(bulk) { progress in try await writer.write(progress) }
+        }
+    }
+
+    public func getHealth(_ request: GetHealthRequest, context: ServerContext) async throws -> GetHealthResponse {
+        if !request.companyID.isEmpty { try FieldRules.companyID(request.companyID) }
+        guard request.errorLimit <= 100 else { throw FieldRules.invalid("error_limit", "must be at most 100") }
+        return try await self.mapping {
+            try await self.engine.health(companyID: request.companyID.isEmpty ? nil : request.companyID, errorLimit: Int(request.errorLimit))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import QBSyncCore
+import QBSyncWire
+
+/// Field-by-field checks of API requests. Each failure is INVALID_ARGUMENT
+/// naming the field, with a `FieldViolation` detail; nothing is stored.
+enum FieldRules {
+    /// Largest absolute amount accepted, in minor units (10^13: 100 billion in a 2-decimal currency).
+    static let maxMinorUnits: Int64 = 10_000_000_000_000
+
+    static func invalid(_ field: String, _ problem: String) -> RPCError {
+        RPCError(code: .invalidArgument, message: "\(field): \(problem)", detail: FieldViolation(field: field, description: problem))
+    }
+
+    /// 1-64 characters of letters, digits, '.', '_', ':', '-'.
+    static func companyID(_ value: String, field: String = "company_id") throws(RPCError) {
+        guard !value.isEmpty else { throw self.invalid(field, "is required") }
+        guard value.utf8.count <= 64 else { throw self.invalid(field, "is longer than 64 characters") }
+        let allowed = value.utf8.allSatisfy { byte in
+            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || [46, 95, 58, 45].contains(byte)
+        }
+        guard allowed else { throw self.invalid(field, "may contain only letters, digits, '.', '_', ':' and '-'") }
+    }
+
+    /// 1-128 printable characters (the caller's record id).
+    static func externalID(_ value: String, field: String) throws(RPCError) {
+        try self.text(value, field: field, max: 128, required: true)
+    }
+
+    /// Printable text of at most `max` characters.
+    static func text(_ value: String, field: String, max: Int, required: Bool = false) throws(RPCError) {
+        if value.isEmpty {
+            if required { throw self.invalid(field, "is required") }
+            return
+        }
+        guard value.count <= max else { throw self.invalid(field, "is longer than \(max) characters") }
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else {
+            throw self.invalid(field, "contains control characters")
+        }
+    }
+
+    /// An ISO-8601 calendar date, YYYY-MM-DD, that exists.
+    static func date(_ value: String, field: String, required: Bool) throws(RPCError) {
+        if value.isEmpty {
+            if required { throw self.invalid(field, "is required (YYYY-MM-DD)") }
+            return
+        }
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard value.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1900...2999).contains(year), (1...12).contains(month)
+        else { throw self.invalid(field, "\"\(value)\" is not a date (YYYY-MM-DD)") }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { throw self.invalid(field, "\"\(value)\" is not a date that exists") }
+    }
+
+    static func currency(_ value: String, field: String) throws(RPCError) -> Currency {
+        guard !value.isEmpty else { throw self.invalid(field, "is required (ISO 4217, e.g. USD)") }
+        guard let currency = Currency(code: value) else { throw self.invalid(field, "\"\(value)\" is not an ISO 4217 code") }
+        return currency
+    }
+
+    static func amount(_ value: Int64, field: String, positive: Bool) throws(RPCError) {
+        if positive, value <= 0 { throw self.invalid(field, "must be greater than 0 (minor units)") }
+        guard value.magnitude <= self.maxMinorUnits.magnitude else { throw self.invalid(field, "is out of range") }
+    }
+
+    static func email(_ value: String, field: String) throws(RPCError) {
+        guard !value.isEmpty else { return }
+        try self.text(value, field: field, max: 100)
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !value.contains(" ") else {
+            throw self.invalid(field, "\"\(value)\" is not an email address")
+        }
+    }
+
+    static func known<Value: Equatable>(_ value: Value, field: String, unspecified: Value, isUnrecognized: Bool) throws(RPCError) {
+        if value == unspecified { throw self.invalid(field, "is required") }
+        if isUnrecognized { throw self.invalid(field, "has a value this server does not know") }
+    }
+}
