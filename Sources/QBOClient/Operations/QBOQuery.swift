@@ -22,7 +22,7 @@ public struct QBOQuery<Entity: QBOEntity>: Sendable {
 
         /// Validates a field name built at run time.
         /// - Parameter name: Letters, digits, `_` and `.` only.
-        public init?(_ name: String) {
+        public init?(validating name: String) {
             guard Self.isValid(name) else { return nil }
             self.name = name
         }
