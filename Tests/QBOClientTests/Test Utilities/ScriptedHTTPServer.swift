@@ -36,7 +36,7 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         case hang
         /// Announce a body of `totalBytes` and stream it in chunks.
         case streamBody(totalBytes: Int)
-        /// Send headers, then one body byte every 50 ms, forever.
+        /// Send headers, then a few chunked body bytes every 50 ms, forever.
         case endlessBody
         /// Reset the connection (RST) right after reading the request.
         case reset
@@ -111,28 +111,36 @@ final class ScriptedHTTPServer: @unchecked Sendable {
 
     /// Stops accepting and closes every connection.
     func stop() {
-        let sockets = state.withLock { state in
+        // Sockets are only shut down here; the threads that own them close them,
+        // after leaving the list under the same lock, so a number the kernel
+        // hands out again is never touched.
+        state.withLock { state in
             state.stopped = true
-            return state.clientSockets
+            shutdown(listener, Int32(SHUT_RDWR))
+            for socket in state.clientSockets { shutdown(socket, Int32(SHUT_RDWR)) }
         }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for socket in sockets { shutdown(socket, Int32(SHUT_RDWR)) }
         if let unixSocketPath { unlink(unixSocketPath) }
     }
 
     private var isStopped: Bool { state.withLock { $0.stopped } }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while !isStopped {
             let client = accept(listener, nil, nil)
             guard client >= 0 else {
                 if isStopped { return }
                 continue
             }
-            state.withLock { state in
+            let accepted = state.withLock { state in
+                guard !state.stopped else { return false }
                 state.connections += 1
                 state.clientSockets.append(client)
+                return true
+            }
+            guard accepted else {
+                close(client)
+                return
             }
             let thread = Thread { [self] in serve(client) }
             thread.start()
@@ -140,7 +148,10 @@ final class ScriptedHTTPServer: @unchecked Sendable {
     }
 
     private func serve(_ socket: Int32) {
-        defer { close(socket) }
+        defer {
+            state.withLock { state in state.clientSockets.removeAll { $0 == socket } }
+            close(socket)
+        }
         var buffer = Data()
         while !isStopped {
             guard let request = readRequest(socket, buffer: &buffer) else { return }
@@ -167,11 +178,13 @@ final class ScriptedHTTPServer: @unchecked Sendable {
                     sent += part.count
                 }
             case .endlessBody:
-                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{"
+                // Chunked, so no length announces the size and only the
+                // timeout or the write-callback cap can end it.
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n"
                 guard write(socket, Data(head.utf8)) else { return }
                 while !isStopped {
                     usleep(50_000)
-                    guard write(socket, Data(" ".utf8)) else { return }
+                    guard write(socket, Data("4\r\n    \r\n".utf8)) else { return }
                 }
             case .reset:
                 var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
