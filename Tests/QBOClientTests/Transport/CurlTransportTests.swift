@@ -236,6 +236,6 @@ struct CurlTransportTests {
 /// The process's peak resident set size, in bytes.
 private func peakResidentBytes() -> Int {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return usage.ru_maxrss * 1024
 }
