@@ -1,1 +1,0 @@
-// QBOSimulator: an HTTP server that behaves like QuickBooks Online v3.
