@@ -52,7 +52,7 @@ final class SimulatorCore: Sendable {
             index[token] = realm.id
             return token
         }
-        logger.info("realm ready", metadata: ["realm": "\(realm.id)"])
+        logger.debug("realm ready", metadata: ["realm": "\(realm.id)"])
         return RealmCredentials(
             realmId: realm.id, clientId: configuration.clientID, clientSecret: configuration.clientSecret,
             refreshToken: refreshToken)
