@@ -145,3 +145,31 @@ struct SimulatorOperationTests {
         }
     }
 }
+
+@Suite("Client over a Unix socket to the simulator", .timeLimit(.minutes(1)))
+struct SimulatorUnixSocketTests {
+    @Test func readsAndWritesOverAUnixSocket() async throws {
+        let path = NSTemporaryDirectory() + "qbo-sim-\(UUID().uuidString.prefix(8)).sock"
+        let simulator = QBOSimulator(configuration: SimulatorConfiguration(unixSocketPath: path))
+        let endpoint = try await simulator.start()
+        let company = await simulator.createRealm()
+        let transport = try CurlTransport(configuration: .init(unixSocketPath: try #require(endpoint.unixSocketPath)))
+        let session = OAuthSession(
+            credentials: OAuthClientCredentials(clientID: company.clientId, clientSecret: Secret(company.clientSecret)),
+            tokens: OAuthTokens(refreshToken: Secret(company.refreshToken)),
+            tokenEndpoint: endpoint.baseURL + "/oauth2/v1/tokens/bearer",
+            transport: transport,
+            persist: { _ in }
+        )
+        let client = QBOClient(realmID: company.realmId, transport: transport, auth: session, configuration: .init(baseURL: endpoint.baseURL))
+        let result: Result<QBO.Customer, any Error>
+        do {
+            result = .success(try await client.create(QBO.Customer(displayName: "Socket Co"), requestID: .random()))
+        } catch {
+            result = .failure(error)
+        }
+        await transport.shutdown()
+        await simulator.stop()
+        #expect(try result.get().displayName == "Socket Co")
+    }
+}
