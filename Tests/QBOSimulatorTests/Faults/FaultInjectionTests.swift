@@ -114,5 +114,3 @@ import Testing
         }
     }
 }
-
-extension FaultDecision.Failure: Hashable {}
