@@ -81,8 +81,13 @@ struct Ledger: Sendable {
             kind, Self.withoutSystemProperties(draft), id: existing.id, previous: existing, at: now)
         var stored = existing
         stored.body = header(bumping: existing, at: now).merging(normalized.body)
-        if existing.isVoided { stored.body = Self.zeroingAmounts(stored.body) }
-        commit(kind, stored, previous: existing, applications: normalized.applications, at: now)
+        var applications = normalized.applications
+        if existing.isVoided {
+            // A voided transaction stays void whatever an update sends.
+            stored.body = Self.zeroingAmounts(stored.body)
+            if kind == .payment { applications = [] }
+        }
+        commit(kind, stored, previous: existing, applications: applications, at: now)
         return tables[kind]?[existing.id]?.body ?? stored.body
     }
 

@@ -82,6 +82,10 @@ final class HTTPServer: Sendable {
                     switch part {
                     case .head(let head):
                         pending = PendingRequest(head: head)
+                        // libcurl asks before sending a large body and would wait a second for this.
+                        if head.headers[canonicalForm: "Expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                            try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .continue)))
+                        }
                     case .body(let chunk):
                         pending?.append(chunk)
                     case .end:

@@ -176,3 +176,11 @@ extension JSONValue {
     var decimal: Decimal? { decimalValue }
     var string: String? { stringValue }
 }
+
+extension JSONValue {
+    /// An exact decimal from its text, for amounts with cents (`.money("19.33")`); JSON
+    /// literals in tests never go through `Double`.
+    static func money(_ text: String) -> JSONValue {
+        .number(Decimal.exactly(text) ?? .nan)
+    }
+}
