@@ -162,7 +162,18 @@ let package = Package(
             dependencies: ["QBOClient", "QBOSimulator"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "QBOSimulatorTests", dependencies: ["QBOSimulator"]),
+        .testTarget(
+            name: "QBOSimulatorTests",
+            dependencies: [
+                "QBOSimulator",
+                // A raw HTTP/1.1 client for the tests: sees dropped connections and exact bytes.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "QBSyncRPCTests",
             dependencies: ["QBSyncRPC", "QBSyncClient", "QBSyncWire"]

@@ -1,0 +1,133 @@
+import Foundation
+
+extension QBO {
+    /// A product or service sold on invoice lines (`SalesItemLineDetail.ItemRef`).
+    public struct Item: QBOEntity, Hashable {
+        /// `"Item"`.
+        public static let entityName = "Item"
+
+        /// QBO's Id.
+        public var id: String?
+        /// The record's version.
+        public var syncToken: String?
+        /// Sparse-update flag.
+        public var sparse: Bool?
+        /// Always `"QBO"` in responses.
+        public var domain: String?
+        /// Creation and change times.
+        public var metaData: MetaData?
+        /// The item's name, unique among items.
+        public var name: String?
+        /// Stock-keeping unit.
+        public var sku: String?
+        /// Sales description.
+        public var description: String?
+        /// Whether the item is active.
+        public var active: Bool?
+        /// Name including parents, read-only.
+        public var fullyQualifiedName: String?
+        /// Whether the item is taxable.
+        public var taxable: Bool?
+        /// Default sales price.
+        public var unitPrice: Decimal?
+        /// `"Service"`, `"NonInventory"`, `"Inventory"`, `"Category"`, ...
+        public var type: String?
+        /// Income account credited when the item is sold.
+        public var incomeAccountRef: Ref?
+        /// Expense account, for purchases.
+        public var expenseAccountRef: Ref?
+        /// Asset account, for inventory items.
+        public var assetAccountRef: Ref?
+        /// Purchase cost.
+        public var purchaseCost: Decimal?
+        /// Whether quantities are tracked (inventory items).
+        public var trackQtyOnHand: Bool?
+        /// Quantity on hand, for inventory items.
+        public var qtyOnHand: Decimal?
+
+        /// Creates an item.
+        /// - Parameters:
+        ///   - name: The item's name.
+        ///   - type: `"Service"`, `"NonInventory"`, ...
+        ///   - incomeAccountRef: Income account.
+        ///   - unitPrice: Default price.
+        public init(name: String? = nil, type: String? = nil, incomeAccountRef: Ref? = nil, unitPrice: Decimal? = nil) {
+            self.name = name
+            self.type = type
+            self.incomeAccountRef = incomeAccountRef
+            self.unitPrice = unitPrice
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id = "Id", syncToken = "SyncToken", sparse, domain, metaData = "MetaData"
+            case name = "Name", sku = "Sku", description = "Description", active = "Active"
+            case fullyQualifiedName = "FullyQualifiedName", taxable = "Taxable", unitPrice = "UnitPrice"
+            case type = "Type", incomeAccountRef = "IncomeAccountRef", expenseAccountRef = "ExpenseAccountRef"
+            case assetAccountRef = "AssetAccountRef", purchaseCost = "PurchaseCost"
+            case trackQtyOnHand = "TrackQtyOnHand", qtyOnHand = "QtyOnHand"
+        }
+    }
+
+    /// A ledger account: income, bank, Undeposited Funds, discounts.
+    public struct Account: QBOEntity, Hashable {
+        /// `"Account"`.
+        public static let entityName = "Account"
+
+        /// QBO's Id.
+        public var id: String?
+        /// The record's version.
+        public var syncToken: String?
+        /// Sparse-update flag.
+        public var sparse: Bool?
+        /// Always `"QBO"` in responses.
+        public var domain: String?
+        /// Creation and change times.
+        public var metaData: MetaData?
+        /// The account's name.
+        public var name: String?
+        /// Whether the account has a parent.
+        public var subAccount: Bool?
+        /// The parent account.
+        public var parentRef: Ref?
+        /// Name including parents, read-only.
+        public var fullyQualifiedName: String?
+        /// Whether the account is active.
+        public var active: Bool?
+        /// `"Asset"`, `"Liability"`, `"Equity"`, `"Revenue"`, `"Expense"`.
+        public var classification: String?
+        /// `"Bank"`, `"Income"`, `"Other Current Asset"`, ...
+        public var accountType: String?
+        /// The detail type, e.g. `"CashOnHand"`, `"UndepositedFunds"`.
+        public var accountSubType: String?
+        /// The user's account number.
+        public var acctNum: String?
+        /// Balance, read-only.
+        public var currentBalance: Decimal?
+        /// Balance including sub-accounts, read-only.
+        public var currentBalanceWithSubAccounts: Decimal?
+        /// Currency.
+        public var currencyRef: Ref?
+        /// Description.
+        public var description: String?
+
+        /// Creates an account.
+        /// - Parameters:
+        ///   - name: The account's name.
+        ///   - accountType: Its type, e.g. `"Bank"`.
+        ///   - accountSubType: Its detail type.
+        public init(name: String? = nil, accountType: String? = nil, accountSubType: String? = nil) {
+            self.name = name
+            self.accountType = accountType
+            self.accountSubType = accountSubType
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id = "Id", syncToken = "SyncToken", sparse, domain, metaData = "MetaData"
+            case name = "Name", subAccount = "SubAccount", parentRef = "ParentRef"
+            case fullyQualifiedName = "FullyQualifiedName", active = "Active", classification = "Classification"
+            case accountType = "AccountType", accountSubType = "AccountSubType", acctNum = "AcctNum"
+            case currentBalance = "CurrentBalance", currentBalanceWithSubAccounts = "CurrentBalanceWithSubAccounts"
+            case currencyRef = "CurrencyRef", description = "Description"
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// QBOClient: QuickBooks Online Accounting API v3 over libcurl.

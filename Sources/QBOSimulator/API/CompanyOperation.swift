@@ -1,0 +1,61 @@
+import Foundation
+
+/// A request to a realm's books, parsed and checked for shape before it reaches the realm's
+/// actor, so parsing never holds up other requests for the same realm.
+enum CompanyOperation: Sendable {
+    case read(EntityKind, id: String)
+    /// Create, full update or sparse update.
+    case save(EntityKind, JSONObject)
+    case delete(EntityKind, JSONObject)
+    case void(EntityKind, JSONObject)
+    case query(EntityQuery)
+    case batch([BatchItem])
+}
+
+/// One `BatchItemRequest`: an operation, or the fault its shape already earned.
+struct BatchItem: Sendable {
+    var batchID: String
+    var outcome: Result<CompanyOperation, QBOFault>
+}
+
+extension CompanyOperation {
+    /// Parses `POST /batch`'s body: at most 30 items (1040 beyond), each independent.
+    static func batch(from body: JSONValue) throws(QBOFault) -> CompanyOperation {
+        guard let requests = body["BatchItemRequest"]?.arrayValue else { throw .requiredParameter("BatchItemRequest") }
+        guard requests.count <= BatchLimits.maximumItems else { throw .batchSizeExceeded(requests.count) }
+        var items: [BatchItem] = []
+        for request in requests {
+            let batchID = request["bId"]?.idString ?? ""
+            items.append(BatchItem(batchID: batchID, outcome: Result { () throws(QBOFault) in try batchItem(request) }))
+        }
+        return .batch(items)
+    }
+
+    private static func batchItem(_ request: JSONValue) throws(QBOFault) -> CompanyOperation {
+        guard let object = request.objectValue else { throw .invalidValue("BatchItemRequest must be an object;") }
+        if let query = object["Query"] {
+            guard let text = query.stringValue else { throw .invalidValue("Query must be a string;") }
+            return .query(try QueryParser.parse(text))
+        }
+        let reserved: Set<String> = ["bId", "operation", "optionsData"]
+        guard let member = object.members.first(where: { !reserved.contains($0.key) }) else {
+            throw .requiredParameter("BatchItemRequest entity")
+        }
+        guard let kind = EntityKind(caseInsensitiveName: member.key), kind.name == member.key else {
+            throw .unsupportedOperation("batch \(object["operation"]?.stringValue ?? "") of \(member.key)")
+        }
+        guard let entity = member.value.objectValue else { throw .invalidValue("\(member.key) must be an object;") }
+        let operation = object["operation"]?.stringValue ?? ""
+        switch operation {
+        case "create", "update":
+            if operation == "update", entity["Id"] == nil { throw .requiredParameter("Id") }
+            return .save(kind, entity)
+        case "delete":
+            return .delete(kind, entity)
+        case "void":
+            return .void(kind, entity)
+        default:
+            throw .unsupportedOperation("\(operation.isEmpty ? "(missing operation)" : operation)")
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import NIOHTTP1
+
+/// `/admin/...`: the simulator's control panel for tests and operators. No auth, JSON in
+/// and out, errors as `{"error": "..."}`.
+struct AdminAPI: Sendable {
+    let core: SimulatorCore
+
+    func respond(to request: SimulatorRequest, segments: [String]) async -> SimulatorResponse {
+        do throws(SimulatorError) {
+            return .json(try await route(request, segments))
+        } catch {
+            return .json(["error": .string(error.message)], status: error.status)
+        }
+    }
+
+    private func route(_ request: SimulatorRequest, _ segments: [String]) async throws(SimulatorError) -> JSONObject {
+        let path = AdminPath(method: request.method, segments: segments)
+        if path.matches(.GET, "realms") {
+            return ["realms": .array(core.realmIDs.map(JSONValue.string))]
+        }
+        if path.matches(.POST, "realms") {
+            let body = try Self.object(request)
+            let requested = body["realmId"]?.idString
+            if let requested, requested.isEmpty || requested.contains("/") {
+                throw .badRequest("realmId must be a non-empty id without '/'")
+            }
+            return Self.credentials(core.createRealm(requested))
+        }
+        if let id = path.realm(.POST, "reset") {
+            try await core.resetRealm(id)
+            return ["realmId": .string(id), "status": "reset"]
+        }
+        if let id = path.realm(.GET, "ledger") {
+            let ledger = try await core.ledger(id)
+            return JSONObject(SimulatorCore.ledgerOrder.map { ($0, JSONValue.array(ledger[$0] ?? [])) })
+        }
+        if let id = path.realm(.GET, "stats") {
+            return Self.stats(try core.stats(id))
+        }
+        if let id = path.realm(.GET, "limits") {
+            let limits = try core.limits(id)
+            return Self.limits(limits.requestsPerMinute, limits.concurrent)
+        }
+        if let id = path.realm(.POST, "limits") {
+            let body = try Self.object(request)
+            try core.setLimits(
+                id, requestsPerMinute: try Self.count(body["requestsPerMinute"], "requestsPerMinute"),
+                concurrent: try Self.count(body["concurrent"], "concurrent"))
+            let limits = try core.limits(id)
+            return Self.limits(limits.requestsPerMinute, limits.concurrent)
+        }
+        if request.method == .POST, segments.count == 5, segments[0] == "realms", segments[2] == "payments",
+            segments[4] == "deposit"
+        {
+            let (id, paymentID) = (segments[1], segments[3])
+            try await core.markDeposited(id, paymentID: paymentID)
+            return ["realmId": .string(id), "paymentId": .string(paymentID), "deposited": true]
+        }
+        if let id = path.realm(.POST, "tokens", "expire") {
+            try core.expireAccessTokens(id)
+            return ["realmId": .string(id), "accessTokens": "expired"]
+        }
+        if let id = path.realm(.POST, "tokens", "revoke") {
+            try core.revokeTokens(id)
+            return ["realmId": .string(id), "refreshToken": "revoked"]
+        }
+        if path.matches(.GET, "faults") {
+            var realm: Realm?
+            if let id = request.query["realmId"] { realm = try core.requireRealm(id) }
+            return core.faultPlan(of: realm).jsonObject
+        }
+        if path.matches(.POST, "faults") {
+            let body = try Self.object(request)
+            var realm: Realm?
+            if let id = body["realmId"]?.idString { realm = try core.requireRealm(id) }
+            let plan = try core.faultPlan(of: realm).updated(with: body)
+            core.setFaults(plan, realm: realm)
+            return plan.jsonObject
+        }
+        throw .notFound("no admin endpoint \(request.method) \(request.path)")
+    }
+
+    private static func object(_ request: SimulatorRequest) throws(SimulatorError) -> JSONObject {
+        if request.body.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 || $0 == 9 }) { return [:] }
+        guard let value = try? JSONParser.parse(request.body), let object = value.objectValue else {
+            throw .badRequest("the body must be a JSON object")
+        }
+        return object
+    }
+
+    private static func count(_ value: JSONValue?, _ name: String) throws(SimulatorError) -> Int? {
+        guard let value, value != .null else { return nil }
+        guard let number = value.decimalValue, let int = Int(exactly: NSDecimalNumber(decimal: number).doubleValue) else {
+            throw .badRequest("\(name) must be a whole number")
+        }
+        return int
+    }
+
+    static func credentials(_ credentials: RealmCredentials) -> JSONObject {
+        [
+            "realmId": .string(credentials.realmId), "clientId": .string(credentials.clientId),
+            "clientSecret": .string(credentials.clientSecret), "refreshToken": .string(credentials.refreshToken),
+        ]
+    }
+
+    private static func limits(_ requestsPerMinute: Int, _ concurrent: Int) -> JSONObject {
+        ["requestsPerMinute": .number(Decimal(requestsPerMinute)), "concurrent": .number(Decimal(concurrent))]
+    }
+
+    private static func stats(_ stats: SimulatorStats) -> JSONObject {
+        [
+            "requests": .number(Decimal(stats.requests)), "writes": .number(Decimal(stats.writes)),
+            "throttled": .number(Decimal(stats.throttled)), "maxConcurrentSeen": .number(Decimal(stats.maxConcurrentSeen)),
+            "requestsLastMinute": .number(Decimal(stats.requestsLastMinute)),
+            "injectedFaults": .number(Decimal(stats.injectedFaults)),
+            "replayedRequestIds": .number(Decimal(stats.replayedRequestIds)),
+        ]
+    }
+}
+
+/// An admin path, matched segment by segment.
+private struct AdminPath {
+    var method: HTTPMethod
+    var segments: [String]
+
+    func matches(_ method: HTTPMethod, _ expected: String...) -> Bool {
+        self.method == method && segments == expected
+    }
+
+    /// The realm id of `/realms/{id}/<tail>`, when the path is that.
+    func realm(_ method: HTTPMethod, _ tail: String...) -> String? {
+        guard self.method == method, segments.count == tail.count + 2, segments[0] == "realms",
+            Array(segments.dropFirst(2)) == tail
+        else { return nil }
+        return segments[1]
+    }
+}

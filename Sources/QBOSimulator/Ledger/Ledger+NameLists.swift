@@ -1,0 +1,85 @@
+import Foundation
+
+// Customers, items, accounts and payment methods: QBO's name lists.
+extension Ledger {
+    func normalizeCustomer(_ draft: JSONObject, id: String) throws(QBOFault) -> JSONObject {
+        var customer = draft
+        var nameParts: [String] = []
+        for key in ["Title", "GivenName", "MiddleName", "FamilyName", "Suffix"] {
+            if let part = try text(draft[key], element: key) { nameParts.append(part) }
+        }
+        // QBO composes the DisplayName from the name parts when none is given.
+        guard let displayName = try text(draft["DisplayName"], element: "DisplayName")
+            ?? (nameParts.isEmpty ? nil : nameParts.joined(separator: " "))
+        else { throw .requiredParameter("DisplayName") }
+        try checkUniqueName(displayName, of: .customer, id: id)
+        if let email = draft["PrimaryEmailAddr"], email != .null, email.objectValue == nil {
+            throw .invalidValue("PrimaryEmailAddr must be an object with an \"Address\";")
+        }
+        for key in ["DefaultTaxCodeRef"] { _ = try resolve(draft[key], to: .taxCode, element: key) }
+        if let method = try resolve(draft["PaymentMethodRef"], to: .paymentMethod, element: "PaymentMethodRef") {
+            customer["PaymentMethodRef"] = Self.reference(to: method, of: .paymentMethod)
+        }
+        customer["DisplayName"] = .string(displayName)
+        customer["FullyQualifiedName"] = .string(displayName)
+        customer["PrintOnCheckName"] = draft["PrintOnCheckName"] ?? .string(displayName)
+        customer["Active"] = .bool(draft["Active"]?.boolValue ?? true)
+        customer["Taxable"] = .bool(draft["Taxable"]?.boolValue ?? true)
+        customer["Job"] = .bool(draft["Job"]?.boolValue ?? false)
+        customer["BillWithParent"] = .bool(draft["BillWithParent"]?.boolValue ?? false)
+        let balance = openBalance(ofCustomer: id)
+        customer["Balance"] = .number(balance)
+        customer["BalanceWithJobs"] = .number(balance)
+        customer["CurrencyRef"] = Self.homeCurrency
+        customer["PreferredDeliveryMethod"] = draft["PreferredDeliveryMethod"] ?? "Print"
+        return customer
+    }
+
+    func normalizeNameListEntry(_ kind: EntityKind, _ draft: JSONObject, id: String) throws(QBOFault) -> JSONObject {
+        var entry = draft
+        guard let name = try text(draft["Name"], element: "Name") else { throw .requiredParameter("Name") }
+        try checkUniqueName(name, of: kind, id: id)
+        entry["Name"] = .string(name)
+        entry["Active"] = .bool(draft["Active"]?.boolValue ?? true)
+        switch kind {
+        case .item:
+            entry["FullyQualifiedName"] = .string(name)
+            entry["Taxable"] = .bool(draft["Taxable"]?.boolValue ?? false)
+            entry["UnitPrice"] = .number(try decimal(draft["UnitPrice"], element: "UnitPrice") ?? 0)
+            entry["Type"] = .string(try text(draft["Type"], element: "Type") ?? "Service")
+            let income =
+                try resolve(draft["IncomeAccountRef"], to: .account, element: "IncomeAccountRef")
+                ?? entity(.account, defaults.salesIncomeAccount)
+            if let income { entry["IncomeAccountRef"] = Self.reference(to: income, of: .account) }
+            if let expense = try resolve(draft["ExpenseAccountRef"], to: .account, element: "ExpenseAccountRef") {
+                entry["ExpenseAccountRef"] = Self.reference(to: expense, of: .account)
+            }
+            entry["PurchaseCost"] = .number(try decimal(draft["PurchaseCost"], element: "PurchaseCost") ?? 0)
+            entry["TrackQtyOnHand"] = .bool(draft["TrackQtyOnHand"]?.boolValue ?? false)
+        case .account:
+            let type = try text(draft["AccountType"], element: "AccountType") ?? "Bank"
+            entry["FullyQualifiedName"] = .string(name)
+            entry["SubAccount"] = .bool(draft["SubAccount"]?.boolValue ?? false)
+            entry["AccountType"] = .string(type)
+            entry["Classification"] = .string(Self.classification(ofAccountType: type))
+            entry["CurrentBalance"] = draft["CurrentBalance"] ?? 0
+            entry["CurrentBalanceWithSubAccounts"] = draft["CurrentBalanceWithSubAccounts"] ?? 0
+            entry["CurrencyRef"] = Self.homeCurrency
+        case .paymentMethod:
+            entry["Type"] = .string(try text(draft["Type"], element: "Type") ?? "NON_CREDIT_CARD")
+        default:
+            break
+        }
+        return entry
+    }
+
+    static func classification(ofAccountType type: String) -> String {
+        switch type {
+        case "Income", "Other Income": return "Revenue"
+        case "Expense", "Other Expense", "Cost of Goods Sold": return "Expense"
+        case "Equity": return "Equity"
+        case "Accounts Payable", "Credit Card", "Other Current Liability", "Long Term Liability": return "Liability"
+        default: return "Asset"
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+
+/// One QBO company's books: every entity, the indexes QBO's rules need, and the rules.
+///
+/// A value type with synchronous, typed-throwing operations, so the rules can be tested
+/// without a server and a realm's actor (`RealmStore`) only has to serialize access.
+/// Every operation either applies completely or throws a `QBOFault` and changes nothing.
+struct Ledger: Sendable {
+    var tables: [EntityKind: EntityTable] = [:]
+    /// `DocNumber` -> Id, per transaction type.
+    var docNumbers: [EntityKind: [String: String]] = [:]
+    var nextDocNumber: [EntityKind: Int] = [:]
+    /// Lower-cased unique name -> Id, per name-list kind.
+    var names: [EntityKind: [String: String]] = [:]
+    /// What each payment applies, by payment Id.
+    var applications: [String: [Application]] = [:]
+    /// Amount applied to each invoice / credit memo, by payment Id.
+    var appliedTo: [TransactionKey: [String: Decimal]] = [:]
+    /// The transactions of each customer, for the customer's open balance.
+    var customerTransactions: [String: Set<TransactionKey>] = [:]
+    /// Ids of the seeded entities the rules fall back on.
+    var defaults = SeedDefaults()
+
+    /// A new company seeded like a fresh QBO sandbox for a rental business.
+    init(seededAt now: Date) {
+        seed(at: now)
+    }
+
+    // MARK: Reads
+
+    func read(_ kind: EntityKind, id: String) throws(QBOFault) -> JSONObject {
+        try checkIDFormat(id, of: kind)
+        guard let entity = tables[kind]?[id] else { throw .objectNotFound() }
+        return entity.body
+    }
+
+    func entity(_ kind: EntityKind, _ id: String) -> StoredEntity? {
+        tables[kind]?[id]
+    }
+
+    /// Every entity of `kind`, oldest first.
+    func all(_ kind: EntityKind) -> [StoredEntity] {
+        tables[kind]?.all ?? []
+    }
+
+    // MARK: Create and update
+
+    /// Creates the entity, or updates it when the body carries an `Id` (sparse when
+    /// `"sparse": true`, otherwise a full update that clears omitted properties).
+    mutating func save(_ kind: EntityKind, _ body: JSONObject, at now: Date) throws(QBOFault) -> JSONObject {
+        try checkKnownProperties(body, of: kind)
+        guard !kind.isReadOnly else { throw .unsupportedOperation("create or update of \(kind.name)") }
+        if let idValue = body["Id"], idValue != .null {
+            return try update(kind, body, idValue: idValue, at: now)
+        }
+        return try create(kind, body, at: now)
+    }
+
+    private mutating func create(_ kind: EntityKind, _ body: JSONObject, at now: Date) throws(QBOFault) -> JSONObject {
+        let id = String(tables[kind, default: EntityTable()].nextNumber)
+        let normalized = try normalize(kind, Self.withoutSystemProperties(body), id: id, previous: nil, at: now)
+        let stamp = JSONValue.string(QBOTime.dateTime(now))
+        let header: JSONObject = [
+            "domain": "QBO", "sparse": false, "Id": .string(id), "SyncToken": "0",
+            "MetaData": ["CreateTime": stamp, "LastUpdatedTime": stamp],
+        ]
+        var stored = StoredEntity(body: header.merging(normalized.body))
+        stored.isVoided = false
+        _ = tables[kind, default: EntityTable()].allocateID()
+        commit(kind, stored, previous: nil, applications: normalized.applications, at: now)
+        return stored.body
+    }
+
+    private mutating func update(
+        _ kind: EntityKind, _ body: JSONObject, idValue: JSONValue, at now: Date
+    ) throws(QBOFault) -> JSONObject {
+        let existing = try existingForChange(kind, idValue: idValue, syncToken: body["SyncToken"])
+        let sparse = body["sparse"]?.boolValue == true
+        let draft = sparse ? existing.body.merging(body) : body
+        let normalized = try normalize(
+            kind, Self.withoutSystemProperties(draft), id: existing.id, previous: existing, at: now)
+        var stored = existing
+        stored.body = header(bumping: existing, at: now).merging(normalized.body)
+        var applications = normalized.applications
+        if existing.isVoided {
+            // A voided transaction stays void whatever an update sends.
+            stored.body = Self.zeroingAmounts(stored.body)
+            if kind == .payment { applications = [] }
+        }
+        commit(kind, stored, previous: existing, applications: applications, at: now)
+        return tables[kind]?[existing.id]?.body ?? stored.body
+    }
+
+    /// The entity a change names, after the checks every change makes: a well-formed Id
+    /// that exists (610), the current SyncToken (5010), not deposited (6540).
+    func existingForChange(
+        _ kind: EntityKind, idValue: JSONValue?, syncToken: JSONValue?
+    ) throws(QBOFault) -> StoredEntity {
+        guard let idValue, idValue != .null else { throw .requiredParameter("Id") }
+        guard let id = idValue.idString else { throw .invalidID(idValue.jsonText) }
+        try checkIDFormat(id, of: kind)
+        guard let existing = tables[kind]?[id] else { throw .objectNotFound() }
+        guard let token = syncToken?.idString else { throw .requiredParameter("SyncToken") }
+        guard token == existing.syncToken else { throw .staleObject() }
+        if existing.isDeposited { throw .depositedTransaction() }
+        return existing
+    }
+
+    /// The system properties of `entity` with the SyncToken bumped and `LastUpdatedTime` now.
+    func header(bumping entity: StoredEntity, at now: Date) -> JSONObject {
+        let created = entity.body["MetaData"]?["CreateTime"] ?? .string(QBOTime.dateTime(now))
+        let token = (Int(entity.syncToken) ?? 0) + 1
+        return [
+            "domain": "QBO", "sparse": false, "Id": .string(entity.id), "SyncToken": .string(String(token)),
+            "MetaData": ["CreateTime": created, "LastUpdatedTime": .string(QBOTime.dateTime(now))],
+        ]
+    }
+
+    /// A validated entity body and, for a payment, what it applies.
+    struct Normalized {
+        var body: JSONObject
+        var applications: [Application]? = nil
+    }
+
+    private func normalize(
+        _ kind: EntityKind, _ draft: JSONObject, id: String, previous: StoredEntity?, at now: Date
+    ) throws(QBOFault) -> Normalized {
+        switch kind {
+        case .customer:
+            return Normalized(body: try normalizeCustomer(draft, id: id))
+        case .item, .account, .paymentMethod:
+            return Normalized(body: try normalizeNameListEntry(kind, draft, id: id))
+        case .invoice, .creditMemo, .refundReceipt:
+            return Normalized(body: try normalizeSalesDocument(kind, draft, id: id, previous: previous, at: now))
+        case .payment:
+            return try normalizePayment(draft, id: id, at: now)
+        case .taxCode, .taxRate:
+            throw .unsupportedOperation("create or update of \(kind.name)")
+        }
+    }
+
+    /// Stores `entity` and brings every index and derived balance up to date.
+    mutating func commit(
+        _ kind: EntityKind, _ entity: StoredEntity, previous: StoredEntity?, applications newApplications: [Application]?,
+        at now: Date
+    ) {
+        let id = entity.id
+        tables[kind, default: EntityTable()][id] = entity
+        reindexNames(kind, id: id, old: previous?.body, new: entity.body)
+        reindexDocNumber(kind, id: id, old: previous?.body, new: entity.body)
+        var touched: Set<TransactionKey> = []
+        var customers: Set<String> = []
+        if kind.isTransaction {
+            let key = TransactionKey(kind: kind, id: id)
+            touched.insert(key)
+            if let old = previous?.body["CustomerRef"]?["value"]?.stringValue {
+                customerTransactions[old]?.remove(key)
+                customers.insert(old)
+            }
+            if let new = entity.body["CustomerRef"]?["value"]?.stringValue {
+                customerTransactions[new, default: []].insert(key)
+                customers.insert(new)
+            }
+        }
+        if kind == .payment, let newApplications {
+            touched.formUnion(replaceApplications(ofPayment: id, with: newApplications))
+        }
+        refreshBalances(of: touched, customers: customers)
+    }
+
+    // MARK: Checks shared by every kind
+
+    private func checkKnownProperties(_ body: JSONObject, of kind: EntityKind) throws(QBOFault) {
+        let known = kind.knownProperties
+        for key in body.keys where !known.contains(key) {
+            throw .unsupportedProperty(key, of: kind)
+        }
+    }
+
+    func checkIDFormat(_ id: String, of kind: EntityKind) throws(QBOFault) {
+        guard kind.hasNumericIDs else { return }
+        guard !id.isEmpty, id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { throw .invalidID(id) }
+    }
+
+    private static let systemProperties: Set<String> = ["Id", "SyncToken", "MetaData", "domain", "sparse", "status"]
+
+    static func withoutSystemProperties(_ body: JSONObject) -> JSONObject {
+        var stripped = body
+        for key in systemProperties { stripped[key] = nil }
+        return stripped
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// The answer of a realm's books to one operation, already encoded.
+struct CompanyResponse: Sendable {
+    var status: Int
+    var body: [UInt8]
+    /// True when the body is a `requestid` replay of an earlier answer.
+    var isReplay = false
+    /// How many entities the operation changed (a batch can change several).
+    var writes = 0
+}
+
+/// One realm's books behind an actor: operations on one realm are serialized, different
+/// realms proceed in parallel. It also owns the realm's `requestid` replay cache, so
+/// "act, then record the answer" is one step no concurrent retry can split.
+actor RealmStore {
+    private var ledger: Ledger
+    private var replays: RequestReplayCache
+    private let replayCapacity: Int
+
+    init(seededAt now: Date, replayCapacity: Int = 100_000) {
+        ledger = Ledger(seededAt: now)
+        self.replayCapacity = replayCapacity
+        replays = RequestReplayCache(capacity: replayCapacity)
+    }
+
+    /// Runs `operation`, or replays the recorded answer when `requestID` was seen before.
+    func perform(_ operation: CompanyOperation, requestID: String?, at now: Date) -> CompanyResponse {
+        if let requestID, let recorded = replays[requestID] {
+            return CompanyResponse(status: recorded.status, body: recorded.body, isReplay: true)
+        }
+        let (status, body, writes) = execute(operation, at: now)
+        let response = CompanyResponse(status: status, body: body.encoded(), writes: writes)
+        if let requestID {
+            replays.record(RequestReplayCache.Recorded(status: response.status, body: response.body), for: requestID)
+        }
+        return response
+    }
+
+    /// Wipes the books and seeds them again; forgets every `requestid`.
+    func reset(at now: Date) {
+        ledger = Ledger(seededAt: now)
+        replays = RequestReplayCache(capacity: replayCapacity)
+    }
+
+    func markDeposited(paymentID: String) throws(QBOFault) {
+        try ledger.markDeposited(paymentID: paymentID)
+    }
+
+    /// Every entity as a read returns it, by entity name.
+    func snapshot() -> [String: [JSONValue]] {
+        var snapshot: [String: [JSONValue]] = [:]
+        for kind in EntityKind.allCases {
+            snapshot[kind.name] = ledger.all(kind).map { .object($0.body) }
+        }
+        return snapshot
+    }
+
+    private func execute(_ operation: CompanyOperation, at now: Date) -> (Int, JSONObject, Int) {
+        let time = JSONValue.string(QBOTime.responseTime(now))
+        if case .batch(let items) = operation {
+            var responses: [JSONValue] = []
+            var writes = 0
+            for item in items {
+                var entry: JSONObject = ["bId": .string(item.batchID)]
+                switch item.outcome {
+                case .failure(let fault):
+                    entry["Fault"] = .object(fault.faultObject)
+                case .success(let itemOperation):
+                    switch apply(itemOperation, at: now) {
+                    case .success(let (key, value, wrote)):
+                        entry[key] = value
+                        writes += wrote ? 1 : 0
+                    case .failure(let fault):
+                        entry["Fault"] = .object(fault.faultObject)
+                    }
+                }
+                responses.append(.object(entry))
+            }
+            return (200, ["BatchItemResponse": .array(responses), "time": time], writes)
+        }
+        switch apply(operation, at: now) {
+        case .success(let (key, value, wrote)):
+            return (200, [key: value, "time": time], wrote ? 1 : 0)
+        case .failure(let fault):
+            return (fault.httpStatus, fault.body(time: now), 0)
+        }
+    }
+
+    /// One operation's wrapper key and value (`"Invoice": {...}`), and whether it wrote.
+    private func apply(_ operation: CompanyOperation, at now: Date) -> Result<(String, JSONValue, Bool), QBOFault> {
+        do throws(QBOFault) {
+            switch operation {
+            case .read(let kind, let id):
+                return .success((kind.name, .object(try ledger.read(kind, id: id)), false))
+            case .save(let kind, let body):
+                return .success((kind.name, .object(try ledger.save(kind, body, at: now)), true))
+            case .delete(let kind, let body):
+                return .success((kind.name, .object(try ledger.delete(kind, body, at: now)), true))
+            case .void(let kind, let body):
+                return .success((kind.name, .object(try ledger.void(kind, body, at: now)), true))
+            case .query(let query):
+                let result = query.evaluate(over: ledger.all(query.entity).map(\.body))
+                return .success(("QueryResponse", .object(result.responseObject(for: query.entity)), false))
+            case .batch:
+                throw .unsupportedOperation("batch inside a batch")
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+}

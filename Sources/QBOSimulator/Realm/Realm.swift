@@ -1,0 +1,41 @@
+import Foundation
+import Synchronization
+
+/// One simulated QBO company: its books, tokens, throttle, fault plan and counters.
+///
+/// Each part has its own lock or actor, so requests for different realms never wait on
+/// each other, and a realm's books are touched by one request at a time.
+final class Realm: Sendable {
+    let id: String
+    let store: RealmStore
+    let tokens = Mutex(RealmTokens())
+    let gate: Mutex<RequestGate>
+    /// A fault plan for this realm alone; nil follows the global plan.
+    let faults = Mutex<FaultInjector?>(nil)
+    let counters = Mutex(Counters())
+
+    struct Counters: Sendable {
+        var requests = 0
+        var writes = 0
+        var throttled = 0
+        var injectedFaults = 0
+        var replayedRequestIDs = 0
+    }
+
+    init(id: String, requestsPerMinute: Int, concurrentLimit: Int, at now: Date) {
+        self.id = id
+        store = RealmStore(seededAt: now)
+        gate = Mutex(RequestGate(requestsPerMinute: requestsPerMinute, concurrentLimit: concurrentLimit))
+    }
+
+    func stats(at now: ContinuousClock.Instant) -> SimulatorStats {
+        let counters = counters.withLock { $0 }
+        let (maxSeen, lastMinute) = gate.withLock { gate in
+            (gate.maxConcurrentSeen, gate.requestsInLastMinute(at: now))
+        }
+        return SimulatorStats(
+            requests: counters.requests, writes: counters.writes, throttled: counters.throttled,
+            maxConcurrentSeen: maxSeen, requestsLastMinute: lastMinute, injectedFaults: counters.injectedFaults,
+            replayedRequestIds: counters.replayedRequestIDs)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+// What tests and operators can do to a running simulator; the admin HTTP API and the
+// public Swift API both come here.
+extension SimulatorCore {
+    func resetRealm(_ id: String) async throws(SimulatorError) {
+        try await requireRealm(id).store.reset(at: Date())
+    }
+
+    /// Every entity of the realm as a read returns it, in the admin API's order.
+    func ledger(_ id: String) async throws(SimulatorError) -> [String: [JSONValue]] {
+        try await requireRealm(id).store.snapshot()
+    }
+
+    func setLimits(_ id: String, requestsPerMinute: Int?, concurrent: Int?) throws(SimulatorError) {
+        let realm = try requireRealm(id)
+        if let requestsPerMinute, requestsPerMinute < 1 { throw .badRequest("requestsPerMinute must be at least 1") }
+        if let concurrent, concurrent < 1 { throw .badRequest("concurrent must be at least 1") }
+        realm.gate.withLock { gate in
+            if let requestsPerMinute { gate.requestsPerMinute = requestsPerMinute }
+            if let concurrent { gate.concurrentLimit = concurrent }
+        }
+    }
+
+    func limits(_ id: String) throws(SimulatorError) -> (requestsPerMinute: Int, concurrent: Int) {
+        try requireRealm(id).gate.withLock { ($0.requestsPerMinute, $0.concurrentLimit) }
+    }
+
+    func markDeposited(_ id: String, paymentID: String) async throws(SimulatorError) {
+        let realm = try requireRealm(id)
+        do {
+            try await realm.store.markDeposited(paymentID: paymentID)
+        } catch {
+            throw .notFound("no payment \(paymentID) in realm \(id)")
+        }
+    }
+
+    func expireAccessTokens(_ id: String) throws(SimulatorError) {
+        try requireRealm(id).tokens.withLock { $0.expireAccessTokens(at: ContinuousClock.now) }
+    }
+
+    func revokeTokens(_ id: String) throws(SimulatorError) {
+        revokeTokens(of: try requireRealm(id))
+    }
+
+    func stats(_ id: String) throws(SimulatorError) -> SimulatorStats {
+        try requireRealm(id).stats(at: ContinuousClock.now)
+    }
+
+    /// The entity names of `ledger`, in the order the admin API lists them.
+    static let ledgerOrder = [
+        "Customer", "Invoice", "Payment", "CreditMemo", "RefundReceipt", "Item", "Account", "TaxCode", "TaxRate",
+        "PaymentMethod",
+    ]
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import Logging
+import QBOSimulator
+import ServiceLifecycle
+
+/// `qbo-sim`: runs the QuickBooks Online simulator as a standalone server until SIGINT or
+/// SIGTERM, printing the credentials of each realm it creates.
+@main
+struct QBOSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qbo-sim",
+        abstract: "A QuickBooks Online Accounting API v3 simulator for qbsync's tests and demos.",
+        discussion: "Admin API under /admin (see docs/simulator.md).")
+
+    @Option(help: "TCP port; 0 picks a free one.") var port = 8089
+    @Option(help: "Loopback address to listen on.") var host = "127.0.0.1"
+    @Option(name: .customLong("socket"), help: "Listen on this Unix domain socket instead of TCP.") var socketPath: String?
+    @Option(name: .customLong("realm"), help: "Create a realm with this id (repeatable; default: one generated).")
+    var realms: [String] = []
+    @Option(help: "Per-realm requests per 60 s before 429.") var requestsPerMinute = 500
+    @Option(help: "Per-realm requests in flight before 429.") var concurrent = 10
+    @Option(help: "Fraction of API requests answered 500.") var errorRate = 0.0
+    @Option(help: "Milliseconds added to every API request.") var latencyMs = 0
+    @Option(help: "Up to this many random milliseconds more.") var latencyJitterMs = 0
+    @Option(help: "Fraction of API connections closed before acting.") var dropRate = 0.0
+    @Option(help: "Fraction of API requests acted on, then never answered.") var lostResponseRate = 0.0
+    @Option(help: "Access token lifetime in seconds.") var tokenLifetime = 3600
+    @Option(help: "Seed of the fault generator.") var seed: UInt64 = 1
+    @Option(help: "OAuth client id.") var clientId = "qbsync-sim-client"
+    @Option(help: "OAuth client secret.") var clientSecret = "qbsync-sim-secret"
+
+    func validate() throws {
+        for rate in [errorRate, dropRate, lostResponseRate] where !(0...1).contains(rate) {
+            throw ValidationError("rates must be between 0 and 1")
+        }
+        guard tokenLifetime > 0, requestsPerMinute > 0, concurrent > 0 else {
+            throw ValidationError("--token-lifetime, --requests-per-minute and --concurrent must be positive")
+        }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "qbo-sim")
+        let faults = FaultPlan(
+            errorRate: errorRate, latencyMs: latencyMs, latencyJitterMs: latencyJitterMs, dropRate: dropRate,
+            lostResponseRate: lostResponseRate, seed: seed)
+        let simulator = QBOSimulator(
+            configuration: SimulatorConfiguration(
+                host: host, port: port, unixSocketPath: socketPath, clientID: clientId, clientSecret: clientSecret,
+                accessTokenLifetime: .seconds(tokenLifetime), requestsPerMinute: requestsPerMinute,
+                concurrentRequests: concurrent, faults: faults, seed: seed),
+            logger: logger)
+        let endpoint = try await simulator.start()
+        var credentials: [RealmCredentials] = []
+        for realm in realms.isEmpty ? [nil] : realms.map(Optional.some) {
+            credentials.append(await simulator.createRealm(realm))
+        }
+        print(Self.banner(endpoint: endpoint, credentials: credentials))
+        fflush(nil)  // a pipe reading the banner must not wait for the buffer to fill
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [simulator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    static func banner(endpoint: SimulatorEndpoint, credentials: [RealmCredentials]) -> String {
+        var lines: [String] = []
+        if let socket = endpoint.unixSocketPath {
+            lines.append("QBO simulator listening on Unix socket \(socket) (base URL \(endpoint.baseURL))")
+        } else {
+            lines.append("QBO simulator listening on \(endpoint.baseURL)")
+        }
+        lines.append("  API base:   \(endpoint.baseURL)/v3/company/<realmId>/")
+        lines.append("  Token URL:  \(endpoint.baseURL)/oauth2/v1/tokens/bearer")
+        lines.append("  Admin API:  \(endpoint.baseURL)/admin/  (POST /admin/realms creates another realm)")
+        for realm in credentials {
+            lines.append("")
+            lines.append("Realm \(realm.realmId)")
+            lines.append("  client id:      \(realm.clientId)")
+            lines.append("  client secret:  \(realm.clientSecret)")
+            lines.append("  refresh token:  \(realm.refreshToken)")
+            lines.append("  point qbsync at it:")
+            lines.append(
+                "    qbsync connect --company demo --realm \(realm.realmId) --client-id \(realm.clientId) "
+                    + "--client-secret \(realm.clientSecret) --refresh-token \(realm.refreshToken) "
+                    + "--qbo-base-url \(endpoint.baseURL)")
+        }
+        lines.append("")
+        lines.append("Ctrl-C (SIGINT) or SIGTERM stops it.")
+        return lines.joined(separator: "\n")
+    }
+}
