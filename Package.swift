@@ -9,7 +9,10 @@ let package = Package(
     name: "qbsync",
     platforms: [.macOS(.v15)],
     products: [
+        .executable(name: "qbsync", targets: ["qbsync"]),
+        .executable(name: "qbo-sim", targets: ["qbo-sim"]),
         .library(name: "QBSyncClient", targets: ["QBSyncClient"]),
+        .library(name: "QBSyncTesting", targets: ["QBSyncTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -106,7 +109,38 @@ let package = Package(
                 "QBSyncRPC",
                 "QBSyncStore",
                 "QBSyncWire",
+                "QBOClient",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        /// The `qbsync` command: `qbsync serve` runs the service; every other
+        /// subcommand is a client of a running one.
+        .executableTarget(
+            name: "qbsync",
+            dependencies: [
+                "QBSyncService",
+                "QBSyncClient",
+                "QBSyncWire",
+                "QBOSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        /// Test support as a product: the whole service in-process against the simulator.
+        .target(
+            name: "QBSyncTesting",
+            dependencies: [
+                "QBSyncService",
+                "QBSyncClient",
+                "QBSyncWire",
+                "QBOSimulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -155,6 +189,10 @@ let package = Package(
 
         // MARK: Tests
 
+        .testTarget(
+            name: "QBSyncServiceTests",
+            dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncClient", "QBSyncWire", "QBOSimulator"]
+        ),
         .testTarget(name: "QBSyncStoreTests", dependencies: ["QBSyncStore", "QBSyncWire"]),
         .testTarget(name: "QBSyncWireTests", dependencies: ["QBSyncWire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(

@@ -51,7 +51,7 @@ extension QuickBooksSyncService {
         try FieldRules.companyID(request.companyID)
         try FieldRules.externalID(request.externalID, field: "external_id")
         let (record, previous) = try await self.mapping { try await self.engine.intake.unlinkCustomer(companyID: request.companyID, externalID: request.externalID) }
-        return UnlinkCustomerResponse(record: record, previousQboCustomerID: previous)
+        return UnlinkCustomerResponse(record: record, previousQBOCustomerID: previous)
     }
 
     public func listCustomers(_ request: ListCustomersRequest, context: ServerContext) async throws -> ListCustomersResponse {

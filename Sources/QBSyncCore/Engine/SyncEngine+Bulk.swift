@@ -45,10 +45,10 @@ extension SyncEngine {
         // Subscribe before requeueing, so no settlement is missed.
         let (subscription, _) = self.hub.subscribe(EventFilter(companyID: request.companyID), capacity: 1 << 20)
         defer { subscription.cancel() }
-        var waiting: [RecordKey: Bool] = [:]  // key -> had a QBO id before
-        var settledNow: [BulkRecordResult] = []
         let force = request.force
-        try await self.store.write { transaction in
+        var (waiting, settledNow) = try await self.store.write { transaction -> ([RecordKey: Bool], [BulkRecordResult]) in
+            var waiting: [RecordKey: Bool] = [:]  // key -> had a QBO id before
+            var settledNow: [BulkRecordResult] = []
             for id in ids {
                 guard var row = try transaction.record(id: id) else { continue }
                 let hadQBOID = !row.qboID.isEmpty
@@ -68,6 +68,7 @@ extension SyncEngine {
                     settledNow.append(BulkRecordResult(record: self.view.record(row, blockers: try transaction.blockers(of: row.id)), outcome: .failed))
                 }
             }
+            return (waiting, settledNow)
         }
         self.kick(request.companyID)
         for result in settledNow { Self.count(result.outcome, into: &totals) }

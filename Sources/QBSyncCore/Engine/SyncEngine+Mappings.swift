@@ -68,10 +68,11 @@ extension SyncEngine {
             }
         }
         response.mapped = toStore
-        if !dryRun, !toStore.isEmpty {
+        let mappings = toStore
+        if !dryRun, !mappings.isEmpty {
             response.recordsUnblocked = UInt32(clamping: try await self.store.write { transaction -> Int in
                 var unblocked = 0
-                for mapping in toStore {
+                for mapping in mappings {
                     try transaction.save(mapping, companyID: companyID)
                     unblocked += try Dependencies.satisfied(Self.blockerKind(kind), ref: mapping.externalCode, companyID: companyID, in: transaction)
                 }

@@ -56,7 +56,7 @@ public actor SyncEngine {
             self.logger.notice("recovered pushes interrupted by a restart; reading them back before any retry", metadata: ["records": "\(recovered)"])
         }
         for company in try self.store.read({ try $0.companies() }) where company.connectionState != .disconnected {
-            self.syncer(for: company.companyID).connect(company)
+            await self.syncer(for: company.companyID).connect(company)
         }
         self.sweepTask = Task { [weak self, interval = self.configuration.sweepInterval] in
             while !Task.isCancelled {

@@ -66,17 +66,18 @@ enum Planner {
         body.primaryPhone = customer.phone.isEmpty ? nil : QBO.Phone(freeFormNumber: customer.phone)
         body.notes = self.note(customer.notes, marker: row.key.marker)
         if let address = customer.billingAddress {
-            var lines = address.lines + Array(repeating: "", count: 5)
-            lines = Array(lines.prefix(5))
-            body.billAddr = QBO.Address(
-                line1: lines[0].isEmpty ? nil : lines[0], line2: lines[1].isEmpty ? nil : lines[1],
-                line3: lines[2].isEmpty ? nil : lines[2], line4: lines[3].isEmpty ? nil : lines[3],
-                line5: lines[4].isEmpty ? nil : lines[4],
+            let lines = address.lines.map { Optional($0) } + Array(repeating: nil, count: 5)
+            var billing = QBO.Address(
+                line1: lines[0], line2: lines[1],
                 city: address.city.isEmpty ? nil : address.city,
-                country: address.country.isEmpty ? nil : address.country,
                 countrySubDivisionCode: address.region.isEmpty ? nil : address.region,
-                postalCode: address.postalCode.isEmpty ? nil : address.postalCode
+                postalCode: address.postalCode.isEmpty ? nil : address.postalCode,
+                country: address.country.isEmpty ? nil : address.country
             )
+            billing.line3 = lines[2]
+            billing.line4 = lines[3]
+            billing.line5 = lines[4]
+            body.billAddr = billing
         }
         let mode: CustomerPlan.Mode
         if !row.state.requestedQBOID.isEmpty {

@@ -1,3 +1,4 @@
+import Foundation
 import QBOClient
 import QBSyncStore
 import QBSyncWire

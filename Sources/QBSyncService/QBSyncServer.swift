@@ -1,0 +1,95 @@
+import Logging
+import NIOCore
+import QBOClient
+import QBSyncCore
+import QBSyncRPC
+import QBSyncStore
+import QBSyncWire
+import ServiceLifecycle
+
+/// Everything `qbsync serve` runs, put together: the store, the sync
+/// engine and the RPC server with the `QuickBooksSync` service. Tests use it
+/// too, so they run the service exactly as shipped.
+public final class QBSyncServer: Sendable {
+    /// Settings of a running service.
+    public struct Configuration: Sendable {
+        /// RPC socket, permissions, peer allowlist and limits.
+        public var rpc: RPCServerConfiguration
+        /// SQLite database file.
+        public var databasePath: String
+        /// Store durability settings.
+        public var store = Store.Options()
+        /// QBO endpoints, limits, retries, sweep.
+        public var engine = EngineConfiguration()
+        /// Longest wait for QBO inside LinkCustomer and VoidPayment.
+        public var settleTimeout: Duration = .seconds(10)
+
+        /// Creates a configuration.
+        public init(socketPath: String, databasePath: String) {
+            self.rpc = RPCServerConfiguration(socketPath: socketPath)
+            self.databasePath = databasePath
+        }
+    }
+
+    /// The durable state.
+    public let store: Store
+    /// The sync core.
+    public let engine: SyncEngine
+    /// The socket server.
+    public let rpcServer: RPCServer
+
+    /// Opens the store and wires the parts; nothing runs until ``run()``.
+    ///
+    /// - Parameters:
+    ///   - configuration: Paths, endpoints and limits.
+    ///   - transport: HTTP to QBO (libcurl by default).
+    ///   - logger: The root logger.
+    public init(configuration: Configuration, transport: (any HTTPTransport)? = nil, logger: Logger = Logger(label: "qbsync")) throws {
+        self.store = try Store(path: configuration.databasePath, options: configuration.store)
+        self.engine = try SyncEngine(store: self.store, configuration: configuration.engine, transport: transport, logger: logger)
+        var router = RPCRouter()
+        QuickBooksSyncService(engine: self.engine, settleTimeout: configuration.settleTimeout, logger: logger).register(in: &router)
+        self.rpcServer = RPCServer(configuration: configuration.rpc, router: router, logger: logger)
+    }
+
+    /// The services to run, in start order (the RPC server stops first).
+    public var services: [any Service] {
+        [EngineService(engine: self.engine, store: self.store), self.rpcServer]
+    }
+}
+
+/// Runs the sync engine as a lifecycle service: started before the RPC
+/// server, stopped after it, so no accepted request finds the engine gone.
+struct EngineService: Service {
+    let engine: SyncEngine
+    let store: Store
+
+    func run() async throws {
+        try await self.engine.start()
+        try? await gracefulShutdown()
+        await self.engine.stop()
+        self.store.close()
+    }
+}
+
+extension QBSyncServer {
+    /// Stores a company as connected before the engine starts (the built-in
+    /// simulator's demo company); the engine connects it when it starts.
+    public func registerCompany(companyID: String, credentials: QBOCredentials, settings: CompanySettings? = nil) async throws {
+        try await self.store.write { transaction in
+            var company = try transaction.company(companyID) ?? CompanyRow(companyID: companyID)
+            company.realmID = credentials.realmID
+            company.clientID = credentials.clientID
+            company.clientSecret = credentials.clientSecret
+            company.refreshToken = credentials.refreshToken
+            company.connectionState = .active
+            company.connectionMessage = ""
+            company.connectionChangedAt = transaction.now
+            if let settings {
+                company.autoCreateCustomers = settings.autoCreateCustomers
+                if settings.invoicePolicy != .unspecified { company.invoicePolicy = settings.invoicePolicy }
+            }
+            try transaction.save(company)
+        }
+    }
+}
