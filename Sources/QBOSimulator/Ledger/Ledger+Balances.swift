@@ -14,12 +14,9 @@ extension Ledger {
             entity.body["LinkedTxn"] = linkedPayments(of: key, keeping: entity.body["LinkedTxn"])
             if key.kind == .creditMemo, entity.body["LinkedTxn"] == .array([]) { entity.body["LinkedTxn"] = nil }
             tables[key.kind]?[key.id] = entity
-            if let customer = entity.body["CustomerRef"]?["value"]?.stringValue { customers.insert(customer) }
         }
-        for key in transactions where key.kind == .payment {
-            if let customer = entity(.payment, key.id)?.body["CustomerRef"]?["value"]?.stringValue {
-                customers.insert(customer)
-            }
+        for key in transactions {
+            customers.formUnion(recountContribution(of: key))
         }
         for customerID in customers {
             guard var customer = entity(.customer, customerID) else { continue }
@@ -28,6 +25,32 @@ extension Ledger {
             customer.body["BalanceWithJobs"] = .number(balance)
             tables[.customer]?[customerID] = customer
         }
+    }
+
+    /// Moves a transaction's share of its customer's balance from what was last counted to
+    /// what it is now (nothing, once deleted); returns the customers affected. Kept as a
+    /// running sum so a write costs the same however many invoices a customer has.
+    private mutating func recountContribution(of key: TransactionKey) -> Set<String> {
+        var affected: Set<String> = []
+        if let old = customerContributions[key] {
+            customerBalances[old.customerID, default: 0] -= old.amount
+            affected.insert(old.customerID)
+        }
+        customerContributions[key] = nil
+        guard let entity = entity(key.kind, key.id),
+            let customerID = entity.body["CustomerRef"]?["value"]?.stringValue
+        else { return affected }
+        let amount: Decimal
+        switch key.kind {
+        case .invoice: amount = entity.body["Balance"]?.decimalValue ?? 0
+        case .creditMemo: amount = -(entity.body["Balance"]?.decimalValue ?? 0)
+        case .payment: amount = -(entity.body["UnappliedAmt"]?.decimalValue ?? 0)
+        default: return affected
+        }
+        customerContributions[key] = CustomerContribution(customerID: customerID, amount: amount)
+        customerBalances[customerID, default: 0] += amount
+        affected.insert(customerID)
+        return affected
     }
 
     /// The client's own links (to estimates, say) followed by one `{"TxnType":"Payment"}`
@@ -43,16 +66,12 @@ extension Ledger {
 
     /// What the customer owes: open invoices less unused credit memos and unapplied payments.
     func openBalance(ofCustomer customerID: String) -> Decimal {
-        var balance: Decimal = 0
-        for key in customerTransactions[customerID] ?? [] {
-            guard let entity = entity(key.kind, key.id) else { continue }
-            switch key.kind {
-            case .invoice: balance += entity.body["Balance"]?.decimalValue ?? 0
-            case .creditMemo: balance -= entity.body["Balance"]?.decimalValue ?? 0
-            case .payment: balance -= entity.body["UnappliedAmt"]?.decimalValue ?? 0
-            default: break
-            }
-        }
-        return balance
+        customerBalances[customerID] ?? 0
     }
+}
+
+/// One transaction's share of its customer's open balance.
+struct CustomerContribution: Sendable, Hashable {
+    var customerID: String
+    var amount: Decimal
 }

@@ -32,13 +32,9 @@ extension Ledger {
         if kind == .payment { touched = replaceApplications(ofPayment: existing.id, with: []) }
         reindexDocNumber(kind, id: existing.id, old: existing.body, new: nil)
         tables[kind]?[existing.id] = nil
-        touched.remove(key)
-        var customers: Set<String> = []
-        if let customer = existing.body["CustomerRef"]?["value"]?.stringValue {
-            customerTransactions[customer]?.remove(key)
-            customers.insert(customer)
-        }
-        refreshBalances(of: touched, customers: customers)
+        // The deleted key is refreshed too: that takes its share off the customer's balance.
+        touched.insert(key)
+        refreshBalances(of: touched, customers: [])
         return ["domain": "QBO", "status": "Deleted", "Id": .string(existing.id)]
     }
 

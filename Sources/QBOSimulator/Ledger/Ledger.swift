@@ -16,8 +16,9 @@ struct Ledger: Sendable {
     var applications: [String: [Application]] = [:]
     /// Amount applied to each invoice / credit memo, by payment Id.
     var appliedTo: [TransactionKey: [String: Decimal]] = [:]
-    /// The transactions of each customer, for the customer's open balance.
-    var customerTransactions: [String: Set<TransactionKey>] = [:]
+    /// Each transaction's share of its customer's open balance, and their running sums.
+    var customerContributions: [TransactionKey: CustomerContribution] = [:]
+    var customerBalances: [String: Decimal] = [:]
     /// Ids of the seeded entities the rules fall back on.
     var defaults = SeedDefaults()
 
@@ -149,23 +150,13 @@ struct Ledger: Sendable {
         reindexNames(kind, id: id, old: previous?.body, new: entity.body)
         reindexDocNumber(kind, id: id, old: previous?.body, new: entity.body)
         var touched: Set<TransactionKey> = []
-        var customers: Set<String> = []
         if kind.isTransaction {
-            let key = TransactionKey(kind: kind, id: id)
-            touched.insert(key)
-            if let old = previous?.body["CustomerRef"]?["value"]?.stringValue {
-                customerTransactions[old]?.remove(key)
-                customers.insert(old)
-            }
-            if let new = entity.body["CustomerRef"]?["value"]?.stringValue {
-                customerTransactions[new, default: []].insert(key)
-                customers.insert(new)
-            }
+            touched.insert(TransactionKey(kind: kind, id: id))
         }
         if kind == .payment, let newApplications {
             touched.formUnion(replaceApplications(ofPayment: id, with: newApplications))
         }
-        refreshBalances(of: touched, customers: customers)
+        refreshBalances(of: touched, customers: [])
     }
 
     // MARK: Checks shared by every kind

@@ -100,7 +100,7 @@ actor RealmStore {
             case .void(let kind, let body):
                 return .success((kind.name, .object(try ledger.void(kind, body, at: now)), true))
             case .query(let query):
-                let result = query.evaluate(over: ledger.all(query.entity).map(\.body))
+                let result = query.evaluate(over: ledger.candidates(for: query))
                 return .success(("QueryResponse", .object(result.responseObject(for: query.entity)), false))
             case .batch:
                 throw .unsupportedOperation("batch inside a batch")

@@ -16,7 +16,8 @@ final class SimulatorCore: Sendable {
         self.configuration = configuration
         self.logger = logger
         var plan = configuration.faults
-        if plan == FaultPlan() { plan.seed = configuration.seed }
+        // A plan that names no seed of its own follows the configuration's.
+        if plan.seed == FaultPlan().seed { plan.seed = configuration.seed }
         globalFaults = Mutex(FaultInjector(plan: plan))
     }
 

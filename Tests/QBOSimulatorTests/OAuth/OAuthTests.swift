@@ -56,10 +56,10 @@ import Testing
     }
 
     @Test func expiredAccessTokenIs401WithTheLowerCaseFault() async throws {
-        let configuration = SimulatorConfiguration(accessTokenLifetime: .milliseconds(300), requestsPerMinute: 10_000)
+        let configuration = SimulatorConfiguration(accessTokenLifetime: .seconds(1), requestsPerMinute: 10_000)
         try await withSimulator(configuration) { qbo in
             #expect(try await qbo.api(.GET, "customer/1").status == 400)
-            try await Task.sleep(for: .milliseconds(400))
+            try await Task.sleep(for: .milliseconds(1100))
             let reply = try await qbo.api(.GET, "customer/1")
             #expect(reply.status == 401)
             #expect(reply.headers.first(name: "WWW-Authenticate") == #"Bearer realm="Intuit", error="invalid_token""#)

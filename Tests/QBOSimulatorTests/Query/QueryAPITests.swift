@@ -153,3 +153,22 @@ import Testing
         }
     }
 }
+
+/// The indexed paths of `Id` and `DocNumber` answer exactly like a scan.
+@Suite struct QueryIndexTests {
+    @Test func idAndDocNumberLookupsMatchTheScan() async throws {
+        try await withSimulator { qbo in
+            let customer = try await qbo.makeCustomer()
+            _ = try await qbo.makeInvoice(customer: customer, amounts: [1], docNumber: "INV-7")
+            let second = try await qbo.makeInvoice(customer: customer, amounts: [2], docNumber: "2002")
+            func ids(_ text: String) async throws -> [String] {
+                try (await qbo.query(text).json()["QueryResponse"]?["Invoice"]?.arrayValue ?? []).compactMap { $0["Id"]?.stringValue }
+            }
+            #expect(try await ids("SELECT * FROM Invoice WHERE DocNumber = '2002'") == [second["Id"]?.stringValue ?? "?"])
+            #expect(try await ids("SELECT * FROM Invoice WHERE DocNumber = 'inv-7'") == ["1"])
+            #expect(try await ids("SELECT * FROM Invoice WHERE Id = '2' AND DocNumber = '2002'") == ["2"])
+            #expect(try await ids("SELECT * FROM Invoice WHERE Id = '2' AND DocNumber = 'INV-7'") == [])
+            #expect(try await ids("SELECT * FROM Invoice WHERE DocNumber = '9999'") == [])
+        }
+    }
+}

@@ -43,7 +43,8 @@ import Testing
     @Test func tooManyInFlightIs429() async throws {
         try await withSimulator { qbo in
             try await qbo.simulator.setLimits(realmID: qbo.realm.realmId, requestsPerMinute: 1000, concurrent: 2)
-            await qbo.simulator.setFaults(FaultPlan(latencyMs: 400), realmID: qbo.realm.realmId)
+            // Slow enough that all six overlap even on a loaded machine.
+            await qbo.simulator.setFaults(FaultPlan(latencyMs: 800), realmID: qbo.realm.realmId)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<6 { group.addTask { try await qbo.api(.GET, "item/1").status } }
                 return try await group.reduce(into: []) { $0.append($1) }
