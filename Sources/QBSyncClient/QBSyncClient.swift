@@ -99,9 +99,21 @@ public final class QBSyncClient: Sendable {
         options: CallOptions = CallOptions()
     ) async throws(RPCError) -> Response {
         if Task.isCancelled { throw RPCError(code: .cancelled, message: "call cancelled") }
-        let connection = try await self.currentConnection()
         let timeout = options.timeout ?? self.configuration.defaultTimeout
-        let payload = try await connection.unary(path: method.path, request: request.packed(), options: options, timeout: timeout).get()
+        let bytes = request.packed()
+        var attempt = 0
+        var payload: [UInt8]
+        while true {
+            let connection = try await self.currentConnection()
+            do {
+                payload = try await connection.unary(path: method.path, request: bytes, options: options, timeout: timeout).get()
+                break
+            } catch let error where error.cause is CallNotProcessed && attempt < 2 {
+                // The server said it never processed the call (GoAway while it
+                // was in flight): sending it again on a new connection is safe.
+                attempt += 1
+            }
+        }
         do {
             return try Response(unpacking: payload)
         } catch {
@@ -130,7 +142,7 @@ public final class QBSyncClient: Sendable {
             case .closed:
                 throw RPCError(code: .unavailable, message: "client is closed")
             case .connected(let connection):
-                if await connection.isUsable { return connection }
+                if connection.isUsable { return connection }
                 self.connection.withLock { current in
                     if case .connected(let same) = current, same === connection { current = .idle }
                 }

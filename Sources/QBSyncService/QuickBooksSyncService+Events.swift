@@ -67,7 +67,14 @@ extension QuickBooksSyncService {
                     detail: StreamResumePoint(lastDeliveredSequence: delivered)
                 )
             case .events(let events):
-                if Task.isCancelled { throw CancellationError() }
+                if Task.isCancelled {
+                    // Cancelled by a shutdown (a client's own cancel never sees this status).
+                    throw RPCError(
+                        code: .unavailable,
+                        message: "the server is shutting down; resume with after_sequence \(delivered)",
+                        detail: StreamResumePoint(lastDeliveredSequence: delivered)
+                    )
+                }
                 let fresh = events.filter { $0.event.sequence > delivered }
                 guard let last = fresh.last else { continue }
                 try await writer.write(contentsOf: fresh.map { SyncEventStreamMessage(kind: .event($0.event)) })

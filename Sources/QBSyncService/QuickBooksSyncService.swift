@@ -27,8 +27,10 @@ public struct QuickBooksSyncService: QuickBooksSyncHandler {
     /// The time left before the caller's deadline, less a margin for the reply.
     func waitBudget(_ context: ServerContext) -> Duration {
         guard let deadline = context.deadline else { return self.settleTimeout }
-        let left = deadline - .now - .milliseconds(200)
-        return max(.zero, min(self.settleTimeout, left))
+        let left = deadline - .now
+        // Keep a fifth of the time (at most 200 ms) to answer.
+        let margin = min(.milliseconds(200), left / 5)
+        return max(.zero, min(self.settleTimeout, left - margin))
     }
 
     /// Store and engine failures the caller cannot act on are INTERNAL; RPC errors pass through.

@@ -6,7 +6,7 @@ import Testing
 @testable import QBSyncRPC
 
 /// Calls as a user of the client sees them: unary, streams, deadlines, cancellation.
-@Suite struct CallTests {
+@Suite(.timeLimit(.minutes(3))) struct CallTests {
     @Test func unaryEchoAndTypedErrors() async throws {
         let server = try await TestServer.start()
         let client = try await server.client()
@@ -58,6 +58,21 @@ import Testing
             received.append(ping.opaque)
         }
         #expect(received == Array(0..<1000))
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func streamThatFinishesBehindTheWindowStillDeliversEverything() async throws {
+        let server = try await TestServer.start()
+        let client = try await server.client { $0.streamWindow = 8 }
+        var iterator = client.serverStreaming(EchoService.count, Envelope.Ping(opaque: 50)).makeAsyncIterator()
+        let first = try await iterator.next()
+        #expect(first?.opaque == 0)
+        // By now the handler has returned with 41 messages queued behind the window.
+        try await Task.sleep(for: .milliseconds(300))
+        var received: [UInt64] = [0]
+        while let ping = try await iterator.next() { received.append(ping.opaque) }
+        #expect(received == Array(0..<50))
         await client.close()
         await server.stop()
     }

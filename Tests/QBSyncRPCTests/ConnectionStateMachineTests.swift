@@ -4,20 +4,29 @@ import Testing
 @testable import QBSyncRPC
 
 /// The protocol rules, without sockets.
-@Suite struct ConnectionStateMachineTests {
+@Suite(.timeLimit(.minutes(3))) struct ConnectionStateMachineTests {
     private func ready() -> ConnectionStateMachine {
         var machine = ConnectionStateMachine(limits: .init(maxConcurrentStreams: 2, maxFrameSize: 1024, defaultWindow: 64))
-        _ = machine.receive(Envelope.Frame(streamID: 0, kind: .hello(Envelope.Hello(protocolVersion: 1, maxFrameSize: 2048))))
+        _ = machine.receive(Envelope.Frame(streamID: 0, kind: .hello(Envelope.Hello(protocolVersion: 1, maxFrameSize: 8192))))
         return machine
     }
 
     @Test func helloIsAnsweredAndRecordsThePeersFrameLimit() {
         var machine = ConnectionStateMachine(limits: .init(maxConcurrentStreams: 2, maxFrameSize: 1024, defaultWindow: 64))
-        let action = machine.receive(Envelope.Frame(streamID: 0, kind: .hello(Envelope.Hello(protocolVersion: 1, maxFrameSize: 2048))))
+        let action = machine.receive(Envelope.Frame(streamID: 0, kind: .hello(Envelope.Hello(protocolVersion: 1, maxFrameSize: 8192))))
         guard case .sendHello(let hello) = action else { Issue.record("expected hello, got \(action)"); return }
         #expect(hello.maxFrameSize == 1024)
-        #expect(machine.peerMaxFrameSize == 2048)
+        #expect(machine.peerMaxFrameSize == 8192)
         #expect(machine.phase == .ready)
+    }
+
+    @Test func aFrameLimitTooSmallForAnyStatusIsRefused() {
+        var machine = ConnectionStateMachine(limits: .init(maxConcurrentStreams: 2, maxFrameSize: 1024, defaultWindow: 64))
+        guard case .goAway(let goAway) = machine.receive(Envelope.Frame(streamID: 0, kind: .hello(Envelope.Hello(protocolVersion: 1, maxFrameSize: 64)))) else {
+            Issue.record("expected goaway"); return
+        }
+        #expect(goAway.reason == .protocolError)
+        #expect(goAway.message.contains("minimum"))
     }
 
     @Test func openThenMessageStartsTheCallWithTheDefaultWindow() {

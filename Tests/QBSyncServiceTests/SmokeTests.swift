@@ -26,7 +26,7 @@ extension ServiceHarness {
     }
 }
 
-@Suite struct SmokeTests {
+@Suite(.timeLimit(.minutes(3))) struct SmokeTests {
     @Test func customerAndInvoiceReachQuickBooksOnce() async throws {
         let harness = try await ServiceHarness.start()
         let realm = try await harness.connect("acme")

@@ -9,7 +9,7 @@ func temporaryStorePath() -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("qbsync-store-\(UUID().uuidString).sqlite3").path
 }
 
-@Suite struct StoreTests {
+@Suite(.timeLimit(.minutes(3))) struct StoreTests {
     private func newRecord(_ id: String, status: SyncStatus = .pending) -> RecordRow {
         RecordRow(key: RecordKey(companyID: "acme", entity: .invoice, externalID: id), payload: [1, 2], contentHash: "h-\(id)", status: status)
     }

@@ -3,7 +3,7 @@ import Testing
 @testable import QBSyncWire
 
 /// Every byte libprotobuf-c allocates while packing or unpacking is freed.
-@Suite struct AllocationTests {
+@Suite(.timeLimit(.minutes(3))) struct AllocationTests {
     private static let request = SyncInvoiceRequest(
         companyID: "acme",
         invoice: Invoice(

@@ -3,7 +3,7 @@ import Testing
 
 @testable import QBSyncWire
 
-@Suite struct FrameDecoderTests {
+@Suite(.timeLimit(.minutes(3))) struct FrameDecoderTests {
     @Test func framesSplitAtAnyByteReassemble() throws {
         var wire = ByteBuffer()
         let frames = (1...5).map { Envelope.Frame(streamID: UInt32($0), kind: .message(.init(payload: Array(repeating: UInt8($0), count: $0 * 100)))) }

@@ -1,7 +1,7 @@
 import Testing
 @testable import QBSyncWire
 
-@Suite struct MessageRoundTripTests {
+@Suite(.timeLimit(.minutes(3))) struct MessageRoundTripTests {
     @Test func invoiceSurvivesPackAndUnpack() throws {
         let invoice = Invoice(
             externalID: "inv-1",

@@ -1,5 +1,13 @@
 import NIOCore
 import QBSyncWire
+import Synchronization
+
+/// A connection's "still usable" bit, shared with callers on other threads.
+final class UsableFlag: Sendable {
+    private let value = Atomic<Bool>(true)
+    func store(_ usable: Bool) { self.value.store(usable, ordering: .relaxed) }
+    var isSet: Bool { self.value.load(ordering: .relaxed) }
+}
 
 /// The client's end of one connection, on its event loop: routes inbound
 /// frames to the calls waiting for them.
@@ -33,7 +41,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var pings: [UInt64: EventLoopPromise<Void>] = [:]
     private var nextPing: UInt64 = 1
     /// Set once the server said GoAway or the connection broke: no new calls.
-    private(set) var closedReason: RPCError?
+    private(set) var closedReason: RPCError? {
+        didSet { if self.closedReason != nil { self.usable.store(false) } }
+    }
+    /// Readable from any thread: callers check it before every call without
+    /// a hop to the event loop.
+    let usable = UsableFlag()
 
     init(handshake: EventLoopPromise<Envelope.Hello>) {
         self.handshake = handshake
@@ -48,7 +61,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// Registers and sends a call. `frames` is built by `build(streamID)`.
     func start(_ call: Call, timeout: Duration?, build: (UInt32) -> ByteBuffer) -> UInt32? {
         guard let context, self.closedReason == nil else {
-            call.complete(self.closedReason ?? RPCError(code: .unavailable, message: "connection is closed"))
+            let reason = self.closedReason?.message ?? "connection is closed"
+            call.complete(RPCError(code: .unavailable, message: "not sent: \(reason)", cause: CallNotProcessed()))
             return nil
         }
         let id = self.nextStreamID
@@ -139,7 +153,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         for (id, entry) in self.calls where id > goAway.lastStreamID {
             self.calls.removeValue(forKey: id)
             entry.deadline?.cancel()
-            entry.call.complete(RPCError(code: .unavailable, message: "not processed: \(error.message)"))
+            entry.call.complete(RPCError(code: .unavailable, message: "not processed: \(error.message)", cause: CallNotProcessed()))
         }
         if goAway.reason != .shutdown {
             self.fail(error, context: context)
@@ -171,3 +185,6 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         context?.close(promise: nil)
     }
 }
+
+/// Marks a failure of a call the server never processed: safe to send again.
+struct CallNotProcessed: Error {}

@@ -7,11 +7,13 @@ import Synchronization
 final class RPCConnection: Sendable {
     let channel: any Channel
     private let handler: NIOLoopBound<ClientConnectionHandler>
+    private let usable: UsableFlag
     let serverHello: Envelope.Hello
 
-    private init(channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, serverHello: Envelope.Hello) {
+    private init(channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, usable: UsableFlag, serverHello: Envelope.Hello) {
         self.channel = channel
         self.handler = handler
+        self.usable = usable
         self.serverHello = serverHello
     }
 
@@ -56,10 +58,10 @@ final class RPCConnection: Sendable {
                 channel.close(promise: nil)
                 throw error
             }
-            let handler = try await channel.pipeline.handler(type: ClientConnectionHandler.self).map {
-                NIOLoopBound($0, eventLoop: eventLoop)
+            let (handler, usable) = try await channel.pipeline.handler(type: ClientConnectionHandler.self).map {
+                (NIOLoopBound($0, eventLoop: eventLoop), $0.usable)
             }.get()
-            return RPCConnection(channel: channel, handler: handler, serverHello: serverHello)
+            return RPCConnection(channel: channel, handler: handler, usable: usable, serverHello: serverHello)
         } catch let error as RPCError {
             handshake.fail(error)
             throw error
@@ -71,11 +73,7 @@ final class RPCConnection: Sendable {
 
     /// False after GoAway or a broken socket: new calls need a new connection.
     var isUsable: Bool {
-        get async {
-            guard self.channel.isActive else { return false }
-            let handler = self.handler
-            return (try? await self.channel.eventLoop.submit { handler.value.closedReason == nil }.get()) ?? false
-        }
+        self.channel.isActive && self.usable.isSet
     }
 
     func close() async {

@@ -89,7 +89,9 @@ public enum Dependencies {
     /// - Returns: True when it became PENDING.
     @discardableResult
     public static func reevaluate(recordID: Int64, in transaction: WriteTransaction) throws -> Bool {
-        guard var row = try transaction.record(id: recordID), row.status == .blocked,
+        // A customer's blockers describe its own link (no match, needs
+        // confirmation), not dependencies: only matching or a person clears them.
+        guard var row = try transaction.record(id: recordID), row.status == .blocked, row.key.entity != .customer,
               let company = try transaction.company(row.key.companyID)
         else { return false }
         let blockers = try self.blockers(of: row, company: company, in: transaction)

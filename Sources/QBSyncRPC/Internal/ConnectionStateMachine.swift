@@ -90,6 +90,9 @@ struct ConnectionStateMachine {
                     code: .failedPrecondition
                 )
             }
+            if hello.maxFrameSize > 0 && hello.maxFrameSize < WireProtocol.minimumMaxFrameSize {
+                return self.fail(.protocolError, "max_frame_size \(hello.maxFrameSize) is below the minimum of \(WireProtocol.minimumMaxFrameSize) bytes")
+            }
             self.phase = .ready
             if hello.maxFrameSize > 0 { self.peerMaxFrameSize = Int(hello.maxFrameSize) }
             return .sendHello(self.serverHello)

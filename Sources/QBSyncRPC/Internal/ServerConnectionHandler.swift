@@ -16,6 +16,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private struct Call {
         var task: Task<Void, Never>?
         var deadline: Scheduled<Void>?
+        var deadlineInstant: NIODeadline?
         var kind: RPCKind
         /// Response messages the client still allows (flow control).
         var window: UInt32
@@ -33,6 +34,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var logger: Logger
     private let peer: PeerCredentials?
     private var context: ChannelHandlerContext?
+    private var executor: EventLoopTaskExecutor?
     private var handshakeTimer: Scheduled<Void>?
     private var flushPending = false
     private var flushScheduled = false
@@ -55,6 +57,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.executor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -182,9 +185,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             maxFrameSize: self.state.peerMaxFrameSize,
             logger: self.logger
         )
-        self.calls[id] = Call(task: nil, deadline: deadline, kind: registration.kind, window: stream.initialWindow)
+        self.calls[id] = Call(
+            task: nil,
+            deadline: deadline,
+            deadlineInstant: stream.timeoutMicros > 0 ? .now() + .microseconds(Int64(min(stream.timeoutMicros, UInt64(Int64.max / 1000)))) : nil,
+            kind: registration.kind,
+            window: stream.initialWindow
+        )
         let handler = registration.handler
-        let task = Task {
+        let task = Task(executorPreference: self.executor) {
             await handler(request, callContext, sink)
         }
         // The task may have finished already (its result hops back to this loop
@@ -220,11 +229,19 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func finishCall(_ id: UInt32, final: ByteBuffer) {
         guard let context = self.context, var call = self.calls[id] else { return }
+        if let instant = call.deadlineInstant, instant < .now() {
+            // The answer came too late; the caller has been told, or is about to be, that it expired.
+            self.state.streamClosed(id)
+            self.endCall(id, status: ConnectionStateMachine.status(.deadlineExceeded, "deadline exceeded"), context: context)
+            self.scheduleFlush(context: context)
+            return
+        }
         call.deadline?.cancel()
         call.deadline = nil
         call.finalFrame = final
         self.calls[id] = call
-        self.state.streamClosed(id)
+        // The stream stays open in the state machine until the final frame is
+        // written: messages queued behind the window still need its updates.
         self.drain(id, context: context)
         self.scheduleFlush(context: context)
     }
@@ -262,6 +279,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             context.write(Self.wrapOutboundOut(final), promise: nil)
             self.flushPending = true
             self.calls.removeValue(forKey: id)
+            self.state.streamClosed(id)
             self.checkDrained()
             return
         }
@@ -277,14 +295,22 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         if let goAway = self.state.beginShutdown() {
             self.write(Envelope.Frame(streamID: 0, kind: .goaway(goAway)), context: context)
         }
-        // Subscriptions never end by themselves: end them now so the drain
-        // waits only for unary calls. Their clients resume from their cursor.
-        for id in self.state.removeUnstartedStreams() {
-            self.write(Envelope.Frame(streamID: id, kind: .status(ConnectionStateMachine.status(.unavailable, "server is shutting down"))), context: context)
-        }
+        // Subscriptions never end by themselves: cancel them now so the drain
+        // waits only for unary calls. A handler may answer its cancellation
+        // with its own status (the event stream sends where to resume); one
+        // that has not within a second is ended UNAVAILABLE.
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         for (id, call) in self.calls where call.kind == .serverStreaming && call.finalFrame == nil {
-            self.state.streamClosed(id)
-            self.endCall(id, status: ConnectionStateMachine.status(.unavailable, "server is shutting down"), context: context)
+            call.task?.cancel()
+            call.waitingWriter?(.failure(RPCError(code: .unavailable, message: "server is shutting down")))
+            self.calls[id]?.waitingWriter = nil
+            context.eventLoop.scheduleTask(in: .seconds(1)) {
+                let handler = loopBound.value
+                guard let context = handler.context, handler.calls[id] != nil else { return }
+                handler.state.streamClosed(id)
+                handler.endCall(id, status: ConnectionStateMachine.status(.unavailable, "server is shutting down"), context: context)
+                handler.flushIfNeeded(context: context)
+            }
         }
         self.flushIfNeeded(context: context)
         self.checkDrained()

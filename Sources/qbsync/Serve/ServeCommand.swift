@@ -67,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "fsync every commit (survives power loss, not just crashes; slower).")
     var synchronousFull = false
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
     @Option(help: "Built-in simulator: the demo company's id.")
@@ -78,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard UInt32(self.socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 660") }
-        guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error") }
+        guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         guard self.requestsPerMinute > 0, self.concurrent > 0 else { throw ValidationError("--requests-per-minute and --concurrent must be positive") }
         guard self.sweepInterval > 0, self.eventRetentionDays > 0, self.drainTimeout >= 0 else { throw ValidationError("intervals must be positive") }
     }

@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSimulator
 
 /// `POST /batch`: independent items, per-item faults, the 30-item limit.
-@Suite struct BatchTests {
+@Suite(.timeLimit(.minutes(3))) struct BatchTests {
     @Test func mixedItemsEachAnsweredOnItsOwn() async throws {
         try await withSimulator { qbo in
             let customer = try await qbo.makeCustomer("Boraski Family Store")

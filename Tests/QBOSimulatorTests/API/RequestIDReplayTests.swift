@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSimulator
 
 /// `?requestid=`: the same id replays the original answer, byte for byte, and acts once.
-@Suite struct RequestIDReplayTests {
+@Suite(.timeLimit(.minutes(3))) struct RequestIDReplayTests {
     @Test func aRepeatedRequestIDReplaysTheOriginalBytes() async throws {
         try await withSimulator { qbo in
             let body: JSONValue = ["DisplayName": "Once Only"]

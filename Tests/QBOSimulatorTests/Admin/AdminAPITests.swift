@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSimulator
 
 /// `/admin`: realms, reset, ledger, faults, limits, deposits, tokens, stats.
-@Suite struct AdminAPITests {
+@Suite(.timeLimit(.minutes(3))) struct AdminAPITests {
     @Test func createRealmIssuesWorkingCredentials() async throws {
         try await withSimulator { qbo in
             let named = try await qbo.admin(.POST, "realms", json: ["realmId": "4620816365"])

@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSimulator
 
 /// Injected failures: server errors, latency, dropped connections, lost responses.
-@Suite(.serialized) struct FaultInjectionTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct FaultInjectionTests {
     @Test func errorRateAnswers500SystemFaultAndChangesNothing() async throws {
         try await withSimulator { qbo in
             await qbo.simulator.setFaults(FaultPlan(errorRate: 1), realmID: qbo.realm.realmId)

@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSimulator
 
 /// Create, read, update (full and sparse), delete and void, with Ids and SyncTokens.
-@Suite struct EntityLifecycleTests {
+@Suite(.timeLimit(.minutes(3))) struct EntityLifecycleTests {
     @Test func createWrapsTheEntityWithQBOsSystemFields() async throws {
         try await withSimulator { qbo in
             let reply = try await qbo.api(.POST, "customer", json: ["DisplayName": "Doe5, Jane"])

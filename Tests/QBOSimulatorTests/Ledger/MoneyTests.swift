@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSimulator
 
 /// Totals, balances and applications, all in exact decimals.
-@Suite struct MoneyTests {
+@Suite(.timeLimit(.minutes(3))) struct MoneyTests {
     @Test func invoiceTotalIsLinesLessDiscountPlusTaxWithASubtotalLine() async throws {
         try await withSimulator { qbo in
             let customer = try await qbo.makeCustomer()

@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSimulator
 
 /// Each QBO validation rule, with its code and fault shape.
-@Suite struct ValidationRuleTests {
+@Suite(.timeLimit(.minutes(3))) struct ValidationRuleTests {
     @Test func staleSyncTokenIs5010() async throws {
         try await withSimulator { qbo in
             let customer = try await qbo.makeCustomer()

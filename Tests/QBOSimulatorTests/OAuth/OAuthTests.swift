@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSimulator
 
 /// The token endpoint and bearer tokens on the API.
-@Suite struct OAuthTests {
+@Suite(.timeLimit(.minutes(3))) struct OAuthTests {
     @Test func refreshReturnsIntuitsShapeAndRotatesTheRefreshToken() async throws {
         try await withSimulator { qbo in
             let credentials = await qbo.simulator.createRealm(qbo.realm.realmId)

@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSimulator
 
 /// `GET /query` over HTTP: filters, ordering, paging and the response shapes.
-@Suite struct QueryAPITests {
+@Suite(.timeLimit(.minutes(3))) struct QueryAPITests {
     private func seedCustomers(_ qbo: SimulatorHarness) async throws {
         for (name, email, phone) in [
             ("Amy's Bird Sanctuary", "Birds@Intuit.com", "(650) 555-3311"),
@@ -155,7 +155,7 @@ import Testing
 }
 
 /// The indexed paths of `Id` and `DocNumber` answer exactly like a scan.
-@Suite struct QueryIndexTests {
+@Suite(.timeLimit(.minutes(3))) struct QueryIndexTests {
     @Test func idAndDocNumberLookupsMatchTheScan() async throws {
         try await withSimulator { qbo in
             let customer = try await qbo.makeCustomer()

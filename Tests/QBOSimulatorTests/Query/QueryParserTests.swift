@@ -3,7 +3,7 @@ import Testing
 @testable import QBOSimulator
 
 /// The query language on its own, without a server.
-@Suite struct QueryParserTests {
+@Suite(.timeLimit(.minutes(3))) struct QueryParserTests {
     @Test func parsesEveryClause() throws {
         let query = try QueryParser.parse(
             "select * from customer where DisplayName like '%bird%' and Active in (true, false) "

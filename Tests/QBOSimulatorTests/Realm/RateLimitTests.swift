@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSimulator
 
 /// QBO's throttle: per-realm requests per minute and requests in flight, answered with XML.
-@Suite(.serialized) struct RateLimitTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct RateLimitTests {
     private static let throttleXML = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
         + #"<IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time=""#
 

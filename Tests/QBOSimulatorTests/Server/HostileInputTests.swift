@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSimulator
 
 /// Bad input gets a clear QBO-style answer and the server keeps serving.
-@Suite struct HostileInputTests {
+@Suite(.timeLimit(.minutes(3))) struct HostileInputTests {
     private func post(_ qbo: SimulatorHarness, _ path: String, _ body: [UInt8]) async throws -> Reply? {
         try await qbo.send(
             .POST, "/v3/company/\(qbo.realm.realmId)/\(path)",

@@ -6,7 +6,7 @@ import Testing
 @testable import QBOSimulator
 
 /// Starting, stopping, running as a Service, and listening on a Unix socket.
-@Suite struct SimulatorLifecycleTests {
+@Suite(.timeLimit(.minutes(3))) struct SimulatorLifecycleTests {
     @Test func startIsIdempotentAndStopClosesTheListener() async throws {
         let simulator = QBOSimulator(configuration: SimulatorHarness.roomyConfiguration)
         let endpoint = try await simulator.start()

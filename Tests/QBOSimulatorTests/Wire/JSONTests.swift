@@ -4,7 +4,7 @@ import Testing
 @testable import QBOSimulator
 
 /// The exact-decimal JSON reader and writer, and QBO's timestamps.
-@Suite struct JSONTests {
+@Suite(.timeLimit(.minutes(3))) struct JSONTests {
     @Test(arguments: ["0.1", "22.5", "1234567890123.4567", "-0.01", "100", "954.75"])
     func decimalsRoundTripExactly(_ text: String) throws {
         let value = try JSONParser.parse("[\(text)]")

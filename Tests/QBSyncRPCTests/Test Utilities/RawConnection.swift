@@ -54,39 +54,46 @@ final class RawConnection {
         shutdown(self.fd, Int32(SHUT_WR))
     }
 
+    // Reads never block a thread: the tests share Swift's small cooperative
+    // pool with the server under test, so they poll and sleep instead.
+
+    /// Waits until the socket is readable, or `deadline` passes.
+    private func readable(until deadline: ContinuousClock.Instant) async -> Bool {
+        while ContinuousClock.now < deadline {
+            var descriptor = pollfd(fd: self.fd, events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, 0) > 0 { return true }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        return false
+    }
+
     /// The next frame, or nil at EOF or after `timeout`.
-    func readFrame(timeout: Duration = .seconds(5)) throws -> Envelope.Frame? {
+    func readFrame(timeout: Duration = .seconds(10)) async throws -> Envelope.Frame? {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let frame = try FrameDecoder.nextFrame(from: &self.inbound, maxFrameSize: 64 << 20) { return frame }
-            let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { return nil }
-            var pollfd = pollfd(fd: self.fd, events: Int16(POLLIN), revents: 0)
-            let millis = Int32(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
-            guard poll(&pollfd, 1, max(1, millis)) > 0 else { return nil }
+            guard await self.readable(until: deadline) else { return nil }
             var chunk = [UInt8](repeating: 0, count: 65536)
-            let count = recv(self.fd, &chunk, chunk.count, 0)
+            let count = recv(self.fd, &chunk, chunk.count, Int32(MSG_DONTWAIT))
             guard count > 0 else { return nil }
             self.inbound.writeBytes(chunk[0..<count])
         }
     }
 
     /// True when the server closed the connection (EOF within `timeout`).
-    func isClosedByServer(timeout: Duration = .seconds(5)) -> Bool {
+    func isClosedByServer(timeout: Duration = .seconds(10)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            var pollfd = pollfd(fd: self.fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&pollfd, 1, 100) > 0 else { continue }
+        while await self.readable(until: deadline) {
             var chunk = [UInt8](repeating: 0, count: 65536)
-            let count = recv(self.fd, &chunk, chunk.count, 0)
+            let count = recv(self.fd, &chunk, chunk.count, Int32(MSG_DONTWAIT))
             if count <= 0 { return true }
         }
         return false
     }
 
     /// Reads frames until one on `streamID` that is a status or goaway.
-    func readUntilEnd(of streamID: UInt32, timeout: Duration = .seconds(5)) throws -> Envelope.Frame? {
-        while let frame = try self.readFrame(timeout: timeout) {
+    func readUntilEnd(of streamID: UInt32, timeout: Duration = .seconds(10)) async throws -> Envelope.Frame? {
+        while let frame = try await self.readFrame(timeout: timeout) {
             switch frame.kind {
             case .status where frame.streamID == streamID, .goaway: return frame
             default: continue
