@@ -225,8 +225,14 @@ class Connection:
         return time.monotonic() - started
 
     def close(self, outcome: RpcError) -> None:
-        """Ends every call with ``outcome`` and closes the socket."""
+        """Ends every call with ``outcome``, sends what is queued, and closes the socket."""
         self._shut(outcome, outcome)
+        if threading.current_thread() is not self._writer_thread:
+            self._writer_thread.join(1.0)
+        try:  # the writer may be stuck on a peer that does not read
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     # MARK: Reader thread
 
@@ -311,11 +317,8 @@ class Connection:
         for done, failure in pings:
             failure.append(RpcError(StatusCode.UNAVAILABLE, f"no pong: {outcome.message}"))
             done.set()
+        # The writer sends what is already queued (cancels), then shuts the socket.
         self._outbox.put(_STOP)
-        try:
-            self._sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     # MARK: Writer thread
 
@@ -337,7 +340,10 @@ class Connection:
             lost = RpcError(StatusCode.UNAVAILABLE, f"connection to the server was lost: {error}")
             self._shut(lost, lost)
         finally:
-            # The reader is past the socket too (it shuts it on the way out).
+            try:
+                self._sock.shutdown(socket.SHUT_RDWR)  # wakes the reader if it still waits
+            except OSError:
+                pass
             self._reader_thread.join()
             self._sock.close()
 
