@@ -76,7 +76,7 @@ class Call:
                 left = self.deadline - time.monotonic()
                 if left <= 0:
                     return "timeout", None
-                self._cond.wait(left)
+                self._cond.wait(min(left, threading.TIMEOUT_MAX))
 
     def wait_unary(self) -> Tuple[str, object]:
         """Waits for a unary call's end.
@@ -92,7 +92,7 @@ class Call:
                 left = self.deadline - time.monotonic()
                 if left <= 0:
                     return "timeout", None
-                self._cond.wait(left)
+                self._cond.wait(min(left, threading.TIMEOUT_MAX))
             if isinstance(self._outcome, RpcError):
                 return "error", self._outcome
             if len(self._messages) != 1:

@@ -161,7 +161,7 @@ class Connection:
         deadline = None
         micros = 0
         if timeout is not None:
-            micros = max(1, math.ceil(timeout * 1_000_000))
+            micros = min(max(1, math.ceil(timeout * 1_000_000)), 2**64 - 1)
             deadline = time.monotonic() + timeout + LOCAL_DEADLINE_GRACE
         open_frame = frame_pb2.OpenCall(
             method=path,
