@@ -96,11 +96,11 @@ class ServerProcess:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
 
-    def stop(self) -> Optional[int]:
-        """SIGTERM, then SIGKILL if it has not exited after 15 s; returns the exit status."""
+    def stop(self, grace: float = 15.0) -> Optional[int]:
+        """SIGTERM, then SIGKILL if it has not exited after ``grace`` s; returns the exit status."""
         self.terminate()
         try:
-            self.process.wait(15)
+            self.process.wait(grace)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
