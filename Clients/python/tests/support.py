@@ -165,7 +165,7 @@ class FakeConnection:
         return frame
 
     def expect(self, kind: str) -> frame_pb2.Frame:
-        """Reads until a frame of ``kind`` (answering pings); fails on EOF."""
+        """Reads until a frame of ``kind``, skipping others; fails on EOF."""
         while True:
             frame = self.read()
             assert frame is not None, f"connection closed while waiting for a {kind} frame"
