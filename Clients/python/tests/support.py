@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import socket
 import struct
@@ -105,6 +106,7 @@ class ServerProcess:
             self.process.kill()
             self.process.wait()
         self._stderr.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
         return self.process.returncode
 
 
@@ -239,6 +241,7 @@ class FakeServer:
             connection.close()
 
     def stop(self) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
         for thread in list(self._threads):
             thread.join(10)
         self._stopping.set()
