@@ -201,9 +201,10 @@ def test_request_over_the_servers_frame_limit_is_refused_locally(client):
 
 
 def test_server_respects_the_clients_frame_limit(socket_path):
-    # The client announces 1000 bytes. GetRecord returns the accepted content,
-    # here over 3000 bytes, so the server must end the call rather than send it.
-    with Client(socket_path, max_frame_size=1000) as small:
+    # The client announces 4096 bytes (the protocol's minimum). GetRecord
+    # returns the accepted content, here over 4900 bytes, so the server must
+    # end the call rather than send it.
+    with Client(socket_path, max_frame_size=4096) as small:
         accepted = small.sync_invoice(
             m.SyncInvoiceRequest(
                 company_id=DEMO,
@@ -212,7 +213,8 @@ def test_server_respects_the_clients_frame_limit(socket_path):
                     customer_external_id=unique("nobody"),
                     txn_date="2026-11-20",
                     currency="USD",
-                    private_note="n" * 3000,
+                    private_note="n" * 3900,
+                    customer_memo="m" * 1000,
                     lines=[m.InvoiceLine(item_code="X", quantity="1", unit_rate="1.00", amount_minor=100)],
                 ),
             )
@@ -220,10 +222,18 @@ def test_server_respects_the_clients_frame_limit(socket_path):
         with pytest.raises(RpcError) as failure:
             small.get_record(m.GetRecordRequest(ref=accepted.record.ref))
         assert failure.value.code == StatusCode.RESOURCE_EXHAUSTED
-        assert "1000" in failure.value.message
+        assert "4096" in failure.value.message
         assert small.ping() > 0
     with Client(socket_path) as roomy:
-        assert len(roomy.get_record(m.GetRecordRequest(ref=accepted.record.ref)).content_json) > 3000
+        assert len(roomy.get_record(m.GetRecordRequest(ref=accepted.record.ref)).content_json) > 4900
+
+
+def test_a_frame_limit_below_the_minimum_is_refused(socket_path):
+    # Under 4096 bytes not even a status is guaranteed to fit: the server refuses the Hello.
+    with pytest.raises(GoAwayError) as refused:
+        Client(socket_path, max_frame_size=1000).connect()
+    assert refused.value.reason_name == "PROTOCOL_ERROR"
+    assert "minimum" in refused.value.message
 
 
 def test_metadata_keys_must_be_lower_case(client):
