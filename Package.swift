@@ -193,6 +193,10 @@ let package = Package(
             name: "QBSyncServiceTests",
             dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncClient", "QBSyncWire", "QBOSimulator"]
         ),
+        .testTarget(
+            name: "QBSyncCLITests",
+            dependencies: ["QBSyncTesting", "QBSyncClient", "QBSyncWire", "QBOSimulator"]
+        ),
         .testTarget(name: "QBSyncStoreTests", dependencies: ["QBSyncStore", "QBSyncWire"]),
         .testTarget(name: "QBSyncWireTests", dependencies: ["QBSyncWire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
