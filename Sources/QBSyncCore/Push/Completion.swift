@@ -77,8 +77,9 @@ enum Completion {
                 result.authDead = true
                 row.attempts = max(0, row.attempts - 1)
                 row.nextAttemptAt = transaction.now
-                try transaction.transition(&row, to: .pending, note: "held: the QuickBooks connection needs to be reconnected",
-                                           error: FixHints.detail(error, retryable: true, subject: subject))
+                let detail = FixHints.detail(error, retryable: true, subject: subject)
+                row.lastError = detail
+                try transaction.transition(&row, to: .pending, note: "held: the QuickBooks connection needs to be reconnected", error: detail)
             case .retry(let delay):
                 if error.kind == .cancelled { row.attempts = max(0, row.attempts - 1) }
                 let detail = FixHints.detail(error, retryable: true, subject: subject)
