@@ -161,8 +161,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let message = (error as? FrameError)?.message ?? "\(error)"
-        self.fail(RPCError(code: .internal, message: "bad data from the server: \(message)", cause: error), context: context)
+        if let error = error as? FrameError {
+            self.fail(RPCError(code: .internal, message: "bad data from the server: \(error.message)", cause: error), context: context)
+        } else {
+            // Resets and other socket errors: the server went away; retry elsewhere.
+            self.fail(RPCError(code: .unavailable, message: "connection to the server failed: \(error)", cause: error), context: context)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -1,0 +1,99 @@
+import Foundation
+import QBSyncClient
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `qbsync serve` as a child process, for tests that kill it (-9) and restart it.
+public final class ServiceProcess: @unchecked Sendable {
+    /// The built `qbsync` binary next to the test bundle (.build/<config>/qbsync), or $QBSYNC_BIN.
+    public static var binary: URL {
+        if let override = ProcessInfo.processInfo.environment["QBSYNC_BIN"], !override.isEmpty {
+            return URL(fileURLWithPath: override)
+        }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("qbsync")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/qbsync")
+    }
+
+    /// The socket it listens on.
+    public let socketPath: String
+    private let arguments: [String]
+    private let logPath: String
+    private var process: Process?
+
+    /// Prepares (does not start) a service talking to QBO at `qboBaseURL`.
+    ///
+    /// - Parameters:
+    ///   - qboBaseURL: The simulator's base URL.
+    ///   - socketPath: Socket to listen on.
+    ///   - databasePath: Database, kept across restarts.
+    ///   - extraArguments: More `qbsync serve` options.
+    public init(qboBaseURL: String, socketPath: String, databasePath: String, extraArguments: [String] = []) {
+        self.socketPath = socketPath
+        self.logPath = databasePath + ".log"
+        self.arguments = ["serve", "--socket", socketPath, "--database", databasePath, "--qbo-base-url", qboBaseURL,
+                          "--log-level", ProcessInfo.processInfo.environment["QBSYNC_TEST_LOG"] ?? "warning"] + extraArguments
+    }
+
+    /// Starts the process and waits until it answers on its socket.
+    public func start(timeout: Duration = .seconds(30)) async throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = self.arguments
+        FileManager.default.createFile(atPath: self.logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: self.logPath))
+        try log.seekToEnd()
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+        self.process = process
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
+            if !process.isRunning {
+                throw ServiceProcessError(message: "qbsync serve exited with \(process.terminationStatus); log: \(self.logTail())")
+            }
+            if let client = try? await QBSyncClient(socketPath: self.socketPath) {
+                await client.close()
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ServiceProcessError(message: "qbsync serve did not answer within \(timeout); log: \(self.logTail())")
+    }
+
+    /// SIGKILL: no chance to finish anything.
+    public func kill9() {
+        guard let process = self.process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// SIGTERM, then waits for a graceful exit.
+    @discardableResult
+    public func terminate() -> Int32 {
+        guard let process = self.process else { return 0 }
+        process.terminate()
+        process.waitUntilExit()
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    /// The end of the process's log, for failure messages.
+    public func logTail(_ bytes: Int = 2000) -> String {
+        guard let data = FileManager.default.contents(atPath: self.logPath) else { return "" }
+        return String(decoding: data.suffix(bytes), as: UTF8.self)
+    }
+}
+
+/// The child process failed to start.
+public struct ServiceProcessError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { self.message }
+}
