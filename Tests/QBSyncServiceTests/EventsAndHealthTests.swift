@@ -1,0 +1,155 @@
+import Foundation
+import QBOSimulator
+import QBSyncClient
+import QBSyncTesting
+import QBSyncWire
+import Testing
+
+/// GetHealth counters and the live, resumable event stream.
+@Suite(.timeLimit(.minutes(3))) struct EventsAndHealthTests {
+    private func ready() async throws -> ServiceHarness {
+        let harness = try await ServiceHarness.start()
+        try await harness.connect("acme")
+        try await harness.mapDefaults("acme")
+        _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Fixtures.customer("c1"), mode: .create))
+        return harness
+    }
+
+    /// Collects events from a stream until `count` arrived.
+    private func collect(_ stream: RPCResponseStream<SyncEventStreamMessage>, count: Int) async throws -> [SyncEventStreamMessage] {
+        var messages: [SyncEventStreamMessage] = []
+        for try await message in stream {
+            messages.append(message)
+            if messages.count == count { break }
+        }
+        return messages
+    }
+
+    @Test func healthCountsEveryEntityAndStatusAndNamesErrors() async throws {
+        let harness = try await self.ready()
+        _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Fixtures.customer("c-unmatched", name: "Nobody Here"), mode: .auto))
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-1", customer: "c1", docNumber: "D-1")))
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-2", customer: "c1", docNumber: "D-1")))
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-3", customer: "c1", item: "UNMAPPED")))
+        _ = try await harness.waitUntilIdle("acme")
+        let health = try #require(try await harness.client.getHealth(GetHealthRequest(companyID: "acme")).companies.first)
+        func count(_ entity: EntityType, _ status: SyncStatus) -> UInt64 {
+            health.counts.first { $0.entity == entity && $0.status == status }?.count ?? 0
+        }
+        #expect(health.connectionState == .active)
+        #expect(count(.invoice, .synced) == 1)
+        #expect(count(.invoice, .errored) == 1)
+        #expect(count(.invoice, .blocked) == 1)
+        #expect(health.mappedCustomers == 1)
+        #expect(health.unmappedCustomers == 1)
+        #expect(health.queueDepth == 0)
+        #expect(!health.lastSyncedAt.isEmpty)
+        #expect(health.requestsLastMinute > 0)
+        #expect(health.requestsPerMinuteLimit == 500)
+        #expect(health.latestErrors.first?.ref?.externalID == "inv-2")
+        #expect(health.latestErrors.first?.error?.qboCode == "6140")
+        #expect(health.latestErrors.first?.error?.fixHint.isEmpty == false)
+        await harness.stop()
+    }
+
+    @Test func streamStartsWithHealthThenEventsInOrder() async throws {
+        let harness = try await self.ready()
+        let stream = harness.client.streamSyncEvents(StreamSyncEventsRequest(companyID: "acme", entities: [.invoice], includeHealth: true))
+        let collecting = Task { try await self.collect(stream, count: 4) }
+        try await Task.sleep(for: .milliseconds(200))
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-s", customer: "c1")))
+        let messages = try await collecting.value
+        guard case .health(let health)? = messages.first?.kind else { Issue.record("health snapshot first"); return }
+        #expect(health.companies.first?.companyID == "acme")
+        let events = messages.dropFirst().compactMap { message -> SyncEvent? in
+            if case .event(let event)? = message.kind { return event }
+            return nil
+        }
+        #expect(events.map(\.toStatus) == [.pending, .syncing, .synced])
+        #expect(events.map(\.sequence) == events.map(\.sequence).sorted())
+        #expect(events.allSatisfy { $0.ref?.externalID == "inv-s" })
+        #expect(events.last?.qboID.isEmpty == false)
+        await harness.stop()
+    }
+
+    @Test func resumingReplaysFromTheLogThenGoesLiveWithNoGapOrDuplicate() async throws {
+        let harness = try await self.ready()
+        for index in 0..<5 {
+            _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-r\(index)", customer: "c1")))
+        }
+        _ = try await harness.waitUntilIdle("acme")
+        let first = try await self.collect(harness.client.streamSyncEvents(StreamSyncEventsRequest(afterSequence: 1)), count: 6)
+        let cursor: UInt64 = if case .event(let event)? = first.last?.kind { event.sequence } else { 0 }
+        let all = try await harness.client.getHealth(GetHealthRequest()).lastSequence
+        // Resume from the cursor while new events keep arriving.
+        let resumed = harness.client.streamSyncEvents(StreamSyncEventsRequest(afterSequence: cursor))
+        let tail = Task { try await self.collect(resumed, count: Int(all - cursor) + 3) }
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-late", customer: "c1")))
+        let sequences = try await tail.value.compactMap { message -> UInt64? in
+            if case .event(let event)? = message.kind { return event.sequence }
+            return nil
+        }
+        #expect(sequences == Array((cursor + 1)...(all + 3)))
+        await harness.stop()
+    }
+
+    @Test func filtersByStatus() async throws {
+        let harness = try await self.ready()
+        let stream = harness.client.streamSyncEvents(StreamSyncEventsRequest(companyID: "acme", statuses: [.synced]))
+        let collecting = Task { try await self.collect(stream, count: 2) }
+        try await Task.sleep(for: .milliseconds(100))
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-f1", customer: "c1")))
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-f2", customer: "c1")))
+        let events = try await collecting.value
+        #expect(events.count == 2)
+        #expect(events.allSatisfy { if case .event(let event)? = $0.kind { event.toStatus == .synced } else { false } })
+        await harness.stop()
+    }
+
+    @Test func aSubscriberThatFallsBehindIsEndedWithWhereToResume() async throws {
+        let harness = try await self.ready()
+        // A tiny window and a consumer that stops reading: the server's buffer fills.
+        let client = try await QBSyncClient(socketPath: harness.socketPath, configuration: { var c = ClientConfiguration(); c.streamWindow = 1; return c }())
+        var iterator = client.streamSyncEvents(StreamSyncEventsRequest(companyID: "acme")).makeAsyncIterator()
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-o0", customer: "c1")))
+        let firstMessage = try await iterator.next()
+        let firstSequence: UInt64 = if case .event(let event)? = firstMessage?.kind { event.sequence } else { 0 }
+        #expect(firstSequence > 0)
+        let batch = (0..<12_000).map { Fixtures.invoice("inv-o\($0 + 1)", customer: "c1", item: "UNMAPPED") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for chunk in stride(from: 0, to: batch.count, by: 500).map({ Array(batch[$0..<min($0 + 500, batch.count)]) }) {
+                group.addTask { for invoice in chunk { _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: invoice)) } }
+            }
+            try await group.waitForAll()
+        }
+        var delivered = firstSequence
+        do {
+            while let message = try await iterator.next() {
+                if case .event(let event)? = message.kind { delivered = event.sequence }
+            }
+            Issue.record("the stream should have ended")
+        } catch {
+            #expect(error.code == .resourceExhausted)
+            #expect(error.detail(StreamResumePoint.self)?.lastDeliveredSequence == delivered)
+        }
+        await client.close()
+        await harness.stop()
+    }
+
+    @Test func sweepRelinksUnmatchedCustomersAndRetriesExhaustedErrors() async throws {
+        let harness = try await self.ready()
+        let unmatched = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Customer(
+            externalID: "c-later", givenName: "Lia", familyName: "Park", companyName: "Later Linked", email: "later@x.test"
+        ), mode: .auto))
+        #expect(unmatched.outcome == .noMatch)
+        // The QBO customer appears afterwards (created in QuickBooks by the accountant).
+        _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Customer(
+            externalID: "qbo-side", givenName: "L", familyName: "P", companyName: "Later Linked Inc", email: "later@x.test"
+        ), mode: .create))
+        let report = try await harness.server.engine.sweep()
+        #expect(report.customersRelinking == 1)
+        let record = try await harness.waitForRecord(harness.ref("acme", .customer, "c-later")) { $0.status == .synced }
+        #expect(record.status == .synced)
+        await harness.stop()
+    }
+}
