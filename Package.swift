@@ -191,7 +191,7 @@ let package = Package(
 
         .testTarget(
             name: "QBSyncServiceTests",
-            dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncClient", "QBSyncWire", "QBOSimulator"]
+            dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncClient", "QBSyncWire", "QBSyncStore", "QBOSimulator"]
         ),
         .testTarget(
             name: "QBSyncCLITests",

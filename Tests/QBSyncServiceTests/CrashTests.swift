@@ -26,7 +26,7 @@ import Testing
                 qboBaseURL: endpoint.baseURL,
                 socketPath: directory.appendingPathComponent("s.sock").path,
                 databasePath: directory.appendingPathComponent("qbsync.sqlite3").path,
-                extraArguments: ["--requests-per-minute", "100000", "--simulator-port", "0"] + extraArguments
+                extraArguments: ["--requests-per-minute", "100000", "--retry-base-delay", "0.05", "--retry-max-delay", "1", "--max-attempts", "40"] + extraArguments
             )
             try await service.start()
             return Environment(simulator: simulator, endpoint: endpoint, realm: realm, service: service, directory: directory)

@@ -109,7 +109,12 @@ actor CompanySyncer {
                     self.logger.error("claiming work failed", metadata: ["error": "\(error)"])
                 }
             }
-            if claimed == 0 || self.inFlight.count >= self.configuration.concurrentRequests {
+            if claimed > 0, let pause = self.outagePause {
+                // QBO keeps failing: probe with one record at a time instead
+                // of burning every record's attempts against an outage.
+                try? await Task.sleep(for: pause)
+            }
+            if claimed == 0 || self.inFlight.count >= self.slots {
                 await self.waitForWork()
             }
         }
@@ -123,7 +128,7 @@ actor CompanySyncer {
             return
         }
         var timer: Task<Void, Never>?
-        if self.active, self.inFlight.count < self.configuration.concurrentRequests,
+        if self.active, self.inFlight.count < self.slots,
            let due = try? self.store.read({ try $0.nextDueTime(companyID: self.companyID) }) {
             let delay = max(0, due - Clock.milliseconds())
             timer = Task { [weak self] in
@@ -135,8 +140,20 @@ actor CompanySyncer {
         timer?.cancel()
     }
 
+    /// Pushes allowed at once: the realm's concurrency, or one while QBO is failing.
+    private var slots: Int {
+        self.consecutiveFailures >= self.configuration.errorThreshold ? 1 : self.configuration.concurrentRequests
+    }
+
+    /// The pause between probes while QBO is failing: 1 s doubling to 60 s.
+    private var outagePause: Duration? {
+        let over = self.consecutiveFailures - self.configuration.errorThreshold
+        guard over >= 0 else { return nil }
+        return min(.seconds(60), .seconds(1) * (1 << min(over, 6)))
+    }
+
     private func claimAndPush() async throws -> Int {
-        let free = self.configuration.concurrentRequests - self.inFlight.count
+        let free = self.slots - self.inFlight.count
         guard free > 0 else { return 0 }
         let now = Clock.milliseconds()
         let busy = self.inFlight

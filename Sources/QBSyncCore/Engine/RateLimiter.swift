@@ -2,7 +2,9 @@ import DequeModule
 import QBOClient
 
 /// Keeps one realm under QBO's limits: requests per minute (sliding window)
-/// and requests in flight. A 429 pauses the realm and lowers its rate for a while.
+/// and requests in flight. A 429 pauses the realm — half a second at first,
+/// doubling with every further 429 up to QBO's minute — and narrows how many
+/// requests run at once; successes widen it again.
 ///
 /// QBO's window is measured on its side, when a request arrives; ours is
 /// measured when a request leaves, a little earlier, so the window is padded
@@ -19,6 +21,9 @@ public actor RateLimiter {
     private var inFlight = 0
     private var pausedUntil: ContinuousClock.Instant?
     private var slowedUntil: ContinuousClock.Instant?
+    private var throttleStreak = 0
+    private var concurrency: Int
+    private var successesSinceWidening = 0
     private var waiters: Deque<CheckedContinuation<Void, Never>> = []
     private var wakeScheduled = false
     /// 429s seen.
@@ -28,6 +33,7 @@ public actor RateLimiter {
     public init(requestsPerMinute: Int, maxConcurrent: Int, windowMargin: Duration = .milliseconds(500)) {
         self.requestsPerMinute = max(1, requestsPerMinute)
         self.maxConcurrent = max(1, maxConcurrent)
+        self.concurrency = max(1, maxConcurrent)
         self.windowMargin = windowMargin
     }
 
@@ -41,9 +47,12 @@ public actor RateLimiter {
     public var requestsInFlight: Int { self.inFlight }
 
     private var currentLimit: Int {
-        if let slowedUntil, slowedUntil > .now { return max(1, self.requestsPerMinute / 2) }
+        if let slowedUntil, slowedUntil > .now { return max(1, self.requestsPerMinute * 4 / 5) }
         return self.requestsPerMinute
     }
+
+    /// Requests allowed in flight now (narrowed after 429s).
+    public var currentConcurrency: Int { self.concurrency }
 
     /// Waits for a slot, then takes it. Pair with ``release()``.
     public func acquire() async {
@@ -52,18 +61,30 @@ public actor RateLimiter {
         }
     }
 
-    /// Gives a slot back.
+    /// Gives a slot back after an answer that was not a 429.
     public func release() {
         self.inFlight -= 1
+        self.throttleStreak = 0
+        self.successesSinceWidening += 1
+        if self.concurrency < self.maxConcurrent && self.successesSinceWidening >= 200 {
+            self.concurrency += 1
+            self.successesSinceWidening = 0
+        }
         self.wakeOne()
     }
 
-    /// QBO answered 429: pause, then run at half rate for a few minutes.
+    /// Gives a slot back after a 429: pause (Retry-After if QBO sent one,
+    /// else 0.5 s doubling per consecutive 429, at most 60 s), narrow the
+    /// concurrency, and run at 80% of the rate for a minute.
     public func throttled(retryAfter: Duration?) {
+        self.inFlight -= 1
         self.throttledCount += 1
-        let pause = retryAfter ?? .seconds(60)
-        self.pausedUntil = .now + pause
-        self.slowedUntil = .now + pause + .seconds(300)
+        self.throttleStreak += 1
+        self.successesSinceWidening = 0
+        self.concurrency = max(1, self.concurrency * 3 / 4)
+        let pause = retryAfter ?? min(.seconds(60), .milliseconds(500) * (1 << min(self.throttleStreak - 1, 7)))
+        self.pausedUntil = max(self.pausedUntil ?? .now, .now + pause)
+        self.slowedUntil = .now + pause + .seconds(60)
         self.scheduleWake(at: .now + pause)
     }
 
@@ -74,7 +95,7 @@ public actor RateLimiter {
             return false
         }
         self.expire(now: now)
-        guard self.inFlight < self.maxConcurrent else { return false }
+        guard self.inFlight < self.concurrency else { return false }
         guard self.sent.count < self.currentLimit else {
             if let oldest = self.sent.first { self.scheduleWake(at: oldest + .seconds(60) + self.windowMargin) }
             return false
@@ -126,9 +147,10 @@ public struct RateLimitedTransport: HTTPTransport {
         await self.limiter.acquire()
         do {
             let response = try await self.base.send(request)
-            await self.limiter.release()
             if response.status == 429 {
                 await self.limiter.throttled(retryAfter: response.header("Retry-After").flatMap(Int.init).map { .seconds($0) })
+            } else {
+                await self.limiter.release()
             }
             return response
         } catch {

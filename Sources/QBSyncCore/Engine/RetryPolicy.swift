@@ -34,7 +34,9 @@ public struct RetryPolicy: Sendable {
         case .cancelled:
             return .retry(after: .zero)
         case .throttled:
-            return attempt < self.maxAttempts * 2 ? .retry(after: error.retryAfter ?? .seconds(60)) : .errored(retryable: true)
+            // The realm's limiter already holds back every request after a
+            // 429; the record only needs to queue again.
+            return attempt < self.maxAttempts * 2 ? .retry(after: self.backoff(attempt: attempt, random: random)) : .errored(retryable: true)
         case .transient, .invalidResponse, .staleObject:
             guard attempt < self.maxAttempts else { return .errored(retryable: true) }
             return .retry(after: self.backoff(attempt: attempt, random: random))

@@ -58,6 +58,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds in-flight calls may run after SIGTERM.")
     var drainTimeout: Int = 10
 
+    @Option(help: "Seconds before the first retry of a failed push (doubles per attempt, with jitter).")
+    var retryBaseDelay: Double = 2
+
+    @Option(help: "Longest wait between retries, seconds.")
+    var retryMaxDelay: Double = 300
+
+    @Option(help: "Attempts per push before a transient failure is ERRORED (the sweep retries it later).")
+    var maxAttempts: Int = 8
+
     @Option(help: "Seconds between sweeps that retry and re-link (default nightly).")
     var sweepInterval: Int = 86_400
 
@@ -81,6 +90,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         guard self.requestsPerMinute > 0, self.concurrent > 0 else { throw ValidationError("--requests-per-minute and --concurrent must be positive") }
         guard self.sweepInterval > 0, self.eventRetentionDays > 0, self.drainTimeout >= 0 else { throw ValidationError("intervals must be positive") }
+        guard self.retryBaseDelay > 0, self.retryMaxDelay >= self.retryBaseDelay, self.maxAttempts > 0 else {
+            throw ValidationError("--retry-base-delay must be positive, --retry-max-delay at least as long, --max-attempts positive")
+        }
     }
 
     func run() async throws {
@@ -105,6 +117,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.engine.concurrentRequests = self.concurrent
         configuration.engine.sweepInterval = .seconds(self.sweepInterval)
         configuration.engine.eventRetention = .seconds(self.eventRetentionDays * 86_400)
+        configuration.engine.retry.baseDelay = .milliseconds(Int64(self.retryBaseDelay * 1000))
+        configuration.engine.retry.maxDelay = .milliseconds(Int64(self.retryMaxDelay * 1000))
+        configuration.engine.retry.maxAttempts = self.maxAttempts
 
         var services: [any Service] = []
         var demo: DemoBackend?
