@@ -5,6 +5,9 @@
 //   qbsync-bench raw-floor --callers 1 --seconds S [--payload 1024]   Unix-socket ping-pong floor
 //   qbsync-bench idle-streams --socket PATH --streams 1000 --server-pid PID   server RSS added by idle streams
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import NIOPosix
 import QBSyncClient
 import QBSyncRPC
@@ -158,11 +161,74 @@ func runRawFloor() throws {
     close(clientFD)
 }
 
+/// A realm on the simulator at --qbo URL (its admin API).
+func simulatorRealm() async throws -> QBOCredentials {
+    let base = argument("--qbo", default: "http://127.0.0.1:8089")
+    var request = URLRequest(url: URL(string: base + "/admin/realms")!)
+    request.httpMethod = "POST"
+    request.httpBody = Data("{}".utf8)
+    let (data, _) = try await URLSession.shared.data(for: request)
+    let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    return QBOCredentials(realmID: json["realmId"] as? String ?? "", clientID: json["clientId"] as? String ?? "",
+                          clientSecret: json["clientSecret"] as? String ?? "", refreshToken: json["refreshToken"] as? String ?? "")
+}
+
+/// Accepted (durable) SyncInvoice calls/s: a company whose pushes are held
+/// (disconnected), so only intake is measured.
+func runSyncAccept() async throws {
+    let path = argument("--socket", default: "/tmp/qbsync-bench.sock")
+    let callers = Int(argument("--callers", default: "32"))!
+    let seconds = Double(argument("--seconds", default: "5"))!
+    let client = try await QBSyncClient(socketPath: path)
+    let company = "bench-\(getpid())"
+    // A realistic company: customers linked and items mapped (against the
+    // simulator the service was pointed at), then disconnected so that only
+    // intake is measured: invoices are accepted PENDING and held.
+    let realm = try await simulatorRealm()
+    _ = try await client.connectCompany(ConnectCompanyRequest(companyID: company, credentials: realm))
+    _ = try await client.autoMap(AutoMapRequest(companyID: company, kind: .item, entries: [
+        AutoMapEntry(externalCode: "TENT-20", name: "Equipment Rental"), AutoMapEntry(externalCode: "DELIVERY", name: "Delivery"),
+    ]))
+    for index in 0..<100 {
+        _ = try await client.linkCustomer(LinkCustomerRequest(companyID: company, customer: Customer(
+            externalID: "c\(index)", companyName: "Bench Customer \(index) \(getpid())"), mode: .create))
+    }
+    _ = try await client.disconnectCompany(DisconnectCompanyRequest(companyID: company))
+    func invoice(_ id: Int) -> Invoice {
+        Invoice(externalID: "inv-\(id)", customerExternalID: "c\(id % 100)", docNumber: "B\(id)", txnDate: "2026-11-21", currency: "USD",
+                lines: [InvoiceLine(kind: .sale, itemCode: "TENT-20", description: "20x20 tent", quantity: "3", unitRate: "125.00", amountMinor: 37_500),
+                        InvoiceLine(kind: .sale, itemCode: "DELIVERY", description: "Delivery", quantity: "1", unitRate: "45.00", amountMinor: 4_500)],
+                taxMinor: 3_360)
+    }
+    for id in 0..<500 { _ = try await client.syncInvoice(SyncInvoiceRequest(companyID: company, invoice: invoice(10_000_000 + id))) }
+    let start = ContinuousClock.now
+    let end = start + .milliseconds(Int64(seconds * 1000))
+    let latencies = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+        for caller in 0..<callers {
+            group.addTask {
+                var local: [UInt64] = []
+                var next = caller
+                while ContinuousClock.now < end {
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    _ = try await client.syncInvoice(SyncInvoiceRequest(companyID: company, invoice: invoice(next)))
+                    local.append(DispatchTime.now().uptimeNanoseconds - t0)
+                    next += callers
+                }
+                return local
+            }
+        }
+        return try await group.reduce(into: []) { $0 += $1 }
+    }
+    report("sync-accept", latencies: latencies, elapsed: ContinuousClock.now - start, extra: ["callers": "\(callers)"])
+    await client.close()
+}
+
 switch CommandLine.arguments.dropFirst().first {
 case "rpc-server": try await runServer()
 case "rpc-client": try await runClient()
 case "idle-streams": try await runIdleStreams()
 case "raw-floor": try runRawFloor()
+case "sync-accept": try await runSyncAccept()
 default:
     FileHandle.standardError.write(Data("usage: qbsync-bench rpc-server|rpc-client|idle-streams|raw-floor [options]\n".utf8))
     exit(2)

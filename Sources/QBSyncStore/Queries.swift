@@ -52,7 +52,9 @@ extension Database {
         }
         if !from.isEmpty { sql += " AND txn_date >= ?"; values.append(.text(from)) }
         if !to.isEmpty { sql += " AND txn_date <= ?"; values.append(.text(to)) }
-        // Customers first, then invoices, payments, refunds: dependencies settle in order.
+        // Customers first, then invoices, payments, refunds: dependencies settle in
+        // order. (An operator's bulk run may scan the company's records; no index
+        // on dates is kept, since every accepted record would pay for it.)
         sql += " ORDER BY entity, txn_date, id"
         return try self.statement(sql, values).rows { $0.int64(0) }
     }
@@ -132,8 +134,12 @@ extension Database {
     /// A company's ERRORED records, most recently failed first.
     public func recentErrors(companyID: String, limit: Int) throws -> [RecordRow] {
         try self.statement(
-            "SELECT \(RecordRow.columns) FROM records WHERE company_id = ? AND status = ? ORDER BY updated_at DESC LIMIT ?",
-            [.text(companyID), .integer(Int64(SyncStatus.errored.wireValue)), .integer(Int64(limit))]
+            """
+            SELECT \(RecordRow.columns.split(separator: ",").map { "r.\($0.filter { !$0.isWhitespace })" }.joined(separator: ", "))
+            FROM errored_records e JOIN records r ON r.id = e.record_id
+            WHERE e.company_id = ? ORDER BY e.failed_at DESC LIMIT ?
+            """,
+            [.text(companyID), .integer(Int64(limit))]
         ).rows(RecordRow.init)
     }
 

@@ -45,19 +45,26 @@ public final class Store: Sendable {
         try database.execute("PRAGMA synchronous = \(options.synchronousFull ? "FULL" : "NORMAL")")
         try database.execute("PRAGMA temp_store = MEMORY")
         try database.execute("PRAGMA cache_size = -32768")
+        // Checkpoints copy the WAL back into the database file; they run on
+        // their own thread so the writer never pays for them inside a commit.
+        try database.execute("PRAGMA wal_autocheckpoint = 0")
         try Migrations.migrate(database)
         self.writer = try GroupCommitWriter(database: database, maxBatch: options.maxBatch)
+        self.checkpointer = try Checkpointer(path: path)
         self.readers = Mutex([])
     }
+
+    private let checkpointer: Checkpointer
 
     /// Stops the writer thread after the changes already submitted.
     public func close() {
         self.writer.stop()
+        self.checkpointer.stop()
     }
 
     /// Called on the writer thread after each commit with that commit's
     /// events, in sequence order. Set once, before writing.
-    public func setCommitObserver(_ observer: @escaping @Sendable ([CommittedEvent]) -> Void) {
+    public func setCommitObserver(_ observer: any CommitObserver) {
         self.writer.setObserver(observer)
     }
 
@@ -102,6 +109,12 @@ public final class Store: Sendable {
     }
 }
 
+/// Receives each commit's events on the writer thread, in order; must not block.
+public protocol CommitObserver: AnyObject, Sendable {
+    /// One commit's events, in sequence order.
+    func committed(_ events: [CommittedEvent])
+}
+
 /// A reader connection moving between threads, one user at a time.
 private final class ReaderBox: @unchecked Sendable {
     let database: Database
@@ -125,7 +138,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     private let queue = Mutex<(items: [Pending], stopped: Bool)>(([], false))
     private let wakeup = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
-    private let observer = Mutex<(@Sendable ([CommittedEvent]) -> Void)?>(nil)
+    private let observer = Mutex<(any CommitObserver)?>(nil)
 
     init(database: Database, maxBatch: Int) throws {
         self.database = database
@@ -136,7 +149,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         thread.start()
     }
 
-    func setObserver(_ observer: @escaping @Sendable ([CommittedEvent]) -> Void) {
+    func setObserver(_ observer: any CommitObserver) {
         self.observer.withLock { $0 = observer }
     }
 
@@ -186,20 +199,20 @@ final class GroupCommitWriter: @unchecked Sendable {
         var completions: [() -> Void] = []
         completions.reserveCapacity(batch.count)
         do {
-            try self.database.execute("BEGIN IMMEDIATE")
+            try self.database.run("BEGIN IMMEDIATE")
             self.transaction.beginBatch()
             for pending in batch {
-                try self.database.execute("SAVEPOINT change")
+                try self.database.run("SAVEPOINT change")
                 self.transaction.beginChange()
                 let (failed, completion) = pending.change(self.transaction)
                 if failed {
-                    try self.database.execute("ROLLBACK TO change")
+                    try self.database.run("ROLLBACK TO change")
                     self.transaction.rollbackChange()
                 }
-                try self.database.execute("RELEASE change")
+                try self.database.run("RELEASE change")
                 completions.append(completion)
             }
-            try self.database.execute("COMMIT")
+            try self.database.run("COMMIT")
         } catch {
             try? self.database.execute("ROLLBACK")
             self.transaction.rollbackBatch()
@@ -208,8 +221,47 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
         let events = self.transaction.endBatch()
         if !events.isEmpty, let observer = self.observer.withLock({ $0 }) {
-            observer(events)
+            observer.committed(events)
         }
         for completion in completions { completion() }
+    }
+}
+
+/// Checkpoints the WAL from its own connection and thread, every half second
+/// while there is something to copy back.
+final class Checkpointer: @unchecked Sendable {
+    private let database: Database
+    private let path: String
+    private let stopped = Mutex(false)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(path: String) throws {
+        self.database = try Database(path: path)
+        self.path = path
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "qbsync-checkpointer"
+        thread.start()
+    }
+
+    func stop() {
+        guard !self.stopped.withLock({ stopped in defer { stopped = true }; return stopped }) else { return }
+        self.finished.wait()
+        try? self.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    /// WAL size past which a RESTART checkpoint briefly holds the writer so
+    /// the log starts over instead of growing while writes never pause.
+    private static let restartThreshold: Int64 = 64 * 1024 * 1024
+
+    private func loop() {
+        let wal = self.path + "-wal"
+        while !self.stopped.withLock({ $0 }) {
+            usleep(250_000)
+            var info = stat()
+            let size = stat(wal, &info) == 0 ? Int64(info.st_size) : 0
+            // PASSIVE never blocks the writer or readers; it copies what it can.
+            try? self.database.execute(size > Self.restartThreshold ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
+        }
+        self.finished.signal()
     }
 }

@@ -16,6 +16,10 @@ public final class WriteTransaction {
     private var changeStartSequence: Int64 = 0
     private var batchEvents: [CommittedEvent] = []
     private var changeStartEventCount = 0
+    /// Reads repeated by many changes of one batch (every invoice reads its
+    /// company and mappings); dropped with the batch, and on any rollback.
+    var companyCache: [String: CompanyRow] = [:]
+    var mappingCache: [String: Mapping?] = [:]
 
     init(database: Database) throws {
         self.database = database
@@ -24,6 +28,8 @@ public final class WriteTransaction {
     }
 
     func beginBatch() {
+        self.companyCache.removeAll(keepingCapacity: true)
+        self.mappingCache.removeAll(keepingCapacity: true)
         self.now = Clock.milliseconds()
         self.batchStartSequence = self.nextSequence
         self.batchEvents.removeAll(keepingCapacity: true)
@@ -35,6 +41,8 @@ public final class WriteTransaction {
     }
 
     func rollbackChange() {
+        self.companyCache.removeAll(keepingCapacity: true)
+        self.mappingCache.removeAll(keepingCapacity: true)
         self.nextSequence = self.changeStartSequence
         self.batchEvents.removeSubrange(self.changeStartEventCount...)
     }
@@ -48,6 +56,9 @@ public final class WriteTransaction {
         defer { self.batchEvents.removeAll(keepingCapacity: true) }
         return self.batchEvents
     }
+
+    /// The sequence the next appended event will get.
+    var upcomingSequence: UInt64 { UInt64(self.nextSequence) }
 
     /// Appends an event to the log; its sequence is assigned here.
     ///

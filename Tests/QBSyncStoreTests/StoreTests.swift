@@ -49,8 +49,8 @@ func temporaryStorePath() -> String {
     @Test func aFailingChangeIsRolledBackAloneWithItsEvents() async throws {
         let store = try Store(path: temporaryStorePath())
         defer { store.close() }
-        let observed = Mutex<[UInt64]>([])
-        store.setCommitObserver { events in observed.withLock { $0 += events.map(\.event.sequence) } }
+        let observer = SequenceRecorder()
+        store.setCommitObserver(observer)
         let good = Task {
             try await store.write { transaction in
                 var row = self.newRecord("good")
@@ -75,7 +75,7 @@ func temporaryStorePath() -> String {
         #expect(try store.read { try $0.record(RecordKey(companyID: "acme", entity: .invoice, externalID: "bad")) } == nil)
         #expect(try store.read { try $0.counters(companyID: "acme") }.first?.count == 2)
         // Sequences stay gap-free: the rolled-back event's number is reused, never skipped.
-        #expect(observed.withLock { $0 } == [1, afterSequence])
+        #expect(observer.sequences.withLock { $0 } == [1, afterSequence])
         #expect(afterSequence == 2)
     }
 
@@ -133,5 +133,13 @@ func temporaryStorePath() -> String {
     @Test func rfc3339FormattingIsExact() {
         #expect(Clock.rfc3339(milliseconds: 1_795_266_309_123) == "2026-11-21T13:05:09.123Z")
         #expect(Clock.rfc3339(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+    }
+}
+
+/// Remembers the sequences of committed events.
+final class SequenceRecorder: CommitObserver {
+    let sequences = Mutex<[UInt64]>([])
+    func committed(_ events: [CommittedEvent]) {
+        self.sequences.withLock { $0 += events.map(\.event.sequence) }
     }
 }

@@ -19,8 +19,8 @@ actor CompanySyncer {
     private var session: OAuthSession?
     private var inFlight: Set<Int64> = []
     private var loop: Task<Void, Never>?
-    private var wake: CheckedContinuation<Void, Never>?
-    private var wakePending = false
+    /// Kicked from any thread when work arrives or a push finishes.
+    nonisolated let wake = WakeSignal()
     private var active = false
     private var consecutiveFailures = 0
     private var stopping = false
@@ -76,13 +76,8 @@ actor CompanySyncer {
     }
 
     /// Work may be due.
-    func kick() {
-        if let wake = self.wake {
-            self.wake = nil
-            wake.resume()
-        } else {
-            self.wakePending = true
-        }
+    nonisolated func kick() {
+        self.wake.signal()
     }
 
     /// Stops the loop and waits for pushes in flight to finish.
@@ -123,20 +118,17 @@ actor CompanySyncer {
 
     /// Sleeps until kicked or until the next retry is due.
     private func waitForWork() async {
-        if self.wakePending {
-            self.wakePending = false
-            return
-        }
         var timer: Task<Void, Never>?
         if self.active, self.inFlight.count < self.slots,
            let due = try? self.store.read({ try $0.nextDueTime(companyID: self.companyID) }) {
             let delay = max(0, due - Clock.milliseconds())
-            timer = Task { [weak self] in
+            let wake = self.wake
+            timer = Task {
                 try? await Task.sleep(for: .milliseconds(delay + 5))
-                await self?.kick()
+                wake.signal()
             }
         }
-        await withCheckedContinuation { self.wake = $0 }
+        await self.wake.wait()
         timer?.cancel()
     }
 

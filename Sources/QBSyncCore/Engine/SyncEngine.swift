@@ -3,6 +3,7 @@ import Logging
 import QBOClient
 import QBSyncStore
 import QBSyncWire
+import Synchronization
 
 /// The sync core: one ``CompanySyncer`` per connected company, the event
 /// hub, the periodic sweep, and the company operations the API exposes.
@@ -25,6 +26,8 @@ public actor SyncEngine {
     let logger: Logger
     let startedAt = ContinuousClock.now
     private var syncers: [String: CompanySyncer] = [:]
+    /// Each syncer's wake signal, reachable without a hop onto this actor.
+    private nonisolated let wakes = Mutex<[String: WakeSignal]>([:])
     private var sweepTask: Task<Void, Never>?
 
     /// Opens the engine on a store.
@@ -44,7 +47,7 @@ public actor SyncEngine {
         ))
         let hub = EventHub(lastSequence: try store.read { try $0.lastSequence() })
         self.hub = hub
-        store.setCommitObserver { hub.publish($0) }
+        store.setCommitObserver(hub)
         self.view = RecordView(qboAppURL: configuration.qboAppURL)
         self.intake = Intake(store: store, view: self.view)
     }
@@ -74,15 +77,16 @@ public actor SyncEngine {
         self.syncers.removeAll()
     }
 
-    /// Work arrived for a company.
+    /// Work arrived for a company (cheap; callable from anywhere).
     public nonisolated func kick(_ companyID: String) {
-        Task { await self.existingSyncer(companyID)?.kick() }
+        self.wakes.withLock { $0[companyID] }?.signal()
     }
 
     func syncer(for companyID: String) -> CompanySyncer {
         if let syncer = self.syncers[companyID] { return syncer }
         let syncer = CompanySyncer(companyID: companyID, store: self.store, transport: self.transport, configuration: self.configuration, logger: self.logger)
         self.syncers[companyID] = syncer
+        self.wakes.withLock { $0[companyID] = syncer.wake }
         return syncer
     }
 

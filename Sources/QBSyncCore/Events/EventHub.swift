@@ -33,7 +33,7 @@ public struct EventFilter: Sendable {
 /// The store's writer calls ``publish(_:)`` after each commit, in sequence
 /// order, so subscribers see events in order. Each subscriber has a bounded
 /// buffer; one that falls behind is ended (never slows the writer or others).
-public final class EventHub: Sendable {
+public final class EventHub: CommitObserver {
     private struct State {
         var subscribers: [ObjectIdentifier: Subscription] = [:]
         var lastSequence: UInt64
@@ -60,7 +60,7 @@ public final class EventHub: Sendable {
     public var subscriberCount: Int { self.state.withLock { $0.subscribers.count } }
 
     /// Delivers one commit's events (called by the store writer).
-    public func publish(_ events: [CommittedEvent]) {
+    public func committed(_ events: [CommittedEvent]) {
         var resumed: [CheckedContinuation<Void, Never>] = []
         self.state.withLock { state in
             for committed in events {

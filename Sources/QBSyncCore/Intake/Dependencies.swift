@@ -113,7 +113,7 @@ public enum Dependencies {
 
     private static func syncedBlocker(_ entity: EntityType, _ externalID: String, companyID: String, in transaction: WriteTransaction) throws -> Blocker? {
         let kind: BlockerKind = entity == .invoice ? .invoiceNotSynced : .paymentNotSynced
-        guard let row = try transaction.record(RecordKey(companyID: companyID, entity: entity, externalID: externalID)) else {
+        guard let row = try transaction.link(RecordKey(companyID: companyID, entity: entity, externalID: externalID)) else {
             return Blocker(kind: kind, ref: externalID, message: "\(entity.label) \(externalID) is unknown to qbsync; send it first")
         }
         if !row.qboID.isEmpty { return nil }
@@ -124,10 +124,12 @@ public enum Dependencies {
     /// that creates customers automatically is queued for creation here:
     /// an invoice needs it.
     private static func customerBlocker(_ externalID: String, company: CompanyRow, in transaction: WriteTransaction) throws -> Blocker? {
-        guard var customer = try transaction.record(RecordKey(companyID: company.companyID, entity: .customer, externalID: externalID)) else {
+        let key = RecordKey(companyID: company.companyID, entity: .customer, externalID: externalID)
+        guard let link = try transaction.link(key) else {
             return Blocker(kind: .customerNotLinked, ref: externalID, message: "customer \(externalID) is unknown to qbsync; send it with LinkCustomer")
         }
-        if !customer.qboID.isEmpty { return nil }
+        if !link.qboID.isEmpty { return nil }
+        guard var customer = try transaction.record(id: link.id) else { return nil }
         let own = try transaction.blockers(of: customer.id)
         if own.contains(where: { $0.kind == .customerNeedsConfirmation }) {
             return Blocker(kind: .customerNeedsConfirmation, ref: externalID,

@@ -10,7 +10,7 @@ extension Intake {
         let payload = invoice.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .invoice, externalID: invoice.externalID)
-        return try await self.store.write { transaction in
+        return self.view(try await self.store.write { transaction in
             let company = try Self.company(companyID, in: transaction)
             if let existing = try transaction.record(key), existing.contentHash == hash {
                 return try self.accepted(existing, changed: false, in: transaction)
@@ -26,6 +26,7 @@ extension Intake {
             }
             row.txnDate = invoice.txnDate
             row.docNumber = invoice.docNumber
+            row.state.voidRequested = invoice.voided
             let decision: Decision
             if row.status == .syncing {
                 decision = Decision(status: .syncing, note: "content changed during a push; it is pushed again after this one")
@@ -42,8 +43,8 @@ extension Intake {
                 decision = try Self.pushable(row, company: company, note: note, in: transaction)
             }
             try Self.commit(&row, isNew: isNew, decision, in: transaction)
-            return try self.accepted(row, changed: true, in: transaction)
-        }
+            return self.accepted(row, decision)
+        })
     }
 
     /// Accepts a payment applied to invoices. A payment in QBO cannot be
@@ -52,7 +53,7 @@ extension Intake {
         let payload = payment.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .payment, externalID: payment.externalID)
-        return try await self.store.write { transaction in
+        return self.view(try await self.store.write { transaction in
             let company = try Self.company(companyID, in: transaction)
             if let existing = try transaction.record(key), existing.contentHash == hash {
                 return try self.accepted(existing, changed: false, in: transaction)
@@ -80,7 +81,7 @@ extension Intake {
                 try Self.wakeInvoiceAwaitingPayment(application.invoiceExternalID, company: company, in: transaction)
             }
             return try self.accepted(row, changed: true, in: transaction)
-        }
+        })
     }
 
     /// Accepts a refund of an invoice (credit memo) or of a payment (refund receipt).
@@ -89,7 +90,7 @@ extension Intake {
         let payload = refund.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .refund, externalID: refund.externalID)
-        return try await self.store.write { transaction in
+        return self.view(try await self.store.write { transaction in
             let company = try Self.company(companyID, in: transaction)
             if let existing = try transaction.record(key), existing.contentHash == hash {
                 return try self.accepted(existing, changed: false, in: transaction)
@@ -104,7 +105,7 @@ extension Intake {
             let decision = try Self.pushable(row, company: company, note: isNew ? "accepted" : "content changed", in: transaction)
             try Self.commit(&row, isNew: isNew, decision, in: transaction)
             return try self.accepted(row, changed: true, in: transaction)
-        }
+        })
     }
 
     /// Records a payment's void. One never synced is voided here and nothing

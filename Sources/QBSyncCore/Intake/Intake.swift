@@ -84,7 +84,23 @@ public struct Intake: Sendable {
         return Decision(status: .blocked, note: "\(note); blocked: \(Dependencies.summary(blockers))", blockers: blockers)
     }
 
-    func accepted(_ row: RecordRow, changed: Bool, in transaction: WriteTransaction) throws -> Accepted {
-        Accepted(record: self.view.record(row, blockers: try transaction.blockers(of: row.id)), changed: changed)
+    /// What a write returns: the view is built after the commit, off the writer thread.
+    struct Stored: Sendable {
+        var row: RecordRow
+        var blockers: [Blocker]
+        var changed: Bool
+    }
+
+    func accepted(_ row: RecordRow, changed: Bool, in transaction: WriteTransaction) throws -> Stored {
+        Stored(row: row, blockers: row.status == .blocked ? try transaction.blockers(of: row.id) : [], changed: changed)
+    }
+
+    /// After a decision, without reading the blockers back.
+    func accepted(_ row: RecordRow, _ decision: Decision) -> Stored {
+        Stored(row: row, blockers: decision.blockers, changed: true)
+    }
+
+    func view(_ stored: Stored) -> Accepted {
+        Accepted(record: self.view.record(stored.row, blockers: stored.blockers), changed: stored.changed)
     }
 }

@@ -88,6 +88,8 @@ public enum DecimalText {
         guard integerDigits > 0, integerDigits <= maxIntegerDigits, fractionDigits <= maxFractionDigits,
               !seenPoint || fractionDigits > 0
         else { return nil }
-        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        return Decimal(string: text, locale: self.posix)
     }
+
+    private static let posix = Locale(identifier: "en_US_POSIX")
 }

@@ -57,7 +57,7 @@ public struct RecordView: Sendable {
             docNumber: row.docNumber,
             qboURL: self.url(row),
             skipReason: row.status == .skipped ? row.skipReason : "",
-            voided: row.voidedInQBO || row.state.voidRequested || ((try? Invoice(unpacking: row.payload))?.voided == true && row.key.entity == .invoice),
+            voided: row.voidedInQBO || row.state.voidRequested,
             updatedAt: Clock.rfc3339(milliseconds: row.updatedAt),
             nextAttemptAt: row.status == .pending && row.nextAttemptAt > row.updatedAt ? Clock.rfc3339(milliseconds: row.nextAttemptAt) : "",
             lastEventSequence: row.lastEventSequence,

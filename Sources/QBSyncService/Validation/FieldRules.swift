@@ -33,9 +33,22 @@ enum FieldRules {
             return
         }
         guard value.count <= max else { throw self.invalid(field, "is longer than \(max) characters") }
-        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) else {
+        guard !self.containsControlCharacters(value) else {
             throw self.invalid(field, "contains control characters")
         }
+    }
+
+    /// C0 controls except tab and newline, DEL, and C1 controls (U+0080-U+009F),
+    /// found in the UTF-8 bytes without decoding scalars.
+    static func containsControlCharacters(_ value: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in value.utf8 {
+            if byte < 0x20 && byte != 0x09 && byte != 0x0A { return true }
+            if byte == 0x7F { return true }
+            if previous == 0xC2 && (0x80...0x9F).contains(byte) { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// An ISO-8601 calendar date, YYYY-MM-DD, that exists.

@@ -79,11 +79,15 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
 extension WriteTransaction {
     /// The company, if known.
     public func company(_ companyID: String) throws -> CompanyRow? {
-        try self.database.statement("SELECT \(CompanyRow.columns) FROM companies WHERE company_id = ?", [.text(companyID)]).first(CompanyRow.init)
+        if let cached = self.companyCache[companyID] { return cached }
+        let company = try self.database.statement("SELECT \(CompanyRow.columns) FROM companies WHERE company_id = ?", [.text(companyID)]).first(CompanyRow.init)
+        if let company { self.companyCache[companyID] = company }
+        return company
     }
 
     /// Inserts or replaces a company.
     public func save(_ company: CompanyRow) throws {
+        self.companyCache[company.companyID] = company
         try self.database.run(
             "INSERT OR REPLACE INTO companies (\(CompanyRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -97,24 +101,31 @@ extension WriteTransaction {
 
     /// Stores a rotated refresh token (called before the new access token is used).
     public func saveRefreshToken(_ token: String, companyID: String) throws {
+        self.companyCache[companyID] = nil
         try self.database.run("UPDATE companies SET refresh_token = ? WHERE company_id = ?", [.text(token), .text(companyID)])
     }
 
     /// Records a successful push time.
     public func markSynced(companyID: String) throws {
+        self.companyCache[companyID] = nil
         try self.database.run("UPDATE companies SET last_synced_at = ? WHERE company_id = ?", [.integer(self.now), .text(companyID)])
     }
 
     /// The mapping for a code, if any.
     public func mapping(_ kind: MappingKind, _ code: String, companyID: String) throws -> Mapping? {
-        try self.database.statement(
+        let key = "\(companyID)\u{1F}\(kind.wireValue)\u{1F}\(code)"
+        if let cached = self.mappingCache[key] { return cached }
+        let mapping = try self.database.statement(
             "SELECT kind, external_code, qbo_id, qbo_name, qbo_payment_method_id FROM mappings WHERE company_id = ? AND kind = ? AND external_code = ?",
             [.text(companyID), .integer(Int64(kind.wireValue)), .text(code)]
         ).first(Mapping.init(row:))
+        self.mappingCache[key] = .some(mapping)
+        return mapping
     }
 
     /// Inserts or replaces a mapping.
     public func save(_ mapping: Mapping, companyID: String) throws {
+        self.mappingCache.removeAll()
         try self.database.run(
             "INSERT OR REPLACE INTO mappings (company_id, kind, external_code, qbo_id, qbo_name, qbo_payment_method_id) VALUES (?, ?, ?, ?, ?, ?)",
             [.text(companyID), .integer(Int64(mapping.kind.wireValue)), .text(mapping.externalCode), .text(mapping.qboID),
@@ -124,6 +135,7 @@ extension WriteTransaction {
 
     /// Deletes a mapping; false when there was none.
     public func deleteMapping(_ kind: MappingKind, _ code: String, companyID: String) throws -> Bool {
+        self.mappingCache.removeAll()
         try self.database.run(
             "DELETE FROM mappings WHERE company_id = ? AND kind = ? AND external_code = ?",
             [.text(companyID), .integer(Int64(kind.wireValue)), .text(code)]

@@ -9,6 +9,15 @@ extension WriteTransaction {
         ).first(RecordRow.init)
     }
 
+    /// A record's link to QBO without decoding it: row id, status, QBO id.
+    /// Dependency checks need only this, for every record they look at.
+    public func link(_ key: RecordKey) throws -> (id: Int64, status: SyncStatus, qboID: String)? {
+        try self.database.statement(
+            "SELECT id, status, qbo_id FROM records WHERE company_id = ? AND entity = ? AND external_id = ?",
+            [.text(key.companyID), .integer(Int64(key.entity.wireValue)), .text(key.externalID)]
+        ).first { ($0.int64(0), SyncStatus(wireValue: Int32($0.int64(1))), $0.text(2)) }
+    }
+
     /// The record with this row id, if any.
     public func record(id: Int64) throws -> RecordRow? {
         try self.database.statement("SELECT \(RecordRow.columns) FROM records WHERE id = ?", [.integer(id)]).first(RecordRow.init)
@@ -23,12 +32,14 @@ extension WriteTransaction {
     public func insert(_ row: inout RecordRow, note: String, blockers: [Blocker] = []) throws {
         row.createdAt = self.now
         row.updatedAt = self.now
+        // The insert's event is the next one appended: record its sequence up front.
+        row.lastEventSequence = self.upcomingSequence
         try self.database.run(RecordRow.insertSQL, row.values)
         row.id = self.database.lastInsertRowID
         try self.adjustCounter(row.key, status: row.status, by: 1)
-        try self.replaceBlockers(of: row, with: blockers)
-        row.lastEventSequence = try self.event(for: row, from: .unspecified, note: note, blockers: blockers, error: nil)
-        try self.database.run("UPDATE records SET last_event_seq = ? WHERE id = ?", [.integer(Int64(row.lastEventSequence)), .integer(row.id)])
+        try self.insertBlockers(of: row, blockers)
+        let sequence = try self.event(for: row, from: .unspecified, note: note, blockers: blockers, error: nil)
+        assert(sequence == row.lastEventSequence)
     }
 
     /// Saves a record's columns without a status change (no event).
@@ -57,6 +68,13 @@ extension WriteTransaction {
         if from != status {
             try self.adjustCounter(row.key, status: from, by: -1)
             try self.adjustCounter(row.key, status: status, by: 1)
+            if from == .errored {
+                try self.database.run("DELETE FROM errored_records WHERE company_id = ? AND record_id = ?", [.text(row.key.companyID), .integer(row.id)])
+            }
+        }
+        if status == .errored {
+            try self.database.run("INSERT OR REPLACE INTO errored_records (company_id, record_id, failed_at) VALUES (?, ?, ?)",
+                                  [.text(row.key.companyID), .integer(row.id), .integer(self.now)])
         }
         row.status = status
         row.updatedAt = self.now
@@ -107,6 +125,10 @@ extension WriteTransaction {
 
     private func replaceBlockers(of row: RecordRow, with blockers: [Blocker]) throws {
         try self.database.run("DELETE FROM blockers WHERE record_id = ?", [.integer(row.id)])
+        try self.insertBlockers(of: row, blockers)
+    }
+
+    private func insertBlockers(of row: RecordRow, _ blockers: [Blocker]) throws {
         for blocker in blockers {
             try self.database.run(
                 "INSERT OR REPLACE INTO blockers (record_id, company_id, kind, ref, message) VALUES (?, ?, ?, ?, ?)",

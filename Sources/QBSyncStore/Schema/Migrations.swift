@@ -63,8 +63,16 @@ enum Migrations {
             UNIQUE (company_id, entity, external_id)
         );
         CREATE INDEX records_queue ON records (company_id, status, next_attempt_at);
-        CREATE INDEX records_recent ON records (company_id, status, updated_at);
-        CREATE INDEX records_by_date ON records (company_id, entity, txn_date);
+
+        -- ERRORED records, newest failure first, for health's "latest errors"
+        -- without scanning records; kept in the transaction of each transition.
+        CREATE TABLE errored_records (
+            company_id TEXT NOT NULL,
+            record_id INTEGER NOT NULL,
+            failed_at INTEGER NOT NULL,
+            PRIMARY KEY (company_id, record_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX errored_by_time ON errored_records (company_id, failed_at);
 
         -- Unmet dependencies of BLOCKED records, found again by what they wait for.
         CREATE TABLE blockers (
