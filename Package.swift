@@ -182,6 +182,9 @@ let package = Package(
                 "QBSyncRPC",
                 "QBSyncClient",
                 "QBSyncWire",
+                "QBSyncStore",
+                "QBOClient",
+                "QBOSimulator",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/QBSyncBench"
