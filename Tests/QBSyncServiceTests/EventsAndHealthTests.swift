@@ -132,6 +132,13 @@ import Testing
             #expect(error.code == .resourceExhausted)
             #expect(error.detail(StreamResumePoint.self)?.lastDeliveredSequence == delivered)
         }
+        // Resuming from the resume point loses nothing: the very next sequence comes first.
+        let resumed = try await self.collect(client.streamSyncEvents(StreamSyncEventsRequest(afterSequence: delivered, companyID: "acme")), count: 50)
+        let sequences = resumed.compactMap { message -> UInt64? in
+            if case .event(let event)? = message.kind { return event.sequence }
+            return nil
+        }
+        #expect(sequences == Array((delivered + 1)...(delivered + 50)))
         await client.close()
         await harness.stop()
     }
