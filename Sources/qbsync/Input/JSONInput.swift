@@ -44,27 +44,23 @@ struct JSONInputError: Error, CustomStringConvertible {
 /// Lines (one object per line; blank lines and lines starting with # skipped).
 enum JSONDocuments {
     /// The objects in `text`, each with where it came from ("file.json", "many.jsonl:12").
+    /// A file holds one value, an array of objects, or values one after another
+    /// (JSON Lines, or pretty-printed objects back to back).
     static func parse(_ text: String, source: String) throws -> [(location: String, value: JSONInput)] {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw JSONInputError(location: source, message: "no JSON in the input") }
         var parser = JSONTextParser(text)
-        if let whole = try? parser.parseDocument() {
-            if case .array(let items) = whole {
-                return items.enumerated().map { ("\(source)[\($0.offset)]", $0.element) }
-            }
-            return [(source, whole)]
-        }
         var documents: [(String, JSONInput)] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let content = line.trimmingCharacters(in: .whitespaces)
-            if content.isEmpty || content.hasPrefix("#") { continue }
-            var lineParser = JSONTextParser(String(content))
+        repeat {
+            let line = parser.line
             do {
-                documents.append(("\(source):\(index + 1)", try lineParser.parseDocument()))
+                documents.append(("\(source):\(line)", try parser.parseValue()))
             } catch let error as JSONInputError {
-                throw JSONInputError(location: "\(source):\(index + 1)", message: error.message)
+                throw JSONInputError(location: "\(source):\(parser.line)", message: error.message)
             }
+        } while !parser.atEnd
+        if documents.count == 1, case .array(let items) = documents[0].1 {
+            return items.enumerated().map { ("\(source)[\($0.offset)]", $0.element) }
         }
+        if documents.count == 1 { return [(source, documents[0].1)] }
         return documents
     }
 
@@ -95,8 +91,26 @@ struct JSONTextParser {
         return value
     }
 
+    /// The next value of a sequence; whitespace after it is consumed.
+    mutating func parseValue() throws -> JSONInput {
+        self.skipWhitespace()
+        guard self.index < self.bytes.count else { throw self.failure("no JSON in the input") }
+        let value = try self.parseValue(depth: 0)
+        self.skipWhitespace()
+        return value
+    }
+
+    var atEnd: Bool { self.index >= self.bytes.count }
+
+    /// The 1-based line of the parser's position (after leading whitespace).
+    var line: Int {
+        var probe = self.index
+        while probe < self.bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(self.bytes[probe]) { probe += 1 }
+        return self.bytes[..<min(probe, self.bytes.count)].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+
     private func failure(_ message: String) -> JSONInputError {
-        JSONInputError(location: "", message: "invalid JSON at byte \(self.index): \(message)")
+        JSONInputError(location: "", message: "invalid JSON: \(message)")
     }
 
     private mutating func skipWhitespace() {

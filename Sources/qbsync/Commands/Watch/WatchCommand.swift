@@ -69,6 +69,8 @@ struct WatchCommand: AsyncParsableCommand {
             Thread.detachNewThread {
                 var byte: UInt8 = 0
                 while read(STDIN_FILENO, &byte, 1) == 1 { continuation.yield(.key(byte)) }
+                // The terminal is gone (closed pty, hang-up): nothing left to draw on.
+                continuation.yield(.quit)
             }
             await Self.fullScreenLoop(inputs, terminal: terminal, company: company)
         } else {

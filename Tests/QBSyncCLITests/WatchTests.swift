@@ -1,0 +1,117 @@
+import Foundation
+import QBOSimulator
+import QBSyncClient
+import QBSyncTesting
+import QBSyncWire
+import Testing
+
+/// A tmux session running `qbsync watch` in a real 120x40 terminal.
+struct TmuxSession {
+    let name = "qbsync-watch-\(UUID().uuidString.prefix(8))"
+    /// A private tmux server (-L) per session, so tests never touch anyone else's tmux.
+    var server: String { self.name }
+
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try Self.tmux(["-L", self.server] + arguments)
+    }
+
+    static func tmux(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = Pipe()
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Starts the session. Not through Foundation's Process: the tmux server this may
+    /// fork inherits Process's exit-watching descriptor, so Process would never see the
+    /// client exit. posix_spawn and waitpid do.
+    func start(_ command: String) throws {
+        let arguments = ["tmux", "-L", self.server, "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command]
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0)
+        }
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawnp(&pid, "tmux", &actions, nil, &argv, environ) == 0 else { throw CLIError("cannot run tmux") }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        guard status == 0 else { throw CLIError("tmux new-session failed (\(status))") }
+    }
+
+    func screen() throws -> String { try self.tmux(["capture-pane", "-p", "-t", self.name]).output }
+
+    var isRunning: Bool { (try? self.tmux(["has-session", "-t", self.name]).status) == 0 }
+
+    func send(_ keys: String) throws { try self.tmux(["send-keys", "-t", self.name, keys]) }
+
+    func kill() { _ = try? self.tmux(["kill-server"]) }
+
+    /// Waits until the screen satisfies `condition`; returns the last screen.
+    @discardableResult
+    func waitForScreen(timeout: Duration = .seconds(15), _ what: String, _ condition: (String) -> Bool) async throws -> String {
+        let end = ContinuousClock.now + timeout
+        while true {
+            let screen = try self.screen()
+            if condition(screen) { return screen }
+            if ContinuousClock.now > end { throw CLIError("screen never showed \(what):\n\(screen)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// The numbers of the counts table's row for `entity` ("invoices  0  0  1 ...").
+    static func row(_ entity: String, in screen: String) -> [Int]? {
+        for line in screen.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if words.first == Substring(entity) { return words.dropFirst().compactMap { Int($0) } }
+        }
+        return nil
+    }
+}
+
+/// The watch dashboard run once in a real terminal (tmux).
+@Suite(.timeLimit(.minutes(2))) struct WatchTests {
+    @Test func countsFollowEventsOnScreenAndQRestoresTheTerminal() async throws {
+        guard (try? TmuxSession.tmux(["-V"]).status) == 0 else {
+            Issue.record("tmux is not installed (Scripts/setup installs it)")
+            return
+        }
+        try await withHarness { harness in
+            _ = try await harness.prepareCompany()
+            try await harness.syncInvoice(Fixtures.invoice("inv-1", customer: "c1"))
+            let session = TmuxSession()
+            defer { session.kill() }
+            try session.start("\(CLIBinary.url.path) watch --socket \(harness.socketPath) --company acme --refresh 0.5")
+            let before = try await session.waitForScreen("the live dashboard") { $0.contains("● live") && TmuxSession.row("invoices", in: $0) != nil }
+            // PENDING SYNCING SYNCED BLOCKED ERRORED SKIPPED TOTAL
+            #expect(TmuxSession.row("invoices", in: before) == [0, 0, 1, 0, 0, 0, 1], "\(before)")
+            #expect(before.contains("company acme"))
+            #expect(before.contains("Connection  ● ACTIVE"), "\(before)")
+
+            try await harness.syncInvoice(Fixtures.invoice("inv-2", customer: "c1", item: "DELIVERY"))
+            try await harness.syncInvoice(Fixtures.invoice("inv-3", customer: "c1", item: "GEN-20KW"))
+            let after = try await session.waitForScreen("two synced and one blocked invoice") { TmuxSession.row("invoices", in: $0) == [0, 0, 2, 1, 0, 0, 3] }
+            #expect(after.contains("invoice inv-2") && after.contains("SYNCING → SYNCED"), "\(after)")
+            #expect(after.contains("invoice inv-3") && after.contains("item GEN-20KW not mapped"), "\(after)")
+
+            // Fixing the blocker moves the count from BLOCKED to SYNCED.
+            _ = try await harness.client.setMapping(SetMappingRequest(companyID: "acme", mapping: Mapping(kind: .item, externalCode: "GEN-20KW", qboID: "2")))
+            try await session.waitForScreen("the unblocked invoice synced") { TmuxSession.row("invoices", in: $0) == [0, 0, 3, 0, 0, 0, 3] }
+
+            try session.send("q")
+            let end = ContinuousClock.now + .seconds(5)
+            while session.isRunning, ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(!session.isRunning, "q did not end watch")
+        }
+    }
+}
