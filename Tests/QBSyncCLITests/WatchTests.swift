@@ -114,4 +114,65 @@ struct TmuxSession {
             #expect(!session.isRunning, "q did not end watch")
         }
     }
+
+    /// `qbsync serve` stopped and started again on the same database and socket:
+    /// watch shows "reconnecting…", then resumes and keeps counting.
+    @Test func survivesAServiceRestart() async throws {
+        guard (try? TmuxSession.tmux(["-V"]).status) == 0 else {
+            Issue.record("tmux is not installed (Scripts/setup installs it)")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qbsync-watch-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("s.sock").path
+        let serve = ["serve", "--socket", socket, "--database", directory.appendingPathComponent("db.sqlite3").path, "--log-level", "error"]
+        func startService() async throws -> CLIProcess {
+            let service = try CLIProcess(serve)
+            try await service.waitForOutput("BUILT-IN QUICKBOOKS SIMULATOR")
+            return service
+        }
+        func cli(_ arguments: String...) async throws -> CLIResult {
+            try await CLIProcess.run(arguments + ["--socket", socket])
+        }
+        var service = try await startService()
+        let session = TmuxSession()
+        defer { session.kill() }
+        do {
+            _ = try await cli("mappings", "items", "auto-map", "TENT-20=Equipment Rental")
+            _ = try await cli("customers", "link", "c1", "--create", "--name", "First Customer")
+            let first = try await CLIProcess.run(["invoices", "sync", "--wait", "--socket", socket], stdin: Self.invoiceJSON("inv-1", customer: "c1"))
+            #expect(first.status == 0, "\(first)")
+            try session.start("\(CLIBinary.url.path) watch --socket \(socket) --refresh 0.5")
+            let before = try await session.waitForScreen("the live dashboard") { $0.contains("● live") && TmuxSession.row("invoices", in: $0) == [0, 0, 1, 0, 0, 0, 1] }
+            #expect(before.contains("company demo"))
+
+            service.terminate()
+            _ = try await service.finish()
+            try await session.waitForScreen("reconnecting") { $0.contains("reconnecting…") }
+
+            service = try await startService()
+            // The restarted simulator is a new QuickBooks company: link a new customer there.
+            _ = try await cli("customers", "link", "c2", "--create", "--name", "Second Customer")
+            let second = try await CLIProcess.run(["invoices", "sync", "--wait", "--socket", socket], stdin: Self.invoiceJSON("inv-2", customer: "c2"))
+            #expect(second.status == 0, "\(second)")
+            let after = try await session.waitForScreen("the resumed dashboard counting the new invoice") {
+                $0.contains("● live") && TmuxSession.row("invoices", in: $0) == [0, 0, 2, 0, 0, 0, 2]
+            }
+            #expect(after.contains("invoice inv-2"), "\(after)")
+        } catch {
+            service.terminate()
+            _ = try? await service.finish()
+            throw error
+        }
+        service.terminate()
+        _ = try await service.finish()
+    }
+
+    static func invoiceJSON(_ id: String, customer: String) -> String {
+        """
+        {"externalId": "\(id)", "customerExternalId": "\(customer)", "txnDate": "2026-11-02", "currency": "USD",
+         "lines": [{"itemCode": "TENT-20", "quantity": "3", "unitRate": "125.00", "amountMinor": 37500}]}
+        """
+    }
 }

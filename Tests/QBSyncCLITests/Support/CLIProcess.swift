@@ -67,6 +67,9 @@ final class CLIProcess: Sendable {
         try? input.fileHandleForWriting.close()
     }
 
+    /// Sends SIGTERM.
+    func terminate() { self.process.terminate() }
+
     var stdout: String { self.output.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
     var stderr: String { self.output.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
 
