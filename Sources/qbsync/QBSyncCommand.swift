@@ -7,11 +7,11 @@ struct QBSyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qbsync",
         abstract: "QuickBooks Online sync for rental businesses.",
-        discussion: """
+        discussion: reflow("""
             `qbsync serve` runs the service. Every other subcommand talks to a running service over its Unix socket (--socket, or QBSYNC_SOCKET; default \(Defaults.socketPath)) about one company (--company, or QBSYNC_COMPANY; default "demo", the built-in simulator's company). Read commands take --json for scripts; docs/cli.md describes every command.
 
             \(ExitStatus.helpText)
-            """,
+            """),
         subcommands: [
             ServeCommand.self,
             HealthCommand.self,

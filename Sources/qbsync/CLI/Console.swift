@@ -80,3 +80,17 @@ extension String {
         return width
     }
 }
+
+/// Help text as paragraphs: lines of a paragraph are joined so ArgumentParser
+/// wraps them to the terminal; indented lines (lists, examples) stay as written.
+func reflow(_ text: String) -> String {
+    var lines: [String] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        if let last = lines.last, !last.isEmpty, !line.isEmpty, !line.hasPrefix(" "), !last.hasPrefix(" "), !last.hasSuffix(":") {
+            lines[lines.count - 1] = last + " " + line
+        } else {
+            lines.append(line)
+        }
+    }
+    return lines.joined(separator: "\n")
+}

@@ -33,13 +33,13 @@ struct BulkSyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bulk-sync",
         abstract: "Backfill: push stored records by entity and date range, with progress and a final report.",
-        discussion: """
+        discussion: reflow("""
             Shows a progress bar (rate, ETA) on a terminal and plain progress lines when piped, then
             created / updated / skipped / failed per entity and every failed record with its reason.
             --dry-run sends nothing: it lists what each record would send and what would block, and why.
             --json prints one BulkSyncProgress with the final totals and every record's result.
             Exit 70 when a record failed (not for --dry-run).
-            """
+            """)
     )
 
     @OptionGroup var service: ServiceOptions
@@ -101,6 +101,7 @@ struct BulkProgressDisplay {
     let style: Style
     let dryRun: Bool
     private var lastLine = ContinuousClock.now - .seconds(10)
+    private var lastPrinted: BulkSyncTotals?
     private var drewBar = false
 
     init(descriptor: Int32, dryRun: Bool) {
@@ -115,8 +116,9 @@ struct BulkProgressDisplay {
         if self.isTerminal {
             Console.raw("\r\u{1B}[K" + self.bar(totals, elapsedMs: progress.elapsedMs), to: self.handle)
             self.drewBar = true
-        } else if ContinuousClock.now - self.lastLine >= .seconds(1) || progress.finished {
+        } else if (ContinuousClock.now - self.lastLine >= .seconds(1) || progress.finished) && totals != self.lastPrinted {
             self.lastLine = ContinuousClock.now
+            self.lastPrinted = totals
             Console.raw(self.plain(totals, elapsedMs: progress.elapsedMs) + "\n", to: self.handle)
         }
     }

@@ -33,10 +33,10 @@ struct ConnectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connect",
         abstract: "Connect a company to its QuickBooks Online realm (or reconnect it).",
-        discussion: """
+        discussion: reflow("""
             Secrets are never printed. Pass them through the environment so they stay out of
             shell history and `ps`: QBSYNC_CLIENT_SECRET and QBSYNC_REFRESH_TOKEN.
-            """
+            """)
     )
 
     @OptionGroup var service: ServiceOptions

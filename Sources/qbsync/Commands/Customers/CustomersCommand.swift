@@ -61,13 +61,13 @@ struct LinkCustomerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "link",
         abstract: "Link a rental customer to QuickBooks: match automatically, create, or link to a chosen QBO customer.",
-        discussion: """
+        discussion: reflow("""
             --auto links by email (exactly one QBO customer with it); a match by name or phone is only a
             proposal: confirm it with --to <qbo-id>. --create makes a new QBO customer. Without customer
             fields or --from-json, the customer as qbsync last stored it is used.
             --json prints LinkCustomerResponse. Exit 70 when the customer is left unlinked (proposal,
             ambiguous, no match).
-            """
+            """)
     )
 
     @OptionGroup var service: ServiceOptions

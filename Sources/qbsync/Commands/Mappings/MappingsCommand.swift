@@ -140,10 +140,10 @@ struct AutoMapCommand<Tag: MappingKindTag>: AsyncParsableCommand {
         CommandConfiguration(
             commandName: "auto-map",
             abstract: "Map \(Tag.kind.noun) codes by the name of a \(Tag.kind.qboNoun) (case-insensitive).",
-            discussion: """
+            discussion: reflow("""
                 Example: qbsync mappings \(Tag.kind.command) auto-map \(Tag.kind == .paymentMethod ? "CARD=\"Undeposited Funds\"" : "TENT-20=\"Equipment Rental\" DELIVERY=Delivery")
                 Exit 65 when a name matches nothing or several objects. --json prints AutoMapResponse.
-                """
+                """)
         )
     }
 

@@ -10,7 +10,7 @@ struct SyncRecordsCommand<Kind: RecordKind>: AsyncParsableCommand {
         return CommandConfiguration(
             commandName: "sync",
             abstract: "Send \(name)s to qbsync from JSON (a file, several, or stdin).",
-            discussion: """
+            discussion: reflow("""
                 Each input is one \(name) in the protobuf JSON shape of the \(Kind.Message.protoTypeName) message
                 (Protos/qbsync/v1/transactions.proto): json names (externalId) or proto names
                 (external_id); amounts in minor units as numbers or strings; enums by name. A file may
@@ -18,7 +18,7 @@ struct SyncRecordsCommand<Kind: RecordKind>: AsyncParsableCommand {
                 object may also be a whole request ({"companyId": ..., "\(Kind.Message.requestField)": {...}}).
                 Records are sent concurrently. --json prints an array of the responses.
                 Exit 70 when a record ends BLOCKED or ERRORED; 65 when the service rejects one.
-                """
+                """)
         )
     }
 

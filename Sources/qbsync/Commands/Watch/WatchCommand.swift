@@ -9,13 +9,13 @@ struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
         abstract: "Live dashboard: counts per entity and status, connection, queue, QBO rate use, latest events.",
-        discussion: """
+        discussion: reflow("""
             Full screen on a terminal (q or Ctrl-C quits and restores it); one line per event when
             stdout is not a terminal. Counts start from a health snapshot and follow every event;
             GetHealth refreshes connection state and rate use every --refresh seconds. When the
             service goes away it shows "reconnecting…", retries with backoff and resumes after the
             last event it saw, so nothing is missed.
-            """
+            """)
     )
 
     @OptionGroup var service: ServiceOptions
