@@ -123,4 +123,45 @@ import Testing
             #expect(try disconnected.object()[object: "company"][string: "connectionState"] == "CONNECTION_STATE_DISCONNECTED")
         }
     }
+
+    @Test func erroredRecordShowsTheQuickBooksErrorAndResyncs() async throws {
+        try await withHarness { harness in
+            _ = try await harness.prepareCompany()
+            try await harness.syncInvoice(Fixtures.invoice("inv-1", customer: "c1", docNumber: "1001"))
+            let errored = try await harness.syncInvoice(Fixtures.invoice("inv-2", customer: "c1", docNumber: "1001"))
+            #expect(errored.status == .errored)
+            let show = try await harness.cli("invoices", "show", "inv-2")
+            #expect(show.stdout.contains("Status     ERRORED"), "\(show.stdout)")
+            #expect(show.stdout.contains("Last error"), "\(show.stdout)")
+            #expect(show.stdout.contains("✗ QBO 6140 DUPLICATE"), "\(show.stdout)")
+            #expect(show.stdout.contains("fix: "), "\(show.stdout)")
+            #expect(show.stdout.contains("after fixing it: qbsync invoices resync inv-2"), "\(show.stdout)")
+
+            let health = try await harness.cli("health")
+            #expect(health.stdout.contains("Latest errors"), "\(health.stdout)")
+            #expect(health.stdout.contains("invoice inv-2  QBO 6140 DUPLICATE"), "\(health.stdout)")
+            #expect(health.stdout.contains("see: qbsync invoices show inv-2"), "\(health.stdout)")
+            let json = try await harness.cli("health", "--json").object()
+            let latest = json[array: "companies"].first?[array: "latestErrors"].first ?? [:]
+            #expect(latest[object: "error"][string: "qboCode"] == "6140")
+            #expect(latest[object: "ref"][string: "externalId"] == "inv-2")
+
+            // Still a duplicate: resync leaves it ERRORED (exit 70).
+            let again = try await harness.cli("invoices", "resync", "--all-errored", "--wait")
+            #expect(again.status == 70, "\(again)")
+            #expect(again.stdout.contains("Requeued 1 errored invoice(s)."), "\(again.stdout)")
+            // Renumbered in the rental system: it syncs.
+            let fixed = try await harness.cli("invoices", "sync", "--wait", stdin: """
+                {"externalId": "inv-2", "customerExternalId": "c1", "docNumber": "1002", "txnDate": "2026-11-02", "currency": "USD",
+                 "lines": [{"itemCode": "TENT-20", "quantity": "3", "unitRate": "125.00", "amountMinor": 37500}]}
+                """)
+            #expect(fixed.status == 0, "\(fixed)")
+            // A synced record resyncs as an update.
+            let update = try await harness.cli("invoices", "resync", "inv-1", "--wait", "--json")
+            #expect(update.status == 0, "\(update)")
+            #expect(try update.object()[object: "record"][string: "status"] == "SYNC_STATUS_SYNCED")
+            let none = try await harness.cli("payments", "resync", "--all-errored")
+            #expect(none.status == 0 && none.stdout.contains("Requeued 0 errored payment(s)."), "\(none)")
+        }
+    }
 }

@@ -157,7 +157,14 @@ extension ErrorDetail {
     var headline: String {
         var text = self.qboCode.isEmpty ? self.errorClass.label : "QBO \(self.qboCode) \(self.errorClass.label)"
         text += ": \(self.message)"
-        if !self.detail.isEmpty, self.detail != self.message { text += " — \(self.detail)" }
+        if !self.detail.isEmpty, self.detail != self.message {
+            // QBO's Detail often repeats its Message first: show the longer one once.
+            if self.detail.hasPrefix(self.message) {
+                text = (self.qboCode.isEmpty ? self.errorClass.label : "QBO \(self.qboCode) \(self.errorClass.label)") + ": \(self.detail)"
+            } else {
+                text += " — \(self.detail)"
+            }
+        }
         return text
     }
 }

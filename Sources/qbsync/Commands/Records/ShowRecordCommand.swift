@@ -113,7 +113,9 @@ enum RecordDrawer {
             var table = TextTable(["AT", "SEQ", "FROM", "", "TO", "NOTE"], alignments: [.left, .right])
             for change in response.history {
                 var note = change.note
-                if let error = change.error, !error.message.isEmpty { note += (note.isEmpty ? "" : " — ") + error.headline }
+                if let error = change.error, !error.message.isEmpty {
+                    note += note.contains(error.message) ? (error.qboCode.isEmpty ? "" : " (QBO \(error.qboCode))") : (note.isEmpty ? "" : " — ") + error.headline
+                }
                 table.add([change.at, "#\(change.sequence)", change.fromStatus == .unspecified ? "new" : change.fromStatus.label, "→", change.toStatus.styled(style), note])
             }
             lines += table.lines(style: style, indent: "  ").dropFirst()
