@@ -8,12 +8,12 @@ import Testing
 /// A tmux session running `qbsync watch` in a real 120x40 terminal.
 struct TmuxSession {
     let name = "qbsync-watch-\(UUID().uuidString.prefix(8))"
-    /// A private tmux server (-L) per session, so tests never touch anyone else's tmux.
-    var server: String { self.name }
+    /// A private tmux server (-S) per session, so tests never touch anyone else's tmux.
+    var server: String { FileManager.default.temporaryDirectory.appendingPathComponent("\(self.name).tmux").path }
 
     @discardableResult
     func tmux(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try Self.tmux(["-L", self.server] + arguments)
+        try Self.tmux(["-S", self.server] + arguments)
     }
 
     static func tmux(_ arguments: [String]) throws -> (status: Int32, output: String) {
@@ -29,16 +29,22 @@ struct TmuxSession {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// Starts the session. Not through Foundation's Process: the tmux server this may
-    /// fork inherits Process's exit-watching descriptor, so Process would never see the
-    /// client exit. posix_spawn and waitpid do.
+    /// Starts the session. Not through Foundation's Process: the tmux server this
+    /// forks would inherit Process's exit-watching descriptor, so Process would never
+    /// see the client exit. posix_spawn (closing every other descriptor) and waitpid do.
     func start(_ command: String) throws {
-        let arguments = ["tmux", "-L", self.server, "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command]
+        let arguments = ["tmux", "-S", self.server, "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command]
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] {
             posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0)
+        }
+        // Nothing else of this process may leak into the tmux server, in particular the
+        // descriptors Foundation's Process uses to see other CLI runs exit.
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap(Int32.init) where descriptor > STDERR_FILENO {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
         }
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -55,7 +61,17 @@ struct TmuxSession {
 
     func send(_ keys: String) throws { try self.tmux(["send-keys", "-t", self.name, keys]) }
 
-    func kill() { _ = try? self.tmux(["kill-server"]) }
+    /// Hangs up the pane's process first: tmux's kill-server does not, when the
+    /// process is stuck writing to a pane tmux has stopped reading.
+    func kill() {
+        if let output = try? self.tmux(["display-message", "-p", "-t", self.name, "#{pane_pid}"]).output,
+           let pid = Int32(output.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
+            Foundation.kill(pid, SIGHUP)
+        }
+        _ = try? self.tmux(["kill-server"])
+        try? FileManager.default.removeItem(atPath: self.server)
+    }
 
     /// Waits until the screen satisfies `condition`; returns the last screen.
     @discardableResult

@@ -39,7 +39,16 @@ struct WatchCommand: AsyncParsableCommand {
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] + (fullScreen ? [SIGWINCH] : []) {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { continuation.yield(signalNumber == SIGWINCH ? .resize : .quit) }
+            source.setEventHandler {
+                switch signalNumber {
+                case SIGWINCH: continuation.yield(.resize)
+                // The terminal is gone: nothing to restore, and a redraw may be stuck writing to it.
+                case SIGHUP: _exit(129)
+                default:
+                    continuation.yield(.quit)
+                    Self.exitSoon(128 + signalNumber)
+                }
+            }
             source.resume()
             signalSources.append(source)
         }
@@ -71,11 +80,17 @@ struct WatchCommand: AsyncParsableCommand {
                 while read(STDIN_FILENO, &byte, 1) == 1 { continuation.yield(.key(byte)) }
                 // The terminal is gone (closed pty, hang-up): nothing left to draw on.
                 continuation.yield(.quit)
+                Self.exitSoon(129)
             }
             await Self.fullScreenLoop(inputs, terminal: terminal, company: company)
         } else {
             await Self.lineLoop(inputs, company: company)
         }
+    }
+
+    /// Exits in 2 s if the loop has not quit by then (a write to a hung-up terminal can block it).
+    private static func exitSoon(_ status: Int32) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + 2) { _exit(status) }
     }
 
     private static func fullScreenLoop(_ inputs: AsyncStream<WatchInput>, terminal: RawTerminal, company: String) async {
