@@ -7,15 +7,45 @@ struct QBSyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qbsync",
         abstract: "QuickBooks Online sync for rental businesses.",
-        discussion: """
-            `qbsync serve` runs the service. Every other subcommand talks to a running
-            service over its Unix socket (--socket, or QBSYNC_SOCKET; default \(Defaults.socketPath)).
+        discussion: reflow("""
+            `qbsync serve` runs the service. Every other subcommand talks to a running service over its Unix socket (--socket, or QBSYNC_SOCKET; default \(Defaults.socketPath)) about one company (--company, or QBSYNC_COMPANY; default "demo", the built-in simulator's company). Read commands take --json for scripts; docs/cli.md describes every command.
 
-            Exit codes: 0 success, 64 usage error, 69 service unreachable, 65 the request
-            was rejected (invalid or not allowed), 70 a sync failed or was blocked.
-            """,
-        subcommands: [ServeCommand.self]
+            \(ExitStatus.helpText)
+            """),
+        subcommands: [
+            ServeCommand.self,
+            HealthCommand.self,
+            WatchCommand.self,
+            ConnectCommand.self,
+            DisconnectCommand.self,
+            SettingsCommand.self,
+            CustomersCommand.self,
+            MappingsCommand.self,
+            RecordGroupCommand<InvoiceKind>.self,
+            RecordGroupCommand<PaymentKind>.self,
+            RecordGroupCommand<RefundKind>.self,
+            RefundShortcutCommand.self,
+            VoidPaymentCommand.self,
+            BulkSyncCommand.self,
+        ]
     )
+
+    /// Runs the parsed subcommand and turns every failure into the documented exit status.
+    static func main() async {
+        let status: Int32
+        do {
+            var command = try Self.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            status = ExitStatus.success.rawValue
+        } catch {
+            status = FailureReport.report(error, command: Self.self)
+        }
+        Foundation.exit(status)
+    }
 }
 
 /// Defaults shared by the service and its clients.

@@ -1,0 +1,113 @@
+import ArgumentParser
+import QBSyncClient
+import QBSyncWire
+
+/// What `invoices`, `payments` and `refunds` have in common: one entity
+/// type, its request message read from JSON, and the RPC that accepts it.
+/// The record commands are generic over it, so the three groups are one code path.
+protocol RecordKind: Sendable {
+    associatedtype Message: JSONDecodableRecord & Encodable & Sendable
+    associatedtype Response: Encodable & Sendable
+
+    static var entity: EntityType { get }
+    /// Subcommands only this entity has (payments void, refunds create).
+    static var extraSubcommands: [any ParsableCommand.Type] { get }
+
+    static func externalID(_ message: Message) -> String
+    /// Hands the record to the service.
+    static func sync(_ message: Message, company: String, client: QBSyncClient) async throws(RPCError) -> Response
+    /// The accepted record in the response.
+    static func record(_ response: Response) -> SyncRecord
+    /// The response with its record replaced (after --wait).
+    static func replacing(_ record: SyncRecord, in response: Response) -> Response
+}
+
+enum InvoiceKind: RecordKind {
+    static let entity = EntityType.invoice
+    static var extraSubcommands: [any ParsableCommand.Type] { [] }
+    static func externalID(_ message: Invoice) -> String { message.externalID }
+    static func sync(_ message: Invoice, company: String, client: QBSyncClient) async throws(RPCError) -> SyncInvoiceResponse {
+        try await client.syncInvoice(SyncInvoiceRequest(companyID: company, invoice: message))
+    }
+    static func record(_ response: SyncInvoiceResponse) -> SyncRecord { response.record ?? SyncRecord() }
+    static func replacing(_ record: SyncRecord, in response: SyncInvoiceResponse) -> SyncInvoiceResponse {
+        var copy = response
+        copy.record = record
+        return copy
+    }
+}
+
+enum PaymentKind: RecordKind {
+    static let entity = EntityType.payment
+    static var extraSubcommands: [any ParsableCommand.Type] { [PaymentVoidCommand.self] }
+    static func externalID(_ message: Payment) -> String { message.externalID }
+    static func sync(_ message: Payment, company: String, client: QBSyncClient) async throws(RPCError) -> SyncPaymentResponse {
+        try await client.syncPayment(SyncPaymentRequest(companyID: company, payment: message))
+    }
+    static func record(_ response: SyncPaymentResponse) -> SyncRecord { response.record ?? SyncRecord() }
+    static func replacing(_ record: SyncRecord, in response: SyncPaymentResponse) -> SyncPaymentResponse {
+        var copy = response
+        copy.record = record
+        return copy
+    }
+}
+
+enum RefundKind: RecordKind {
+    static let entity = EntityType.refund
+    static var extraSubcommands: [any ParsableCommand.Type] { [RefundCreateCommand.self] }
+    static func externalID(_ message: Refund) -> String { message.externalID }
+    static func sync(_ message: Refund, company: String, client: QBSyncClient) async throws(RPCError) -> RefundResponse {
+        try await client.refund(RefundRequest(companyID: company, refund: message))
+    }
+    static func record(_ response: RefundResponse) -> SyncRecord { response.record ?? SyncRecord() }
+    static func replacing(_ record: SyncRecord, in response: RefundResponse) -> RefundResponse {
+        var copy = response
+        copy.record = record
+        return copy
+    }
+}
+
+/// `qbsync invoices|payments|refunds`.
+struct RecordGroupCommand<Kind: RecordKind>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: Kind.entity.plural,
+            abstract: "Send, resync, show and list \(Kind.entity.plural).",
+            subcommands: [
+                SyncRecordsCommand<Kind>.self,
+                ResyncCommand<Kind>.self,
+                ShowRecordCommand<Kind>.self,
+                ListRecordsCommand<Kind>.self,
+            ] + Kind.extraSubcommands
+        )
+    }
+}
+
+/// Runs `body` over `items` with at most `limit` calls in flight, results in input order.
+func concurrentMap<Item: Sendable, Result: Sendable>(
+    _ items: [Item], limit: Int, _ body: @escaping @Sendable (Item) async -> Result
+) async -> [Result] {
+    await withTaskGroup(of: (Int, Result).self) { group in
+        var results = [Result?](repeating: nil, count: items.count)
+        var next = 0
+        while next < min(limit, items.count) {
+            let index = next
+            group.addTask { (index, await body(items[index])) }
+            next += 1
+        }
+        while let (index, result) = await group.next() {
+            results[index] = result
+            if next < items.count {
+                let index = next
+                group.addTask { (index, await body(items[index])) }
+                next += 1
+            }
+        }
+        return results.map { $0! }
+    }
+}
+
+/// Runs one RPC and keeps its failure as a value (so a batch can go on past one rejected record).
+func rpcResult<T>(_ body: () async throws(RPCError) -> T) async -> Result<T, RPCError> {
+    do { return .success(try await body()) } catch { return .failure(error) }
+}
