@@ -29,6 +29,13 @@ extension QuickBooksSyncService {
         )
         let (subscription, liveAfter) = self.engine.hub.subscribe(filter, capacity: Self.subscriberBuffer)
         defer { subscription.cancel() }
+        if request.afterSequence > liveAfter {
+            throw RPCError(
+                code: .outOfRange,
+                message: "after_sequence \(request.afterSequence) is ahead of the event log (newest \(liveAfter)); was the database replaced? Reload state with GetHealth and ListRecords, then stream from \(liveAfter)",
+                detail: StreamResumePoint(lastDeliveredSequence: liveAfter)
+            )
+        }
         var delivered = request.afterSequence == 0 ? liveAfter : request.afterSequence
 
         if request.includeHealth {

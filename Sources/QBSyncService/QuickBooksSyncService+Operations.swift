@@ -29,7 +29,8 @@ extension QuickBooksSyncService {
                     history: history.map {
                         StatusChange(sequence: $0.sequence, at: $0.at, fromStatus: $0.fromStatus, toStatus: $0.toStatus, note: $0.note, error: $0.error)
                     },
-                    contentJson: content
+                    contentJson: content,
+                    candidates: row.state.candidates.map(\.message)
                 )
             }
         }

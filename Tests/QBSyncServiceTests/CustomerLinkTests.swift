@@ -41,9 +41,11 @@ import Testing
         #expect(proposal.candidates.first?.matchedOn == "name")
         #expect(proposal.record?.status == .blocked)
         #expect(proposal.record?.blockers.first?.kind == .customerNeedsConfirmation)
+        let shown = try await harness.client.getRecord(GetRecordRequest(ref: harness.ref("acme", .customer, "rental-1")))
+        #expect(shown.candidates.map(\.qboID) == proposal.candidates.map(\.qboID))
+        // A person confirms by external id alone; qbsync keeps the customer it was sent.
         let confirmed = try await harness.client.linkCustomer(LinkCustomerRequest(
-            companyID: "acme", customer: Fixtures.customer("rental-1", name: "Harbor Events", email: "other@elsewhere.test"),
-            mode: .existing, qboCustomerID: proposal.candidates[0].qboID
+            companyID: "acme", customer: Customer(externalID: "rental-1"), mode: .existing, qboCustomerID: proposal.candidates[0].qboID
         ))
         #expect(confirmed.outcome == .linkedExisting)
         #expect(confirmed.qboCustomerID == proposal.candidates[0].qboID)
@@ -128,6 +130,17 @@ import Testing
         ))
         #expect(again.outcome == .alreadyLinked)
         #expect(try await harness.client.listCustomers(ListCustomersRequest(companyID: "acme", filter: .mapped)).mappedCount == 1)
+        await harness.stop()
+    }
+
+    @Test func aBareCustomerMustBeKnown() async throws {
+        let harness = try await ServiceHarness.start()
+        try await harness.connect("acme")
+        let error = await #expect(throws: RPCError.self) {
+            try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Customer(externalID: "nobody"), mode: .existing, qboCustomerID: "1"))
+        }
+        #expect(error?.code == .invalidArgument)
+        #expect(error?.detail(FieldViolation.self)?.field == "customer.display_name")
         await harness.stop()
     }
 

@@ -93,6 +93,16 @@ import Testing
         await harness.stop()
     }
 
+    @Test func aCursorAheadOfTheLogIsOutOfRange() async throws {
+        let harness = try await self.ready()
+        let last = try await harness.client.getHealth(GetHealthRequest()).lastSequence
+        var iterator = harness.client.streamSyncEvents(StreamSyncEventsRequest(afterSequence: last + 1_000)).makeAsyncIterator()
+        let error = await #expect(throws: RPCError.self) { _ = try await iterator.next() }
+        #expect(error?.code == .outOfRange)
+        #expect(error?.detail(StreamResumePoint.self)?.lastDeliveredSequence == last)
+        await harness.stop()
+    }
+
     @Test func filtersByStatus() async throws {
         let harness = try await self.ready()
         let stream = harness.client.streamSyncEvents(StreamSyncEventsRequest(companyID: "acme", statuses: [.synced]))

@@ -46,6 +46,12 @@ public actor RateLimiter {
     /// Requests in flight now.
     public var requestsInFlight: Int { self.inFlight }
 
+    /// How long a 429 still pauses the realm; nil when it is not paused.
+    public var pausedFor: Duration? {
+        guard let pausedUntil, pausedUntil > .now else { return nil }
+        return pausedUntil - .now
+    }
+
     private var currentLimit: Int {
         if let slowedUntil, slowedUntil > .now { return max(1, self.requestsPerMinute * 4 / 5) }
         return self.requestsPerMinute

@@ -6,7 +6,7 @@ extension SyncEngine {
     /// entity and status, customers mapped, queue depth, latest errors, rate use.
     public func health(companyID: String?, errorLimit: Int) async throws -> GetHealthResponse {
         let limit = errorLimit == 0 ? 10 : min(errorLimit, 100)
-        let (companies, counters, errors) = try self.store.read { database in
+        let (companies, counters, errors, lastSequence) = try self.store.read { database in
             let companies: [CompanyRow]
             if let companyID {
                 guard let company = try database.company(companyID) else {
@@ -21,9 +21,11 @@ extension SyncEngine {
             for company in companies {
                 errors[company.companyID] = try database.recentErrors(companyID: company.companyID, limit: limit)
             }
-            return (companies, counters, errors)
+            // Read in the same snapshot as the counters: the counts are exactly
+            // those of the events up to this sequence.
+            return (companies, counters, errors, try database.lastSequence())
         }
-        var response = GetHealthResponse(lastSequence: self.hub.lastSequence, version: QBSyncVersion.current,
+        var response = GetHealthResponse(lastSequence: lastSequence, version: QBSyncVersion.current,
                                          uptimeSeconds: UInt64((ContinuousClock.now - self.startedAt).components.seconds))
         for company in companies {
             var health = CompanyHealth(
@@ -54,6 +56,9 @@ extension SyncEngine {
             let use = await self.rateUse(company.companyID)
             health.requestsLastMinute = UInt32(clamping: use.lastMinute)
             health.requestsInFlight = UInt32(clamping: use.inFlight)
+            if let pause = use.throttledFor, pause > .zero {
+                health.throttledUntil = Clock.rfc3339(milliseconds: Clock.milliseconds() + pause.milliseconds)
+            }
             response.companies.append(health)
         }
         return response

@@ -112,9 +112,10 @@ public actor SyncEngine {
         return try store.read { try $0.record(key) }
     }
 
-    /// Rate-limit use of a company: (requests in the last minute, in flight).
-    func rateUse(_ companyID: String) async -> (lastMinute: Int, inFlight: Int) {
-        guard let limiter = self.syncers[companyID]?.limiter else { return (0, 0) }
-        return (await limiter.requestsLastMinute, await limiter.requestsInFlight)
+    /// Rate-limit use of a company: requests in the last minute, in flight,
+    /// and how long QBO's throttling still pauses it.
+    func rateUse(_ companyID: String) async -> (lastMinute: Int, inFlight: Int, throttledFor: Duration?) {
+        guard let limiter = self.syncers[companyID]?.limiter else { return (0, 0, nil) }
+        return (await limiter.requestsLastMinute, await limiter.requestsInFlight, await limiter.pausedFor)
     }
 }

@@ -13,12 +13,18 @@ extension Intake {
     /// Stores a customer and what LinkCustomer asked for; the engine then
     /// matches, creates or links it.
     public func linkCustomer(companyID: String, _ customer: Customer, mode: LinkMode, qboCustomerID: String) async throws -> CustomerLinkRequest {
-        let payload = customer.packed()
-        let hash = ContentHash.of(payload)
+        let bare = customer == Customer(externalID: customer.externalID)
         let key = RecordKey(companyID: companyID, entity: .customer, externalID: customer.externalID)
         return try await self.store.write { transaction in
             _ = try Self.company(companyID, in: transaction)
             let existing = try transaction.record(key)
+            if bare && existing == nil {
+                throw RPCError(code: .invalidArgument, message: "customer.display_name: customer \(customer.externalID) is not known yet; send its name",
+                               detail: FieldViolation(field: "customer.display_name", description: "required for a customer qbsync does not know"))
+            }
+            // A bare customer (external id only) keeps the content stored before.
+            let payload = bare ? existing!.payload : customer.packed()
+            let hash = bare ? existing!.contentHash : ContentHash.of(payload)
             var (row, isNew) = try Self.prepare(key, payload: payload, hash: hash, in: transaction)
             let linked = existing.map { !$0.qboID.isEmpty } ?? false
             switch mode {

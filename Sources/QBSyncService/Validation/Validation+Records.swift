@@ -109,7 +109,10 @@ extension FieldRules {
         try self.text(customer.familyName, field: "customer.family_name", max: 100)
         try self.text(customer.companyName, field: "customer.company_name", max: 100)
         try self.text(customer.displayName, field: "customer.display_name", max: 100)
-        guard !customer.resolvedDisplayName.isEmpty else {
+        // Confirming a proposal (LINK_MODE_EXISTING) may name the customer by
+        // external id alone: qbsync keeps the rest from when it was sent.
+        let bare = customer == Customer(externalID: customer.externalID)
+        guard !customer.resolvedDisplayName.isEmpty || (bare && request.mode == .existing) else {
             throw self.invalid("customer.display_name", "is required when there is no company_name, given_name or family_name")
         }
         guard !customer.resolvedDisplayName.contains(":") else {

@@ -98,16 +98,20 @@ public struct GetRecordResponse: Sendable, Hashable {
     public var history: [StatusChange]
     /// The accepted content as JSON (the canonical form qbsync hashed), for display.
     public var contentJson: String
+    /// Customers awaiting confirmation: the QBO customers that matched.
+    public var candidates: [CustomerCandidate]
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
         record: SyncRecord? = nil,
         history: [StatusChange] = [],
-        contentJson: String = ""
+        contentJson: String = "",
+        candidates: [CustomerCandidate] = []
     ) {
         self.record = record
         self.history = history
         self.contentJson = contentJson
+        self.candidates = candidates
     }
 }
 
@@ -405,6 +409,9 @@ public struct CompanyHealth: Sendable, Hashable {
     public var realmID: String
     /// Latest errors, newest first.
     public var latestErrors: [RecentError]
+    /// When QBO throttled the company (429), until when qbsync holds its
+    /// requests back, RFC 3339 UTC; empty when not throttled.
+    public var throttledUntil: String
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
@@ -421,7 +428,8 @@ public struct CompanyHealth: Sendable, Hashable {
         requestsInFlight: UInt32 = 0,
         concurrentLimit: UInt32 = 0,
         realmID: String = "",
-        latestErrors: [RecentError] = []
+        latestErrors: [RecentError] = [],
+        throttledUntil: String = ""
     ) {
         self.companyID = companyID
         self.connectionState = connectionState
@@ -437,6 +445,7 @@ public struct CompanyHealth: Sendable, Hashable {
         self.concurrentLimit = concurrentLimit
         self.realmID = realmID
         self.latestErrors = latestErrors
+        self.throttledUntil = throttledUntil
     }
 }
 
@@ -444,7 +453,8 @@ public struct CompanyHealth: Sendable, Hashable {
 public struct GetHealthResponse: Sendable, Hashable {
     /// One entry per company (one when company_id was given).
     public var companies: [CompanyHealth]
-    /// Newest event sequence in the log.
+    /// Newest event sequence in the log, read with the counts: the counts are
+    /// exactly those of the events up to this sequence.
     public var lastSequence: UInt64
     /// Service version.
     public var version: String
@@ -634,6 +644,7 @@ extension GetRecordResponse: WireMessage, CBridged {
         self.record = c.record.map { SyncRecord(c: $0) }
         self.history = CBridge.messages(c.history, c.n_history) { StatusChange(c: $0) }
         self.contentJson = CBridge.string(c.content_json)
+        self.candidates = CBridge.messages(c.candidates, c.n_candidates) { CustomerCandidate(c: $0) }
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__GetRecordResponse> {
@@ -643,6 +654,8 @@ extension GetRecordResponse: WireMessage, CBridged {
         c.pointee.n_history = self.history.count
         c.pointee.history = arena.messages(self.history)
         c.pointee.content_json = arena.string(self.contentJson)
+        c.pointee.n_candidates = self.candidates.count
+        c.pointee.candidates = arena.messages(self.candidates)
         return c
     }
 
@@ -671,6 +684,7 @@ extension GetRecordResponse: Encodable {
         try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
         try container.encode(self.history, forKey: WireJSON.Key("history"))
         try container.encode(self.contentJson, forKey: WireJSON.Key("contentJson"))
+        try container.encode(self.candidates, forKey: WireJSON.Key("candidates"))
     }
 }
 
@@ -1257,6 +1271,7 @@ extension CompanyHealth: WireMessage, CBridged {
         self.concurrentLimit = c.concurrent_limit
         self.realmID = CBridge.string(c.realm_id)
         self.latestErrors = CBridge.messages(c.latest_errors, c.n_latest_errors) { RecentError(c: $0) }
+        self.throttledUntil = CBridge.string(c.throttled_until)
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__CompanyHealth> {
@@ -1278,6 +1293,7 @@ extension CompanyHealth: WireMessage, CBridged {
         c.pointee.realm_id = arena.string(self.realmID)
         c.pointee.n_latest_errors = self.latestErrors.count
         c.pointee.latest_errors = arena.messages(self.latestErrors)
+        c.pointee.throttled_until = arena.string(self.throttledUntil)
         return c
     }
 
@@ -1317,6 +1333,7 @@ extension CompanyHealth: Encodable {
         try container.encode(self.concurrentLimit, forKey: WireJSON.Key("concurrentLimit"))
         try container.encode(self.realmID, forKey: WireJSON.Key("realmId"))
         try container.encode(self.latestErrors, forKey: WireJSON.Key("latestErrors"))
+        try container.encode(self.throttledUntil, forKey: WireJSON.Key("throttledUntil"))
     }
 }
 

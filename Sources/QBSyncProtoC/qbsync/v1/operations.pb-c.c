@@ -913,7 +913,7 @@ const ProtobufCMessageDescriptor qbsync__v1__get_record_request__descriptor =
   (ProtobufCMessageInit) qbsync__v1__get_record_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__get_record_response__field_descriptors[3] =
+static const ProtobufCFieldDescriptor qbsync__v1__get_record_response__field_descriptors[4] =
 {
   {
     "record",
@@ -951,8 +951,21 @@ static const ProtobufCFieldDescriptor qbsync__v1__get_record_response__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "candidates",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Qbsync__V1__GetRecordResponse, n_candidates),
+    offsetof(Qbsync__V1__GetRecordResponse, candidates),
+    &qbsync__v1__customer_candidate__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__get_record_response__field_indices_by_name[] = {
+  3,   /* field[3] = candidates */
   2,   /* field[2] = content_json */
   1,   /* field[1] = history */
   0,   /* field[0] = record */
@@ -960,7 +973,7 @@ static const unsigned qbsync__v1__get_record_response__field_indices_by_name[] =
 static const ProtobufCIntRange qbsync__v1__get_record_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__get_record_response__descriptor =
 {
@@ -970,7 +983,7 @@ const ProtobufCMessageDescriptor qbsync__v1__get_record_response__descriptor =
   "Qbsync__V1__GetRecordResponse",
   "qbsync.v1",
   sizeof(Qbsync__V1__GetRecordResponse),
-  3,
+  4,
   qbsync__v1__get_record_response__field_descriptors,
   qbsync__v1__get_record_response__field_indices_by_name,
   1,  qbsync__v1__get_record_response__number_ranges,
@@ -1772,7 +1785,7 @@ const ProtobufCMessageDescriptor qbsync__v1__recent_error__descriptor =
   (ProtobufCMessageInit) qbsync__v1__recent_error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__company_health__field_descriptors[14] =
+static const ProtobufCFieldDescriptor qbsync__v1__company_health__field_descriptors[15] =
 {
   {
     "company_id",
@@ -1942,6 +1955,18 @@ static const ProtobufCFieldDescriptor qbsync__v1__company_health__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "throttled_until",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__CompanyHealth, throttled_until),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__company_health__field_indices_by_name[] = {
   0,   /* field[0] = company_id */
@@ -1957,12 +1982,13 @@ static const unsigned qbsync__v1__company_health__field_indices_by_name[] = {
   10,   /* field[10] = requests_in_flight */
   8,   /* field[8] = requests_last_minute */
   9,   /* field[9] = requests_per_minute_limit */
+  14,   /* field[14] = throttled_until */
   5,   /* field[5] = unmapped_customers */
 };
 static const ProtobufCIntRange qbsync__v1__company_health__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 14 }
+  { 0, 15 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__company_health__descriptor =
 {
@@ -1972,7 +1998,7 @@ const ProtobufCMessageDescriptor qbsync__v1__company_health__descriptor =
   "Qbsync__V1__CompanyHealth",
   "qbsync.v1",
   sizeof(Qbsync__V1__CompanyHealth),
-  14,
+  15,
   qbsync__v1__company_health__field_descriptors,
   qbsync__v1__company_health__field_indices_by_name,
   1,  qbsync__v1__company_health__number_ranges,

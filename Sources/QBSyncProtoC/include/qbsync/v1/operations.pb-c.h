@@ -16,6 +16,7 @@ PROTOBUF_C__BEGIN_DECLS
 
 #include "qbsync/v1/records.pb-c.h"
 #include "qbsync/v1/companies.pb-c.h"
+#include "qbsync/v1/customers.pb-c.h"
 
 typedef struct Qbsync__V1__GetRecordRequest Qbsync__V1__GetRecordRequest;
 typedef struct Qbsync__V1__GetRecordResponse Qbsync__V1__GetRecordResponse;
@@ -120,10 +121,15 @@ struct  Qbsync__V1__GetRecordResponse
    * The accepted content as JSON (the canonical form qbsync hashed), for display.
    */
   char *content_json;
+  /*
+   * Customers awaiting confirmation: the QBO customers that matched.
+   */
+  size_t n_candidates;
+  Qbsync__V1__CustomerCandidate **candidates;
 };
 #define QBSYNC__V1__GET_RECORD_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__get_record_response__descriptor) \
-    , NULL, 0,NULL, (char *)protobuf_c_empty_string }
+    , NULL, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 /*
@@ -498,10 +504,15 @@ struct  Qbsync__V1__CompanyHealth
    */
   size_t n_latest_errors;
   Qbsync__V1__RecentError **latest_errors;
+  /*
+   * When QBO throttled the company (429), until when qbsync holds its
+   * requests back, RFC 3339 UTC; empty when not throttled.
+   */
+  char *throttled_until;
 };
 #define QBSYNC__V1__COMPANY_HEALTH__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__company_health__descriptor) \
-    , (char *)protobuf_c_empty_string, QBSYNC__V1__CONNECTION_STATE__CONNECTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL }
+    , (char *)protobuf_c_empty_string, QBSYNC__V1__CONNECTION_STATE__CONNECTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -516,7 +527,8 @@ struct  Qbsync__V1__GetHealthResponse
   size_t n_companies;
   Qbsync__V1__CompanyHealth **companies;
   /*
-   * Newest event sequence in the log.
+   * Newest event sequence in the log, read with the counts: the counts are
+   * exactly those of the events up to this sequence.
    */
   uint64_t last_sequence;
   /*

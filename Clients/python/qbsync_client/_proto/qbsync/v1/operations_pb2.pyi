@@ -1,5 +1,6 @@
 from qbsync_client._proto.qbsync.v1 import records_pb2 as _records_pb2
 from qbsync_client._proto.qbsync.v1 import companies_pb2 as _companies_pb2
+from qbsync_client._proto.qbsync.v1 import customers_pb2 as _customers_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -71,7 +72,7 @@ class BulkSyncTotals(_message.Message):
     def __init__(self, selected: _Optional[int] = ..., done: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., skipped: _Optional[int] = ..., failed: _Optional[int] = ...) -> None: ...
 
 class CompanyHealth(_message.Message):
-    __slots__ = ["company_id", "concurrent_limit", "connection_message", "connection_state", "counts", "last_synced_at", "latest_errors", "mapped_customers", "queue_depth", "realm_id", "requests_in_flight", "requests_last_minute", "requests_per_minute_limit", "unmapped_customers"]
+    __slots__ = ["company_id", "concurrent_limit", "connection_message", "connection_state", "counts", "last_synced_at", "latest_errors", "mapped_customers", "queue_depth", "realm_id", "requests_in_flight", "requests_last_minute", "requests_per_minute_limit", "throttled_until", "unmapped_customers"]
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
     CONCURRENT_LIMIT_FIELD_NUMBER: _ClassVar[int]
     CONNECTION_MESSAGE_FIELD_NUMBER: _ClassVar[int]
@@ -85,6 +86,7 @@ class CompanyHealth(_message.Message):
     REQUESTS_IN_FLIGHT_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_LAST_MINUTE_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_PER_MINUTE_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    THROTTLED_UNTIL_FIELD_NUMBER: _ClassVar[int]
     UNMAPPED_CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
     company_id: str
     concurrent_limit: int
@@ -99,8 +101,9 @@ class CompanyHealth(_message.Message):
     requests_in_flight: int
     requests_last_minute: int
     requests_per_minute_limit: int
+    throttled_until: str
     unmapped_customers: int
-    def __init__(self, company_id: _Optional[str] = ..., connection_state: _Optional[_Union[_companies_pb2.ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., counts: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., mapped_customers: _Optional[int] = ..., unmapped_customers: _Optional[int] = ..., queue_depth: _Optional[int] = ..., last_synced_at: _Optional[str] = ..., requests_last_minute: _Optional[int] = ..., requests_per_minute_limit: _Optional[int] = ..., requests_in_flight: _Optional[int] = ..., concurrent_limit: _Optional[int] = ..., realm_id: _Optional[str] = ..., latest_errors: _Optional[_Iterable[_Union[RecentError, _Mapping]]] = ...) -> None: ...
+    def __init__(self, company_id: _Optional[str] = ..., connection_state: _Optional[_Union[_companies_pb2.ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., counts: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., mapped_customers: _Optional[int] = ..., unmapped_customers: _Optional[int] = ..., queue_depth: _Optional[int] = ..., last_synced_at: _Optional[str] = ..., requests_last_minute: _Optional[int] = ..., requests_per_minute_limit: _Optional[int] = ..., requests_in_flight: _Optional[int] = ..., concurrent_limit: _Optional[int] = ..., realm_id: _Optional[str] = ..., latest_errors: _Optional[_Iterable[_Union[RecentError, _Mapping]]] = ..., throttled_until: _Optional[str] = ...) -> None: ...
 
 class GetHealthRequest(_message.Message):
     __slots__ = ["company_id", "error_limit"]
@@ -131,14 +134,16 @@ class GetRecordRequest(_message.Message):
     def __init__(self, ref: _Optional[_Union[_records_pb2.RecordRef, _Mapping]] = ..., history_limit: _Optional[int] = ...) -> None: ...
 
 class GetRecordResponse(_message.Message):
-    __slots__ = ["content_json", "history", "record"]
+    __slots__ = ["candidates", "content_json", "history", "record"]
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     CONTENT_JSON_FIELD_NUMBER: _ClassVar[int]
     HISTORY_FIELD_NUMBER: _ClassVar[int]
     RECORD_FIELD_NUMBER: _ClassVar[int]
+    candidates: _containers.RepeatedCompositeFieldContainer[_customers_pb2.CustomerCandidate]
     content_json: str
     history: _containers.RepeatedCompositeFieldContainer[_records_pb2.StatusChange]
     record: _records_pb2.SyncRecord
-    def __init__(self, record: _Optional[_Union[_records_pb2.SyncRecord, _Mapping]] = ..., history: _Optional[_Iterable[_Union[_records_pb2.StatusChange, _Mapping]]] = ..., content_json: _Optional[str] = ...) -> None: ...
+    def __init__(self, record: _Optional[_Union[_records_pb2.SyncRecord, _Mapping]] = ..., history: _Optional[_Iterable[_Union[_records_pb2.StatusChange, _Mapping]]] = ..., content_json: _Optional[str] = ..., candidates: _Optional[_Iterable[_Union[_customers_pb2.CustomerCandidate, _Mapping]]] = ...) -> None: ...
 
 class ListRecordsRequest(_message.Message):
     __slots__ = ["company_id", "entity", "page_size", "page_token", "statuses"]
