@@ -76,20 +76,8 @@ extension QBSyncServer {
     /// Stores a company as connected before the engine starts (the built-in
     /// simulator's demo company); the engine connects it when it starts.
     public func registerCompany(companyID: String, credentials: QBOCredentials, settings: CompanySettings? = nil) async throws {
-        try await self.store.write { transaction in
-            var company = try transaction.company(companyID) ?? CompanyRow(companyID: companyID)
-            company.realmID = credentials.realmID
-            company.clientID = credentials.clientID
-            company.clientSecret = credentials.clientSecret
-            company.refreshToken = credentials.refreshToken
-            company.connectionState = .active
-            company.connectionMessage = ""
-            company.connectionChangedAt = transaction.now
-            if let settings {
-                company.autoCreateCustomers = settings.autoCreateCustomers
-                if settings.invoicePolicy != .unspecified { company.invoicePolicy = settings.invoicePolicy }
-            }
-            try transaction.save(company)
+        _ = try await self.store.write { transaction in
+            try transaction.connectCompany(companyID, credentials: credentials, settings: settings)
         }
     }
 }

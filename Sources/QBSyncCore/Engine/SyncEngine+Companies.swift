@@ -6,26 +6,8 @@ extension SyncEngine {
     /// Connects (or reconnects) a company: credentials stored, state ACTIVE,
     /// held work resumes.
     public func connect(companyID: String, credentials: QBOCredentials, settings: CompanySettings?) async throws -> Company {
-        let company = try await self.store.write { transaction -> CompanyRow in
-            var company = try transaction.company(companyID) ?? CompanyRow(companyID: companyID)
-            if !company.realmID.isEmpty, company.realmID != credentials.realmID,
-               try transaction.database.statement("SELECT 1 FROM records WHERE company_id = ? AND qbo_id != '' LIMIT 1", [.text(companyID)]).first({ _ in true }) == true {
-                throw RPCError(code: .failedPrecondition, message: "company \(companyID) already has records in realm \(company.realmID); it cannot move to realm \(credentials.realmID)")
-            }
-            company.realmID = credentials.realmID
-            company.clientID = credentials.clientID
-            company.clientSecret = credentials.clientSecret
-            company.refreshToken = credentials.refreshToken
-            company.connectionState = .active
-            company.connectionMessage = ""
-            company.connectionChangedAt = transaction.now
-            if let settings {
-                company.autoCreateCustomers = settings.autoCreateCustomers
-                if settings.invoicePolicy != .unspecified { company.invoicePolicy = settings.invoicePolicy }
-                if !settings.homeCurrency.isEmpty { company.homeCurrency = settings.homeCurrency }
-            }
-            try transaction.save(company)
-            return company
+        let company = try await self.store.write { transaction in
+            try transaction.connectCompany(companyID, credentials: credentials, settings: settings)
         }
         let syncer = self.syncer(for: companyID)
         await syncer.disconnect()
@@ -117,5 +99,33 @@ extension SyncEngine {
             }
         }
         return changed
+    }
+}
+
+extension WriteTransaction {
+    /// Stores a company's credentials and settings and marks it ACTIVE.
+    ///
+    /// - Throws: FAILED_PRECONDITION when the company already has records in
+    ///   QBO under another realm: they cannot move to a different company file.
+    public func connectCompany(_ companyID: String, credentials: QBOCredentials, settings: CompanySettings?) throws -> CompanyRow {
+        var company = try self.company(companyID) ?? CompanyRow(companyID: companyID)
+        if !company.realmID.isEmpty, company.realmID != credentials.realmID,
+           try self.database.statement("SELECT 1 FROM records WHERE company_id = ? AND qbo_id != '' LIMIT 1", [.text(companyID)]).first({ _ in true }) == true {
+            throw RPCError(code: .failedPrecondition, message: "company \(companyID) already has records in realm \(company.realmID); it cannot move to realm \(credentials.realmID)")
+        }
+        company.realmID = credentials.realmID
+        company.clientID = credentials.clientID
+        company.clientSecret = credentials.clientSecret
+        company.refreshToken = credentials.refreshToken
+        company.connectionState = .active
+        company.connectionMessage = ""
+        company.connectionChangedAt = self.now
+        if let settings {
+            company.autoCreateCustomers = settings.autoCreateCustomers
+            if settings.invoicePolicy != .unspecified { company.invoicePolicy = settings.invoicePolicy }
+            if !settings.homeCurrency.isEmpty { company.homeCurrency = settings.homeCurrency }
+        }
+        try self.save(company)
+        return company
     }
 }

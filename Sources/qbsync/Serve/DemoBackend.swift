@@ -6,6 +6,7 @@ import QBSyncWire
 /// The built-in QuickBooks simulator `qbsync serve` runs when no QBO is
 /// configured, with one demo company connected to it.
 struct DemoBackend: Sendable {
+    static let realmID = "9130354100000001"
     let simulator: QBOSimulator
     let endpoint: SimulatorEndpoint
     let credentials: QBOCredentials
@@ -16,7 +17,9 @@ struct DemoBackend: Sendable {
         configuration.port = port
         let simulator = QBOSimulator(configuration: configuration, logger: Logger(label: "qbo-sim"))
         let endpoint = try await simulator.start()
-        let realm = await simulator.createRealm()
+        // The same simulated realm id on every run, so a kept --database stays
+        // with its company (the simulator's books themselves start empty).
+        let realm = await simulator.createRealm(Self.realmID)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qbsync-demo-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return DemoBackend(
@@ -38,7 +41,8 @@ struct DemoBackend: Sendable {
               demo company:  \(company)  (simulated realm \(self.credentials.realmID))
               simulator:     \(self.endpoint.baseURL)
               database:      \(database)
-              The simulator keeps its books in memory: they are gone when qbsync stops.
+              The simulator keeps its books in memory: they are gone when qbsync stops,
+              so records synced in an earlier run (kept --database) are not in them.
 
               Try:  qbsync health --socket \(socket)
               Real QuickBooks:  qbsync serve --qbo-base-url sandbox   (or production), then
