@@ -29,7 +29,9 @@ extension QuickBooksSyncService {
         )
         let (subscription, liveAfter) = self.engine.hub.subscribe(filter, capacity: Self.subscriberBuffer)
         defer { subscription.cancel() }
-        if request.afterSequence > liveAfter {
+        // The hub fans out a moment after each commit: a cursor up to the
+        // newest committed sequence is valid (the live buffer brings the rest).
+        if request.afterSequence > liveAfter, request.afterSequence > (try self.engine.store.read { try $0.lastSequence() }) {
             throw RPCError(
                 code: .outOfRange,
                 message: "after_sequence \(request.afterSequence) is ahead of the event log (newest \(liveAfter)); was the database replaced? Reload state with GetHealth and ListRecords, then stream from \(liveAfter)",

@@ -1,4 +1,5 @@
 import DequeModule
+import Dispatch
 import QBSyncStore
 import QBSyncWire
 import Synchronization
@@ -30,9 +31,11 @@ public struct EventFilter: Sendable {
 /// Fans committed events out to live subscribers and to callers waiting for
 /// a record to settle.
 ///
-/// The store's writer calls ``publish(_:)`` after each commit, in sequence
-/// order, so subscribers see events in order. Each subscriber has a bounded
-/// buffer; one that falls behind is ended (never slows the writer or others).
+/// The store's writer hands over each commit's events, in sequence order;
+/// the fan-out runs on the hub's own serial queue, so the writer never waits
+/// for subscribers however many there are, and subscribers still see events
+/// in order. Each subscriber has a bounded buffer; one that falls behind is
+/// ended (never slows the writer or others).
 public final class EventHub: CommitObserver {
     private struct State {
         var subscribers: [ObjectIdentifier: Subscription] = [:]
@@ -47,6 +50,7 @@ public final class EventHub: CommitObserver {
 
     private let state: Mutex<State>
     private let nextWaiterID = Atomic<UInt64>(1)
+    private let fanout = DispatchQueue(label: "qbsync-event-fanout")
 
     /// Creates a hub whose log ends at `lastSequence`.
     public init(lastSequence: UInt64) {
@@ -59,8 +63,18 @@ public final class EventHub: CommitObserver {
     /// Live subscribers.
     public var subscriberCount: Int { self.state.withLock { $0.subscribers.count } }
 
-    /// Delivers one commit's events (called by the store writer).
+    /// Takes one commit's events (called by the store writer) and fans them
+    /// out on the hub's queue.
     public func committed(_ events: [CommittedEvent]) {
+        self.fanout.async { self.deliver(events) }
+    }
+
+    /// Waits until everything handed over so far has been fanned out.
+    public func flush() async {
+        await withCheckedContinuation { continuation in self.fanout.async { continuation.resume() } }
+    }
+
+    private func deliver(_ events: [CommittedEvent]) {
         var resumed: [CheckedContinuation<Void, Never>] = []
         self.state.withLock { state in
             for committed in events {
