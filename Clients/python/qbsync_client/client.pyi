@@ -386,7 +386,7 @@ class Client:
             metadata: Key/value pairs sent with the call (keys lower-case ASCII).
 
         Returns:
-            The ``qbsync.v1.GetRecordResponse`` (fields: record, history, content_json).
+            The ``qbsync.v1.GetRecordResponse`` (fields: record, history, content_json, candidates).
 
         Raises:
             RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).
