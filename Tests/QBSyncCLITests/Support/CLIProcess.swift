@@ -32,10 +32,13 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 /// The `qbsync` binary as a child process, its output collected as it comes.
+///
+/// Each pipe is drained by its own thread with blocking reads until EOF. (Not
+/// `FileHandle.readabilityHandler`: its dispatch read source outlives the pipe's
+/// descriptor on Linux and crashes libdispatch's event loop under load.)
 final class CLIProcess: Sendable {
     private let process: Process
-    private let output = Mutex<(stdout: Data, stderr: Data)>((Data(), Data()))
-    private let exited = Mutex<Int32?>(nil)
+    private let output = Mutex<(stdout: Data, stderr: Data, openPipes: Int)>((Data(), Data(), 2))
 
     /// Starts `qbsync args...` with NO_COLOR set and QBSYNC_* variables cleared.
     init(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws {
@@ -53,18 +56,31 @@ final class CLIProcess: Sendable {
         let input = Pipe()
         process.standardInput = input
         self.process = process
-        out.fileHandleForReading.readabilityHandler = { [self] handle in
-            let data = handle.availableData
-            self.output.withLock { $0.stdout.append(data) }
-        }
-        err.fileHandleForReading.readabilityHandler = { [self] handle in
-            let data = handle.availableData
-            self.output.withLock { $0.stderr.append(data) }
-        }
-        process.terminationHandler = { [self] process in self.exited.withLock { $0 = process.terminationStatus } }
         try process.run()
+        self.drain(out.fileHandleForReading) { $0.stdout.append($1) }
+        self.drain(err.fileHandleForReading) { $0.stderr.append($1) }
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try? input.fileHandleForWriting.close()
+    }
+
+    /// Reads `handle` on a thread of its own until EOF, appending each chunk.
+    private func drain(
+        _ handle: FileHandle,
+        append: @escaping @Sendable (inout (stdout: Data, stderr: Data, openPipes: Int), Data) -> Void
+    ) {
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                let chunk = Data(buffer[0..<count])
+                self.output.withLock { append(&$0, chunk) }
+            }
+            try? handle.close()
+            self.output.withLock { $0.openPipes -= 1 }
+        }
+        thread.start()
     }
 
     /// Sends SIGTERM.
@@ -82,19 +98,17 @@ final class CLIProcess: Sendable {
         }
     }
 
-    /// Waits for the process to exit (killing it after `timeout`).
+    /// Waits for the process to exit and its output to reach EOF (killing it after `timeout`).
     func finish(timeout: Duration = .seconds(60)) async throws -> CLIResult {
         let end = ContinuousClock.now + timeout
-        while self.exited.withLock({ $0 }) == nil {
+        while self.process.isRunning || self.output.withLock({ $0.openPipes }) > 0 {
             if ContinuousClock.now > end {
                 self.process.terminate()
                 throw CLIError("qbsync did not exit within \(timeout): \(self.stdout) \(self.stderr)")
             }
             try await Task.sleep(for: .milliseconds(10))
         }
-        // Let the pipes drain.
-        try await Task.sleep(for: .milliseconds(30))
-        return CLIResult(status: self.exited.withLock { $0 } ?? -1, stdout: self.stdout, stderr: self.stderr)
+        return CLIResult(status: self.process.terminationStatus, stdout: self.stdout, stderr: self.stderr)
     }
 
     /// Runs `qbsync args...` to completion.
