@@ -56,10 +56,12 @@ import Testing
     }
 
     @Test func expiredAccessTokenIs401WithTheLowerCaseFault() async throws {
-        let configuration = SimulatorConfiguration(accessTokenLifetime: .seconds(1), requestsPerMinute: 10_000)
+        // Long enough that the first call lands inside it on a loaded machine.
+        let configuration = SimulatorConfiguration(accessTokenLifetime: .seconds(3), requestsPerMinute: 10_000)
         try await withSimulator(configuration) { qbo in
+            let issued = ContinuousClock.now
             #expect(try await qbo.api(.GET, "customer/1").status == 400)
-            try await Task.sleep(for: .milliseconds(1100))
+            try await Task.sleep(until: issued + .milliseconds(3200))
             let reply = try await qbo.api(.GET, "customer/1")
             #expect(reply.status == 401)
             #expect(reply.headers.first(name: "WWW-Authenticate") == #"Bearer realm="Intuit", error="invalid_token""#)
