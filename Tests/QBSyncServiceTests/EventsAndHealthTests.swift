@@ -25,6 +25,21 @@ import Testing
         return messages
     }
 
+    /// Opens a stream whose first message is the health snapshot and reads it:
+    /// once it arrived the subscription is registered, so every later commit
+    /// reaches it (no sleeping and hoping, which a loaded machine defeats).
+    private func subscribed(
+        _ client: QBSyncClient, _ request: StreamSyncEventsRequest
+    ) async throws -> RPCResponseStream<SyncEventStreamMessage>.Iterator {
+        var request = request
+        request.includeHealth = true
+        var iterator = client.streamSyncEvents(request).makeAsyncIterator()
+        guard case .health? = try await iterator.next()?.kind else {
+            throw RPCError(code: .internal, message: "the stream did not start with the health snapshot")
+        }
+        return iterator
+    }
+
     @Test func healthCountsEveryEntityAndStatusAndNamesErrors() async throws {
         let harness = try await self.ready()
         _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Fixtures.customer("c-unmatched", name: "Nobody Here"), mode: .auto))
@@ -54,16 +69,13 @@ import Testing
 
     @Test func streamStartsWithHealthThenEventsInOrder() async throws {
         let harness = try await self.ready()
-        let stream = harness.client.streamSyncEvents(StreamSyncEventsRequest(companyID: "acme", entities: [.invoice], includeHealth: true))
-        let collecting = Task { try await self.collect(stream, count: 4) }
-        try await Task.sleep(for: .milliseconds(200))
-        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-s", customer: "c1")))
-        let messages = try await collecting.value
-        guard case .health(let health)? = messages.first?.kind else { Issue.record("health snapshot first"); return }
+        var iterator = harness.client.streamSyncEvents(StreamSyncEventsRequest(companyID: "acme", entities: [.invoice], includeHealth: true)).makeAsyncIterator()
+        guard case .health(let health)? = try await iterator.next()?.kind else { Issue.record("health snapshot first"); return }
         #expect(health.companies.first?.companyID == "acme")
-        let events = messages.dropFirst().compactMap { message -> SyncEvent? in
-            if case .event(let event)? = message.kind { return event }
-            return nil
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-s", customer: "c1")))
+        var events: [SyncEvent] = []
+        while events.count < 3, let message = try await iterator.next() {
+            if case .event(let event)? = message.kind { events.append(event) }
         }
         #expect(events.map(\.toStatus) == [.pending, .syncing, .synced])
         #expect(events.map(\.sequence) == events.map(\.sequence).sorted())
@@ -105,14 +117,16 @@ import Testing
 
     @Test func filtersByStatus() async throws {
         let harness = try await self.ready()
-        let stream = harness.client.streamSyncEvents(StreamSyncEventsRequest(companyID: "acme", statuses: [.synced]))
-        let collecting = Task { try await self.collect(stream, count: 2) }
-        try await Task.sleep(for: .milliseconds(100))
+        var iterator = try await self.subscribed(harness.client, StreamSyncEventsRequest(companyID: "acme", statuses: [.synced]))
         _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-f1", customer: "c1")))
         _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-f2", customer: "c1")))
-        let events = try await collecting.value
+        var events: [SyncEvent] = []
+        while events.count < 2, let message = try await iterator.next() {
+            guard case .event(let event)? = message.kind else { Issue.record("only events after the snapshot"); break }
+            events.append(event)
+        }
         #expect(events.count == 2)
-        #expect(events.allSatisfy { if case .event(let event)? = $0.kind { event.toStatus == .synced } else { false } })
+        #expect(events.allSatisfy { $0.toStatus == .synced })
         await harness.stop()
     }
 
@@ -120,7 +134,7 @@ import Testing
         let harness = try await self.ready()
         // A tiny window and a consumer that stops reading: the server's buffer fills.
         let client = try await QBSyncClient(socketPath: harness.socketPath, configuration: { var c = ClientConfiguration(); c.streamWindow = 1; return c }())
-        var iterator = client.streamSyncEvents(StreamSyncEventsRequest(companyID: "acme")).makeAsyncIterator()
+        var iterator = try await self.subscribed(client, StreamSyncEventsRequest(companyID: "acme"))
         _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-o0", customer: "c1")))
         let firstMessage = try await iterator.next()
         let firstSequence: UInt64 = if case .event(let event)? = firstMessage?.kind { event.sequence } else { 0 }
