@@ -45,17 +45,21 @@ enum TestHTTPClient {
             head.headers.add(name: "Connection", value: "close")
             for (name, value) in headers { head.headers.replaceOrAdd(name: name, value: value) }
             if let body { head.headers.replaceOrAdd(name: "Content-Length", value: String(body.count)) }
-            try await outbound.write(.head(head))
+            // One write for the whole request: the server answers (and, with
+            // `Connection: close`, closes) as soon as the message is complete,
+            // so a separate write of `.end` could find the channel closed.
+            var parts: [HTTPClientRequestPart] = [.head(head)]
             if let body {
                 // Big bodies go in slices, as a real client streams them.
                 var offset = 0
                 repeat {
                     let end = min(body.count, offset + 1 << 20)
-                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body[offset..<end]))))
+                    parts.append(.body(.byteBuffer(ByteBuffer(bytes: body[offset..<end]))))
                     offset = end
                 } while offset < body.count
             }
-            try await outbound.write(.end(nil))
+            parts.append(.end(nil))
+            try await outbound.write(contentsOf: parts)
             var reply: Reply?
             do {
                 for try await part in inbound {
