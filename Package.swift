@@ -194,7 +194,7 @@ let package = Package(
 
         .testTarget(
             name: "QBSyncServiceTests",
-            dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncClient", "QBSyncWire", "QBSyncStore", "QBOSimulator"]
+            dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncCore", "QBSyncClient", "QBSyncWire", "QBSyncStore", "QBOSimulator"]
         ),
         .testTarget(
             name: "QBSyncCLITests",

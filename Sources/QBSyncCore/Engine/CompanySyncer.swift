@@ -63,6 +63,7 @@ actor CompanySyncer {
         )
         self.pusher = Pusher(client: client, customers: CustomerDirectory())
         self.active = true
+        self.wake.setAcceptingWork(true)
         self.consecutiveFailures = 0
         self.startLoop()
         self.kick()
@@ -71,6 +72,7 @@ actor CompanySyncer {
     /// Stops pushing; held records wait for the next connect.
     func disconnect() {
         self.active = false
+        self.wake.setAcceptingWork(false)
         self.pusher = nil
         self.session = nil
     }
@@ -231,6 +233,7 @@ actor CompanySyncer {
     private func connectionDied(_ outcome: PushOutcome) async {
         guard self.active else { return }
         self.active = false
+        self.wake.setAcceptingWork(false)
         var message = "the QuickBooks authorization was revoked or expired; reconnect with ConnectCompany"
         if case .failed(let error) = outcome.result { message += " (\(error.message))" }
         self.logger.warning("connection lost; holding work until reconnected")

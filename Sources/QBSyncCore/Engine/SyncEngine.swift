@@ -79,7 +79,7 @@ public actor SyncEngine {
 
     /// Work arrived for a company (cheap; callable from anywhere).
     public nonisolated func kick(_ companyID: String) {
-        self.wakes.withLock { $0[companyID] }?.signal()
+        self.wakes.withLock { $0[companyID] }?.workArrived()
     }
 
     func syncer(for companyID: String) -> CompanySyncer {

@@ -9,6 +9,20 @@ final class WakeSignal: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Whether new work is worth a wake-up: false while the company is
+    /// disconnected, when its syncer would only wake to find nothing to do
+    /// (at intake rates, thousands of wasted thread wake-ups a second).
+    private let acceptingWork = Atomic<Bool>(false)
+
+    /// Turns ``workArrived()`` on (connected) or off (disconnected).
+    func setAcceptingWork(_ accepting: Bool) {
+        self.acceptingWork.store(accepting, ordering: .releasing)
+    }
+
+    /// New work for the company: wakes the syncer only while it can push.
+    func workArrived() {
+        if self.acceptingWork.load(ordering: .acquiring) { self.signal() }
+    }
 
     func signal() {
         let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in

@@ -72,24 +72,32 @@ public enum DecimalText {
         var integerDigits = 0
         var fractionDigits = 0
         var seenPoint = false
+        var negative = false
+        // The digits as one integer; the limits keep it within 19 digits.
+        var significand: UInt64 = 0
         for (index, byte) in text.utf8.enumerated() {
             switch byte {
             case UInt8(ascii: "-") where index == 0:
-                continue
+                negative = true
             case UInt8(ascii: "."):
                 guard !seenPoint, integerDigits > 0 else { return nil }
                 seenPoint = true
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 if seenPoint { fractionDigits += 1 } else { integerDigits += 1 }
+                guard integerDigits <= maxIntegerDigits, fractionDigits <= maxFractionDigits else { return nil }
+                let (times10, overflow1) = significand.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+                guard !overflow1, !overflow2 else { return nil }
+                significand = sum
             default:
                 return nil
             }
         }
-        guard integerDigits > 0, integerDigits <= maxIntegerDigits, fractionDigits <= maxFractionDigits,
-              !seenPoint || fractionDigits > 0
-        else { return nil }
-        return Decimal(string: text, locale: self.posix)
+        guard integerDigits > 0, !seenPoint || fractionDigits > 0 else { return nil }
+        // Built from integer and exponent, exactly (Decimal(string:) costs a
+        // locale-aware scan per call). Zero has no sign: "-0" is 0.
+        if significand == 0 { return Decimal(0) }
+        return Decimal(sign: negative ? .minus : .plus, exponent: -fractionDigits, significand: Decimal(significand))
     }
 
-    private static let posix = Locale(identifier: "en_US_POSIX")
 }

@@ -12,29 +12,30 @@ enum FieldRules {
     }
 
     /// 1-64 characters of letters, digits, '.', '_', ':', '-'.
-    static func companyID(_ value: String, field: String = "company_id") throws(RPCError) {
-        guard !value.isEmpty else { throw self.invalid(field, "is required") }
-        guard value.utf8.count <= 64 else { throw self.invalid(field, "is longer than 64 characters") }
+    static func companyID(_ value: String, field: @autoclosure () -> String = "company_id") throws(RPCError) {
+        guard !value.isEmpty else { throw self.invalid(field(), "is required") }
+        guard value.utf8.count <= 64 else { throw self.invalid(field(), "is longer than 64 characters") }
         let allowed = value.utf8.allSatisfy { byte in
             (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || [46, 95, 58, 45].contains(byte)
         }
-        guard allowed else { throw self.invalid(field, "may contain only letters, digits, '.', '_', ':' and '-'") }
+        guard allowed else { throw self.invalid(field(), "may contain only letters, digits, '.', '_', ':' and '-'") }
     }
 
     /// 1-128 printable characters (the caller's record id).
-    static func externalID(_ value: String, field: String) throws(RPCError) {
-        try self.text(value, field: field, max: 128, required: true)
+    static func externalID(_ value: String, field: @autoclosure () -> String) throws(RPCError) {
+        try self.text(value, field: field(), max: 128, required: true)
     }
 
     /// Printable text of at most `max` characters.
-    static func text(_ value: String, field: String, max: Int, required: Bool = false) throws(RPCError) {
+    static func text(_ value: String, field: @autoclosure () -> String, max: Int, required: Bool = false) throws(RPCError) {
         if value.isEmpty {
-            if required { throw self.invalid(field, "is required") }
+            if required { throw self.invalid(field(), "is required") }
             return
         }
-        guard value.count <= max else { throw self.invalid(field, "is longer than \(max) characters") }
+        // UTF-8 bytes bound the characters from above: count only long text.
+        guard value.utf8.count <= max || value.count <= max else { throw self.invalid(field(), "is longer than \(max) characters") }
         guard !self.containsControlCharacters(value) else {
-            throw self.invalid(field, "contains control characters")
+            throw self.invalid(field(), "contains control characters")
         }
     }
 
@@ -52,43 +53,43 @@ enum FieldRules {
     }
 
     /// An ISO-8601 calendar date, YYYY-MM-DD, that exists.
-    static func date(_ value: String, field: String, required: Bool) throws(RPCError) {
+    static func date(_ value: String, field: @autoclosure () -> String, required: Bool) throws(RPCError) {
         if value.isEmpty {
-            if required { throw self.invalid(field, "is required (YYYY-MM-DD)") }
+            if required { throw self.invalid(field(), "is required (YYYY-MM-DD)") }
             return
         }
         let parts = value.split(separator: "-", omittingEmptySubsequences: false)
         guard value.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               (1900...2999).contains(year), (1...12).contains(month)
-        else { throw self.invalid(field, "\"\(value)\" is not a date (YYYY-MM-DD)") }
+        else { throw self.invalid(field(), "\"\(value)\" is not a date (YYYY-MM-DD)") }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        guard (1...days).contains(day) else { throw self.invalid(field, "\"\(value)\" is not a date that exists") }
+        guard (1...days).contains(day) else { throw self.invalid(field(), "\"\(value)\" is not a date that exists") }
     }
 
-    static func currency(_ value: String, field: String) throws(RPCError) -> Currency {
-        guard !value.isEmpty else { throw self.invalid(field, "is required (ISO 4217, e.g. USD)") }
-        guard let currency = Currency(code: value) else { throw self.invalid(field, "\"\(value)\" is not an ISO 4217 code") }
+    static func currency(_ value: String, field: @autoclosure () -> String) throws(RPCError) -> Currency {
+        guard !value.isEmpty else { throw self.invalid(field(), "is required (ISO 4217, e.g. USD)") }
+        guard let currency = Currency(code: value) else { throw self.invalid(field(), "\"\(value)\" is not an ISO 4217 code") }
         return currency
     }
 
-    static func amount(_ value: Int64, field: String, positive: Bool) throws(RPCError) {
-        if positive, value <= 0 { throw self.invalid(field, "must be greater than 0 (minor units)") }
-        guard value.magnitude <= self.maxMinorUnits.magnitude else { throw self.invalid(field, "is out of range") }
+    static func amount(_ value: Int64, field: @autoclosure () -> String, positive: Bool) throws(RPCError) {
+        if positive, value <= 0 { throw self.invalid(field(), "must be greater than 0 (minor units)") }
+        guard value.magnitude <= self.maxMinorUnits.magnitude else { throw self.invalid(field(), "is out of range") }
     }
 
-    static func email(_ value: String, field: String) throws(RPCError) {
+    static func email(_ value: String, field: @autoclosure () -> String) throws(RPCError) {
         guard !value.isEmpty else { return }
-        try self.text(value, field: field, max: 100)
+        try self.text(value, field: field(), max: 100)
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !value.contains(" ") else {
-            throw self.invalid(field, "\"\(value)\" is not an email address")
+            throw self.invalid(field(), "\"\(value)\" is not an email address")
         }
     }
 
-    static func known<Value: Equatable>(_ value: Value, field: String, unspecified: Value, isUnrecognized: Bool) throws(RPCError) {
-        if value == unspecified { throw self.invalid(field, "is required") }
-        if isUnrecognized { throw self.invalid(field, "has a value this server does not know") }
+    static func known<Value: Equatable>(_ value: Value, field: @autoclosure () -> String, unspecified: Value, isUnrecognized: Bool) throws(RPCError) {
+        if value == unspecified { throw self.invalid(field(), "is required") }
+        if isUnrecognized { throw self.invalid(field(), "has a value this server does not know") }
     }
 }

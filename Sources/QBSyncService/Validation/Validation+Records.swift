@@ -26,29 +26,29 @@ extension FieldRules {
         return invoice
     }
 
-    private static func validate(_ line: InvoiceLine, field: String, currency: Currency) throws(RPCError) {
-        try self.text(line.description, field: "\(field).description", max: 4000)
+    private static func validate(_ line: InvoiceLine, field: @autoclosure () -> String, currency: Currency) throws(RPCError) {
+        try self.text(line.description, field: "\(field()).description", max: 4000)
         switch line.kind {
         case .sale, .unspecified:
-            try self.text(line.itemCode, field: "\(field).item_code", max: 100, required: true)
-            try self.text(line.taxCode, field: "\(field).tax_code", max: 100)
-            try self.date(line.serviceDate, field: "\(field).service_date", required: false)
+            try self.text(line.itemCode, field: "\(field()).item_code", max: 100, required: true)
+            try self.text(line.taxCode, field: "\(field()).tax_code", max: 100)
+            try self.date(line.serviceDate, field: "\(field()).service_date", required: false)
             guard let quantity = DecimalText.parse(line.quantity) else {
-                throw self.invalid("\(field).quantity", "\"\(line.quantity)\" is not a decimal number (at most 12 digits, 7 decimals)")
+                throw self.invalid("\(field()).quantity", "\"\(line.quantity)\" is not a decimal number (at most 12 digits, 7 decimals)")
             }
             guard let rate = DecimalText.parse(line.unitRate) else {
-                throw self.invalid("\(field).unit_rate", "\"\(line.unitRate)\" is not a decimal number (at most 12 digits, 7 decimals)")
+                throw self.invalid("\(field()).unit_rate", "\"\(line.unitRate)\" is not a decimal number (at most 12 digits, 7 decimals)")
             }
-            try self.amount(line.amountMinor, field: "\(field).amount_minor", positive: false)
+            try self.amount(line.amountMinor, field: "\(field()).amount_minor", positive: false)
             guard let expected = currency.roundedMinorUnits(quantity * rate), expected == line.amountMinor else {
                 let product = currency.roundedMinorUnits(quantity * rate).map { "\($0)" } ?? "out of range"
-                throw self.invalid("\(field).amount_minor", "\(line.amountMinor) is not quantity x unit_rate (\(line.quantity) x \(line.unitRate) = \(product) minor units)")
+                throw self.invalid("\(field()).amount_minor", "\(line.amountMinor) is not quantity x unit_rate (\(line.quantity) x \(line.unitRate) = \(product) minor units)")
             }
         case .discount:
-            try self.amount(line.amountMinor, field: "\(field).amount_minor", positive: true)
-            try self.text(line.discountAccountCode, field: "\(field).discount_account_code", max: 100, required: true)
+            try self.amount(line.amountMinor, field: "\(field()).amount_minor", positive: true)
+            try self.text(line.discountAccountCode, field: "\(field()).discount_account_code", max: 100, required: true)
         case .unrecognized:
-            throw self.invalid("\(field).kind", "has a value this server does not know")
+            throw self.invalid("\(field()).kind", "has a value this server does not know")
         }
     }
 
