@@ -4,7 +4,7 @@ import QBSyncWire
 extension Database {
     /// One company.
     public func company(_ companyID: String) throws -> CompanyRow? {
-        try self.statement("SELECT \(CompanyRow.columns) FROM companies WHERE company_id = ?", [.text(companyID)]).first(CompanyRow.init)
+        try self.statement(CompanyRow.selectByIDSQL, [.text(companyID)]).first(CompanyRow.init)
     }
 
     /// Every company, by id.
@@ -22,7 +22,7 @@ extension Database {
 
     /// One record by row id.
     public func record(id: Int64) throws -> RecordRow? {
-        try self.statement("SELECT \(RecordRow.columns) FROM records WHERE id = ?", [.integer(id)]).first(RecordRow.init)
+        try self.statement(RecordRow.selectByIDSQL, [.integer(id)]).first(RecordRow.init)
     }
 
     /// A page of a company's records in row-id order, after `afterID`.

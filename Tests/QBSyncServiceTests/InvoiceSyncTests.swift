@@ -1,14 +1,17 @@
 import Foundation
 import QBOSimulator
 import QBSyncClient
+import QBSyncService
 import QBSyncTesting
 import QBSyncWire
 import Testing
 
 /// SyncInvoice end to end: dependencies, updates, voids, policies, conflicts.
 @Suite(.timeLimit(.minutes(3))) struct InvoiceSyncTests {
-    private func ready(_ settings: CompanySettings? = nil) async throws -> (ServiceHarness, RealmCredentials) {
-        let harness = try await ServiceHarness.start()
+    private func ready(
+        _ settings: CompanySettings? = nil, configure: @escaping (inout QBSyncServer.Configuration) -> Void = { _ in }
+    ) async throws -> (ServiceHarness, RealmCredentials) {
+        let harness = try await ServiceHarness.start(configure: configure)
         let realm = try await harness.connect("acme", settings: settings)
         try await harness.mapDefaults("acme")
         _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Fixtures.customer("c1"), mode: .create))
@@ -79,6 +82,31 @@ import Testing
         ledger = try await harness.ledger(realm, "Invoice")
         #expect(ledger.first?["TotalAmt"]?.decimalValue == 0)
         #expect(ledger.first?["PrivateNote"]?.stringValue?.contains("Voided") == true)
+        await harness.stop()
+    }
+
+    @Test func voidingAnInvoiceWhoseCreationOutcomeIsUnknownVoidsWhatQuickBooksHas() async throws {
+        // Retries wait 20 s, so the void arrives while the lost create is still unresolved.
+        let (harness, realm) = try await self.ready { $0.engine.retry.baseDelay = .seconds(20); $0.engine.retry.maxDelay = .seconds(20) }
+        await harness.simulator.setFaults(FaultPlan(lostResponseRate: 1), realmID: realm.realmId)
+        _ = try await self.sync(harness, Fixtures.invoice("inv-u", customer: "c1"))
+        let unknown = try await harness.waitForRecord(harness.ref("acme", .invoice, "inv-u")) { $0.status == .pending && $0.attempts >= 1 }
+        #expect(unknown.qboID.isEmpty)
+        #expect(try await harness.ledger(realm, "Invoice").count == 1)
+        await harness.simulator.setFaults(FaultPlan(), realmID: realm.realmId)
+
+        var voided = Fixtures.invoice("inv-u", customer: "c1")
+        voided.voided = true
+        let accepted = try await self.sync(harness, voided)
+        #expect(accepted.record?.status == .pending, "the invoice may be in QuickBooks: \(String(describing: accepted.record))")
+        let record = try await self.synced(harness, "inv-u")
+        #expect(record.status == .synced)
+        #expect(record.voided)
+        #expect(!record.qboID.isEmpty)
+        let invoices = try await harness.ledger(realm, "Invoice")
+        #expect(invoices.count == 1)
+        #expect(invoices.first?["TotalAmt"]?.decimalValue == 0)
+        #expect(invoices.first?["PrivateNote"]?.stringValue?.contains("Voided") == true)
         await harness.stop()
     }
 

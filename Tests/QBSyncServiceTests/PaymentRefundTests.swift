@@ -1,14 +1,17 @@
 import Foundation
 import QBOSimulator
 import QBSyncClient
+import QBSyncService
 import QBSyncTesting
 import QBSyncWire
 import Testing
 
 /// Payments, refunds and voids end to end, checked against the simulator's books.
 @Suite(.timeLimit(.minutes(3))) struct PaymentRefundTests {
-    private func ready() async throws -> (ServiceHarness, RealmCredentials) {
-        let harness = try await ServiceHarness.start()
+    private func ready(
+        configure: @escaping (inout QBSyncServer.Configuration) -> Void = { _ in }
+    ) async throws -> (ServiceHarness, RealmCredentials) {
+        let harness = try await ServiceHarness.start(configure: configure)
         let realm = try await harness.connect("acme")
         try await harness.mapDefaults("acme")
         _ = try await harness.client.autoMap(AutoMapRequest(companyID: "acme", kind: .account, entries: [AutoMapEntry(externalCode: "REFUNDS", name: "Checking")]))
@@ -130,6 +133,28 @@ import Testing
         #expect(voided.record?.status == .skipped)
         #expect(voided.record?.voided == true)
         #expect(try await harness.ledger(realm, "Payment").isEmpty)
+        await harness.stop()
+    }
+
+    @Test func voidingAPaymentWhoseCreationOutcomeIsUnknownVoidsWhatQuickBooksHas() async throws {
+        // Retries wait 20 s, so the void arrives while the lost create is still unresolved.
+        let (harness, realm) = try await self.ready { $0.engine.retry.baseDelay = .seconds(20); $0.engine.retry.maxDelay = .seconds(20) }
+        // The create is carried out in QBO but its answer never arrives (an unapplied
+        // payment: its push is that one POST).
+        await harness.simulator.setFaults(FaultPlan(lostResponseRate: 1), realmID: realm.realmId)
+        _ = try await harness.client.syncPayment(SyncPaymentRequest(companyID: "acme", payment: Fixtures.payment("pay-u", customer: "c1", amountMinor: 4_200, applications: [])))
+        let unknown = try await harness.waitForRecord(harness.ref("acme", .payment, "pay-u")) { $0.status == .pending && $0.attempts >= 1 }
+        #expect(unknown.qboID.isEmpty)
+        #expect(try await harness.ledger(realm, "Payment").count == 1)
+        await harness.simulator.setFaults(FaultPlan(), realmID: realm.realmId)
+
+        let voided = try await harness.client.voidPayment(VoidPaymentRequest(companyID: "acme", paymentExternalID: "pay-u", reason: "duplicate charge"))
+        #expect(voided.record?.status == .synced, "\(String(describing: voided.record))")
+        #expect(voided.record?.voided == true)
+        #expect(voided.record?.qboID.isEmpty == false)
+        let payments = try await harness.ledger(realm, "Payment")
+        #expect(payments.count == 1)
+        #expect(payments.first?["TotalAmt"]?.decimalValue == 0)
         await harness.stop()
     }
 

@@ -25,7 +25,7 @@ extension Intake {
             // A bare customer (external id only) keeps the content stored before.
             let payload = bare ? existing!.payload : customer.packed()
             let hash = bare ? existing!.contentHash : ContentHash.of(payload)
-            var (row, isNew) = try Self.prepare(key, payload: payload, hash: hash, in: transaction)
+            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
             let linked = existing.map { !$0.qboID.isEmpty } ?? false
             switch mode {
             case .existing:

@@ -12,11 +12,12 @@ extension Intake {
         let key = RecordKey(companyID: companyID, entity: .invoice, externalID: invoice.externalID)
         return self.view(try await self.store.write { transaction in
             let company = try Self.company(companyID, in: transaction)
-            if let existing = try transaction.record(key), existing.contentHash == hash {
+            let existing = try transaction.record(key)
+            if let existing, existing.contentHash == hash {
                 return try self.accepted(existing, changed: false, in: transaction)
             }
             try Self.requireHomeCurrency(invoice.currency, field: "invoice.currency", company: company)
-            var (row, isNew) = try Self.prepare(key, payload: payload, hash: hash, in: transaction)
+            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
             if row.syncedSign != 0, invoice.sign != 0, invoice.sign != row.syncedSign, !invoice.voided {
                 let was = row.syncedSign > 0 ? "positive" : "negative"
                 throw RPCError(
@@ -32,7 +33,7 @@ extension Intake {
                 decision = Decision(status: .syncing, note: "content changed during a push; it is pushed again after this one")
             } else if invoice.excludeFromSync {
                 decision = Decision(status: .skipped, note: "excluded", skipReason: SkipReason.excluded)
-            } else if invoice.voided && row.qboID.isEmpty {
+            } else if invoice.voided && row.qboID.isEmpty && !row.outcomeUnknown {
                 decision = Decision(status: .skipped, note: "voided before sync", skipReason: SkipReason.voidedBeforeSync)
             } else if invoice.voided && row.voidedInQBO {
                 decision = Decision(status: .synced, note: "already void in QuickBooks")
@@ -55,11 +56,12 @@ extension Intake {
         let key = RecordKey(companyID: companyID, entity: .payment, externalID: payment.externalID)
         return self.view(try await self.store.write { transaction in
             let company = try Self.company(companyID, in: transaction)
-            if let existing = try transaction.record(key), existing.contentHash == hash {
+            let existing = try transaction.record(key)
+            if let existing, existing.contentHash == hash {
                 return try self.accepted(existing, changed: false, in: transaction)
             }
             try Self.requireHomeCurrency(payment.currency, field: "payment.currency", company: company)
-            var (row, isNew) = try Self.prepare(key, payload: payload, hash: hash, in: transaction)
+            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
             if row.state.voidRequested {
                 throw RPCError(code: .failedPrecondition, message: "payment \(payment.externalID) is voided; send the new payment under a new external id")
             }
@@ -92,11 +94,12 @@ extension Intake {
         let key = RecordKey(companyID: companyID, entity: .refund, externalID: refund.externalID)
         return self.view(try await self.store.write { transaction in
             let company = try Self.company(companyID, in: transaction)
-            if let existing = try transaction.record(key), existing.contentHash == hash {
+            let existing = try transaction.record(key)
+            if let existing, existing.contentHash == hash {
                 return try self.accepted(existing, changed: false, in: transaction)
             }
             try Self.requireHomeCurrency(refund.currency, field: "refund.currency", company: company)
-            var (row, isNew) = try Self.prepare(key, payload: payload, hash: hash, in: transaction)
+            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
             if !row.qboID.isEmpty || row.status == .syncing {
                 throw RPCError(code: .failedPrecondition, message: "refund \(refund.externalID) is already in QuickBooks and cannot change; send another refund for a further amount")
             }
@@ -129,9 +132,13 @@ extension Intake {
             let note = reason.isEmpty ? "void requested" : "void requested: \(reason)"
             if row.status == .syncing {
                 try transaction.transition(&row, to: .syncing, note: "\(note); it is voided in QuickBooks after the push in flight")
-            } else if row.qboID.isEmpty {
+            } else if row.qboID.isEmpty && !row.outcomeUnknown {
                 row.skipReason = SkipReason.voidedBeforeSync
                 try transaction.transition(&row, to: .skipped, note: "\(note) before it reached QuickBooks; nothing pushed")
+            } else if row.qboID.isEmpty {
+                // A create whose outcome is unknown may have reached QBO: the
+                // push looks for it first and voids it only if it is there.
+                try transaction.transition(&row, to: .pending, note: "\(note); its creation's outcome is unknown, so QuickBooks is checked first")
             } else {
                 try transaction.transition(&row, to: .pending, note: note)
             }

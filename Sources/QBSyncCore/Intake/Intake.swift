@@ -45,9 +45,9 @@ public struct Intake: Sendable {
         }
     }
 
-    /// A new row or the existing one with fresh content (attempts and errors reset).
-    static func prepare(_ key: RecordKey, payload: [UInt8], hash: String, in transaction: WriteTransaction) throws -> (row: RecordRow, isNew: Bool) {
-        if var row = try transaction.record(key) {
+    /// A new row or the existing one (as just read) with fresh content (attempts and errors reset).
+    static func prepare(_ key: RecordKey, existing: RecordRow?, payload: [UInt8], hash: String, in transaction: WriteTransaction) -> (row: RecordRow, isNew: Bool) {
+        if var row = existing {
             row.payload = payload
             row.contentHash = hash
             row.attempts = 0

@@ -92,7 +92,14 @@ enum Planner {
 
     private static func invoicePlan(_ invoice: Invoice, row: RecordRow, currency: Currency, lookup: Lookup) throws -> InvoicePlan {
         if invoice.voided {
-            return InvoicePlan(operation: .void, body: QBO.Invoice())
+            var body = QBO.Invoice()
+            if row.qboID.isEmpty {
+                // Not known to be in QBO: the push looks it up by DocNumber, or customer and date.
+                body.docNumber = invoice.docNumber.isEmpty ? nil : invoice.docNumber
+                body.customerRef = QBO.Ref(value: try lookup.customerID(invoice.customerExternalID))
+                body.txnDate = invoice.txnDate
+            }
+            return InvoicePlan(operation: .void, body: body)
         }
         var lines: [QBO.Line] = []
         for line in invoice.lines {
@@ -130,7 +137,13 @@ enum Planner {
 
     private static func paymentPlan(_ payment: Payment, row: RecordRow, currency: Currency, lookup: Lookup) throws -> PaymentPlan {
         if row.state.voidRequested {
-            return PaymentPlan(operation: .void, body: QBO.Payment(), invoiceIDs: [])
+            var body = QBO.Payment()
+            if row.qboID.isEmpty {
+                // Not known to be in QBO: the push looks it up by customer, date and marker.
+                body.customerRef = QBO.Ref(value: try lookup.customerID(payment.customerExternalID))
+                body.txnDate = payment.txnDate
+            }
+            return PaymentPlan(operation: .void, body: body, invoiceIDs: [])
         }
         let method = try lookup.mapping(.paymentMethod, payment.methodCode)
         var invoiceIDs: [String] = []

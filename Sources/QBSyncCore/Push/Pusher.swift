@@ -66,10 +66,23 @@ struct Pusher: Sendable {
             }
             return self.synced(updated.id, updated.syncToken, note: "updated in QBO (Invoice \(row.qboID), SyncToken \(updated.syncToken ?? ""))")
         case .void:
-            let voided = try await self.withFreshToken(row, read: { try await self.client.read(QBO.Invoice.self, id: row.qboID).syncToken }) { token, step in
-                try await self.client.voidInvoice(id: row.qboID, syncToken: token, requestID: try Self.requestID(row, "v\(step)"))
+            var id = row.qboID
+            var known = row
+            if id.isEmpty {
+                // The void came while the creation's outcome was unknown: void what QBO has, if anything.
+                guard let found = try await self.findInvoice(plan.body, row: row), let foundID = found.id else {
+                    return PushOutcome(result: .skipped(
+                        reason: SkipReason.voidedBeforeSync,
+                        note: "voided before it reached QuickBooks (not found there after an unknown outcome); nothing pushed"
+                    ))
+                }
+                id = foundID
+                known.qboSyncToken = found.syncToken ?? ""
             }
-            return PushOutcome(result: .synced(qboID: row.qboID, syncToken: voided.syncToken ?? "", voided: true, note: "voided in QBO (Invoice \(row.qboID))"))
+            let voided = try await self.withFreshToken(known, read: { try await self.client.read(QBO.Invoice.self, id: id).syncToken }) { token, step in
+                try await self.client.voidInvoice(id: id, syncToken: token, requestID: try Self.requestID(row, "v\(step)"))
+            }
+            return PushOutcome(result: .synced(qboID: id, syncToken: voided.syncToken ?? "", voided: true, note: "voided in QBO (Invoice \(id))"))
         }
     }
 
@@ -89,10 +102,25 @@ struct Pusher: Sendable {
     private func pushPayment(_ plan: PaymentPlan, row: RecordRow) async throws -> PushOutcome {
         switch plan.operation {
         case .void:
-            let voided = try await self.withFreshToken(row, read: { try await self.client.read(QBO.Payment.self, id: row.qboID).syncToken }) { token, step in
-                try await self.client.voidPayment(id: row.qboID, syncToken: token, requestID: try Self.requestID(row, "v\(step)"))
+            var id = row.qboID
+            var known = row
+            if id.isEmpty {
+                // The void came while the creation's outcome was unknown: void what QBO has, if anything.
+                guard let found = try await self.findPayment(customerID: plan.body.customerRef?.value, date: plan.body.txnDate, marker: row.key.marker),
+                      let foundID = found.id
+                else {
+                    return PushOutcome(result: .skipped(
+                        reason: SkipReason.voidedBeforeSync,
+                        note: "voided before it reached QuickBooks (not found there after an unknown outcome); nothing pushed"
+                    ))
+                }
+                id = foundID
+                known.qboSyncToken = found.syncToken ?? ""
             }
-            return PushOutcome(result: .synced(qboID: row.qboID, syncToken: voided.syncToken ?? "", voided: true, note: "voided in QBO (Payment \(row.qboID)); its invoices owe again"))
+            let voided = try await self.withFreshToken(known, read: { try await self.client.read(QBO.Payment.self, id: id).syncToken }) { token, step in
+                try await self.client.voidPayment(id: id, syncToken: token, requestID: try Self.requestID(row, "v\(step)"))
+            }
+            return PushOutcome(result: .synced(qboID: id, syncToken: voided.syncToken ?? "", voided: true, note: "voided in QBO (Payment \(id)); its invoices owe again"))
         case .create:
             if row.outcomeUnknown, let found = try await self.findPayment(customerID: plan.body.customerRef?.value, date: plan.body.txnDate, marker: row.key.marker) {
                 return self.synced(found.id, found.syncToken, note: "found in QBO as Payment \(found.id ?? "") after an unknown outcome; not created twice")

@@ -60,6 +60,8 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
         connection_changed_at, auto_create_customers, invoice_policy, home_currency, last_synced_at
         """
 
+    static let selectByIDSQL = "SELECT \(Self.columns) FROM companies WHERE company_id = ?"
+
     init(_ row: Statement) {
         self.companyID = row.text(0)
         self.realmID = row.text(1)
@@ -80,7 +82,7 @@ extension WriteTransaction {
     /// The company, if known.
     public func company(_ companyID: String) throws -> CompanyRow? {
         if let cached = self.companyCache[companyID] { return cached }
-        let company = try self.database.statement("SELECT \(CompanyRow.columns) FROM companies WHERE company_id = ?", [.text(companyID)]).first(CompanyRow.init)
+        let company = try self.database.statement(CompanyRow.selectByIDSQL, [.text(companyID)]).first(CompanyRow.init)
         if let company { self.companyCache[companyID] = company }
         return company
     }

@@ -109,6 +109,9 @@ public struct RecordRow: Sendable {
         VALUES (\(Array(repeating: "?", count: Self.writableColumns.count).joined(separator: ", ")))
         """
 
+    static let selectByKeySQL = "SELECT \(Self.columns) FROM records WHERE company_id = ? AND entity = ? AND external_id = ?"
+    static let selectByIDSQL = "SELECT \(Self.columns) FROM records WHERE id = ?"
+
     static let updateSQL = "UPDATE records SET \(Self.writableColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
 
     init(_ row: Statement) {

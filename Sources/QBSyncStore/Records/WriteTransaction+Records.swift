@@ -4,8 +4,7 @@ extension WriteTransaction {
     /// The record with this key, if any.
     public func record(_ key: RecordKey) throws -> RecordRow? {
         try self.database.statement(
-            "SELECT \(RecordRow.columns) FROM records WHERE company_id = ? AND entity = ? AND external_id = ?",
-            [.text(key.companyID), .integer(Int64(key.entity.wireValue)), .text(key.externalID)]
+            RecordRow.selectByKeySQL, [.text(key.companyID), .integer(Int64(key.entity.wireValue)), .text(key.externalID)]
         ).first(RecordRow.init)
     }
 
@@ -20,7 +19,7 @@ extension WriteTransaction {
 
     /// The record with this row id, if any.
     public func record(id: Int64) throws -> RecordRow? {
-        try self.database.statement("SELECT \(RecordRow.columns) FROM records WHERE id = ?", [.integer(id)]).first(RecordRow.init)
+        try self.database.statement(RecordRow.selectByIDSQL, [.integer(id)]).first(RecordRow.init)
     }
 
     /// Inserts a new record in its initial status, with its first event.
