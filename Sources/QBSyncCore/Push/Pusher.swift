@@ -66,23 +66,12 @@ struct Pusher: Sendable {
             }
             return self.synced(updated.id, updated.syncToken, note: "updated in QBO (Invoice \(row.qboID), SyncToken \(updated.syncToken ?? ""))")
         case .void:
-            var id = row.qboID
-            var known = row
-            if id.isEmpty {
-                // The void came while the creation's outcome was unknown: void what QBO has, if anything.
-                guard let found = try await self.findInvoice(plan.body, row: row), let foundID = found.id else {
-                    return PushOutcome(result: .skipped(
-                        reason: SkipReason.voidedBeforeSync,
-                        note: "voided before it reached QuickBooks (not found there after an unknown outcome); nothing pushed"
-                    ))
-                }
-                id = foundID
-                known.qboSyncToken = found.syncToken ?? ""
-            }
-            let voided = try await self.withFreshToken(known, read: { try await self.client.read(QBO.Invoice.self, id: id).syncToken }) { token, step in
-                try await self.client.voidInvoice(id: id, syncToken: token, requestID: try Self.requestID(row, "v\(step)"))
-            }
-            return PushOutcome(result: .synced(qboID: id, syncToken: voided.syncToken ?? "", voided: true, note: "voided in QBO (Invoice \(id))"))
+            return try await self.void(
+                row, find: { try await self.findInvoice(plan.body, row: row).map { ($0.id, $0.syncToken) } },
+                read: { try await self.client.read(QBO.Invoice.self, id: $0).syncToken },
+                send: { try await self.client.voidInvoice(id: $0, syncToken: $1, requestID: $2).syncToken },
+                note: { "voided in QBO (Invoice \($0))" }
+            )
         }
     }
 
@@ -102,25 +91,12 @@ struct Pusher: Sendable {
     private func pushPayment(_ plan: PaymentPlan, row: RecordRow) async throws -> PushOutcome {
         switch plan.operation {
         case .void:
-            var id = row.qboID
-            var known = row
-            if id.isEmpty {
-                // The void came while the creation's outcome was unknown: void what QBO has, if anything.
-                guard let found = try await self.findPayment(customerID: plan.body.customerRef?.value, date: plan.body.txnDate, marker: row.key.marker),
-                      let foundID = found.id
-                else {
-                    return PushOutcome(result: .skipped(
-                        reason: SkipReason.voidedBeforeSync,
-                        note: "voided before it reached QuickBooks (not found there after an unknown outcome); nothing pushed"
-                    ))
-                }
-                id = foundID
-                known.qboSyncToken = found.syncToken ?? ""
-            }
-            let voided = try await self.withFreshToken(known, read: { try await self.client.read(QBO.Payment.self, id: id).syncToken }) { token, step in
-                try await self.client.voidPayment(id: id, syncToken: token, requestID: try Self.requestID(row, "v\(step)"))
-            }
-            return PushOutcome(result: .synced(qboID: id, syncToken: voided.syncToken ?? "", voided: true, note: "voided in QBO (Payment \(id)); its invoices owe again"))
+            return try await self.void(
+                row, find: { try await self.findPayment(customerID: plan.body.customerRef?.value, date: plan.body.txnDate, marker: row.key.marker).map { ($0.id, $0.syncToken) } },
+                read: { try await self.client.read(QBO.Payment.self, id: $0).syncToken },
+                send: { try await self.client.voidPayment(id: $0, syncToken: $1, requestID: $2).syncToken },
+                note: { "voided in QBO (Payment \($0)); its invoices owe again" }
+            )
         case .create:
             if row.outcomeUnknown, let found = try await self.findPayment(customerID: plan.body.customerRef?.value, date: plan.body.txnDate, marker: row.key.marker) {
                 return self.synced(found.id, found.syncToken, note: "found in QBO as Payment \(found.id ?? "") after an unknown outcome; not created twice")
@@ -250,6 +226,33 @@ struct Pusher: Sendable {
     /// Runs a write with the record's SyncToken; on 5010 (stale) re-reads the
     /// current token and tries again, at most three times, each with its own
     /// requestid (a replayed id would only replay the stale answer).
+    /// Voids a document. When its QBO id is not known (the void came while its
+    /// creation's outcome was unknown), finds it first, and skips when QBO has none.
+    private func void(
+        _ row: RecordRow,
+        find: () async throws -> (id: String?, syncToken: String?)?,
+        read: (String) async throws -> String?,
+        send: (_ id: String, _ syncToken: String, _ requestID: RequestID) async throws -> String?,
+        note: (String) -> String
+    ) async throws -> PushOutcome {
+        var id = row.qboID
+        var known = row
+        if id.isEmpty {
+            guard let found = try await find(), let foundID = found.id else {
+                return PushOutcome(result: .skipped(
+                    reason: SkipReason.voidedBeforeSync,
+                    note: "voided before it reached QuickBooks (not found there after an unknown outcome); nothing pushed"
+                ))
+            }
+            id = foundID
+            known.qboSyncToken = found.syncToken ?? ""
+        }
+        let token = try await self.withFreshToken(known, read: { try await read(id) }) { token, step in
+            try await send(id, token, try Self.requestID(row, "v\(step)"))
+        }
+        return PushOutcome(result: .synced(qboID: id, syncToken: token ?? "", voided: true, note: note(id)))
+    }
+
     func withFreshToken<Result>(
         _ row: RecordRow,
         read: () async throws -> String?,
