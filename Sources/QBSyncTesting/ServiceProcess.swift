@@ -7,7 +7,8 @@ import Glibc
 
 /// `qbsync serve` as a child process, for tests that kill it (-9) and restart it.
 public final class ServiceProcess: @unchecked Sendable {
-    /// The built `qbsync` binary next to the test bundle (.build/<config>/qbsync), or $QBSYNC_BIN.
+    /// The built `qbsync` binary next to the test bundle (.build/<config>/qbsync), or $QBSYNC_BIN;
+    /// the CLI tests run it too.
     public static var binary: URL {
         if let override = ProcessInfo.processInfo.environment["QBSYNC_BIN"], !override.isEmpty {
             return URL(fileURLWithPath: override)

@@ -108,7 +108,7 @@ struct TmuxSession {
             let session = TmuxSession()
             defer { session.kill() }
             // No health refresh during the test: the counts can only move with the events.
-            try session.start("\(CLIBinary.url.path) watch --socket \(harness.socketPath) --company acme --refresh 3600")
+            try session.start("\(ServiceProcess.binary.path) watch --socket \(harness.socketPath) --company acme --refresh 3600")
             let before = try await session.waitForScreen("the live dashboard") { $0.contains("● live") && TmuxSession.row("invoices", in: $0) != nil }
             // PENDING SYNCING SYNCED BLOCKED ERRORED SKIPPED TOTAL
             #expect(TmuxSession.row("invoices", in: before) == [0, 0, 1, 0, 0, 0, 1], "\(before)")
@@ -160,7 +160,7 @@ struct TmuxSession {
             _ = try await cli("customers", "link", "c1", "--create", "--name", "First Customer")
             let first = try await CLIProcess.run(["invoices", "sync", "--wait", "--socket", socket], stdin: Self.invoiceJSON("inv-1", customer: "c1"))
             #expect(first.status == 0, "\(first)")
-            try session.start("\(CLIBinary.url.path) watch --socket \(socket) --refresh 3600")
+            try session.start("\(ServiceProcess.binary.path) watch --socket \(socket) --refresh 3600")
             let before = try await session.waitForScreen("the live dashboard") { $0.contains("● live") && TmuxSession.row("invoices", in: $0) == [0, 0, 1, 0, 0, 0, 1] }
             #expect(before.contains("company demo"))
 

@@ -171,6 +171,13 @@ import Testing
         bad = Fixtures.invoice("inv-9", customer: "c1", quantity: "1e3")
         error = await #expect(throws: RPCError.self) { try await self.sync(harness, bad) }
         #expect(error?.detail(FieldViolation.self)?.field == "invoice.lines[0].quantity")
+        // Lengths are characters, not UTF-8 bytes: 21 two-byte characters fit DocNumber's 21.
+        bad = Fixtures.invoice("inv-9", customer: "c1", docNumber: String(repeating: "é", count: 22))
+        error = await #expect(throws: RPCError.self) { try await self.sync(harness, bad) }
+        #expect(error?.detail(FieldViolation.self)?.field == "invoice.doc_number")
+        #expect(error?.message.contains("longer than 21 characters") == true)
+        let fits = try await self.sync(harness, Fixtures.invoice("inv-10", customer: "c1", docNumber: String(repeating: "é", count: 21)))
+        #expect(fits.record?.status == .pending || fits.record?.status == .synced || fits.record?.status == .syncing)
         bad = Fixtures.invoice("inv-9", customer: "c1")
         bad.currency = "EUR"
         error = await #expect(throws: RPCError.self) { try await self.sync(harness, bad) }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections
 import threading
 import time
-from typing import Deque, Optional, Tuple, Union
+from typing import Callable, Deque, Optional, Tuple, Union
 
 from qbsync_client.status import RpcError, StatusCode
 
@@ -57,6 +57,18 @@ class Call:
     def finished(self) -> bool:
         return self._outcome is not None
 
+    def _wait_until(self, ready: Callable[[], bool]) -> bool:
+        """Waits, holding the lock, until ``ready()``; False when the local deadline passed first."""
+        while not ready():
+            if self.deadline is None:
+                self._cond.wait()
+                continue
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self._cond.wait(min(left, threading.TIMEOUT_MAX))
+        return True
+
     def next(self) -> Tuple[str, object]:
         """Waits for the next response or the end.
 
@@ -65,18 +77,11 @@ class Call:
             when the local deadline passed first.
         """
         with self._cond:
-            while True:
-                if self._messages:
-                    return "message", self._messages.popleft()
-                if self._outcome is not None:
-                    return "end", self._outcome
-                if self.deadline is None:
-                    self._cond.wait()
-                    continue
-                left = self.deadline - time.monotonic()
-                if left <= 0:
-                    return "timeout", None
-                self._cond.wait(min(left, threading.TIMEOUT_MAX))
+            if not self._wait_until(lambda: bool(self._messages) or self._outcome is not None):
+                return "timeout", None
+            if self._messages:
+                return "message", self._messages.popleft()
+            return "end", self._outcome
 
     def wait_unary(self) -> Tuple[str, object]:
         """Waits for a unary call's end.
@@ -85,14 +90,8 @@ class Call:
             ``("ok", payload)``, ``("error", RpcError)`` or ``("timeout", None)``.
         """
         with self._cond:
-            while self._outcome is None:
-                if self.deadline is None:
-                    self._cond.wait()
-                    continue
-                left = self.deadline - time.monotonic()
-                if left <= 0:
-                    return "timeout", None
-                self._cond.wait(min(left, threading.TIMEOUT_MAX))
+            if not self._wait_until(lambda: self._outcome is not None):
+                return "timeout", None
             if isinstance(self._outcome, RpcError):
                 return "error", self._outcome
             if len(self._messages) != 1:

@@ -30,17 +30,6 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
         return value
     }
 
-    /// An exact decimal amount as minor units; nil when it has more decimals than the currency allows.
-    public func minorUnits(_ amount: Decimal) -> Int64? {
-        var scaled = amount * self.scale
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &scaled, 0, .plain)
-        guard rounded == scaled else { return nil }
-        return Int64(exactly: NSDecimalNumber(decimal: rounded).int64Value).flatMap {
-            Decimal($0) == rounded ? $0 : nil
-        }
-    }
-
     /// `value` rounded to minor units, halves away from zero (QBO's rule for Qty x UnitPrice).
     public func roundedMinorUnits(_ value: Decimal) -> Int64? {
         var scaled = value * self.scale

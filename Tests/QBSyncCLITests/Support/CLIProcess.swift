@@ -1,4 +1,5 @@
 import Foundation
+import QBSyncTesting
 import Synchronization
 
 /// What one run of the `qbsync` binary did.
@@ -43,7 +44,7 @@ final class CLIProcess: Sendable {
     /// Starts `qbsync args...` with NO_COLOR set and QBSYNC_* variables cleared.
     init(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws {
         let process = Process()
-        process.executableURL = CLIBinary.url
+        process.executableURL = ServiceProcess.binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("QBSYNC_") }
         env["NO_COLOR"] = "1"

@@ -7,7 +7,7 @@ import QBSyncWire
 /// The record commands are generic over it, so the three groups are one code path.
 protocol RecordKind: Sendable {
     associatedtype Message: JSONDecodableRecord & Encodable & Sendable
-    associatedtype Response: Encodable & Sendable
+    associatedtype Response: AcceptedRecordResponse & Encodable & Sendable
 
     static var entity: EntityType { get }
     /// Subcommands only this entity has (payments void, refunds create).
@@ -16,10 +16,27 @@ protocol RecordKind: Sendable {
     static func externalID(_ message: Message) -> String
     /// Hands the record to the service.
     static func sync(_ message: Message, company: String, client: QBSyncClient) async throws(RPCError) -> Response
+}
+
+/// A response that carries the accepted record (SyncInvoice, SyncPayment, Refund).
+protocol AcceptedRecordResponse {
+    var record: SyncRecord? { get set }
+}
+
+extension SyncInvoiceResponse: AcceptedRecordResponse {}
+extension SyncPaymentResponse: AcceptedRecordResponse {}
+extension RefundResponse: AcceptedRecordResponse {}
+
+extension RecordKind {
     /// The accepted record in the response.
-    static func record(_ response: Response) -> SyncRecord
+    static func record(_ response: Response) -> SyncRecord { response.record ?? SyncRecord() }
+
     /// The response with its record replaced (after --wait).
-    static func replacing(_ record: SyncRecord, in response: Response) -> Response
+    static func replacing(_ record: SyncRecord, in response: Response) -> Response {
+        var copy = response
+        copy.record = record
+        return copy
+    }
 }
 
 enum InvoiceKind: RecordKind {
@@ -28,12 +45,6 @@ enum InvoiceKind: RecordKind {
     static func externalID(_ message: Invoice) -> String { message.externalID }
     static func sync(_ message: Invoice, company: String, client: QBSyncClient) async throws(RPCError) -> SyncInvoiceResponse {
         try await client.syncInvoice(SyncInvoiceRequest(companyID: company, invoice: message))
-    }
-    static func record(_ response: SyncInvoiceResponse) -> SyncRecord { response.record ?? SyncRecord() }
-    static func replacing(_ record: SyncRecord, in response: SyncInvoiceResponse) -> SyncInvoiceResponse {
-        var copy = response
-        copy.record = record
-        return copy
     }
 }
 
@@ -44,12 +55,6 @@ enum PaymentKind: RecordKind {
     static func sync(_ message: Payment, company: String, client: QBSyncClient) async throws(RPCError) -> SyncPaymentResponse {
         try await client.syncPayment(SyncPaymentRequest(companyID: company, payment: message))
     }
-    static func record(_ response: SyncPaymentResponse) -> SyncRecord { response.record ?? SyncRecord() }
-    static func replacing(_ record: SyncRecord, in response: SyncPaymentResponse) -> SyncPaymentResponse {
-        var copy = response
-        copy.record = record
-        return copy
-    }
 }
 
 enum RefundKind: RecordKind {
@@ -58,12 +63,6 @@ enum RefundKind: RecordKind {
     static func externalID(_ message: Refund) -> String { message.externalID }
     static func sync(_ message: Refund, company: String, client: QBSyncClient) async throws(RPCError) -> RefundResponse {
         try await client.refund(RefundRequest(companyID: company, refund: message))
-    }
-    static func record(_ response: RefundResponse) -> SyncRecord { response.record ?? SyncRecord() }
-    static func replacing(_ record: SyncRecord, in response: RefundResponse) -> RefundResponse {
-        var copy = response
-        copy.record = record
-        return copy
     }
 }
 
