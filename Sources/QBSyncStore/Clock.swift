@@ -20,7 +20,28 @@ public enum Clock {
         let minutes = remainder / 60_000 % 60
         let seconds = remainder / 1000 % 60
         let millis = remainder % 1000
-        return "\(self.pad(year, 4))-\(self.pad(month, 2))-\(self.pad(day, 2))T\(self.pad(hours, 2)):\(self.pad(minutes, 2)):\(self.pad(seconds, 2)).\(self.pad(millis, 3))Z"
+        guard (0...9999).contains(year) else {
+            return "\(self.pad(year, 4))-\(self.pad(month, 2))-\(self.pad(day, 2))T\(self.pad(hours, 2)):\(self.pad(minutes, 2)):\(self.pad(seconds, 2)).\(self.pad(millis, 3))Z"
+        }
+        // Written digit by digit: this runs for every event and record view.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var index = 0
+            func put(_ value: Int64, _ width: Int) {
+                var value = value
+                for position in stride(from: index + width - 1, through: index, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                index += width
+            }
+            func put(_ byte: Unicode.Scalar) {
+                buffer[index] = UInt8(ascii: byte)
+                index += 1
+            }
+            put(year, 4); put("-"); put(month, 2); put("-"); put(day, 2); put("T")
+            put(hours, 2); put(":"); put(minutes, 2); put(":"); put(seconds, 2); put("."); put(millis, 3); put("Z")
+            return index
+        }
     }
 
     /// Today's date in UTC, `2026-11-21`.

@@ -45,21 +45,18 @@ public final class Store: Sendable {
         try database.execute("PRAGMA synchronous = \(options.synchronousFull ? "FULL" : "NORMAL")")
         try database.execute("PRAGMA temp_store = MEMORY")
         try database.execute("PRAGMA cache_size = -32768")
-        // Checkpoints copy the WAL back into the database file; they run on
-        // their own thread so the writer never pays for them inside a commit.
+        // The writer checkpoints between its batches (see `WALCheckpoints`),
+        // never inside a commit.
         try database.execute("PRAGMA wal_autocheckpoint = 0")
+        try database.execute("PRAGMA journal_size_limit = \(WALCheckpoints.retainedBytes)")
         try Migrations.migrate(database)
-        self.writer = try GroupCommitWriter(database: database, maxBatch: options.maxBatch)
-        self.checkpointer = try Checkpointer(path: path)
+        self.writer = try GroupCommitWriter(database: database, maxBatch: options.maxBatch, checkpoints: WALCheckpoints(writer: database, path: path))
         self.readers = Mutex([])
     }
-
-    private let checkpointer: Checkpointer
 
     /// Stops the writer thread after the changes already submitted.
     public func close() {
         self.writer.stop()
-        self.checkpointer.stop()
     }
 
     /// Called on the writer thread after each commit with that commit's
@@ -139,11 +136,13 @@ final class GroupCommitWriter: @unchecked Sendable {
     private let wakeup = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let observer = Mutex<(any CommitObserver)?>(nil)
+    private let checkpoints: WALCheckpoints
 
-    init(database: Database, maxBatch: Int) throws {
+    init(database: Database, maxBatch: Int, checkpoints: WALCheckpoints) throws {
         self.database = database
         self.transaction = try WriteTransaction(database: database)
         self.maxBatch = maxBatch
+        self.checkpoints = checkpoints
         let thread = Thread { [self] in self.loop() }
         thread.name = "qbsync-store-writer"
         thread.start()
@@ -187,10 +186,17 @@ final class GroupCommitWriter: @unchecked Sendable {
                     return (batch, queue.stopped)
                 }
                 if batch.isEmpty {
-                    if stopped { self.finished.signal(); return }
+                    if stopped {
+                        self.checkpoints.close()
+                        self.finished.signal()
+                        return
+                    }
                     break
                 }
                 self.commit(batch)
+                // Between batches no write is open: the moment to let the
+                // WAL start over (see `WALCheckpoints`).
+                self.checkpoints.afterCommit()
             }
         }
     }
@@ -224,44 +230,5 @@ final class GroupCommitWriter: @unchecked Sendable {
             observer.committed(events)
         }
         for completion in completions { completion() }
-    }
-}
-
-/// Checkpoints the WAL from its own connection and thread, every half second
-/// while there is something to copy back.
-final class Checkpointer: @unchecked Sendable {
-    private let database: Database
-    private let path: String
-    private let stopped = Mutex(false)
-    private let finished = DispatchSemaphore(value: 0)
-
-    init(path: String) throws {
-        self.database = try Database(path: path)
-        self.path = path
-        let thread = Thread { [self] in self.loop() }
-        thread.name = "qbsync-checkpointer"
-        thread.start()
-    }
-
-    func stop() {
-        guard !self.stopped.withLock({ stopped in defer { stopped = true }; return stopped }) else { return }
-        self.finished.wait()
-        try? self.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    }
-
-    /// WAL size past which a RESTART checkpoint briefly holds the writer so
-    /// the log starts over instead of growing while writes never pause.
-    private static let restartThreshold: Int64 = 64 * 1024 * 1024
-
-    private func loop() {
-        let wal = self.path + "-wal"
-        while !self.stopped.withLock({ $0 }) {
-            usleep(250_000)
-            var info = stat()
-            let size = stat(wal, &info) == 0 ? Int64(info.st_size) : 0
-            // PASSIVE never blocks the writer or readers; it copies what it can.
-            try? self.database.execute(size > Self.restartThreshold ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
-        }
-        self.finished.signal()
     }
 }

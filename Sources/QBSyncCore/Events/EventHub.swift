@@ -41,6 +41,8 @@ public final class EventHub: CommitObserver {
         var subscribers: [ObjectIdentifier: Subscription] = [:]
         var lastSequence: UInt64
         var settleWaiters: [RecordKey: [Waiter]] = [:]
+        /// Commits handed to the fan-out queue and not yet delivered.
+        var queuedDeliveries = 0
     }
 
     private struct Waiter {
@@ -66,7 +68,17 @@ public final class EventHub: CommitObserver {
     /// Takes one commit's events (called by the store writer) and fans them
     /// out on the hub's queue.
     public func committed(_ events: [CommittedEvent]) {
-        self.fanout.async { self.deliver(events) }
+        // Nobody to tell and nothing queued before these: only the log's end
+        // moves, right here (no hop to the fan-out queue for each commit).
+        let delivered = self.state.withLock { state -> Bool in
+            guard state.queuedDeliveries == 0, state.subscribers.isEmpty, state.settleWaiters.isEmpty else {
+                state.queuedDeliveries += 1
+                return false
+            }
+            for committed in events { state.lastSequence = max(state.lastSequence, committed.event.sequence) }
+            return true
+        }
+        if !delivered { self.fanout.async { self.deliver(events) } }
     }
 
     /// Waits until everything handed over so far has been fanned out.
@@ -77,6 +89,7 @@ public final class EventHub: CommitObserver {
     private func deliver(_ events: [CommittedEvent]) {
         var resumed: [CheckedContinuation<Void, Never>] = []
         self.state.withLock { state in
+            state.queuedDeliveries -= 1
             for committed in events {
                 let event = committed.event
                 state.lastSequence = max(state.lastSequence, event.sequence)

@@ -9,14 +9,16 @@ import QBSyncWire
 /// the write transaction of the change, so status and cause never disagree.
 public enum Dependencies {
     /// The blockers of `row` given what the store holds now.
-    public static func blockers(of row: RecordRow, company: CompanyRow, in transaction: WriteTransaction) throws -> [Blocker] {
+    ///
+    /// - Parameter payload: The row's content when the caller has it decoded already.
+    public static func blockers(of row: RecordRow, payload: RecordPayload? = nil, company: CompanyRow, in transaction: WriteTransaction) throws -> [Blocker] {
         var found: [Blocker] = []
         let companyID = company.companyID
         func requireMapping(_ kind: MappingKind, _ code: String, _ blocker: BlockerKind, _ what: String) throws {
             guard !code.isEmpty, try transaction.mapping(kind, code, companyID: companyID) == nil else { return }
             found.append(Blocker(kind: blocker, ref: code, message: "\(what) \(code) is not mapped to QuickBooks; map it with SetMapping or AutoMap"))
         }
-        switch try RecordPayload(row: row) {
+        switch try payload ?? RecordPayload(row: row) {
         case .customer:
             return []
         case .invoice(let invoice):
@@ -58,6 +60,7 @@ public enum Dependencies {
                 break
             }
         }
+        guard found.count > 1 else { return found }
         var seen = Set<String>()
         return found.filter { seen.insert("\($0.kind.wireValue)/\($0.ref)").inserted }
     }

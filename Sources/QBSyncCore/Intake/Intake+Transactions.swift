@@ -41,7 +41,7 @@ extension Intake {
                 decision = Decision(status: .skipped, note: "out of policy", skipReason: SkipReason.awaitingPayment)
             } else {
                 let note = invoice.voided ? "void accepted" : (isNew ? "accepted" : "content changed")
-                decision = try Self.pushable(row, company: company, note: note, in: transaction)
+                decision = try Self.pushable(row, payload: .invoice(invoice), company: company, note: note, in: transaction)
             }
             try Self.commit(&row, isNew: isNew, decision, in: transaction)
             return self.accepted(row, decision)
@@ -73,7 +73,7 @@ extension Intake {
             if !isNew {
                 try transaction.database.run("DELETE FROM applications WHERE company_id = ? AND payment_record_id = ?", [.text(companyID), .integer(row.id)])
             }
-            let decision = try Self.pushable(row, company: company, note: isNew ? "accepted" : "content changed", in: transaction)
+            let decision = try Self.pushable(row, payload: .payment(payment), company: company, note: isNew ? "accepted" : "content changed", in: transaction)
             try Self.commit(&row, isNew: isNew, decision, in: transaction)
             for application in payment.applications {
                 try transaction.database.run(
@@ -105,7 +105,7 @@ extension Intake {
             }
             row.txnDate = refund.txnDate
             if case .paymentExternalID? = refund.target { row.state.qboEntity = "RefundReceipt" } else { row.state.qboEntity = "CreditMemo" }
-            let decision = try Self.pushable(row, company: company, note: isNew ? "accepted" : "content changed", in: transaction)
+            let decision = try Self.pushable(row, payload: .refund(refund), company: company, note: isNew ? "accepted" : "content changed", in: transaction)
             try Self.commit(&row, isNew: isNew, decision, in: transaction)
             return try self.accepted(row, changed: true, in: transaction)
         })

@@ -78,8 +78,8 @@ public struct Intake: Sendable {
     }
 
     /// The status and blockers a pushable record gets now.
-    static func pushable(_ row: RecordRow, company: CompanyRow, note: String, in transaction: WriteTransaction) throws -> Decision {
-        let blockers = try Dependencies.blockers(of: row, company: company, in: transaction)
+    static func pushable(_ row: RecordRow, payload: RecordPayload? = nil, company: CompanyRow, note: String, in transaction: WriteTransaction) throws -> Decision {
+        let blockers = try Dependencies.blockers(of: row, payload: payload, company: company, in: transaction)
         if blockers.isEmpty { return Decision(status: .pending, note: note) }
         return Decision(status: .blocked, note: "\(note); blocked: \(Dependencies.summary(blockers))", blockers: blockers)
     }

@@ -30,13 +30,32 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
         return value
     }
 
-    /// `value` rounded to minor units, halves away from zero (QBO's rule for Qty x UnitPrice).
-    public func roundedMinorUnits(_ value: Decimal) -> Int64? {
-        var scaled = value * self.scale
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &scaled, 0, .plain)
-        let integer = NSDecimalNumber(decimal: rounded).int64Value
-        return Decimal(integer) == rounded ? integer : nil
+    /// `quantity` x `rate` in minor units, rounded half away from zero (QBO's
+    /// rule for Qty x UnitPrice); nil when it does not fit in Int64.
+    ///
+    /// Exact integer arithmetic: each operand has at most 19 significant
+    /// digits, so the product fits in 128 bits before rounding.
+    public func minorUnits(_ quantity: DecimalDigits, times rate: DecimalDigits) -> Int64? {
+        let product = UInt128(quantity.significand) * UInt128(rate.significand)
+        // Decimal places to drop to land on minor units (negative: places to add).
+        let excess = quantity.fractionDigits + rate.fractionDigits - self.exponent
+        var magnitude: UInt128
+        if excess <= 0 {
+            magnitude = product
+            for _ in 0 ..< -excess {
+                let (scaled, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+                guard !overflow else { return nil }
+                magnitude = scaled
+            }
+        } else {
+            var divisor: UInt128 = 1
+            for _ in 0..<excess { divisor *= 10 }
+            let (quotient, remainder) = product.quotientAndRemainder(dividingBy: divisor)
+            magnitude = remainder * 2 >= divisor ? quotient + 1 : quotient
+        }
+        guard magnitude <= UInt128(Int64.max) else { return nil }
+        let value = Int64(magnitude)
+        return quantity.negative != rate.negative ? -value : value
     }
 
     /// `minor` formatted for people: "362.07 USD".
@@ -53,11 +72,34 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
     public var description: String { self.code }
 }
 
+/// A decimal number as written: sign, digits as one integer, and how many
+/// of them follow the point ("-12.50" is minus, 1250, 2). Exact; no
+/// floating point.
+public struct DecimalDigits: Sendable, Hashable {
+    /// A minus sign was written (never for zero).
+    public var negative: Bool
+    /// The digits without the point.
+    public var significand: UInt64
+    /// Digits after the point.
+    public var fractionDigits: Int
+
+    /// The same number as a Foundation `Decimal` (exact).
+    public var decimal: Decimal {
+        if self.significand == 0 { return Decimal(0) }
+        return Decimal(sign: self.negative ? .minus : .plus, exponent: -self.fractionDigits, significand: Decimal(self.significand))
+    }
+}
+
 /// Strict parsing of the decimal strings the API carries (quantities, rates).
 public enum DecimalText {
     /// Parses `-?digits[.digits]` with at most `maxIntegerDigits` and
     /// `maxFractionDigits`; nil for anything else ("1e3", "1,5", " 2", "").
     public static func parse(_ text: String, maxIntegerDigits: Int = 12, maxFractionDigits: Int = 7) -> Decimal? {
+        self.digits(text, maxIntegerDigits: maxIntegerDigits, maxFractionDigits: maxFractionDigits)?.decimal
+    }
+
+    /// Like ``parse(_:maxIntegerDigits:maxFractionDigits:)``, keeping the digits as written.
+    public static func digits(_ text: String, maxIntegerDigits: Int = 12, maxFractionDigits: Int = 7) -> DecimalDigits? {
         var integerDigits = 0
         var fractionDigits = 0
         var seenPoint = false
@@ -83,10 +125,8 @@ public enum DecimalText {
             }
         }
         guard integerDigits > 0, !seenPoint || fractionDigits > 0 else { return nil }
-        // Built from integer and exponent, exactly (Decimal(string:) costs a
-        // locale-aware scan per call). Zero has no sign: "-0" is 0.
-        if significand == 0 { return Decimal(0) }
-        return Decimal(sign: negative ? .minus : .plus, exponent: -fractionDigits, significand: Decimal(significand))
+        // Zero has no sign: "-0" is 0.
+        return DecimalDigits(negative: negative && significand != 0, significand: significand, fractionDigits: fractionDigits)
     }
 
 }

@@ -33,15 +33,16 @@ extension FieldRules {
             try self.text(line.itemCode, field: "\(field()).item_code", max: 100, required: true)
             try self.text(line.taxCode, field: "\(field()).tax_code", max: 100)
             try self.date(line.serviceDate, field: "\(field()).service_date", required: false)
-            guard let quantity = DecimalText.parse(line.quantity) else {
+            guard let quantity = DecimalText.digits(line.quantity) else {
                 throw self.invalid("\(field()).quantity", "\"\(line.quantity)\" is not a decimal number (at most 12 digits, 7 decimals)")
             }
-            guard let rate = DecimalText.parse(line.unitRate) else {
+            guard let rate = DecimalText.digits(line.unitRate) else {
                 throw self.invalid("\(field()).unit_rate", "\"\(line.unitRate)\" is not a decimal number (at most 12 digits, 7 decimals)")
             }
             try self.amount(line.amountMinor, field: "\(field()).amount_minor", positive: false)
-            guard let expected = currency.roundedMinorUnits(quantity * rate), expected == line.amountMinor else {
-                let product = currency.roundedMinorUnits(quantity * rate).map { "\($0)" } ?? "out of range"
+            let expected = currency.minorUnits(quantity, times: rate)
+            guard expected == line.amountMinor else {
+                let product = expected.map { "\($0)" } ?? "out of range"
                 throw self.invalid("\(field()).amount_minor", "\(line.amountMinor) is not quantity x unit_rate (\(line.quantity) x \(line.unitRate) = \(product) minor units)")
             }
         case .discount:
