@@ -67,8 +67,10 @@ public final class Store: Sendable {
 
     /// Runs `change` in the next group commit and returns its result once committed.
     ///
-    /// - Parameter change: Reads and writes through the transaction. Throwing
-    ///   rolls back this change only.
+    /// - Parameter change: Reads and writes through the transaction, and
+    ///   nothing else: it may run more than once (when another change in its
+    ///   batch throws, the batch runs again), and only the committed run's
+    ///   result is returned. Throwing rolls back this change only.
     public func write<T: Sendable>(_ change: @escaping @Sendable (WriteTransaction) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             self.writer.submit { transaction in
@@ -83,6 +85,12 @@ public final class Store: Sendable {
             }
         }
     }
+
+    /// Changes submitted and not yet taken into a batch.
+    var queuedChanges: Int { self.writer.queued }
+
+    /// How many times the WAL started over from its beginning.
+    var walRestarts: UInt64 { self.writer.checkpoints.restarts }
 
     /// Runs `query` on a reader connection (a consistent snapshot).
     public func read<T>(_ query: (Database) throws -> T) throws -> T {
@@ -136,7 +144,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     private let wakeup = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let observer = Mutex<(any CommitObserver)?>(nil)
-    private let checkpoints: WALCheckpoints
+    let checkpoints: WALCheckpoints
 
     init(database: Database, maxBatch: Int, checkpoints: WALCheckpoints) throws {
         self.database = database
@@ -147,6 +155,8 @@ final class GroupCommitWriter: @unchecked Sendable {
         thread.name = "qbsync-store-writer"
         thread.start()
     }
+
+    var queued: Int { self.queue.withLock { $0.items.count } }
 
     func setObserver(_ observer: any CommitObserver) {
         self.observer.withLock { $0 = observer }
@@ -202,29 +212,70 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     private func commit(_ batch: [Pending]) {
+        // Changes rarely throw (requests are validated before they get here),
+        // so the batch first runs without a savepoint per change (each one
+        // costs two statements and a copy of every page the change touches).
+        // When one does throw, everything is rolled back and the batch runs
+        // again, each change in its own savepoint. A change's closure only
+        // reads and writes through the transaction, so running it twice is
+        // the same as running it once.
+        switch self.run(batch, savepoints: false) {
+        case .committed(let completions):
+            self.finish(completions)
+        case .changeFailed(let completion) where batch.count == 1:
+            completion()
+        case .changeFailed:
+            switch self.run(batch, savepoints: true) {
+            case .committed(let completions): self.finish(completions)
+            case .changeFailed: preconditionFailure("with savepoints a failing change is rolled back on its own")
+            case .failed(let error): for pending in batch { pending.failed(error) }
+            }
+        case .failed(let error):
+            for pending in batch { pending.failed(error) }
+        }
+    }
+
+    private enum BatchOutcome {
+        /// Committed; each change's completion, in order.
+        case committed([() -> Void])
+        /// Without savepoints, a change threw: the batch was rolled back.
+        case changeFailed(() -> Void)
+        /// SQLite failed: the batch was rolled back.
+        case failed(any Error)
+    }
+
+    private func run(_ batch: [Pending], savepoints: Bool) -> BatchOutcome {
         var completions: [() -> Void] = []
         completions.reserveCapacity(batch.count)
         do {
             try self.database.run("BEGIN IMMEDIATE")
             self.transaction.beginBatch()
             for pending in batch {
-                try self.database.run("SAVEPOINT change")
+                if savepoints { try self.database.run("SAVEPOINT change") }
                 self.transaction.beginChange()
                 let (failed, completion) = pending.change(self.transaction)
+                if failed && !savepoints {
+                    try self.database.execute("ROLLBACK")
+                    self.transaction.rollbackBatch()
+                    return .changeFailed(completion)
+                }
                 if failed {
                     try self.database.run("ROLLBACK TO change")
                     self.transaction.rollbackChange()
                 }
-                try self.database.run("RELEASE change")
+                if savepoints { try self.database.run("RELEASE change") }
                 completions.append(completion)
             }
             try self.database.run("COMMIT")
+            return .committed(completions)
         } catch {
             try? self.database.execute("ROLLBACK")
             self.transaction.rollbackBatch()
-            for pending in batch { pending.failed(error) }
-            return
+            return .failed(error)
         }
+    }
+
+    private func finish(_ completions: [() -> Void]) {
         let events = self.transaction.endBatch()
         if !events.isEmpty, let observer = self.observer.withLock({ $0 }) {
             observer.committed(events)

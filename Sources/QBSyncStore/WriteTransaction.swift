@@ -48,6 +48,8 @@ public final class WriteTransaction {
     }
 
     func rollbackBatch() {
+        self.companyCache.removeAll(keepingCapacity: true)
+        self.mappingCache.removeAll(keepingCapacity: true)
         self.nextSequence = self.batchStartSequence
         self.batchEvents.removeAll()
     }

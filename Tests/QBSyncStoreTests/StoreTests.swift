@@ -79,6 +79,82 @@ func temporaryStorePath() -> String {
         #expect(afterSequence == 2)
     }
 
+    @Test func aChangeThatThrowsInsideABatchLeavesTheOthersCommitted() async throws {
+        let store = try Store(path: temporaryStorePath())
+        defer { store.close() }
+        let observer = SequenceRecorder()
+        store.setCommitObserver(observer)
+        // Hold the writer so that the next three changes queue up and run as one batch.
+        let release = DispatchSemaphore(value: 0)
+        let runs = RunCounts()
+        let holding = Task {
+            try await store.write { _ in
+                runs.value.withLock { $0["holding", default: 0] += 1 }
+                release.wait()
+            }
+        }
+        while runs.value.withLock({ $0["holding"] == nil }) { try await Task.sleep(for: .milliseconds(1)) }
+        func insert(_ id: String, throwing: Bool) -> Task<UInt64, any Error> {
+            Task {
+                try await store.write { transaction in
+                    runs.value.withLock { $0[id, default: 0] += 1 }
+                    var row = self.newRecord(id)
+                    try transaction.insert(&row, note: "accepted")
+                    struct Refused: Error {}
+                    if throwing { throw Refused() }
+                    return row.lastEventSequence
+                }
+            }
+        }
+        let first = insert("first", throwing: false)
+        while store.queuedChanges < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        let bad = insert("bad", throwing: true)
+        while store.queuedChanges < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        let last = insert("last", throwing: false)
+        while store.queuedChanges < 3 { try await Task.sleep(for: .milliseconds(1)) }
+        release.signal()
+        try await holding.value
+        let firstSequence = try await first.value
+        let lastSequence = try await last.value
+        await #expect(throws: (any Error).self) { try await bad.value }
+        #expect(try store.read { try $0.record(RecordKey(companyID: "acme", entity: .invoice, externalID: "bad")) } == nil)
+        #expect(try store.read { try $0.record(RecordKey(companyID: "acme", entity: .invoice, externalID: "first")) } != nil)
+        #expect(try store.read { try $0.record(RecordKey(companyID: "acme", entity: .invoice, externalID: "last")) } != nil)
+        #expect(try store.read { try $0.counters(companyID: "acme") }.first?.count == 2)
+        // The batch ran once without savepoints, failed at "bad", and ran again
+        // with one savepoint per change: "first" ran twice, "last" once.
+        #expect(runs.value.withLock { $0 } == ["holding": 1, "first": 2, "bad": 2, "last": 1])
+        #expect([firstSequence, lastSequence] == [1, 2])
+        #expect(observer.sequences.withLock { $0 } == [1, 2])
+    }
+
+    @Test func theWALStartsOverUnderSteadyWrites() async throws {
+        let path = temporaryStorePath()
+        let store = try Store(path: path)
+        defer { store.close() }
+        // About 5,000 pages of changes (20 MiB) from 16 writers at once, so the
+        // writer never idles: the WAL must still start over instead of growing.
+        let payload = [UInt8](repeating: 7, count: 3000)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<16 {
+                group.addTask {
+                    for index in 0..<320 {
+                        try await store.write { transaction in
+                            var row = RecordRow(key: RecordKey(companyID: "acme", entity: .invoice, externalID: "w\(writer)-\(index)"),
+                                                payload: payload, contentHash: "h", status: .pending)
+                            try transaction.insert(&row, note: "accepted")
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // Without the writer's part of the checkpoint this stays 0 and the WAL
+        // grows to about 60 MB; with it the WAL starts over every ~1,000 pages.
+        #expect(store.walRestarts >= 2)
+        #expect(try store.read { try $0.counters(companyID: "acme") }.first?.count == 16 * 320)
+    }
+
     @Test func transitionsWriteEventsCountersAndBlockers() async throws {
         let store = try Store(path: temporaryStorePath())
         defer { store.close() }
@@ -142,4 +218,9 @@ final class SequenceRecorder: CommitObserver {
     func committed(_ events: [CommittedEvent]) {
         self.sequences.withLock { $0 += events.map(\.event.sequence) }
     }
+}
+
+/// How many times each change ran.
+private final class RunCounts: Sendable {
+    let value = Mutex<[String: Int]>([:])
 }

@@ -49,6 +49,10 @@ final class WALCheckpoints: @unchecked Sendable {
     fileprivate var frames: Int32 = 0
     /// Counts the writer's complete checkpoints (each lets the WAL start over).
     private var generation: UInt64 = 0
+    private let completed = Atomic<UInt64>(0)
+
+    /// Complete checkpoints so far: how many times the WAL started over.
+    var restarts: UInt64 { self.completed.load(ordering: .relaxed) }
     private var awaitingReport = false
 
     private let background: Database
@@ -106,6 +110,7 @@ final class WALCheckpoints: @unchecked Sendable {
         let result = sqlite3_wal_checkpoint_v2(self.writer.handle, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
         if result == SQLITE_OK, copied == log {
             self.generation &+= 1
+            self.completed.add(1, ordering: .relaxed)
             self.awaitingReport = false
         }
     }
