@@ -18,6 +18,7 @@ public final class Database {
     ///   - path: File path, or ":memory:".
     ///   - readOnly: Open for reading only (reader connections).
     init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+        _ = Self.processSettings
         if !readOnly && path != ":memory:" {
             // Create the file with owner-only permissions before SQLite does:
             // it holds OAuth refresh tokens.
@@ -36,6 +37,12 @@ public final class Database {
         sqlite3_busy_timeout(connection, 5000)
         sqlite3_extended_result_codes(connection, 1)
     }
+
+    /// Settings for the whole process, applied before the first connection:
+    /// no memory statistics (they take a global mutex on every allocation).
+    private static let processSettings: Void = {
+        _ = qbsync_sqlite3_disable_memstatus()
+    }()
 
     deinit {
         self.statements.removeAll()
