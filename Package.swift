@@ -179,6 +179,7 @@ let package = Package(
         .executableTarget(
             name: "qbsync-bench",
             dependencies: [
+                "BenchSupport",
                 "QBSyncRPC",
                 "QBSyncClient",
                 "QBSyncWire",
@@ -189,6 +190,18 @@ let package = Package(
             ],
             path: "Benchmarks/QBSyncBench"
         ),
+        .executableTarget(
+            name: "qbsync-rpc-bench",
+            dependencies: [
+                "BenchSupport",
+                "QBSyncRPC",
+                "QBSyncClient",
+                "QBSyncWire",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/QBSyncRPCBench"
+        ),
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport"),
 
         // MARK: Tests
 

@@ -1,5 +1,6 @@
 // Draining a backlog into the simulator at its rate limit (Scripts/bench sync): how much of
 // the allowed requests-per-minute qbsync uses, whether it is ever throttled, and its RSS.
+import BenchSupport
 import Foundation
 import QBSyncClient
 import QBSyncWire

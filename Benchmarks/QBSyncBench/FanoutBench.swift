@@ -1,4 +1,5 @@
 // Event fan-out (Scripts/bench sync): many StreamSyncEvents subscribers, one burst of events.
+import BenchSupport
 import Foundation
 import QBSyncClient
 import QBSyncWire

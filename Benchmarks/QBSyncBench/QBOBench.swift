@@ -1,6 +1,7 @@
 // QBO client load generators (Scripts/bench qbo): QBOClient over CurlTransport against a
 // qbo-sim process, reads and writes, sequential and with several requests in flight.
 // Benchmarks/curl-floor/floor.c is the bare-libcurl floor it is compared with.
+import BenchSupport
 import Foundation
 import QBOClient
 import Synchronization

@@ -1,5 +1,6 @@
 // Sync-core load generators (Scripts/bench sync): accepted SyncInvoice calls/s, loading a
 // large store, GetHealth latency, and draining a backlog into the simulator at its rate limit.
+import BenchSupport
 import Foundation
 import QBSyncClient
 import QBSyncWire

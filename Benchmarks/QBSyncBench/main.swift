@@ -1,11 +1,7 @@
 // qbsync-bench: load generators for Scripts/bench. Not a test: numbers go to docs/benchmarks.md.
-// Each mode prints one JSON line on stdout (the script keeps the last line).
+// Each mode prints one JSON line on stdout (the script keeps the last line). The RPC modes are
+// in qbsync-rpc-bench (Benchmarks/QBSyncRPCBench), which links only the RPC stack.
 //
-// RPC (RPCBench.swift):
-//   qbsync-bench rpc-server --socket PATH            echo server on qbsync's RPC
-//   qbsync-bench rpc-client --socket PATH --callers N --seconds S [--payload 1024]
-//   qbsync-bench raw-floor --callers 1 --seconds S [--payload 1024]   Unix-socket ping-pong floor
-//   qbsync-bench idle-streams --socket PATH --streams 1000 --server-pid PID   server RSS added by idle streams
 // QBO client (QBOBench.swift), against a qbo-sim at --qbo URL:
 //   qbsync-bench qbo-setup --qbo URL                 new realm, high limits, access token (JSON)
 //   qbsync-bench qbo-client --qbo URL --realm R --access-token T [--refresh-token T --client-id I --client-secret S]
@@ -17,13 +13,10 @@
 //   qbsync-bench health-latency --socket PATH --callers N --seconds S
 //   qbsync-bench sync-drain --socket PATH --qbo URL --invoices N --rate R --server-pid PID
 //   qbsync-bench fanout --socket PATH --qbo URL --subscribers N --connections C --events E --server-pid PID [--decode digest|full]
+import BenchSupport
 import Foundation
 
 switch CommandLine.arguments.dropFirst().first {
-case "rpc-server": try await runServer()
-case "rpc-client": try await runClient()
-case "idle-streams": try await runIdleStreams()
-case "raw-floor": try runRawFloor()
 case "qbo-setup": try await runQBOSetup()
 case "qbo-client": try await runQBOClient()
 case "sync-accept": try await runSyncAccept()
@@ -33,8 +26,7 @@ case "sync-drain": try await runSyncDrain()
 case "fanout": try await runFanout()
 default:
     FileHandle.standardError.write(Data("""
-        usage: qbsync-bench rpc-server|rpc-client|idle-streams|raw-floor|qbo-setup|qbo-client|\
-        sync-accept|sync-load|health-latency|sync-drain|fanout [options] (see Benchmarks/QBSyncBench/main.swift)
+        usage: qbsync-bench qbo-setup|qbo-client|sync-accept|sync-load|health-latency|sync-drain|fanout [options] (see Benchmarks/QBSyncBench/main.swift)
 
         """.utf8))
     exit(2)

@@ -1,5 +1,6 @@
 // RPC load generators: qbsync's framed RPC against itself (an echo server), the raw
 // Unix-socket floor, and the RSS that idle server streams cost (Scripts/bench rpc).
+import BenchSupport
 import Foundation
 import NIOPosix
 import QBSyncClient
