@@ -8,9 +8,10 @@ import Synchronization
 /// Writes go to one writer thread that commits many callers' changes in one
 /// transaction (group commit): a caller's `write` returns only after its
 /// change is committed, so what was accepted survives kill -9, and the
-/// commit cost is shared by everyone waiting. Each change runs in its own
-/// savepoint, so one failing change does not undo the others. Reads use a
-/// small pool of reader connections and never wait for the writer.
+/// commit cost is shared by everyone waiting. One failing change does not
+/// undo the others: its batch runs again with a savepoint per change (see
+/// `GroupCommitWriter.commit`). Reads use a small pool of reader connections
+/// and never wait for the writer.
 public final class Store: Sendable {
     /// Settings.
     public struct Options: Sendable {
