@@ -46,8 +46,9 @@ public final class Store: Sendable {
         try database.execute("PRAGMA synchronous = \(options.synchronousFull ? "FULL" : "NORMAL")")
         try database.execute("PRAGMA temp_store = MEMORY")
         try database.execute("PRAGMA cache_size = -32768")
-        // The writer checkpoints between its batches (see `WALCheckpoints`),
-        // never inside a commit.
+        // Checkpoints run on their own thread, finished by the writer between
+        // batches so that the WAL starts over (see `WALCheckpoints`), never
+        // inside a commit.
         try database.execute("PRAGMA wal_autocheckpoint = 0")
         try database.execute("PRAGMA journal_size_limit = \(WALCheckpoints.retainedBytes)")
         try Migrations.migrate(database)

@@ -173,8 +173,10 @@ struct TmuxSession {
             _ = try await cli("customers", "link", "c2", "--create", "--name", "Second Customer")
             let second = try await CLIProcess.run(["invoices", "sync", "--wait", "--socket", socket], stdin: Self.invoiceJSON("inv-2", customer: "c2"))
             #expect(second.status == 0, "\(second)")
-            let after = try await session.waitForScreen("the resumed dashboard counting the new invoice") {
-                $0.contains("● live") && TmuxSession.row("invoices", in: $0) == [0, 0, 2, 0, 0, 0, 2]
+            // The resumed stream sends its health snapshot (the counts) before the
+            // events it replays: wait for both, not for the counts alone.
+            let after = try await session.waitForScreen("the resumed dashboard counting and listing the new invoice") {
+                $0.contains("● live") && TmuxSession.row("invoices", in: $0) == [0, 0, 2, 0, 0, 0, 2] && $0.contains("invoice inv-2")
             }
             #expect(after.contains("invoice inv-2"), "\(after)")
         } catch {

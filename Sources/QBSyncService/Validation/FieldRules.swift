@@ -58,27 +58,24 @@ enum FieldRules {
             if required { throw self.invalid(field(), "is required (YYYY-MM-DD)") }
             return
         }
-        // Digits and dashes at fixed places, read from the UTF-8 bytes.
-        var digits: [Int] = []
-        var shapeOK = value.utf8.count == 10
-        if shapeOK {
-            digits.reserveCapacity(8)
-            for (index, byte) in value.utf8.enumerated() {
-                if index == 4 || index == 7 {
-                    shapeOK = shapeOK && byte == UInt8(ascii: "-")
-                } else if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-                    digits.append(Int(byte - UInt8(ascii: "0")))
-                } else {
-                    shapeOK = false
-                }
+        // YYYY-MM-DD: digits and dashes at fixed places, read from the UTF-8 bytes.
+        func notADate() -> RPCError { self.invalid(field(), "\"\(value)\" is not a date (YYYY-MM-DD)") }
+        guard value.utf8.count == 10 else { throw notADate() }
+        var year = 0, month = 0, day = 0
+        for (index, byte) in value.utf8.enumerated() {
+            if index == 4 || index == 7 {
+                guard byte == UInt8(ascii: "-") else { throw notADate() }
+                continue
+            }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { throw notADate() }
+            let digit = Int(byte - UInt8(ascii: "0"))
+            switch index {
+            case 0..<4: year = year * 10 + digit
+            case 5, 6: month = month * 10 + digit
+            default: day = day * 10 + digit
             }
         }
-        guard shapeOK, digits.count == 8 else { throw self.invalid(field(), "\"\(value)\" is not a date (YYYY-MM-DD)") }
-        let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
-        let month = digits[4] * 10 + digits[5]
-        let day = digits[6] * 10 + digits[7]
-        guard (1900...2999).contains(year), (1...12).contains(month)
-        else { throw self.invalid(field(), "\"\(value)\" is not a date (YYYY-MM-DD)") }
+        guard (1900...2999).contains(year), (1...12).contains(month) else { throw notADate() }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
         guard (1...days).contains(day) else { throw self.invalid(field(), "\"\(value)\" is not a date that exists") }

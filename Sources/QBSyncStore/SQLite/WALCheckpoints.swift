@@ -49,11 +49,10 @@ final class WALCheckpoints: @unchecked Sendable {
     fileprivate var frames: Int32 = 0
     /// Counts the writer's complete checkpoints (each lets the WAL start over).
     private var generation: UInt64 = 0
-    private let completed = Atomic<UInt64>(0)
-
-    /// Complete checkpoints so far: how many times the WAL started over.
-    var restarts: UInt64 { self.completed.load(ordering: .relaxed) }
     private var awaitingReport = false
+
+    /// `generation`, readable from any thread (for tests).
+    private let completed = Atomic<UInt64>(0)
 
     private let background: Database
     private let shared = Mutex(Shared())
@@ -77,6 +76,9 @@ final class WALCheckpoints: @unchecked Sendable {
         thread.name = "qbsync-checkpointer"
         thread.start()
     }
+
+    /// Complete checkpoints so far: how many times the WAL started over.
+    var restarts: UInt64 { self.completed.load(ordering: .relaxed) }
 
     /// Called by the writer after each batch, with no transaction open.
     func afterCommit() {
