@@ -234,7 +234,7 @@ let package = Package(
         ),
         .testTarget(
             name: "QBSyncRPCTests",
-            dependencies: ["QBSyncRPC", "QBSyncClient", "QBSyncWire"]
+            dependencies: ["QBSyncRPC", "QBSyncClient", "QBSyncWire", "QBSyncTesting"]
         ),
     ]
 )

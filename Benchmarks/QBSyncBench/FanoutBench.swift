@@ -37,6 +37,8 @@ struct EventDigest: WireMessage {
     func withPacked<Result>(allocator: WireAllocator, _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result) rethrows -> Result {
         try body(0) { _ in 0 }  // never sent
     }
+
+    func fieldWithNUL(prefix: String) -> String? { nil }
 }
 
 /// Just enough protobuf to walk tags, varints and length-delimited fields.

@@ -100,7 +100,7 @@ public final class QBSyncClient: Sendable {
     ) async throws(RPCError) -> Response {
         if Task.isCancelled { throw RPCError(code: .cancelled, message: "call cancelled") }
         let timeout = options.timeout ?? self.configuration.defaultTimeout
-        let bytes = request.packed()
+        let bytes = try Self.pack(request, metadata: options.metadata)
         var attempt = 0
         var payload: [UInt8]
         while true {
@@ -132,7 +132,21 @@ public final class QBSyncClient: Sendable {
         _ request: Request,
         options: CallOptions = CallOptions()
     ) -> RPCResponseStream<Response> {
-        RPCResponseStream(client: self, path: method.path, request: request.packed(), options: options)
+        RPCResponseStream(client: self, path: method.path, request: Result { () throws(RPCError) in try Self.pack(request, metadata: options.metadata) }, options: options)
+    }
+
+    /// The request's encoding, refused before anything is sent when a string
+    /// holds a NUL: libprotobuf-c would cut it there, so the server would
+    /// store a different value than the caller gave.
+    static func pack<Request: WireMessage>(_ request: Request, metadata: [String: String]) throws(RPCError) -> [UInt8] {
+        for (key, value) in metadata where key.utf8.contains(0) || value.utf8.contains(0) {
+            throw RPCError(code: .invalidArgument, message: "metadata \"\(key.replacingNUL)\" contains a NUL character")
+        }
+        if let field = request.fieldWithNUL(prefix: "") {
+            let problem = "contains a NUL character; strings must be UTF-8 without NUL characters"
+            throw RPCError(code: .invalidArgument, message: "\(field): \(problem)", detail: FieldViolation(field: field, description: problem))
+        }
+        return request.packed()
     }
 
     func currentConnection() async throws(RPCError) -> RPCConnection {
@@ -178,5 +192,12 @@ public final class QBSyncClient: Sendable {
                 }
             }
         }
+    }
+}
+
+extension String {
+    /// The string with NUL shown as U+2400 (for error messages).
+    fileprivate var replacingNUL: String {
+        String(String.UnicodeScalarView(self.unicodeScalars.map { $0 == "\0" ? "\u{2400}" : $0 }))
     }
 }

@@ -10,7 +10,8 @@ import QBSyncWire
 public struct RPCResponseStream<Element: WireMessage>: AsyncSequence, Sendable {
     let client: QBSyncClient
     let path: String
-    let request: [UInt8]
+    /// The packed request, or why it cannot be sent (thrown by the first `next()`).
+    let request: Result<[UInt8], RPCError>
     let options: CallOptions
 
     public func makeAsyncIterator() -> Iterator {
@@ -55,11 +56,13 @@ final class StreamHandle: Sendable {
     }
 
     static func open<Element>(_ stream: RPCResponseStream<Element>) async throws(RPCError) -> StreamHandle {
+        _ = try stream.request.get()
         let connection = try await stream.client.currentConnection()
         let configuration = stream.client.configuration
         let call = StreamCall(window: configuration.streamWindow)
         let timeout = stream.options.timeout ?? configuration.defaultStreamTimeout
-        let id = await connection.openStream(path: stream.path, request: stream.request, options: stream.options, timeout: timeout, call: call)
+        let request = try stream.request.get()
+        let id = await connection.openStream(path: stream.path, request: request, options: stream.options, timeout: timeout, call: call)
         return StreamHandle(connection: connection, call: call, streamID: id)
     }
 

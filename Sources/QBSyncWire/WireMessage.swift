@@ -34,6 +34,14 @@ public protocol WireMessage: Sendable, Hashable {
         allocator: WireAllocator,
         _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
     ) rethrows -> Result
+
+    /// The path of the first string field holding a NUL character, or nil.
+    ///
+    /// libprotobuf-c packs strings up to their first NUL, so such a message
+    /// would reach the peer changed; senders check this before packing.
+    ///
+    /// - Parameter prefix: Prepended to the path (for nested messages).
+    func fieldWithNUL(prefix: String) -> String?
 }
 
 extension WireMessage {
@@ -64,20 +72,63 @@ extension WireMessage {
 /// The bytes did not decode as the expected message.
 ///
 /// libprotobuf-c reports no reason, so the error names the message type and
-/// the input size; the input itself is never logged.
+/// the input size, and, when the message is well-formed but a string in it is
+/// not clean UTF-8, which string; the input itself is never logged.
 public struct WireDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A string field holding a NUL byte or bytes that are not UTF-8.
+    ///
+    /// Such a string cannot cross into Swift unchanged (libprotobuf-c ends
+    /// strings at a NUL; invalid UTF-8 would be repaired), so the message is
+    /// refused rather than silently rewritten.
+    public struct InvalidString: Sendable, Hashable, CustomStringConvertible {
+        /// What is wrong with the string.
+        public enum Problem: Sendable, Hashable {
+            /// A NUL (0x00) byte.
+            case nul
+            /// Bytes that are not well-formed UTF-8.
+            case invalidUTF8
+        }
+
+        /// The field's path in proto names, e.g. `invoice.lines[2].description`.
+        public var field: String
+        /// What is wrong with it.
+        public var problem: Problem
+
+        /// Creates the description of a bad string.
+        public init(field: String, problem: Problem) {
+            self.field = field
+            self.problem = problem
+        }
+
+        /// "contains a NUL character" or "is not valid UTF-8", for error messages.
+        public var explanation: String {
+            switch self.problem {
+            case .nul: "contains a NUL character"
+            case .invalidUTF8: "is not valid UTF-8"
+            }
+        }
+
+        public var description: String { "\(self.field) \(self.explanation)" }
+    }
+
     /// Which message was expected.
     public var messageName: String
     /// How many bytes were offered.
     public var byteCount: Int
+    /// The string that made a well-formed message unacceptable, if that was the reason.
+    public var invalidString: InvalidString?
 
     /// Creates the error.
-    public init(messageName: String, byteCount: Int) {
+    public init(messageName: String, byteCount: Int, invalidString: InvalidString? = nil) {
         self.messageName = messageName
         self.byteCount = byteCount
+        self.invalidString = invalidString
     }
 
     public var description: String {
-        "\(self.byteCount) bytes are not a valid \(self.messageName) protobuf message"
+        if let invalidString {
+            return "\(self.messageName): \(invalidString)"
+        }
+        return "\(self.byteCount) bytes are not a valid \(self.messageName) protobuf message"
     }
 }

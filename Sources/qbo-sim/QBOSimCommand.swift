@@ -55,38 +55,11 @@ struct QBOSimCommand: AsyncParsableCommand {
         for realm in realms.isEmpty ? [nil] : realms.map(Optional.some) {
             credentials.append(await simulator.createRealm(realm))
         }
-        print(Self.banner(endpoint: endpoint, credentials: credentials))
+        print(SimulatorBanner.text(endpoint: endpoint, credentials: credentials))
         fflush(nil)  // a pipe reading the banner must not wait for the buffer to fill
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [simulator], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-    }
-
-    static func banner(endpoint: SimulatorEndpoint, credentials: [RealmCredentials]) -> String {
-        var lines: [String] = []
-        if let socket = endpoint.unixSocketPath {
-            lines.append("QBO simulator listening on Unix socket \(socket) (base URL \(endpoint.baseURL))")
-        } else {
-            lines.append("QBO simulator listening on \(endpoint.baseURL)")
-        }
-        lines.append("  API base:   \(endpoint.baseURL)/v3/company/<realmId>/")
-        lines.append("  Token URL:  \(endpoint.baseURL)/oauth2/v1/tokens/bearer")
-        lines.append("  Admin API:  \(endpoint.baseURL)/admin/  (POST /admin/realms creates another realm)")
-        for realm in credentials {
-            lines.append("")
-            lines.append("Realm \(realm.realmId)")
-            lines.append("  client id:      \(realm.clientId)")
-            lines.append("  client secret:  \(realm.clientSecret)")
-            lines.append("  refresh token:  \(realm.refreshToken)")
-            lines.append("  point qbsync at it:")
-            lines.append(
-                "    qbsync connect --company demo --realm \(realm.realmId) --client-id \(realm.clientId) "
-                    + "--client-secret \(realm.clientSecret) --refresh-token \(realm.refreshToken) "
-                    + "--qbo-base-url \(endpoint.baseURL)")
-        }
-        lines.append("")
-        lines.append("Ctrl-C (SIGINT) or SIGTERM stops it.")
-        return lines.joined(separator: "\n")
     }
 }

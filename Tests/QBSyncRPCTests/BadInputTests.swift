@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import QBSyncClient
+import QBSyncTesting
 import QBSyncWire
 import Testing
 
@@ -19,11 +20,8 @@ import Testing
         return nil
     }
 
-    private func helloed(_ server: TestServer) async throws -> RawConnection {
-        let raw = try RawConnection(path: server.socketPath)
-        raw.sendHello()
-        guard case .hello? = try await raw.readFrame()?.kind else { throw RPCError(code: .internal, message: "no hello") }
-        return raw
+    private func helloed(_ server: TestServer) async throws -> RawPeer {
+        try await RawPeer.helloed(path: server.socketPath)
     }
 
     @Test func truncatedFrameThenEOFClosesOnlyThatConnection() async throws {
@@ -90,7 +88,7 @@ import Testing
 
     @Test func anythingBeforeHelloIsAProtocolError() async throws {
         let server = try await TestServer.start()
-        let raw = try RawConnection(path: server.socketPath)
+        let raw = try RawPeer(path: server.socketPath)
         raw.send(Envelope.Frame(streamID: 1, kind: .open(Envelope.OpenCall(method: EchoService.echo.path))))
         #expect(self.goAway(try await raw.readFrame())?.reason == .protocolError)
         await server.stop()
@@ -161,7 +159,7 @@ import Testing
 
     @Test func clientThatSendsNothingIsClosedAfterTheHandshakeTimeout() async throws {
         let server = try await TestServer.start { $0.handshakeTimeout = .seconds(1) }  // long enough for assertServing's own Hello on a loaded machine
-        let raw = try RawConnection(path: server.socketPath)
+        let raw = try RawPeer(path: server.socketPath)
         let goAway = try #require(self.goAway(try await raw.readFrame(timeout: .seconds(5))))
         #expect(goAway.reason == .handshakeTimeout)
         #expect(await raw.isClosedByServer())
@@ -171,7 +169,7 @@ import Testing
 
     @Test func wrongProtocolVersionGetsVersionMismatch() async throws {
         let server = try await TestServer.start()
-        let raw = try RawConnection(path: server.socketPath)
+        let raw = try RawPeer(path: server.socketPath)
         raw.sendHello(version: 2)
         let goAway = try #require(self.goAway(try await raw.readFrame()))
         #expect(goAway.reason == .versionMismatch)
@@ -185,7 +183,7 @@ import Testing
         let server = try await TestServer.start { $0.allowedUIDs = [424_242]; $0.allowedGIDs = [424_242] }
         let error = await #expect(throws: RPCError.self) { _ = try await server.client() }
         #expect(error?.code == .permissionDenied)
-        let raw = try RawConnection(path: server.socketPath)
+        let raw = try RawPeer(path: server.socketPath)
         #expect(self.goAway(try await raw.readFrame())?.reason == .permissionDenied)
         await server.stop()
         let open = try await TestServer.start { $0.allowedUIDs = [getuid()] }
@@ -262,7 +260,7 @@ import Testing
     @Test func tooManyConnectionsAreRefused() async throws {
         let server = try await TestServer.start { $0.maxConnections = 1 }
         let first = try await self.helloed(server)
-        let second = try RawConnection(path: server.socketPath)
+        let second = try RawPeer(path: server.socketPath)
         #expect(self.goAway(try await second.readFrame())?.reason == .tooManyConnections)
         first.send(Envelope.Frame(streamID: 0, kind: .ping(Envelope.Ping(opaque: 1))))
         guard case .pong? = try await first.readFrame()?.kind else { Issue.record("first connection stopped working"); return }

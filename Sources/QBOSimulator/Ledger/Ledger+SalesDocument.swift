@@ -43,11 +43,10 @@ extension Ledger {
         document["Line"] = .array(lines.lines)
         document["TxnTaxDetail"] = .object(taxDetail)
         document["CustomerRef"] = Self.reference(to: customer, of: .customer)
-        if kind != .refundReceipt, draft["BillAddr"] == nil, let address = customer.body["BillAddr"] {
-            document["BillAddr"] = address
-        }
-        if kind == .invoice, draft["BillEmail"] == nil, let email = customer.body["PrimaryEmailAddr"] {
-            document["BillEmail"] = email
+        // QBO copies the customer's addresses, but not its email: an invoice created through
+        // the API has a BillEmail only when the request sends one.
+        for key in ["BillAddr", "ShipAddr"] where kind != .refundReceipt && draft[key] == nil {
+            if let address = customer.body[key] { document[key] = address }
         }
         document["TotalAmt"] = .number(total)
         document["ApplyTaxAfterDiscount"] = draft["ApplyTaxAfterDiscount"] ?? false

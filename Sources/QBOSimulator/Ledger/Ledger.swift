@@ -10,6 +10,9 @@ struct Ledger: Sendable {
     /// `DocNumber` -> Id, per transaction type.
     var docNumbers: [EntityKind: [String: String]] = [:]
     var nextDocNumber: [EntityKind: Int] = [:]
+    /// The next transaction Id: invoices, payments, credit memos and refund receipts share
+    /// one sequence in QBO (a payment created after invoice 180 is 181).
+    var nextTransactionNumber = 1
     /// Lower-cased unique name -> Id, per name-list kind.
     var names: [EntityKind: [String: String]] = [:]
     /// What each payment applies, by payment Id.
@@ -58,7 +61,7 @@ struct Ledger: Sendable {
     }
 
     private mutating func create(_ kind: EntityKind, _ body: JSONObject, at now: Date) throws(QBOFault) -> JSONObject {
-        let id = String(tables[kind, default: EntityTable()].nextNumber)
+        let id = kind.isTransaction ? String(nextTransactionNumber) : String(tables[kind, default: EntityTable()].nextNumber)
         let normalized = try normalize(kind, Self.withoutSystemProperties(body), id: id, previous: nil, at: now)
         let stamp = JSONValue.string(QBOTime.dateTime(now))
         let header: JSONObject = [
@@ -67,7 +70,11 @@ struct Ledger: Sendable {
         ]
         var stored = StoredEntity(body: header.merging(normalized.body))
         stored.isVoided = false
-        _ = tables[kind, default: EntityTable()].allocateID()
+        if kind.isTransaction {
+            nextTransactionNumber += 1
+        } else {
+            _ = tables[kind, default: EntityTable()].allocateID()
+        }
         commit(kind, stored, previous: nil, applications: normalized.applications, at: now)
         return stored.body
     }

@@ -19,7 +19,8 @@ struct StoredEntity: Sendable, Hashable {
 struct EntityTable: Sendable {
     private(set) var rows: [String: StoredEntity] = [:]
     private(set) var order: [String] = []
-    /// The next numeric Id; each kind counts on its own, as QBO's do.
+    /// The next numeric Id of a name list; each list counts on its own, as QBO's do.
+    /// Transactions draw from the ledger's shared `nextTransactionNumber` instead.
     var nextNumber = 1
 
     subscript(id: String) -> StoredEntity? {

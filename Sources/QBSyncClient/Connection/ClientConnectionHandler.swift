@@ -12,7 +12,7 @@ final class UsableFlag: Sendable {
 /// The client's end of one connection, on its event loop: routes inbound
 /// frames to the calls waiting for them.
 final class ClientConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = Envelope.Frame
+    typealias InboundIn = ReceivedFrame
     typealias OutboundOut = ByteBuffer
 
     enum Call {
@@ -119,7 +119,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = Self.unwrapInboundIn(data)
+        // The server is trusted to send clean strings; a frame that is not
+        // is still acted on (its strings as libprotobuf-c decoded them).
+        let frame = Self.unwrapInboundIn(data).frame
         switch frame.kind {
         case .hello(let hello):
             self.handshake?.succeed(hello)

@@ -70,6 +70,16 @@ public struct RPCRouter: Sendable {
         do {
             return try Request(unpacking: bytes)
         } catch {
+            if let invalid = error.invalidString {
+                // The message is well-formed but a string would not survive
+                // decoding unchanged: name it, as field validation does.
+                let problem = "\(invalid.explanation); strings must be UTF-8 without NUL characters"
+                throw RPCError(
+                    code: .invalidArgument,
+                    message: "\(invalid.field): \(problem)",
+                    detail: FieldViolation(field: invalid.field, description: problem)
+                )
+            }
             throw RPCError(code: .invalidArgument, message: "request is not a valid \(Request.protoMessageName) message (\(bytes.count) bytes)")
         }
     }

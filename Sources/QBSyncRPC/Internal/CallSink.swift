@@ -30,12 +30,9 @@ final class CallSink: Sendable {
     }
 
     func statusFrame(_ status: Envelope.Status) -> ByteBuffer {
-        var status = status
         // A status must always fit the peer's smallest allowed frame.
-        if status.message.utf8.count > 1024 { status.message = String(status.message.prefix(1000)) + "…" }
-        if status.details.reduce(0, { $0 + $1.value.count }) > 2048 { status.details = [] }
         var buffer = ByteBuffer()
-        buffer.writeFrame(Envelope.Frame(streamID: self.streamID, kind: .status(status)))
+        buffer.writeFrame(Envelope.Frame(streamID: self.streamID, kind: .status(status.fittingAnyFrame())))
         return buffer
     }
 

@@ -22,6 +22,10 @@ struct ConnectionStateMachine {
         var maxConcurrentStreams: Int
         var maxFrameSize: Int
         var defaultWindow: UInt32
+        /// Metadata bytes (keys plus values) one call may carry.
+        var maxMetadataBytesPerCall = WireProtocol.maxMetadataBytesPerCall
+        /// Metadata bytes all open calls of the connection may hold together.
+        var maxMetadataBytesPerConnection = 1024 * 1024
     }
 
     /// A call the server knows about.
@@ -29,6 +33,8 @@ struct ConnectionStateMachine {
         var method: String
         var timeoutMicros: UInt64
         var metadata: [Envelope.MetadataEntry]
+        /// Bytes of keys and values in `metadata`, counted against the connection's budget.
+        var metadataBytes: Int
         var initialWindow: UInt32
         /// The request message arrived and the handler is running.
         var started = false
@@ -46,6 +52,8 @@ struct ConnectionStateMachine {
         case goAway(Envelope.GoAway)
         /// End one stream with this status; no handler was running for it.
         case rejectStream(UInt32, Envelope.Status)
+        /// A call was opened; its request message is due within the request timeout.
+        case awaitRequest(UInt32)
         /// Start the handler for a stream with its single request message.
         case startCall(UInt32, request: [UInt8])
         /// Cancel the stream's running handler and end the stream with this status.
@@ -56,13 +64,16 @@ struct ConnectionStateMachine {
 
     private(set) var phase: Phase = .awaitingHello
     private(set) var lastStreamID: UInt32 = 0
-    private(set) var streams: [UInt32: Stream] = [:]
+    private(set) var streams: [UInt32: Stream]
+    /// Metadata bytes held by open streams (see ``Limits/maxMetadataBytesPerConnection``).
+    private(set) var metadataBytes = 0
     /// Largest frame the client accepts, from its Hello.
     private(set) var peerMaxFrameSize = WireProtocol.defaultMaxFrameSize
     let limits: Limits
 
     init(limits: Limits) {
         self.limits = limits
+        self.streams = [:]
     }
 
     var serverHello: Envelope.Hello {
@@ -74,7 +85,8 @@ struct ConnectionStateMachine {
         )
     }
 
-    mutating func receive(_ frame: Envelope.Frame) -> Action {
+    mutating func receive(_ received: ReceivedFrame) -> Action {
+        let frame = received.frame
         guard self.phase != .closed else { return .none }
         guard let kind = frame.kind else {
             return self.fail(.protocolError, "frame on stream \(frame.streamID) has no kind set")
@@ -90,12 +102,28 @@ struct ConnectionStateMachine {
                     code: .failedPrecondition
                 )
             }
+            if let invalid = received.invalidString {
+                return self.fail(.protocolError, "frame field \(invalid)")
+            }
             if hello.maxFrameSize > 0 && hello.maxFrameSize < WireProtocol.minimumMaxFrameSize {
                 return self.fail(.protocolError, "max_frame_size \(hello.maxFrameSize) is below the minimum of \(WireProtocol.minimumMaxFrameSize) bytes")
             }
             self.phase = .ready
             if hello.maxFrameSize > 0 { self.peerMaxFrameSize = Int(hello.maxFrameSize) }
             return .sendHello(self.serverHello)
+        }
+        if let invalid = received.invalidString {
+            // A string in the frame is not clean UTF-8; libprotobuf-c's
+            // decoded copy of it is not to be trusted. An open refuses just
+            // its call; a cancel still cancels; anything else ends the connection.
+            switch frame.kind {
+            case .open(let open):
+                return self.open(frame.streamID, open, invalid: invalid)
+            case .cancel:
+                return self.cancel(frame.streamID, Envelope.Cancel(reason: "(reason not shown: \(invalid.explanation))"))
+            default:
+                return self.fail(.protocolError, "frame field \(invalid)")
+            }
         }
         switch kind {
         case .hello:
@@ -120,13 +148,25 @@ struct ConnectionStateMachine {
 
     /// The call on `streamID` ended (handler returned, deadline, cancel); forget it.
     mutating func streamClosed(_ streamID: UInt32) {
-        self.streams.removeValue(forKey: streamID)
+        self.forget(streamID)
+    }
+
+    @discardableResult
+    private mutating func forget(_ streamID: UInt32) -> Stream? {
+        guard let stream = self.streams.removeValue(forKey: streamID) else { return nil }
+        self.metadataBytes -= stream.metadataBytes
+        return stream
+    }
+
+    /// Whether the stream was opened and its request has not arrived.
+    func isAwaitingRequest(_ streamID: UInt32) -> Bool {
+        self.streams[streamID].map { !$0.started } ?? false
     }
 
     /// Streams opened whose request never arrived; dropped when shutting down.
     mutating func removeUnstartedStreams() -> [UInt32] {
         let ids = self.streams.filter { !$0.value.started }.map(\.key).sorted()
-        for id in ids { self.streams.removeValue(forKey: id) }
+        for id in ids { self.forget(id) }
         return ids
     }
 
@@ -156,9 +196,9 @@ struct ConnectionStateMachine {
         return .goAway(Envelope.GoAway(lastStreamID: self.lastStreamID, reason: reason, code: code.rawValue, message: message))
     }
 
-    private mutating func open(_ id: UInt32, _ open: Envelope.OpenCall) -> Action {
+    private mutating func open(_ id: UInt32, _ open: Envelope.OpenCall, invalid: WireDecodingError.InvalidString? = nil) -> Action {
         guard id != 0 else { return self.fail(.protocolError, "calls cannot be opened on stream 0") }
-        if self.streams.removeValue(forKey: id) != nil {
+        if self.forget(id) != nil {
             // The id now names two calls the client cannot tell apart: end both.
             return .cancelCall(id, Self.status(.alreadyExists, "stream \(id) is already open; the call on it is ended"))
         }
@@ -175,13 +215,57 @@ struct ConnectionStateMachine {
                 Self.status(.resourceExhausted, "too many concurrent calls on this connection (limit \(self.limits.maxConcurrentStreams))")
             )
         }
+        if let invalid {
+            if invalid.field == "open.method" {
+                return .rejectStream(id, Self.status(.unimplemented, "the method path \(invalid.explanation); no such method"))
+            }
+            return .rejectStream(id, Self.status(.invalidArgument, "\(invalid); metadata must be UTF-8 without NUL characters"))
+        }
+        guard open.method.utf8.count <= WireProtocol.maxMethodPathBytes else {
+            return .rejectStream(id, Self.status(
+                .unimplemented,
+                "method path of \(open.method.utf8.count) bytes is longer than any method (limit \(WireProtocol.maxMethodPathBytes) bytes)"
+            ))
+        }
+        var metadataBytes = 0
+        for (index, entry) in open.metadata.enumerated() {
+            metadataBytes += entry.key.utf8.count + entry.value.utf8.count
+            if let problem = Self.metadataKeyProblem(entry.key) {
+                return .rejectStream(id, Self.status(.invalidArgument, "metadata[\(index)].key \(problem)"))
+            }
+        }
+        guard metadataBytes <= self.limits.maxMetadataBytesPerCall else {
+            return .rejectStream(id, Self.status(
+                .resourceExhausted,
+                "call metadata of \(metadataBytes) bytes exceeds the limit of \(self.limits.maxMetadataBytesPerCall) bytes per call"
+            ))
+        }
+        guard self.metadataBytes + metadataBytes <= self.limits.maxMetadataBytesPerConnection else {
+            return .rejectStream(id, Self.status(
+                .resourceExhausted,
+                "open calls on this connection hold \(self.metadataBytes) bytes of metadata; this call's \(metadataBytes) would exceed the limit of \(self.limits.maxMetadataBytesPerConnection)"
+            ))
+        }
+        self.metadataBytes += metadataBytes
         self.streams[id] = Stream(
             method: open.method,
             timeoutMicros: open.timeoutMicros,
             metadata: open.metadata,
+            metadataBytes: metadataBytes,
             initialWindow: open.initialWindow == 0 ? self.limits.defaultWindow : open.initialWindow
         )
-        return .none
+        return .awaitRequest(id)
+    }
+
+    /// Metadata keys are 1-64 bytes of lower-case ASCII letters, digits, '-', '_' and '.'.
+    static func metadataKeyProblem(_ key: String) -> String? {
+        guard !key.isEmpty else { return "is empty" }
+        guard key.utf8.count <= 64 else { return "is longer than 64 bytes" }
+        let allowed = key.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+        }
+        return allowed ? nil : "may contain only lower-case letters, digits, '-', '_' and '.'"
     }
 
     private mutating func message(_ id: UInt32, _ message: Envelope.Message) -> Action {
@@ -192,7 +276,7 @@ struct ConnectionStateMachine {
             return .none  // The call already ended; the client may not know yet.
         }
         if stream.started {
-            self.streams.removeValue(forKey: id)
+            self.forget(id)
             let reason = stream.endOfStream
                 ? "message after end of stream on stream \(id)"
                 : "a second request message on stream \(id); methods take exactly one"
@@ -205,7 +289,7 @@ struct ConnectionStateMachine {
     }
 
     private mutating func cancel(_ id: UInt32, _ cancel: Envelope.Cancel) -> Action {
-        guard let stream = self.streams.removeValue(forKey: id) else {
+        guard let stream = self.forget(id) else {
             return .none  // Unknown or finished stream: a harmless race.
         }
         let reason = cancel.reason.isEmpty ? "cancelled by the client" : "cancelled by the client: \(cancel.reason)"

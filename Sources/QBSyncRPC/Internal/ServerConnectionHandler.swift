@@ -2,6 +2,7 @@ import DequeModule
 import Logging
 import NIOCore
 import QBSyncWire
+import Synchronization
 
 /// Serves one client connection on its event loop.
 ///
@@ -9,7 +10,7 @@ import QBSyncWire
 /// in its own Task, which hands results back through a ``CallSink``. All
 /// mutable state lives on the event loop, so none of it needs a lock.
 final class ServerConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = Envelope.Frame
+    typealias InboundIn = ReceivedFrame
     typealias OutboundOut = ByteBuffer
 
     /// Runtime resources of a running call (the protocol state is in the state machine).
@@ -36,28 +37,60 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var executor: EventLoopTaskExecutor?
     private var handshakeTimer: Scheduled<Void>?
+    /// Calls opened whose request message has not arrived, with their timeout.
+    private var requestTimers: [UInt32: Scheduled<Void>] = [:]
+    /// Set while the peer does not read: when it fires, the connection ends.
+    private var stalledTimer: Scheduled<Void>?
+    private let logThrottle: LogThrottle
     private var flushPending = false
     private var flushScheduled = false
     /// Called once when the connection has no calls left after a shutdown began.
     private var onDrained: (() -> Void)?
 
-    init(router: RPCRouter, configuration: RPCServerConfiguration, peer: PeerCredentials?, logger: Logger) {
+    init(router: RPCRouter, configuration: RPCServerConfiguration, peer: PeerCredentials?, logger: Logger, logThrottle: LogThrottle) {
         self.router = router
         self.configuration = configuration
         self.peer = peer
         self.logger = logger
+        self.logThrottle = logThrottle
         self.state = ConnectionStateMachine(limits: .init(
             maxConcurrentStreams: configuration.maxConcurrentStreams,
             maxFrameSize: configuration.maxFrameSize,
-            defaultWindow: WireProtocol.defaultInitialWindow
+            defaultWindow: WireProtocol.defaultInitialWindow,
+            maxMetadataBytesPerConnection: configuration.maxMetadataBytesPerConnection
         ))
+        Self.live.add(1, ordering: .relaxed)
     }
+
+    deinit {
+        Self.live.subtract(1, ordering: .relaxed)
+    }
+
+    /// Handlers alive in this process (tests prove closed connections are freed).
+    static let live = Atomic<Int>(0)
 
     // MARK: Channel events
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         self.executor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
+    }
+
+    /// The pipeline is going away: drop the context, or the handler and the
+    /// context would keep each other (and everything the connection held) alive.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.cancelTimers()
+        self.context = nil
+        self.executor = nil
+    }
+
+    private func cancelTimers() {
+        self.handshakeTimer?.cancel()
+        self.handshakeTimer = nil
+        self.stalledTimer?.cancel()
+        self.stalledTimer = nil
+        for timer in self.requestTimers.values { timer.cancel() }
+        self.requestTimers.removeAll()
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -69,8 +102,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = Self.unwrapInboundIn(data)
-        let action = self.state.receive(frame)
+        let action = self.state.receive(Self.unwrapInboundIn(data))
         self.perform(action, context: context)
     }
 
@@ -81,7 +113,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         self.state.connectionClosed()
-        self.handshakeTimer?.cancel()
+        self.cancelTimers()
         for (_, call) in self.calls {
             call.deadline?.cancel()
             call.task?.cancel()
@@ -92,12 +124,40 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    /// Honours the outbound budget: while more than
+    /// ``RPCServerConfiguration/outboundBudget`` bytes wait for the peer to
+    /// read, nothing more is read from it (no new calls, no pings to answer);
+    /// a peer that stays that way for the grace period is disconnected.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
+            self.stalledTimer?.cancel()
+            self.stalledTimer = nil
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            context.read()
             for id in self.calls.keys { self.drain(id, context: context) }
             self.flushIfNeeded(context: context)
+        } else {
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+            if self.stalledTimer == nil {
+                let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+                self.stalledTimer = context.eventLoop.scheduleTask(in: self.configuration.outboundGracePeriod) {
+                    loopBound.value.peerStalled()
+                }
+            }
         }
         context.fireChannelWritabilityChanged()
+    }
+
+    private func peerStalled() {
+        self.stalledTimer = nil
+        guard let context = self.context, !context.channel.isWritable else { return }
+        let seconds = Double(self.configuration.outboundGracePeriod.nanoseconds) / 1e9
+        let action = self.state.fail(
+            .protocolError,
+            "the client did not read its answers for \(seconds) seconds with more than \(self.configuration.outboundBudget) bytes waiting",
+            code: .resourceExhausted
+        )
+        self.perform(action, context: context)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -134,16 +194,25 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         case .sendPong(let opaque):
             self.write(Envelope.Frame(streamID: 0, kind: .pong(Envelope.Ping(opaque: opaque))), context: context)
         case .goAway(let goAway):
-            self.logger.notice("closing connection", metadata: ["reason": "\(goAway.reason)", "message": "\(goAway.message)"])
+            let goAway = goAway.fittingAnyFrame()
+            self.logThrottle.log(self.logger, "closing connection", metadata: ["reason": "\(goAway.reason)", "message": "\(goAway.message)"])
             self.write(Envelope.Frame(streamID: 0, kind: .goaway(goAway)), context: context)
             self.flushIfNeeded(context: context)
             context.close(promise: nil)
         case .rejectStream(let id, let status):
-            self.write(Envelope.Frame(streamID: id, kind: .status(status)), context: context)
+            self.requestTimers.removeValue(forKey: id)?.cancel()
+            self.write(Envelope.Frame(streamID: id, kind: .status(status.fittingAnyFrame())), context: context)
             self.checkDrained()
+        case .awaitRequest(let id):
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            self.requestTimers[id] = context.eventLoop.scheduleTask(in: self.configuration.requestTimeout) {
+                loopBound.value.requestTimedOut(id)
+            }
         case .startCall(let id, let request):
+            self.requestTimers.removeValue(forKey: id)?.cancel()
             self.startCall(id, request: request, context: context)
         case .cancelCall(let id, let status):
+            self.requestTimers.removeValue(forKey: id)?.cancel()
             self.endCall(id, status: status, context: context)
         case .grantWindow(let id, let messages):
             guard var call = self.calls[id] else { return }
@@ -159,7 +228,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         guard let registration = self.router.registration(for: stream.method) else {
             self.state.streamClosed(id)
             let status = ConnectionStateMachine.status(.unimplemented, "method \(stream.method) is not implemented by this server")
-            self.write(Envelope.Frame(streamID: id, kind: .status(status)), context: context)
+            self.write(Envelope.Frame(streamID: id, kind: .status(status.fittingAnyFrame())), context: context)
             return
         }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -215,6 +284,20 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         self.flushIfNeeded(context: context)
     }
 
+    /// An opened call whose request never came: end it, freeing its metadata.
+    private func requestTimedOut(_ id: UInt32) {
+        self.requestTimers.removeValue(forKey: id)
+        guard let context = self.context, self.state.isAwaitingRequest(id) else { return }
+        self.state.streamClosed(id)
+        let seconds = Double(self.configuration.requestTimeout.nanoseconds) / 1e9
+        self.write(
+            Envelope.Frame(streamID: id, kind: .status(ConnectionStateMachine.status(.deadlineExceeded, "no request message within \(seconds) seconds of opening the call"))),
+            context: context
+        )
+        self.flushIfNeeded(context: context)
+        self.checkDrained()
+    }
+
     private func handshakeTimedOut() {
         guard let context = self.context, self.state.phase == .awaitingHello else { return }
         let seconds = Double(self.configuration.handshakeTimeout.nanoseconds) / 1e9
@@ -228,7 +311,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             call.task?.cancel()
             call.waitingWriter?(.failure(status.error ?? RPCError(code: .cancelled, message: "call ended")))
         }
-        self.write(Envelope.Frame(streamID: id, kind: .status(status)), context: context)
+        self.write(Envelope.Frame(streamID: id, kind: .status(status.fittingAnyFrame())), context: context)
         self.checkDrained()
     }
 
@@ -301,6 +384,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         self.onDrained = drained
         if let goAway = self.state.beginShutdown() {
             self.write(Envelope.Frame(streamID: 0, kind: .goaway(goAway)), context: context)
+        }
+        // Calls whose request never came have no handler to wait for.
+        for id in self.state.removeUnstartedStreams() {
+            self.requestTimers.removeValue(forKey: id)?.cancel()
+            self.write(
+                Envelope.Frame(streamID: id, kind: .status(ConnectionStateMachine.status(.unavailable, "server is shutting down before the call's request arrived"))),
+                context: context
+            )
         }
         // Subscriptions never end by themselves: cancel them now so the drain
         // waits only for unary calls. A handler may answer its cancellation

@@ -28,6 +28,7 @@ public actor RPCServer: Service {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let connections = ConnectionRegistry()
+    private let logThrottle = LogThrottle()
     private var state = State.initial
     private var runningWaiters: [CheckedContinuation<Void, any Error>] = []
     private var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
@@ -115,11 +116,17 @@ public actor RPCServer: Service {
         let router = self.router
         let logger = self.logger
         let connections = self.connections
+        let logThrottle = self.logThrottle
+        let budget = max(configuration.outboundBudget, 2)
         let bootstrap = ServerBootstrap(group: self.group)
             .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: budget / 2, high: budget))
             .childChannelInitializer { channel in
                 PeerCredentials.of(channel).flatMap { peer in
-                    Self.initialize(channel, peer: peer, configuration: configuration, router: router, connections: connections, logger: logger)
+                    Self.initialize(
+                        channel, peer: peer, configuration: configuration, router: router,
+                        connections: connections, logThrottle: logThrottle, logger: logger
+                    )
                 }
             }
         // umask is process-wide; bind runs now, so the socket file is created
@@ -146,17 +153,18 @@ public actor RPCServer: Service {
         configuration: RPCServerConfiguration,
         router: RPCRouter,
         connections: ConnectionRegistry,
+        logThrottle: LogThrottle,
         logger: Logger
     ) -> EventLoopFuture<Void> {
         var logger = logger
         logger[metadataKey: "peer"] = "\(peer.map { "\($0)" } ?? "unknown")"
         let rejection: Envelope.GoAway?
         if !configuration.allows(peer) {
-            logger.warning("peer not on the allowlist; refused")
+            logThrottle.log(logger, "peer not on the allowlist; refused")
             rejection = Envelope.GoAway(reason: .permissionDenied, code: RPCError.Code.permissionDenied.rawValue,
                                         message: "peer \(peer.map { "uid \($0.uid) gid \($0.gid)" } ?? "with unknown credentials") is not allowed")
         } else if connections.count >= configuration.maxConnections {
-            logger.warning("connection limit reached; refused", metadata: ["limit": "\(configuration.maxConnections)"])
+            logThrottle.log(logger, "connection limit reached; refused", metadata: ["limit": "\(configuration.maxConnections)"])
             rejection = Envelope.GoAway(reason: .tooManyConnections, code: RPCError.Code.resourceExhausted.rawValue,
                                         message: "the server serves at most \(configuration.maxConnections) connections")
         } else {
@@ -168,7 +176,7 @@ public actor RPCServer: Service {
             }
         }
         return channel.eventLoop.makeCompletedFuture {
-            let handler = ServerConnectionHandler(router: router, configuration: configuration, peer: peer, logger: logger)
+            let handler = ServerConnectionHandler(router: router, configuration: configuration, peer: peer, logger: logger, logThrottle: logThrottle)
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.maxFrameSize)))
             try channel.pipeline.syncOperations.addHandler(handler)
             connections.add(channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))

@@ -22,6 +22,17 @@ public struct RPCServerConfiguration: Sendable {
     public var maxBufferedMessagesPerStream = 64
     /// How long a new connection may take to send its Hello.
     public var handshakeTimeout: TimeAmount = .seconds(10)
+    /// How long an opened call may wait for its request message before it
+    /// ends DEADLINE_EXCEEDED (its metadata is then freed).
+    public var requestTimeout: TimeAmount = .seconds(10)
+    /// Bytes of answers that may wait for a peer that does not read before
+    /// the server stops reading from it (default 4 MiB).
+    public var outboundBudget = 4 * 1024 * 1024
+    /// How long a peer may stay past ``outboundBudget`` before it is
+    /// disconnected with GoAway.
+    public var outboundGracePeriod: TimeAmount = .seconds(30)
+    /// Metadata bytes the open calls of one connection may hold together (default 1 MiB).
+    public var maxMetadataBytesPerConnection = 1024 * 1024
     /// How long in-flight calls may run after shutdown begins.
     public var drainTimeout: TimeAmount = .seconds(10)
 

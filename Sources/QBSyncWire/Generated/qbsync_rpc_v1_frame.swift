@@ -375,7 +375,18 @@ extension Envelope.Frame: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__Rpc__V1__Frame()
+        qbsync__rpc__v1__frame__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__rpc__v1__frame__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -391,6 +402,19 @@ extension Envelope.Frame: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__frame__get_packed_size(c)) { qbsync__rpc__v1__frame__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if case .hello(let value)? = self.kind, let found = value.fieldWithNUL(prefix: prefix + "hello.") { return found }
+        if case .open(let value)? = self.kind, let found = value.fieldWithNUL(prefix: prefix + "open.") { return found }
+        if case .message(let value)? = self.kind, let found = value.fieldWithNUL(prefix: prefix + "message.") { return found }
+        if case .status(let value)? = self.kind, let found = value.fieldWithNUL(prefix: prefix + "status.") { return found }
+        if case .cancel(let value)? = self.kind, let found = value.fieldWithNUL(prefix: prefix + "cancel.") { return found }
+        if case .ping(let value)? = self.kind, let found = value.fieldWithNUL(prefix: prefix + "ping.") { return found }
+        if case .pong(let value)? = self.kind, let found = value.fieldWithNUL(prefix: prefix + "pong.") { return found }
+        if case .goaway(let value)? = self.kind, let found = value.fieldWithNUL(prefix: prefix + "goaway.") { return found }
+        if case .windowUpdate(let value)? = self.kind, let found = value.fieldWithNUL(prefix: prefix + "window_update.") { return found }
+        return nil
     }
 }
 
@@ -432,7 +456,18 @@ extension Envelope.Hello: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__Rpc__V1__Hello()
+        qbsync__rpc__v1__hello__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__rpc__v1__hello__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -448,6 +483,11 @@ extension Envelope.Hello: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__hello__get_packed_size(c)) { qbsync__rpc__v1__hello__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.agent) { return prefix + "agent" }
+        return nil
     }
 }
 
@@ -484,7 +524,18 @@ extension Envelope.OpenCall: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__Rpc__V1__OpenCall()
+        qbsync__rpc__v1__open_call__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__rpc__v1__open_call__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -500,6 +551,12 @@ extension Envelope.OpenCall: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__open_call__get_packed_size(c)) { qbsync__rpc__v1__open_call__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.method) { return prefix + "method" }
+        for (index, value) in self.metadata.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "metadata[\(index)].") { return found } }
+        return nil
     }
 }
 
@@ -531,7 +588,18 @@ extension Envelope.MetadataEntry: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__Rpc__V1__MetadataEntry()
+        qbsync__rpc__v1__metadata_entry__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__rpc__v1__metadata_entry__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -547,6 +615,12 @@ extension Envelope.MetadataEntry: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__metadata_entry__get_packed_size(c)) { qbsync__rpc__v1__metadata_entry__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.key) { return prefix + "key" }
+        if CBridge.hasNUL(self.value) { return prefix + "value" }
+        return nil
     }
 }
 
@@ -576,7 +650,18 @@ extension Envelope.Message: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__Rpc__V1__Message()
+        qbsync__rpc__v1__message__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__rpc__v1__message__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -592,6 +677,10 @@ extension Envelope.Message: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__message__get_packed_size(c)) { qbsync__rpc__v1__message__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        nil
     }
 }
 
@@ -624,7 +713,18 @@ extension Envelope.Status: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__Rpc__V1__Status()
+        qbsync__rpc__v1__status__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__rpc__v1__status__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -640,6 +740,12 @@ extension Envelope.Status: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__status__get_packed_size(c)) { qbsync__rpc__v1__status__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.message) { return prefix + "message" }
+        for (index, value) in self.details.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "details[\(index)].") { return found } }
+        return nil
     }
 }
 
@@ -670,7 +776,18 @@ extension Envelope.StatusDetail: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__Rpc__V1__StatusDetail()
+        qbsync__rpc__v1__status_detail__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__rpc__v1__status_detail__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -686,6 +803,11 @@ extension Envelope.StatusDetail: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__status_detail__get_packed_size(c)) { qbsync__rpc__v1__status_detail__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.type) { return prefix + "type" }
+        return nil
     }
 }
 
@@ -713,7 +835,18 @@ extension Envelope.Cancel: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__Rpc__V1__Cancel()
+        qbsync__rpc__v1__cancel__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__rpc__v1__cancel__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -729,6 +862,11 @@ extension Envelope.Cancel: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__cancel__get_packed_size(c)) { qbsync__rpc__v1__cancel__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.reason) { return prefix + "reason" }
+        return nil
     }
 }
 
@@ -755,7 +893,18 @@ extension Envelope.Ping: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__Rpc__V1__Ping()
+        qbsync__rpc__v1__ping__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__rpc__v1__ping__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -771,6 +920,10 @@ extension Envelope.Ping: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__ping__get_packed_size(c)) { qbsync__rpc__v1__ping__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        nil
     }
 }
 
@@ -803,7 +956,18 @@ extension Envelope.GoAway: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__Rpc__V1__GoAway()
+        qbsync__rpc__v1__go_away__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__rpc__v1__go_away__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -819,6 +983,11 @@ extension Envelope.GoAway: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__go_away__get_packed_size(c)) { qbsync__rpc__v1__go_away__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.message) { return prefix + "message" }
+        return nil
     }
 }
 
@@ -848,7 +1017,18 @@ extension Envelope.WindowUpdate: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__Rpc__V1__WindowUpdate()
+        qbsync__rpc__v1__window_update__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__rpc__v1__window_update__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -864,6 +1044,10 @@ extension Envelope.WindowUpdate: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__rpc__v1__window_update__get_packed_size(c)) { qbsync__rpc__v1__window_update__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        nil
     }
 }
 

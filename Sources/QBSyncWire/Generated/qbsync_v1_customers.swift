@@ -439,7 +439,18 @@ extension Customer: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__Customer()
+        qbsync__v1__customer__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__customer__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -455,6 +466,19 @@ extension Customer: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__customer__get_packed_size(c)) { qbsync__v1__customer__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.externalID) { return prefix + "external_id" }
+        if CBridge.hasNUL(self.givenName) { return prefix + "given_name" }
+        if CBridge.hasNUL(self.familyName) { return prefix + "family_name" }
+        if CBridge.hasNUL(self.companyName) { return prefix + "company_name" }
+        if CBridge.hasNUL(self.displayName) { return prefix + "display_name" }
+        if CBridge.hasNUL(self.email) { return prefix + "email" }
+        if CBridge.hasNUL(self.phone) { return prefix + "phone" }
+        if let value = self.billingAddress, let found = value.fieldWithNUL(prefix: prefix + "billing_address.") { return found }
+        if CBridge.hasNUL(self.notes) { return prefix + "notes" }
+        return nil
     }
 }
 
@@ -497,7 +521,18 @@ extension CustomerCandidate: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__CustomerCandidate()
+        qbsync__v1__customer_candidate__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__customer_candidate__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -513,6 +548,15 @@ extension CustomerCandidate: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__customer_candidate__get_packed_size(c)) { qbsync__v1__customer_candidate__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.qboID) { return prefix + "qbo_id" }
+        if CBridge.hasNUL(self.displayName) { return prefix + "display_name" }
+        if CBridge.hasNUL(self.email) { return prefix + "email" }
+        if CBridge.hasNUL(self.phone) { return prefix + "phone" }
+        if CBridge.hasNUL(self.matchedOn) { return prefix + "matched_on" }
+        return nil
     }
 }
 
@@ -549,7 +593,18 @@ extension LinkCustomerRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__LinkCustomerRequest()
+        qbsync__v1__link_customer_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__link_customer_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -565,6 +620,13 @@ extension LinkCustomerRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__link_customer_request__get_packed_size(c)) { qbsync__v1__link_customer_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if let value = self.customer, let found = value.fieldWithNUL(prefix: prefix + "customer.") { return found }
+        if CBridge.hasNUL(self.qboCustomerID) { return prefix + "qbo_customer_id" }
+        return nil
     }
 }
 
@@ -601,7 +663,18 @@ extension LinkCustomerResponse: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__LinkCustomerResponse()
+        qbsync__v1__link_customer_response__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__link_customer_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -617,6 +690,13 @@ extension LinkCustomerResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__link_customer_response__get_packed_size(c)) { qbsync__v1__link_customer_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.qboCustomerID) { return prefix + "qbo_customer_id" }
+        for (index, value) in self.candidates.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "candidates[\(index)].") { return found } }
+        if let value = self.record, let found = value.fieldWithNUL(prefix: prefix + "record.") { return found }
+        return nil
     }
 }
 
@@ -648,7 +728,18 @@ extension UnlinkCustomerRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__UnlinkCustomerRequest()
+        qbsync__v1__unlink_customer_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__unlink_customer_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -664,6 +755,12 @@ extension UnlinkCustomerRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__unlink_customer_request__get_packed_size(c)) { qbsync__v1__unlink_customer_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if CBridge.hasNUL(self.externalID) { return prefix + "external_id" }
+        return nil
     }
 }
 
@@ -693,7 +790,18 @@ extension UnlinkCustomerResponse: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__UnlinkCustomerResponse()
+        qbsync__v1__unlink_customer_response__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__unlink_customer_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -709,6 +817,12 @@ extension UnlinkCustomerResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__unlink_customer_response__get_packed_size(c)) { qbsync__v1__unlink_customer_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.record, let found = value.fieldWithNUL(prefix: prefix + "record.") { return found }
+        if CBridge.hasNUL(self.previousQBOCustomerID) { return prefix + "previous_qbo_customer_id" }
+        return nil
     }
 }
 
@@ -742,7 +856,18 @@ extension ListCustomersRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__ListCustomersRequest()
+        qbsync__v1__list_customers_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__list_customers_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -758,6 +883,12 @@ extension ListCustomersRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__list_customers_request__get_packed_size(c)) { qbsync__v1__list_customers_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if CBridge.hasNUL(self.pageToken) { return prefix + "page_token" }
+        return nil
     }
 }
 
@@ -792,7 +923,18 @@ extension CustomerSummary: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__CustomerSummary()
+        qbsync__v1__customer_summary__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__customer_summary__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -808,6 +950,13 @@ extension CustomerSummary: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__customer_summary__get_packed_size(c)) { qbsync__v1__customer_summary__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.customer, let found = value.fieldWithNUL(prefix: prefix + "customer.") { return found }
+        if let value = self.record, let found = value.fieldWithNUL(prefix: prefix + "record.") { return found }
+        for (index, value) in self.candidates.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "candidates[\(index)].") { return found } }
+        return nil
     }
 }
 
@@ -843,7 +992,18 @@ extension ListCustomersResponse: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__ListCustomersResponse()
+        qbsync__v1__list_customers_response__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__list_customers_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -859,6 +1019,12 @@ extension ListCustomersResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__list_customers_response__get_packed_size(c)) { qbsync__v1__list_customers_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        for (index, value) in self.customers.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "customers[\(index)].") { return found } }
+        if CBridge.hasNUL(self.nextPageToken) { return prefix + "next_page_token" }
+        return nil
     }
 }
 

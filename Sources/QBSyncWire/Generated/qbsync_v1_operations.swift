@@ -608,7 +608,18 @@ extension GetRecordRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__GetRecordRequest()
+        qbsync__v1__get_record_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__get_record_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -624,6 +635,11 @@ extension GetRecordRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__get_record_request__get_packed_size(c)) { qbsync__v1__get_record_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.ref, let found = value.fieldWithNUL(prefix: prefix + "ref.") { return found }
+        return nil
     }
 }
 
@@ -659,7 +675,18 @@ extension GetRecordResponse: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__GetRecordResponse()
+        qbsync__v1__get_record_response__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__get_record_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -675,6 +702,14 @@ extension GetRecordResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__get_record_response__get_packed_size(c)) { qbsync__v1__get_record_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.record, let found = value.fieldWithNUL(prefix: prefix + "record.") { return found }
+        for (index, value) in self.history.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "history[\(index)].") { return found } }
+        if CBridge.hasNUL(self.contentJson) { return prefix + "content_json" }
+        for (index, value) in self.candidates.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "candidates[\(index)].") { return found } }
+        return nil
     }
 }
 
@@ -713,7 +748,18 @@ extension ListRecordsRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__ListRecordsRequest()
+        qbsync__v1__list_records_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__list_records_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -729,6 +775,12 @@ extension ListRecordsRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__list_records_request__get_packed_size(c)) { qbsync__v1__list_records_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if CBridge.hasNUL(self.pageToken) { return prefix + "page_token" }
+        return nil
     }
 }
 
@@ -762,7 +814,18 @@ extension ListRecordsResponse: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__ListRecordsResponse()
+        qbsync__v1__list_records_response__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__list_records_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -778,6 +841,12 @@ extension ListRecordsResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__list_records_response__get_packed_size(c)) { qbsync__v1__list_records_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        for (index, value) in self.records.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "records[\(index)].") { return found } }
+        if CBridge.hasNUL(self.nextPageToken) { return prefix + "next_page_token" }
+        return nil
     }
 }
 
@@ -819,7 +888,18 @@ extension ResyncRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__ResyncRequest()
+        qbsync__v1__resync_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__resync_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -835,6 +915,12 @@ extension ResyncRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__resync_request__get_packed_size(c)) { qbsync__v1__resync_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if case .record(let value)? = self.target, let found = value.fieldWithNUL(prefix: prefix + "record.") { return found }
+        return nil
     }
 }
 
@@ -865,7 +951,18 @@ extension ResyncResponse: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__ResyncResponse()
+        qbsync__v1__resync_response__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__resync_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -881,6 +978,11 @@ extension ResyncResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__resync_response__get_packed_size(c)) { qbsync__v1__resync_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.record, let found = value.fieldWithNUL(prefix: prefix + "record.") { return found }
+        return nil
     }
 }
 
@@ -919,7 +1021,18 @@ extension BulkSyncRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__BulkSyncRequest()
+        qbsync__v1__bulk_sync_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__bulk_sync_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -935,6 +1048,13 @@ extension BulkSyncRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__bulk_sync_request__get_packed_size(c)) { qbsync__v1__bulk_sync_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if CBridge.hasNUL(self.fromDate) { return prefix + "from_date" }
+        if CBridge.hasNUL(self.toDate) { return prefix + "to_date" }
+        return nil
     }
 }
 
@@ -970,7 +1090,18 @@ extension BulkRecordResult: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__BulkRecordResult()
+        qbsync__v1__bulk_record_result__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__bulk_record_result__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -986,6 +1117,12 @@ extension BulkRecordResult: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__bulk_record_result__get_packed_size(c)) { qbsync__v1__bulk_record_result__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.record, let found = value.fieldWithNUL(prefix: prefix + "record.") { return found }
+        if CBridge.hasNUL(self.payloadSummary) { return prefix + "payload_summary" }
+        return nil
     }
 }
 
@@ -1024,7 +1161,18 @@ extension BulkSyncTotals: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__BulkSyncTotals()
+        qbsync__v1__bulk_sync_totals__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__bulk_sync_totals__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1040,6 +1188,10 @@ extension BulkSyncTotals: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__bulk_sync_totals__get_packed_size(c)) { qbsync__v1__bulk_sync_totals__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        nil
     }
 }
 
@@ -1078,7 +1230,18 @@ extension BulkSyncProgress: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__BulkSyncProgress()
+        qbsync__v1__bulk_sync_progress__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__bulk_sync_progress__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1094,6 +1257,12 @@ extension BulkSyncProgress: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__bulk_sync_progress__get_packed_size(c)) { qbsync__v1__bulk_sync_progress__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.totals, let found = value.fieldWithNUL(prefix: prefix + "totals.") { return found }
+        for (index, value) in self.results.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "results[\(index)].") { return found } }
+        return nil
     }
 }
 
@@ -1125,7 +1294,18 @@ extension GetHealthRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__GetHealthRequest()
+        qbsync__v1__get_health_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__get_health_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1141,6 +1321,11 @@ extension GetHealthRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__get_health_request__get_packed_size(c)) { qbsync__v1__get_health_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        return nil
     }
 }
 
@@ -1172,7 +1357,18 @@ extension StatusCount: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__StatusCount()
+        qbsync__v1__status_count__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__status_count__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1188,6 +1384,10 @@ extension StatusCount: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__status_count__get_packed_size(c)) { qbsync__v1__status_count__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        nil
     }
 }
 
@@ -1222,7 +1422,18 @@ extension RecentError: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__RecentError()
+        qbsync__v1__recent_error__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__recent_error__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1238,6 +1449,13 @@ extension RecentError: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__recent_error__get_packed_size(c)) { qbsync__v1__recent_error__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.ref, let found = value.fieldWithNUL(prefix: prefix + "ref.") { return found }
+        if let value = self.error, let found = value.fieldWithNUL(prefix: prefix + "error.") { return found }
+        if CBridge.hasNUL(self.at) { return prefix + "at" }
+        return nil
     }
 }
 
@@ -1297,7 +1515,18 @@ extension CompanyHealth: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__CompanyHealth()
+        qbsync__v1__company_health__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__company_health__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1313,6 +1542,17 @@ extension CompanyHealth: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__company_health__get_packed_size(c)) { qbsync__v1__company_health__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if CBridge.hasNUL(self.connectionMessage) { return prefix + "connection_message" }
+        for (index, value) in self.counts.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "counts[\(index)].") { return found } }
+        if CBridge.hasNUL(self.lastSyncedAt) { return prefix + "last_synced_at" }
+        if CBridge.hasNUL(self.realmID) { return prefix + "realm_id" }
+        for (index, value) in self.latestErrors.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "latest_errors[\(index)].") { return found } }
+        if CBridge.hasNUL(self.throttledUntil) { return prefix + "throttled_until" }
+        return nil
     }
 }
 
@@ -1360,7 +1600,18 @@ extension GetHealthResponse: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__GetHealthResponse()
+        qbsync__v1__get_health_response__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__get_health_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1376,6 +1627,12 @@ extension GetHealthResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__get_health_response__get_packed_size(c)) { qbsync__v1__get_health_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        for (index, value) in self.companies.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "companies[\(index)].") { return found } }
+        if CBridge.hasNUL(self.version) { return prefix + "version" }
+        return nil
     }
 }
 
@@ -1415,7 +1672,18 @@ extension StreamSyncEventsRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__StreamSyncEventsRequest()
+        qbsync__v1__stream_sync_events_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__stream_sync_events_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1431,6 +1699,11 @@ extension StreamSyncEventsRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__stream_sync_events_request__get_packed_size(c)) { qbsync__v1__stream_sync_events_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        return nil
     }
 }
 
@@ -1480,7 +1753,18 @@ extension SyncEvent: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__SyncEvent()
+        qbsync__v1__sync_event__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__sync_event__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1496,6 +1780,16 @@ extension SyncEvent: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__sync_event__get_packed_size(c)) { qbsync__v1__sync_event__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.at) { return prefix + "at" }
+        if let value = self.ref, let found = value.fieldWithNUL(prefix: prefix + "ref.") { return found }
+        if CBridge.hasNUL(self.note) { return prefix + "note" }
+        if CBridge.hasNUL(self.qboID) { return prefix + "qbo_id" }
+        for (index, value) in self.blockers.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "blockers[\(index)].") { return found } }
+        if let value = self.error, let found = value.fieldWithNUL(prefix: prefix + "error.") { return found }
+        return nil
     }
 }
 
@@ -1531,7 +1825,18 @@ extension StreamResumePoint: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__StreamResumePoint()
+        qbsync__v1__stream_resume_point__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__stream_resume_point__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1547,6 +1852,10 @@ extension StreamResumePoint: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__stream_resume_point__get_packed_size(c)) { qbsync__v1__stream_resume_point__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        nil
     }
 }
 
@@ -1585,7 +1894,18 @@ extension SyncEventStreamMessage: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__SyncEventStreamMessage()
+        qbsync__v1__sync_event_stream_message__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__sync_event_stream_message__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1601,6 +1921,12 @@ extension SyncEventStreamMessage: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__sync_event_stream_message__get_packed_size(c)) { qbsync__v1__sync_event_stream_message__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if case .event(let value)? = self.kind, let found = value.fieldWithNUL(prefix: prefix + "event.") { return found }
+        if case .health(let value)? = self.kind, let found = value.fieldWithNUL(prefix: prefix + "health.") { return found }
+        return nil
     }
 }
 

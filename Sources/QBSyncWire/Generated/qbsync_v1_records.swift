@@ -539,7 +539,18 @@ extension Blocker: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__Blocker()
+        qbsync__v1__blocker__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__blocker__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -555,6 +566,12 @@ extension Blocker: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__blocker__get_packed_size(c)) { qbsync__v1__blocker__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.ref) { return prefix + "ref" }
+        if CBridge.hasNUL(self.message) { return prefix + "message" }
+        return nil
     }
 }
 
@@ -595,7 +612,18 @@ extension ErrorDetail: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__ErrorDetail()
+        qbsync__v1__error_detail__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__error_detail__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -611,6 +639,15 @@ extension ErrorDetail: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__error_detail__get_packed_size(c)) { qbsync__v1__error_detail__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.qboCode) { return prefix + "qbo_code" }
+        if CBridge.hasNUL(self.message) { return prefix + "message" }
+        if CBridge.hasNUL(self.detail) { return prefix + "detail" }
+        if CBridge.hasNUL(self.element) { return prefix + "element" }
+        if CBridge.hasNUL(self.fixHint) { return prefix + "fix_hint" }
+        return nil
     }
 }
 
@@ -647,7 +684,18 @@ extension RecordRef: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__RecordRef()
+        qbsync__v1__record_ref__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__record_ref__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -663,6 +711,12 @@ extension RecordRef: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__record_ref__get_packed_size(c)) { qbsync__v1__record_ref__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if CBridge.hasNUL(self.externalID) { return prefix + "external_id" }
+        return nil
     }
 }
 
@@ -724,7 +778,18 @@ extension SyncRecord: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__SyncRecord()
+        qbsync__v1__sync_record__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__sync_record__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -740,6 +805,23 @@ extension SyncRecord: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__sync_record__get_packed_size(c)) { qbsync__v1__sync_record__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.ref, let found = value.fieldWithNUL(prefix: prefix + "ref.") { return found }
+        for (index, value) in self.blockers.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "blockers[\(index)].") { return found } }
+        if let value = self.lastError, let found = value.fieldWithNUL(prefix: prefix + "last_error.") { return found }
+        if CBridge.hasNUL(self.qboEntity) { return prefix + "qbo_entity" }
+        if CBridge.hasNUL(self.qboID) { return prefix + "qbo_id" }
+        if CBridge.hasNUL(self.qboSyncToken) { return prefix + "qbo_sync_token" }
+        if CBridge.hasNUL(self.docNumber) { return prefix + "doc_number" }
+        if CBridge.hasNUL(self.qboURL) { return prefix + "qbo_url" }
+        if CBridge.hasNUL(self.skipReason) { return prefix + "skip_reason" }
+        if CBridge.hasNUL(self.updatedAt) { return prefix + "updated_at" }
+        if CBridge.hasNUL(self.nextAttemptAt) { return prefix + "next_attempt_at" }
+        if CBridge.hasNUL(self.contentHash) { return prefix + "content_hash" }
+        if CBridge.hasNUL(self.txnDate) { return prefix + "txn_date" }
+        return nil
     }
 }
 
@@ -792,7 +874,18 @@ extension StatusChange: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__StatusChange()
+        qbsync__v1__status_change__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__status_change__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -808,6 +901,13 @@ extension StatusChange: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__status_change__get_packed_size(c)) { qbsync__v1__status_change__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.at) { return prefix + "at" }
+        if CBridge.hasNUL(self.note) { return prefix + "note" }
+        if let value = self.error, let found = value.fieldWithNUL(prefix: prefix + "error.") { return found }
+        return nil
     }
 }
 
@@ -841,7 +941,18 @@ extension FieldViolation: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__FieldViolation()
+        qbsync__v1__field_violation__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__field_violation__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -857,6 +968,12 @@ extension FieldViolation: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__field_violation__get_packed_size(c)) { qbsync__v1__field_violation__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.field) { return prefix + "field" }
+        if CBridge.hasNUL(self.description) { return prefix + "description" }
+        return nil
     }
 }
 
@@ -893,7 +1010,18 @@ extension Address: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__Address()
+        qbsync__v1__address__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__address__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -909,6 +1037,15 @@ extension Address: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__address__get_packed_size(c)) { qbsync__v1__address__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        for (index, value) in self.lines.enumerated() where CBridge.hasNUL(value) { return prefix + "lines[\(index)]" }
+        if CBridge.hasNUL(self.city) { return prefix + "city" }
+        if CBridge.hasNUL(self.region) { return prefix + "region" }
+        if CBridge.hasNUL(self.postalCode) { return prefix + "postal_code" }
+        if CBridge.hasNUL(self.country) { return prefix + "country" }
+        return nil
     }
 }
 

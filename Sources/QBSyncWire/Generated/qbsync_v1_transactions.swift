@@ -440,7 +440,18 @@ extension InvoiceLine: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__InvoiceLine()
+        qbsync__v1__invoice_line__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__invoice_line__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -456,6 +467,17 @@ extension InvoiceLine: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__invoice_line__get_packed_size(c)) { qbsync__v1__invoice_line__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.itemCode) { return prefix + "item_code" }
+        if CBridge.hasNUL(self.description) { return prefix + "description" }
+        if CBridge.hasNUL(self.quantity) { return prefix + "quantity" }
+        if CBridge.hasNUL(self.unitRate) { return prefix + "unit_rate" }
+        if CBridge.hasNUL(self.taxCode) { return prefix + "tax_code" }
+        if CBridge.hasNUL(self.serviceDate) { return prefix + "service_date" }
+        if CBridge.hasNUL(self.discountAccountCode) { return prefix + "discount_account_code" }
+        return nil
     }
 }
 
@@ -513,7 +535,18 @@ extension Invoice: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__Invoice()
+        qbsync__v1__invoice__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__invoice__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -529,6 +562,19 @@ extension Invoice: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__invoice__get_packed_size(c)) { qbsync__v1__invoice__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.externalID) { return prefix + "external_id" }
+        if CBridge.hasNUL(self.customerExternalID) { return prefix + "customer_external_id" }
+        if CBridge.hasNUL(self.docNumber) { return prefix + "doc_number" }
+        if CBridge.hasNUL(self.txnDate) { return prefix + "txn_date" }
+        if CBridge.hasNUL(self.dueDate) { return prefix + "due_date" }
+        if CBridge.hasNUL(self.currency) { return prefix + "currency" }
+        for (index, value) in self.lines.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "lines[\(index)].") { return found } }
+        if CBridge.hasNUL(self.customerMemo) { return prefix + "customer_memo" }
+        if CBridge.hasNUL(self.privateNote) { return prefix + "private_note" }
+        return nil
     }
 }
 
@@ -568,7 +614,18 @@ extension SyncInvoiceRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__SyncInvoiceRequest()
+        qbsync__v1__sync_invoice_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__sync_invoice_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -584,6 +641,12 @@ extension SyncInvoiceRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__sync_invoice_request__get_packed_size(c)) { qbsync__v1__sync_invoice_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if let value = self.invoice, let found = value.fieldWithNUL(prefix: prefix + "invoice.") { return found }
+        return nil
     }
 }
 
@@ -613,7 +676,18 @@ extension SyncInvoiceResponse: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__SyncInvoiceResponse()
+        qbsync__v1__sync_invoice_response__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__sync_invoice_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -629,6 +703,11 @@ extension SyncInvoiceResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__sync_invoice_response__get_packed_size(c)) { qbsync__v1__sync_invoice_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.record, let found = value.fieldWithNUL(prefix: prefix + "record.") { return found }
+        return nil
     }
 }
 
@@ -658,7 +737,18 @@ extension PaymentApplication: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__PaymentApplication()
+        qbsync__v1__payment_application__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__payment_application__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -674,6 +764,11 @@ extension PaymentApplication: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__payment_application__get_packed_size(c)) { qbsync__v1__payment_application__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.invoiceExternalID) { return prefix + "invoice_external_id" }
+        return nil
     }
 }
 
@@ -718,7 +813,18 @@ extension Payment: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__Payment()
+        qbsync__v1__payment__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__payment__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -734,6 +840,18 @@ extension Payment: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__payment__get_packed_size(c)) { qbsync__v1__payment__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.externalID) { return prefix + "external_id" }
+        if CBridge.hasNUL(self.customerExternalID) { return prefix + "customer_external_id" }
+        if CBridge.hasNUL(self.txnDate) { return prefix + "txn_date" }
+        if CBridge.hasNUL(self.currency) { return prefix + "currency" }
+        if CBridge.hasNUL(self.methodCode) { return prefix + "method_code" }
+        if CBridge.hasNUL(self.reference) { return prefix + "reference" }
+        if CBridge.hasNUL(self.memo) { return prefix + "memo" }
+        for (index, value) in self.applications.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "applications[\(index)].") { return found } }
+        return nil
     }
 }
 
@@ -770,7 +888,18 @@ extension SyncPaymentRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__SyncPaymentRequest()
+        qbsync__v1__sync_payment_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__sync_payment_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -786,6 +915,12 @@ extension SyncPaymentRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__sync_payment_request__get_packed_size(c)) { qbsync__v1__sync_payment_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if let value = self.payment, let found = value.fieldWithNUL(prefix: prefix + "payment.") { return found }
+        return nil
     }
 }
 
@@ -815,7 +950,18 @@ extension SyncPaymentResponse: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__SyncPaymentResponse()
+        qbsync__v1__sync_payment_response__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__sync_payment_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -831,6 +977,11 @@ extension SyncPaymentResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__sync_payment_response__get_packed_size(c)) { qbsync__v1__sync_payment_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.record, let found = value.fieldWithNUL(prefix: prefix + "record.") { return found }
+        return nil
     }
 }
 
@@ -884,7 +1035,18 @@ extension Refund: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__Refund()
+        qbsync__v1__refund__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__refund__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -900,6 +1062,18 @@ extension Refund: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__refund__get_packed_size(c)) { qbsync__v1__refund__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.externalID) { return prefix + "external_id" }
+        if case .invoiceExternalID(let value)? = self.target, CBridge.hasNUL(value) { return prefix + "invoice_external_id" }
+        if case .paymentExternalID(let value)? = self.target, CBridge.hasNUL(value) { return prefix + "payment_external_id" }
+        if CBridge.hasNUL(self.txnDate) { return prefix + "txn_date" }
+        if CBridge.hasNUL(self.currency) { return prefix + "currency" }
+        if CBridge.hasNUL(self.itemCode) { return prefix + "item_code" }
+        if CBridge.hasNUL(self.refundAccountCode) { return prefix + "refund_account_code" }
+        if CBridge.hasNUL(self.reason) { return prefix + "reason" }
+        return nil
     }
 }
 
@@ -936,7 +1110,18 @@ extension RefundRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__RefundRequest()
+        qbsync__v1__refund_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__refund_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -952,6 +1137,12 @@ extension RefundRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__refund_request__get_packed_size(c)) { qbsync__v1__refund_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if let value = self.refund, let found = value.fieldWithNUL(prefix: prefix + "refund.") { return found }
+        return nil
     }
 }
 
@@ -981,7 +1172,18 @@ extension RefundResponse: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__RefundResponse()
+        qbsync__v1__refund_response__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__refund_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -997,6 +1199,11 @@ extension RefundResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__refund_response__get_packed_size(c)) { qbsync__v1__refund_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.record, let found = value.fieldWithNUL(prefix: prefix + "record.") { return found }
+        return nil
     }
 }
 
@@ -1028,7 +1235,18 @@ extension VoidPaymentRequest: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__VoidPaymentRequest()
+        qbsync__v1__void_payment_request__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__void_payment_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1044,6 +1262,13 @@ extension VoidPaymentRequest: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__void_payment_request__get_packed_size(c)) { qbsync__v1__void_payment_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if CBridge.hasNUL(self.paymentExternalID) { return prefix + "payment_external_id" }
+        if CBridge.hasNUL(self.reason) { return prefix + "reason" }
+        return nil
     }
 }
 
@@ -1074,7 +1299,18 @@ extension VoidPaymentResponse: WireMessage, CBridged {
         return c
     }
 
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__VoidPaymentResponse()
+        qbsync__v1__void_payment_response__init(&c)
+        return c.base.descriptor
+    }()
+
     public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
         guard let c = qbsync__v1__void_payment_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
             throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
         }
@@ -1090,6 +1326,11 @@ extension VoidPaymentResponse: WireMessage, CBridged {
         defer { arena.release() }
         let c = self.cMessage(in: arena)
         return try body(qbsync__v1__void_payment_response__get_packed_size(c)) { qbsync__v1__void_payment_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.record, let found = value.fieldWithNUL(prefix: prefix + "record.") { return found }
+        return nil
     }
 }
 

@@ -82,5 +82,18 @@ final class CArena {
 /// A generated message that can build its protobuf-c struct in an arena.
 protocol CBridged {
     associatedtype CMessage
+    /// The protoc-c descriptor of the message type.
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { get }
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage>
+    /// Decodes without checking strings (libprotobuf-c's unpack alone).
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError)
+}
+
+extension CBridged where Self: WireMessage {
+    /// Refuses a message whose strings would not survive decoding unchanged.
+    static func checkStrings(_ bytes: UnsafeRawBufferPointer) throws(WireDecodingError) {
+        if let invalid = WireStringScan.firstInvalidString(in: bytes, descriptor: Self.cDescriptor) {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count, invalidString: invalid)
+        }
+    }
 }

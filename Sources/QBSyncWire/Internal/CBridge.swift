@@ -7,6 +7,11 @@ enum CBridge {
         return String(cString: pointer)
     }
 
+    /// Whether a string holds a NUL, which libprotobuf-c would end it at.
+    static func hasNUL(_ value: String) -> Bool {
+        value.utf8.contains(0)
+    }
+
     static func bytes(_ data: ProtobufCBinaryData) -> [UInt8] {
         guard data.len > 0, let base = data.data else { return [] }
         return Array(UnsafeBufferPointer(start: base, count: data.len))

@@ -138,3 +138,46 @@ extension Envelope.Status {
         return RPCError(code: code, message: self.message, details: self.details)
     }
 }
+
+/// Cuts text that is echoed to a peer (status and GoAway messages) so that
+/// every frame carrying it fits the smallest frame a peer may accept.
+enum EchoedText {
+    /// Detail bytes a status keeps at most; beyond, the details are dropped.
+    static let maxDetailBytes = 2048
+
+    /// `text` cut to at most `limit` UTF-8 bytes at a character boundary, marked with "…".
+    static func fitted(_ text: String, limit: Int = WireProtocol.maxStatusMessageBytes) -> String {
+        guard text.utf8.count > limit else { return text }
+        var kept = ""
+        var bytes = 0
+        for character in text {
+            let size = character.utf8.count
+            guard bytes + size <= limit - 3 else { break }
+            kept.append(character)
+            bytes += size
+        }
+        return kept + "…"
+    }
+}
+
+extension Envelope.Status {
+    /// This status cut to fit any peer's frame limit: the message to
+    /// ``WireProtocol/maxStatusMessageBytes``, details dropped beyond 2 KiB.
+    public func fittingAnyFrame() -> Envelope.Status {
+        var status = self
+        status.message = EchoedText.fitted(status.message)
+        if status.details.reduce(0, { $0 + $1.type.utf8.count + $1.value.count }) > EchoedText.maxDetailBytes {
+            status.details = []
+        }
+        return status
+    }
+}
+
+extension Envelope.GoAway {
+    /// This GoAway with its message cut to ``WireProtocol/maxStatusMessageBytes``.
+    public func fittingAnyFrame() -> Envelope.GoAway {
+        var goAway = self
+        goAway.message = EchoedText.fitted(goAway.message)
+        return goAway
+    }
+}

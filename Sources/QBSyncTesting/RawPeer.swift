@@ -6,13 +6,16 @@ import QBSyncWire
 import Glibc
 #endif
 
-/// A blocking Unix-socket connection speaking raw bytes, for feeding the
-/// server exactly the malformed input a test needs.
-final class RawConnection {
+/// A Unix-socket peer speaking raw bytes, for feeding the server exactly
+/// the malformed or hostile input a test needs.
+public final class RawPeer {
     private let fd: Int32
     private var inbound = ByteBuffer()
 
-    init(path: String) throws {
+    /// Connects to the socket at `path`.
+    ///
+    /// - Throws: `POSIXError(.ECONNREFUSED)` when nothing accepts there.
+    public init(path: String) throws {
         self.fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -28,7 +31,10 @@ final class RawConnection {
 
     deinit { close(self.fd) }
 
-    func send(_ bytes: [UInt8]) {
+    /// The socket's file descriptor (to shrink its receive buffer, say).
+    public var fileDescriptor: Int32 { self.fd }
+
+    public func send(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -39,18 +45,43 @@ final class RawConnection {
         }
     }
 
-    func send(_ frame: Envelope.Frame) {
+    public func send(_ frame: Envelope.Frame) {
         var buffer = ByteBuffer()
         buffer.writeFrame(frame)
         self.send(Array(buffer.readableBytesView))
     }
 
-    func sendHello(version: UInt32 = WireProtocol.version) {
+    public func sendHello(version: UInt32 = WireProtocol.version) {
         self.send(Envelope.Frame(streamID: 0, kind: .hello(Envelope.Hello(protocolVersion: version))))
     }
 
+    /// Connects and completes the handshake.
+    ///
+    /// - Parameter path: The server's socket.
+    /// - Returns: A peer past the Hello exchange.
+    public static func helloed(path: String) async throws -> RawPeer {
+        let peer = try RawPeer(path: path)
+        peer.sendHello()
+        guard case .hello? = try await peer.readFrame()?.kind else {
+            throw RPCError(code: .internal, message: "the server did not answer the Hello")
+        }
+        return peer
+    }
+
+    /// Opens a call and sends its request message.
+    ///
+    /// - Parameters:
+    ///   - streamID: The call's stream id (above every earlier one).
+    ///   - method: The method path.
+    ///   - request: The encoded request message.
+    ///   - metadata: Call metadata.
+    public func call(streamID: UInt32, method: String, request: [UInt8], metadata: [Envelope.MetadataEntry] = []) {
+        self.send(Envelope.Frame(streamID: streamID, kind: .open(Envelope.OpenCall(method: method, metadata: metadata))))
+        self.send(Envelope.Frame(streamID: streamID, kind: .message(Envelope.Message(payload: request, endOfStream: true))))
+    }
+
     /// Half-closes the write side (EOF for the server).
-    func shutdownWrite() {
+    public func shutdownWrite() {
         shutdown(self.fd, Int32(SHUT_WR))
     }
 
@@ -68,7 +99,7 @@ final class RawConnection {
     }
 
     /// The next frame, or nil at EOF or after `timeout`.
-    func readFrame(timeout: Duration = .seconds(10)) async throws -> Envelope.Frame? {
+    public func readFrame(timeout: Duration = .seconds(10)) async throws -> Envelope.Frame? {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let frame = try FrameDecoder.nextFrame(from: &self.inbound, maxFrameSize: 64 << 20) { return frame }
@@ -81,7 +112,7 @@ final class RawConnection {
     }
 
     /// True when the server closed the connection (EOF within `timeout`).
-    func isClosedByServer(timeout: Duration = .seconds(10)) async -> Bool {
+    public func isClosedByServer(timeout: Duration = .seconds(10)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while await self.readable(until: deadline) {
             var chunk = [UInt8](repeating: 0, count: 65536)
@@ -92,7 +123,7 @@ final class RawConnection {
     }
 
     /// Reads frames until one on `streamID` that is a status or goaway.
-    func readUntilEnd(of streamID: UInt32, timeout: Duration = .seconds(10)) async throws -> Envelope.Frame? {
+    public func readUntilEnd(of streamID: UInt32, timeout: Duration = .seconds(10)) async throws -> Envelope.Frame? {
         while let frame = try await self.readFrame(timeout: timeout) {
             switch frame.kind {
             case .status where frame.streamID == streamID, .goaway: return frame
