@@ -159,6 +159,21 @@ public actor QBOSimulator: Service {
         try await core.markDeposited(realmID, paymentID: paymentID)
     }
 
+    // MARK: Clock
+
+    /// The simulated company time: the wall clock moved forward by `advanceClock(by:)`.
+    public nonisolated var now: Date {
+        core.clock.now
+    }
+
+    /// Moves the clock of every realm's books forward: later writes carry later
+    /// `MetaData` times, and change data capture's 30-day window moves with it. Access
+    /// tokens and the throttle keep real time.
+    /// - Parameter duration: How far; not negative.
+    public nonisolated func advanceClock(by duration: Duration) throws {
+        try core.advanceClock(by: duration.timeInterval)
+    }
+
     // MARK: Tokens
 
     /// Makes every access token of the realm expired now (the API answers 401 / 3200).

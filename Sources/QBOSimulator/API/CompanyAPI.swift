@@ -23,7 +23,7 @@ struct CompanyAPI: Sendable {
 
         guard realm.gate.withLock({ $0.admit(at: clock.now) }) else {
             realm.counters.withLock { $0.throttled += 1 }
-            return .respond(Self.throttled(at: Date()))
+            return .respond(Self.throttled(at: core.clock.now))
         }
         defer { realm.gate.withLock { $0.release() } }
 
@@ -34,7 +34,7 @@ struct CompanyAPI: Sendable {
         switch decision.failure {
         case .serverError:
             realm.counters.withLock { $0.injectedFaults += 1 }
-            return .respond(.fault(.systemFailure()))
+            return .respond(.fault(.systemFailure(), at: core.clock.now))
         case .drop:
             realm.counters.withLock { $0.injectedFaults += 1 }
             return .closeConnection
@@ -52,7 +52,7 @@ struct CompanyAPI: Sendable {
         } catch {
             return .respond(.fault(error))
         }
-        let response = await realm.store.perform(operation, requestID: requestID, at: Date())
+        let response = await realm.store.perform(operation, requestID: requestID, at: core.clock.now)
         realm.counters.withLock { counters in
             counters.writes += response.writes
             if response.isReplay { counters.replayedRequestIDs += 1 }

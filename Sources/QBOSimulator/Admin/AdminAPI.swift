@@ -65,6 +65,17 @@ struct AdminAPI: Sendable {
             try core.revokeTokens(id)
             return ["realmId": .string(id), "refreshToken": "revoked"]
         }
+        if path.matches(.GET, "clock") {
+            return clock()
+        }
+        if path.matches(.POST, "clock") {
+            let body = try Self.object(request)
+            guard let seconds = body["advanceSeconds"]?.decimalValue else {
+                throw .badRequest("advanceSeconds must be a number of seconds")
+            }
+            try core.advanceClock(by: NSDecimalNumber(decimal: seconds).doubleValue)
+            return clock()
+        }
         if path.matches(.GET, "faults") {
             var realm: Realm?
             if let id = request.query["realmId"] { realm = try core.requireRealm(id) }
@@ -79,6 +90,11 @@ struct AdminAPI: Sendable {
             return plan.jsonObject
         }
         throw .notFound("no admin endpoint \(request.method) \(request.path)")
+    }
+
+    private func clock() -> JSONObject {
+        let offset = Decimal(Int(core.clock.offsetSeconds.rounded(.down)))
+        return ["now": .string(QBOTime.dateTime(core.clock.now)), "offsetSeconds": .number(offset)]
     }
 
     private static func object(_ request: SimulatorRequest) throws(SimulatorError) -> JSONObject {

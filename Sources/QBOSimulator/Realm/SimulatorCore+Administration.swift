@@ -4,7 +4,7 @@ import Foundation
 // public Swift API both come here.
 extension SimulatorCore {
     func resetRealm(_ id: String) async throws(SimulatorError) {
-        try await requireRealm(id).store.reset(at: Date())
+        try await requireRealm(id).store.reset(at: clock.now)
     }
 
     /// Every entity of the realm as a read returns it, in the admin API's order.
@@ -41,6 +41,11 @@ extension SimulatorCore {
 
     func revokeTokens(_ id: String) throws(SimulatorError) {
         revokeTokens(of: try requireRealm(id))
+    }
+
+    /// Moves the books' clock forward for every realm.
+    func advanceClock(by seconds: TimeInterval) throws(SimulatorError) {
+        try clock.advance(by: seconds)
     }
 
     func stats(_ id: String) throws(SimulatorError) -> SimulatorStats {

@@ -11,6 +11,8 @@ final class SimulatorCore: Sendable {
     /// Refresh token -> realm id, for the token endpoint, which is not told the realm.
     private let refreshIndex = Mutex<[String: String]>([:])
     private let globalFaults: Mutex<FaultInjector>
+    /// "Now" for every realm's books.
+    let clock = SimulatorClock()
 
     init(configuration: SimulatorConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -43,7 +45,7 @@ final class SimulatorCore: Sendable {
             if let existing = realms[id] { return existing }
             let realm = Realm(
                 id: id, requestsPerMinute: configuration.requestsPerMinute,
-                concurrentLimit: configuration.concurrentRequests, at: Date())
+                concurrentLimit: configuration.concurrentRequests, at: clock.now)
             realms[id] = realm
             return realm
         }
