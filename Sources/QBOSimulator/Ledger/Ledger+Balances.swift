@@ -1,18 +1,30 @@
 import Foundation
 
-// Derived amounts QBO keeps current without bumping SyncTokens: invoice Balance and its
-// Payment links, credit memo RemainingCredit, customer Balance.
+// Derived amounts QBO keeps current: invoice Balance and its Payment links, credit memo
+// RemainingCredit, customer Balance.
 extension Ledger {
-    mutating func refreshBalances(of transactions: Set<TransactionKey>, customers: Set<String>) {
+    /// Recomputes the balances a change touched. An invoice or credit memo whose Balance or
+    /// payment links change is a new version in QBO: its SyncToken and LastUpdatedTime move
+    /// (so a client holding the old SyncToken gets 5010), except `written`, the entity the
+    /// change itself wrote, whose header the write already bumped. Customers' balances change
+    /// without a new version.
+    mutating func refreshBalances(
+        of transactions: Set<TransactionKey>, customers: Set<String>, at now: Date, except written: TransactionKey?
+    ) {
         var customers = customers
         for key in transactions where key.kind == .invoice || key.kind == .creditMemo {
-            guard var entity = entity(key.kind, key.id) else { continue }
+            guard let stored = entity(key.kind, key.id) else { continue }
+            var entity = stored
             let applied = appliedAmount(to: key)
             let balance = entity.totalAmount - applied
             entity.body["Balance"] = .number(balance)
             if key.kind == .creditMemo { entity.body["RemainingCredit"] = .number(balance) }
             entity.body["LinkedTxn"] = linkedPayments(of: key, keeping: entity.body["LinkedTxn"])
             if key.kind == .creditMemo, entity.body["LinkedTxn"] == .array([]) { entity.body["LinkedTxn"] = nil }
+            let changed = ["Balance", "RemainingCredit", "LinkedTxn"].contains { stored.body[$0] != entity.body[$0] }
+            if changed, key != written {
+                entity.body = entity.body.merging(header(bumping: stored, at: now))
+            }
             tables[key.kind]?[key.id] = entity
         }
         for key in transactions {

@@ -34,7 +34,7 @@ extension Ledger {
         tables[kind]?[existing.id] = nil
         // The deleted key is refreshed too: that takes its share off the customer's balance.
         touched.insert(key)
-        refreshBalances(of: touched, customers: [])
+        refreshBalances(of: touched, customers: [], at: now, except: key)
         return ["domain": "QBO", "status": "Deleted", "Id": .string(existing.id)]
     }
 

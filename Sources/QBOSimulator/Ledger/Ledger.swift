@@ -163,7 +163,7 @@ struct Ledger: Sendable {
         if kind == .payment, let newApplications {
             touched.formUnion(replaceApplications(ofPayment: id, with: newApplications))
         }
-        refreshBalances(of: touched, customers: [])
+        refreshBalances(of: touched, customers: [], at: now, except: TransactionKey(kind: kind, id: id))
     }
 
     // MARK: Checks shared by every kind

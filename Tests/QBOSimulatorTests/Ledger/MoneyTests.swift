@@ -182,8 +182,9 @@ import Testing
             let invoice = try await qbo.makeInvoice(customer: customer, amounts: [100])
             let payment = try #require(
                 try await qbo.makePayment(customer: customer, total: 100, applied: [(invoice, 100)]).json()["Payment"])
+            // The payment made the invoice a new version: SyncToken "1".
             let void = try await qbo.api(.POST, "invoice", query: [("operation", "void")], json: [
-                "Id": invoice["Id"] ?? nil, "SyncToken": "0",
+                "Id": invoice["Id"] ?? nil, "SyncToken": "1",
             ])
             #expect(void.status == 200, "\(void.text)")
             let unlinked = try await qbo.read("Payment", try #require(payment["Id"]?.stringValue))
