@@ -84,14 +84,17 @@ struct CompanyAPI: Sendable {
             guard let body = try jsonBody(request).objectValue else {
                 throw .invalidValue("the request body must be a JSON object holding the \(kind.name);")
             }
-            switch (request.query["operation"]?.lowercased(), request.query["include"]?.lowercased()) {
-            case (nil, _), ("create", _), ("update", nil), ("update", "none"):
-                return .save(kind, body)
-            case ("update", "void"), ("void", _):
+            let options = WriteOptions(parsing: request.query["include"])
+            switch request.query["operation"]?.lowercased() {
+            case "create":
+                return .save(kind, body, options)
+            case nil, "update":
+                return options.voids ? .void(kind, body) : .save(kind, body, options)
+            case "void":
                 return .void(kind, body)
-            case ("delete", _):
+            case "delete":
                 return .delete(kind, body)
-            case (let other?, _):
+            case let other?:
                 throw .unsupportedOperation(other)
             }
         default:

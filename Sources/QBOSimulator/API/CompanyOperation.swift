@@ -5,11 +5,32 @@ import Foundation
 enum CompanyOperation: Sendable {
     case read(EntityKind, id: String)
     /// Create, full update or sparse update.
-    case save(EntityKind, JSONObject)
+    case save(EntityKind, JSONObject, WriteOptions)
     case delete(EntityKind, JSONObject)
     case void(EntityKind, JSONObject)
     case query(EntityQuery)
     case batch([BatchItem])
+}
+
+/// What a write's `include` query parameter (or a batch item's `optionsData`) asks for: a
+/// comma-separated list, case ignored; values QBO has that the simulator does not model are
+/// ignored.
+struct WriteOptions: Sendable, Hashable {
+    /// `include=void` (with `operation=update` or none): void the entity instead of saving it.
+    var voids = false
+    /// `include=allowduplicatedocnum`: accept a DocNumber another sales form already holds.
+    var allowsDuplicateDocNumber = false
+
+    init(voids: Bool = false, allowsDuplicateDocNumber: Bool = false) {
+        self.voids = voids
+        self.allowsDuplicateDocNumber = allowsDuplicateDocNumber
+    }
+
+    /// Parses `void`, `allowduplicatedocnum`, `void,allowduplicatedocnum`, ...
+    init(parsing text: String?) {
+        let values = (text ?? "").lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        self.init(voids: values.contains("void"), allowsDuplicateDocNumber: values.contains("allowduplicatedocnum"))
+    }
 }
 
 /// One `BatchItemRequest`: an operation, or the fault its shape already earned.
@@ -46,10 +67,15 @@ extension CompanyOperation {
         }
         guard let entity = member.value.objectValue else { throw .invalidValue("\(member.key) must be an object;") }
         let operation = object["operation"]?.stringValue ?? ""
+        let options = WriteOptions(parsing: object["optionsData"]?.stringValue)
         switch operation {
-        case "create", "update":
-            if operation == "update", entity["Id"] == nil { throw .requiredParameter("Id") }
-            return .save(kind, entity)
+        case "create":
+            return .save(kind, entity, options)
+        case "update":
+            if entity["Id"] == nil { throw .requiredParameter("Id") }
+            // QBO's batch voids with an update whose optionsData is "void", the batch form
+            // of `?operation=update&include=void`.
+            return options.voids ? .void(kind, entity) : .save(kind, entity, options)
         case "delete":
             return .delete(kind, entity)
         case "void":

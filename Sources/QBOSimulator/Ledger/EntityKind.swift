@@ -37,8 +37,18 @@ enum EntityKind: String, CaseIterable, Sendable, Hashable {
         self == .invoice || self == .creditMemo || self == .refundReceipt
     }
 
-    /// Transactions whose `DocNumber` must be unique within the type.
+    /// Sales forms, whose `DocNumber` must be unique across all of them (an invoice may not
+    /// reuse a credit memo's number) unless the create says `include=allowduplicatedocnum`.
     var hasUniqueDocNumber: Bool { isSalesDocument }
+
+    /// The type as QBO names it in a 6140's Detail (`TxnType=Credit Memo`).
+    var transactionTypeName: String {
+        switch self {
+        case .creditMemo: return "Credit Memo"
+        case .refundReceipt: return "Refund Receipt"
+        default: return rawValue
+        }
+    }
 
     /// QBO keeps tax codes and rates itself; an API client can only read them.
     var isReadOnly: Bool { self == .taxCode || self == .taxRate }

@@ -11,7 +11,7 @@ extension Ledger {
                 return entity(query.entity, literal).map { [$0.body] } ?? []
             }
             if condition.property == "DocNumber", caseless, query.entity.hasUniqueDocNumber {
-                return docNumbers[query.entity]?[literal].flatMap { entity(query.entity, $0) }.map { [$0.body] } ?? []
+                return holders(ofDocNumber: literal, kind: query.entity).map(\.body)
             }
         }
         return all(query.entity).map(\.body)

@@ -68,32 +68,42 @@ extension Ledger {
 
     // MARK: Document numbers (6140)
 
-    /// The DocNumber a sales document keeps: the client's (unique within its type), or on
-    /// create the next free number, as QBO's automatic numbering does.
-    func documentNumber(for kind: EntityKind, _ draft: JSONObject, id: String, isCreate: Bool) throws(QBOFault) -> String? {
+    /// The DocNumber a sales document keeps: the client's, which no other sales form may
+    /// hold (6140 naming the holder) unless `allowsDuplicate`; or on create the next number
+    /// no sales form holds, as QBO's automatic numbering does.
+    func documentNumber(
+        for document: TransactionKey, _ draft: JSONObject, isCreate: Bool, allowsDuplicate: Bool
+    ) throws(QBOFault) -> String? {
         if let given = draft["DocNumber"], given != .null, let number = given.idString, !number.isEmpty {
-            if let holder = docNumbers[kind]?[number], holder != id {
-                throw .duplicateDocumentNumber(number, heldBy: kind, id: holder)
+            if !allowsDuplicate, let holder = docNumbers[number]?.first(where: { $0 != document }) {
+                throw .duplicateDocumentNumber(number, heldBy: holder.kind, id: holder.id)
             }
             return number
         }
         guard isCreate else { return nil }
-        var candidate = nextDocNumber[kind] ?? 1001
-        while docNumbers[kind]?[String(candidate)] != nil { candidate += 1 }
+        var candidate = nextDocNumber
+        while docNumbers[String(candidate)] != nil { candidate += 1 }
         return String(candidate)
     }
 
     mutating func reindexDocNumber(_ kind: EntityKind, id: String, old: JSONObject?, new: JSONObject?) {
         guard kind.hasUniqueDocNumber else { return }
-        if let oldNumber = old?["DocNumber"]?.stringValue, docNumbers[kind]?[oldNumber] == id {
-            docNumbers[kind]?[oldNumber] = nil
+        let key = TransactionKey(kind: kind, id: id)
+        if let oldNumber = old?["DocNumber"]?.stringValue {
+            docNumbers[oldNumber]?.removeAll { $0 == key }
+            if docNumbers[oldNumber]?.isEmpty == true { docNumbers[oldNumber] = nil }
         }
         if let newNumber = new?["DocNumber"]?.stringValue {
-            docNumbers[kind, default: [:]][newNumber] = id
-            if let numeric = Int(newNumber), numeric >= nextDocNumber[kind] ?? 1001 {
-                nextDocNumber[kind] = numeric + 1
+            docNumbers[newNumber, default: []].append(key)
+            if let numeric = Int(newNumber), numeric >= nextDocNumber {
+                nextDocNumber = numeric + 1
             }
         }
+    }
+
+    /// The sales forms of `kind` holding `number`.
+    func holders(ofDocNumber number: String, kind: EntityKind) -> [StoredEntity] {
+        (docNumbers[number] ?? []).filter { $0.kind == kind }.compactMap { entity($0.kind, $0.id) }
     }
 
     /// USD, the only currency of a simulated company.

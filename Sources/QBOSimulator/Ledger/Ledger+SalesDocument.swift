@@ -4,7 +4,7 @@ import Foundation
 // tax and totals.
 extension Ledger {
     func normalizeSalesDocument(
-        _ kind: EntityKind, _ draft: JSONObject, id: String, previous: StoredEntity?, at now: Date
+        _ kind: EntityKind, _ draft: JSONObject, id: String, previous: StoredEntity?, options: WriteOptions, at now: Date
     ) throws(QBOFault) -> JSONObject {
         var document = draft
         let customer = try require(draft["CustomerRef"], to: .customer, element: "CustomerRef")
@@ -27,7 +27,9 @@ extension Ledger {
             document["PaymentMethodRef"] = Self.reference(to: method, of: .paymentMethod)
         }
         let txnDate = try text(draft["TxnDate"], element: "TxnDate") ?? QBOTime.date(now)
-        let docNumber = try documentNumber(for: kind, draft, id: id, isCreate: previous == nil)
+        let docNumber = try documentNumber(
+            for: TransactionKey(kind: kind, id: id), draft, isCreate: previous == nil,
+            allowsDuplicate: options.allowsDuplicateDocNumber)
         let applied = appliedAmount(to: TransactionKey(kind: kind, id: id))
         if total < applied {
             throw .businessValidation(

@@ -7,9 +7,12 @@ import Foundation
 /// Every operation either applies completely or throws a `QBOFault` and changes nothing.
 struct Ledger: Sendable {
     var tables: [EntityKind: EntityTable] = [:]
-    /// `DocNumber` -> Id, per transaction type.
-    var docNumbers: [EntityKind: [String: String]] = [:]
-    var nextDocNumber: [EntityKind: Int] = [:]
+    /// `DocNumber` -> the sales forms holding it (more than one only when a create said
+    /// `include=allowduplicatedocnum`), oldest first. One index for every sales form: QBO's
+    /// numbers are unique across them, not per type.
+    var docNumbers: [String: [TransactionKey]] = [:]
+    /// The next automatic DocNumber, shared by the sales forms as QBO's numbering is.
+    var nextDocNumber = 1001
     /// The next transaction Id: invoices, payments, credit memos and refund receipts share
     /// one sequence in QBO (a payment created after invoice 180 is 181).
     var nextTransactionNumber = 1
@@ -51,18 +54,25 @@ struct Ledger: Sendable {
 
     /// Creates the entity, or updates it when the body carries an `Id` (sparse when
     /// `"sparse": true`, otherwise a full update that clears omitted properties).
-    mutating func save(_ kind: EntityKind, _ body: JSONObject, at now: Date) throws(QBOFault) -> JSONObject {
+    /// - Parameters:
+    ///   - options: What the request's `include` asked for (`allowduplicatedocnum`).
+    mutating func save(
+        _ kind: EntityKind, _ body: JSONObject, options: WriteOptions = WriteOptions(), at now: Date
+    ) throws(QBOFault) -> JSONObject {
         try checkKnownProperties(body, of: kind)
         guard !kind.isReadOnly else { throw .unsupportedOperation("create or update of \(kind.name)") }
         if let idValue = body["Id"], idValue != .null {
-            return try update(kind, body, idValue: idValue, at: now)
+            return try update(kind, body, idValue: idValue, options: options, at: now)
         }
-        return try create(kind, body, at: now)
+        return try create(kind, body, options: options, at: now)
     }
 
-    private mutating func create(_ kind: EntityKind, _ body: JSONObject, at now: Date) throws(QBOFault) -> JSONObject {
+    private mutating func create(
+        _ kind: EntityKind, _ body: JSONObject, options: WriteOptions, at now: Date
+    ) throws(QBOFault) -> JSONObject {
         let id = kind.isTransaction ? String(nextTransactionNumber) : String(tables[kind, default: EntityTable()].nextNumber)
-        let normalized = try normalize(kind, Self.withoutSystemProperties(body), id: id, previous: nil, at: now)
+        let normalized = try normalize(
+            kind, Self.withoutSystemProperties(body), id: id, previous: nil, options: options, at: now)
         let stamp = JSONValue.string(QBOTime.dateTime(now))
         let header: JSONObject = [
             "domain": "QBO", "sparse": false, "Id": .string(id), "SyncToken": "0",
@@ -80,13 +90,13 @@ struct Ledger: Sendable {
     }
 
     private mutating func update(
-        _ kind: EntityKind, _ body: JSONObject, idValue: JSONValue, at now: Date
+        _ kind: EntityKind, _ body: JSONObject, idValue: JSONValue, options: WriteOptions, at now: Date
     ) throws(QBOFault) -> JSONObject {
         let existing = try existingForChange(kind, idValue: idValue, syncToken: body["SyncToken"])
         let sparse = body["sparse"]?.boolValue == true
         let draft = sparse ? existing.body.merging(body) : body
         let normalized = try normalize(
-            kind, Self.withoutSystemProperties(draft), id: existing.id, previous: existing, at: now)
+            kind, Self.withoutSystemProperties(draft), id: existing.id, previous: existing, options: options, at: now)
         var stored = existing
         stored.body = header(bumping: existing, at: now).merging(normalized.body)
         var applications = normalized.applications
@@ -131,7 +141,7 @@ struct Ledger: Sendable {
     }
 
     private func normalize(
-        _ kind: EntityKind, _ draft: JSONObject, id: String, previous: StoredEntity?, at now: Date
+        _ kind: EntityKind, _ draft: JSONObject, id: String, previous: StoredEntity?, options: WriteOptions, at now: Date
     ) throws(QBOFault) -> Normalized {
         switch kind {
         case .customer:
@@ -139,7 +149,8 @@ struct Ledger: Sendable {
         case .item, .account, .paymentMethod:
             return Normalized(body: try normalizeNameListEntry(kind, draft, id: id))
         case .invoice, .creditMemo, .refundReceipt:
-            return Normalized(body: try normalizeSalesDocument(kind, draft, id: id, previous: previous, at: now))
+            return Normalized(
+                body: try normalizeSalesDocument(kind, draft, id: id, previous: previous, options: options, at: now))
         case .payment:
             return try normalizePayment(draft, id: id, at: now)
         case .taxCode, .taxRate:

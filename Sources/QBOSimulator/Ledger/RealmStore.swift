@@ -93,8 +93,8 @@ actor RealmStore {
             switch operation {
             case .read(let kind, let id):
                 return .success((kind.name, .object(try ledger.read(kind, id: id)), false))
-            case .save(let kind, let body):
-                return .success((kind.name, .object(try ledger.save(kind, body, at: now)), true))
+            case .save(let kind, let body, let options):
+                return .success((kind.name, .object(try ledger.save(kind, body, options: options, at: now)), true))
             case .delete(let kind, let body):
                 return .success((kind.name, .object(try ledger.delete(kind, body, at: now)), true))
             case .void(let kind, let body):

@@ -53,7 +53,7 @@ extension QBOFault {
         QBOFault(
             code: .duplicateDocumentNumber, message: "Duplicate Document Number Error",
             detail: "Duplicate Document Number Error : You must specify a different number. This number has already "
-                + "been used. DocNumber=\(docNumber) is assigned to TxnType=\(kind.name) with TxnId=\(id)",
+                + "been used. DocNumber=\(docNumber) is assigned to TxnType=\(kind.transactionTypeName) with TxnId=\(id)",
             element: "")
     }
 

@@ -78,3 +78,55 @@ import Testing
         }
     }
 }
+
+/// Voids in a batch and through `include=void`.
+@Suite(.timeLimit(.minutes(3))) struct BatchVoidTests {
+    @Test func anUpdateWithOptionsDataVoidVoids() async throws {
+        try await withSimulator { qbo in
+            let customer = try await qbo.makeCustomer()
+            let invoice = try await qbo.makeInvoice(customer: customer, amounts: [100])
+            let other = try await qbo.makeInvoice(customer: customer, amounts: [50])
+            let payment = try #require(
+                try await qbo.makePayment(customer: customer, total: 40, applied: [(invoice, 40)]).json()["Payment"])
+            let reply = try await qbo.api(.POST, "batch", json: [
+                "BatchItemRequest": [
+                    ["bId": "p", "operation": "update", "optionsData": "void",
+                     "Payment": ["Id": payment["Id"] ?? nil, "SyncToken": "0", "sparse": true]],
+                    ["bId": "i", "operation": "update", "optionsData": "void",
+                     "Invoice": ["Id": other["Id"] ?? nil, "SyncToken": "0", "sparse": true]],
+                    ["bId": "u", "operation": "update",
+                     "Customer": ["Id": customer["Id"] ?? nil, "SyncToken": "0", "sparse": true, "Notes": "kept"]],
+                ],
+            ])
+            #expect(reply.status == 200, "\(reply.text)")
+            let items = try #require(try reply.json()["BatchItemResponse"]?.arrayValue)
+            let voidedPayment = try #require(items[0]["Payment"], "\(reply.text)")
+            #expect(voidedPayment["TotalAmt"] == 0)
+            #expect(voidedPayment["PrivateNote"] == "Voided")
+            #expect(voidedPayment["SyncToken"] == "1")
+            let voidedInvoice = try #require(items[1]["Invoice"], "\(reply.text)")
+            #expect(voidedInvoice["TotalAmt"] == 0)
+            #expect(voidedInvoice["PrivateNote"] == "Voided")
+            #expect(items[2]["Customer"]?["Notes"] == "kept")
+            // The voided payment no longer pays the invoice.
+            #expect(try await qbo.read("Invoice", try #require(invoice["Id"]?.stringValue))["Balance"] == 100)
+        }
+    }
+
+    @Test func includeVoidWithoutAnOperationVoids() async throws {
+        // Recorded: POST /salesreceipt?include=void with {Id, SyncToken, sparse} answered the
+        // voided receipt (ExQuickBooks__salesreceipt__void_response).
+        try await withSimulator { qbo in
+            let customer = try await qbo.makeCustomer()
+            let invoice = try await qbo.makeInvoice(customer: customer, amounts: [100])
+            let payment = try #require(
+                try await qbo.makePayment(customer: customer, total: 40, applied: [(invoice, 40)]).json()["Payment"])
+            let reply = try await qbo.api(.POST, "payment", query: [("include", "void")], json: [
+                "Id": payment["Id"] ?? nil, "SyncToken": "0", "sparse": true,
+            ])
+            #expect(reply.status == 200, "\(reply.text)")
+            #expect(try reply.json()["Payment"]?["PrivateNote"] == "Voided")
+            #expect(try reply.json()["Payment"]?["TotalAmt"] == 0)
+        }
+    }
+}
