@@ -73,6 +73,47 @@ extension Ledger {
         return entry
     }
 
+    /// QBO renames a name-list entity it makes inactive: "Jane Doe" becomes "Jane Doe (deleted)",
+    /// freeing the name for a new entity; if that is taken too, "Jane Doe (deleted-1)", then
+    /// "-2", ... Made active again, it gets its name back when no one else has taken it.
+    func renamedOnActivityChange(_ kind: EntityKind, _ body: JSONObject, previous: StoredEntity) -> JSONObject {
+        guard let property = kind.uniqueNameProperty, let name = body[property]?.stringValue else { return body }
+        let isActive = body["Active"]?.boolValue ?? true
+        var renamed: String?
+        if previous.isActive, !isActive {
+            renamed = Self.deletedNames(of: name).first { isNameFree($0, of: kind, for: previous.id) }
+        } else if !previous.isActive, isActive, let original = Self.nameBeforeDeletion(name),
+            isNameFree(original, of: kind, for: previous.id)
+        {
+            renamed = original
+        }
+        guard let renamed else { return body }
+        var body = body
+        body[property] = .string(renamed)
+        if body["FullyQualifiedName"] != nil { body["FullyQualifiedName"] = .string(renamed) }
+        return body
+    }
+
+    private func isNameFree(_ name: String, of kind: EntityKind, for id: String) -> Bool {
+        let holder = names[kind]?[name.lowercased()]
+        return holder == nil || holder == id
+    }
+
+    /// "Name (deleted)", "Name (deleted-1)", "Name (deleted-2)", ...
+    private static func deletedNames(of name: String) -> some Sequence<String> {
+        (0...).lazy.map { $0 == 0 ? "\(name) (deleted)" : "\(name) (deleted-\($0))" }
+    }
+
+    /// "Name" for "Name (deleted)" or "Name (deleted-3)"; nil for a name QBO did not rename.
+    static func nameBeforeDeletion(_ name: String) -> String? {
+        guard name.hasSuffix(")"), let open = name.range(of: " (deleted", options: .backwards) else { return nil }
+        let tail = name[open.upperBound..<name.index(before: name.endIndex)]
+        guard tail.isEmpty || (tail.hasPrefix("-") && tail.dropFirst().allSatisfy(\.isNumber) && tail.count > 1) else {
+            return nil
+        }
+        return String(name[..<open.lowerBound])
+    }
+
     static func classification(ofAccountType type: String) -> String {
         switch type {
         case "Income", "Other Income": return "Revenue"

@@ -20,10 +20,15 @@ extension Ledger {
         return tables[kind]?[existing.id]?.body ?? voided.body
     }
 
-    /// Deletes a transaction; it then reads as 610 and leaves every query.
+    /// Deletes a transaction; it then reads as 610 and leaves every query. A name-list
+    /// entity is made inactive instead (and renamed "Name (deleted)"), and returned.
     mutating func delete(_ kind: EntityKind, _ body: JSONObject, at now: Date) throws(QBOFault) -> JSONObject {
         guard kind.isTransaction else {
-            throw .unsupportedOperation("delete of \(kind.name) (make it inactive with \"Active\": false)")
+            guard kind.uniqueNameProperty != nil else { throw .unsupportedOperation("delete of \(kind.name)") }
+            let deactivation: JSONObject = [
+                "Id": body["Id"] ?? .null, "SyncToken": body["SyncToken"] ?? .null, "sparse": true, "Active": false,
+            ]
+            return try save(kind, deactivation, at: now)
         }
         let existing = try existingForChange(kind, idValue: body["Id"], syncToken: body["SyncToken"])
         let key = TransactionKey(kind: kind, id: existing.id)

@@ -98,7 +98,7 @@ struct Ledger: Sendable {
         let normalized = try normalize(
             kind, Self.withoutSystemProperties(draft), id: existing.id, previous: existing, options: options, at: now)
         var stored = existing
-        stored.body = header(bumping: existing, at: now).merging(normalized.body)
+        stored.body = header(bumping: existing, at: now).merging(renamedOnActivityChange(kind, normalized.body, previous: existing))
         var applications = normalized.applications
         if existing.isVoided {
             // A voided transaction stays void whatever an update sends.

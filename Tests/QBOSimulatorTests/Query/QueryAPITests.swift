@@ -134,7 +134,7 @@ import Testing
                 "Id": gone["Id"] ?? nil, "SyncToken": "0", "sparse": true, "Active": false,
             ])
             #expect(try names(try await qbo.query("SELECT * FROM Customer")) == ["Active Renter"])
-            #expect(try names(try await qbo.query("SELECT * FROM Customer WHERE Active = false")) == ["Gone Renter"])
+            #expect(try names(try await qbo.query("SELECT * FROM Customer WHERE Active = false")) == ["Gone Renter (deleted)"])
             #expect(try names(try await qbo.query("SELECT * FROM Customer WHERE Active IN (true, false)")).count == 2)
         }
     }
