@@ -6,7 +6,9 @@ enum QueryResult: Sendable, Equatable {
     case count(Int)
 
     /// The `QueryResponse` object; an empty page is `{}` with no entity key, exactly as QBO
-    /// sends it.
+    /// sends it. A page of transactions also carries `totalCount`, which QBO sets to the
+    /// rows of this page, not to every match (that takes a `COUNT(*)`); a page of a name
+    /// list has none, as the recorded customer query shows.
     func responseObject(for entity: EntityKind) -> JSONObject {
         switch self {
         case .count(let total):
@@ -14,24 +16,27 @@ enum QueryResult: Sendable, Equatable {
         case .page(let rows, _) where rows.isEmpty:
             return [:]
         case .page(let rows, let start):
-            return [
+            var response: JSONObject = [
                 entity.name: .array(rows.map(JSONValue.object)), "startPosition": .number(Decimal(start)),
                 "maxResults": .number(Decimal(rows.count)),
             ]
+            if entity.isTransaction { response["totalCount"] = .number(Decimal(rows.count)) }
+            return response
         }
     }
 }
 
 extension EntityQuery {
-    /// Runs the query over `rows` (oldest first, the default order). Name lists answer
-    /// only active rows unless the query mentions `Active`, as QBO's do.
+    /// Runs the query over `rows`, in QBO's default order unless it says `ORDERBY`. Name
+    /// lists answer only active rows unless the query mentions `Active`, as QBO's do.
     func evaluate(over rows: [JSONObject]) -> QueryResult {
         let mentionsActive = conditions.contains { $0.property == "Active" }
-        var matching = rows.filter { row in
+        let filtered = rows.filter { row in
             if entity.hasActiveFlag, !mentionsActive, row["Active"]?.boolValue == false { return false }
             return conditions.allSatisfy { $0.matches(row) }
         }
-        if selection == .count { return .count(matching.count) }
+        if selection == .count { return .count(filtered.count) }
+        var matching = Self.inDefaultOrder(filtered, of: entity)
         if !ordering.isEmpty {
             matching = matching.enumerated().sorted { left, right in
                 for order in ordering {
