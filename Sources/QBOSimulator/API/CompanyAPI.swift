@@ -69,6 +69,8 @@ struct CompanyAPI: Sendable {
             return .query(try QueryParser.parse(request.query["query"] ?? ""))
         case (.POST, 1, "query"):
             return .query(try QueryParser.parse(request.query["query"] ?? String(decoding: request.body, as: UTF8.self)))
+        case (.GET, 1, "cdc"):
+            return .changes(try ChangeRequest.parse(entities: request.query["entities"], changedSince: request.query["changedSince"]))
         case (.POST, 1, "batch"):
             return try CompanyOperation.batch(from: try jsonBody(request))
         default:

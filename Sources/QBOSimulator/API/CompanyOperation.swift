@@ -9,6 +9,8 @@ enum CompanyOperation: Sendable {
     case delete(EntityKind, JSONObject)
     case void(EntityKind, JSONObject)
     case query(EntityQuery)
+    /// Change data capture: `GET /cdc`.
+    case changes(ChangeRequest)
     case batch([BatchItem])
 }
 

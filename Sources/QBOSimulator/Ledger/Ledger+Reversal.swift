@@ -37,6 +37,7 @@ extension Ledger {
         if kind == .payment { touched = replaceApplications(ofPayment: existing.id, with: []) }
         reindexDocNumber(kind, id: existing.id, old: existing.body, new: nil)
         tables[kind]?[existing.id] = nil
+        deletions[kind, default: []].append(DeletedEntity(id: existing.id, deletedAt: now))
         // The deleted key is refreshed too: that takes its share off the customer's balance.
         touched.insert(key)
         refreshBalances(of: touched, customers: [], at: now, except: key)

@@ -25,6 +25,8 @@ struct Ledger: Sendable {
     /// Each transaction's share of its customer's open balance, and their running sums.
     var customerContributions: [TransactionKey: CustomerContribution] = [:]
     var customerBalances: [String: Decimal] = [:]
+    /// Deleted transactions and when, per kind, for change data capture.
+    var deletions: [EntityKind: [DeletedEntity]] = [:]
     /// Ids of the seeded entities the rules fall back on.
     var defaults = SeedDefaults()
 

@@ -102,6 +102,8 @@ actor RealmStore {
             case .query(let query):
                 let result = query.evaluate(over: ledger.candidates(for: query))
                 return .success(("QueryResponse", .object(result.responseObject(for: query.entity)), false))
+            case .changes(let request):
+                return .success(("CDCResponse", try ledger.changes(request, at: now), false))
             case .batch:
                 throw .unsupportedOperation("batch inside a batch")
             }

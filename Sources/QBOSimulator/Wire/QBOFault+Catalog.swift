@@ -112,6 +112,16 @@ extension QBOFault {
                 + "field. You tried entering \(requestID.prefix(10))..., which is \(requestID.count) characters.")
     }
 
+    /// Change data capture asked for a window opening more than 30 days ago. QBO documents
+    /// the 30-day limit; the code and wording here are the simulator's (no recording).
+    static func changedSinceTooOld(_ changedSince: String) -> QBOFault {
+        QBOFault(
+            code: .changedSinceTooOld, message: "Invalid changedSince",
+            detail: "changedSince=\(changedSince) is more than 30 days in the past: change data capture looks back "
+                + "30 days at most.",
+            element: "changedSince")
+    }
+
     /// The fault an injected server error answers with: HTTP 500, nothing changed.
     static func systemFailure() -> QBOFault {
         QBOFault(
