@@ -207,7 +207,7 @@ let package = Package(
 
         .testTarget(
             name: "QBSyncServiceTests",
-            dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncCore", "QBSyncClient", "QBSyncWire", "QBSyncStore", "QBOSimulator"]
+            dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncCore", "QBSyncClient", "QBSyncRPC", "QBSyncWire", "QBSyncStore", "QBOSimulator"]
         ),
         .testTarget(
             name: "QBSyncCLITests",
@@ -234,7 +234,11 @@ let package = Package(
         ),
         .testTarget(
             name: "QBSyncRPCTests",
-            dependencies: ["QBSyncRPC", "QBSyncClient", "QBSyncWire", "QBSyncTesting"]
+            dependencies: [
+                "QBSyncRPC", "QBSyncClient", "QBSyncWire", "QBSyncTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ]
 )

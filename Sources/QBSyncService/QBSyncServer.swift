@@ -23,6 +23,9 @@ public final class QBSyncServer: Sendable {
         public var engine = EngineConfiguration()
         /// Longest wait for QBO inside LinkCustomer and VoidPayment.
         public var settleTimeout: Duration = .seconds(10)
+        /// Events a StreamSyncEvents subscriber may lag behind before its
+        /// stream ends RESOURCE_EXHAUSTED with where to resume.
+        public var eventSubscriberBuffer = QuickBooksSyncService.defaultSubscriberBuffer
 
         /// Creates a configuration.
         public init(socketPath: String, databasePath: String) {
@@ -48,7 +51,12 @@ public final class QBSyncServer: Sendable {
         self.store = try Store(path: configuration.databasePath, options: configuration.store)
         self.engine = try SyncEngine(store: self.store, configuration: configuration.engine, transport: transport, logger: logger)
         var router = RPCRouter()
-        QuickBooksSyncService(engine: self.engine, settleTimeout: configuration.settleTimeout, logger: logger).register(in: &router)
+        QuickBooksSyncService(
+            engine: self.engine,
+            settleTimeout: configuration.settleTimeout,
+            subscriberBuffer: configuration.eventSubscriberBuffer,
+            logger: logger
+        ).register(in: &router)
         self.rpcServer = RPCServer(configuration: configuration.rpc, router: router, logger: logger)
     }
 

@@ -4,9 +4,9 @@ import QBSyncStore
 import QBSyncWire
 
 extension QuickBooksSyncService {
-    /// Events a subscriber may lag behind before its stream is ended
-    /// RESOURCE_EXHAUSTED (it then resumes from its cursor, losing nothing).
-    static let subscriberBuffer = 10_000
+    /// Events a subscriber may lag behind by default before its stream is
+    /// ended RESOURCE_EXHAUSTED (it then resumes from its cursor, losing nothing).
+    public static let defaultSubscriberBuffer = 10_000
     /// Events read from the log per page while replaying.
     static let replayPage = 500
 
@@ -15,20 +15,18 @@ extension QuickBooksSyncService {
     /// before the replay, and the replay stops at the sequence it started at.
     public func streamSyncEvents(_ request: StreamSyncEventsRequest, writer: RPCWriter<SyncEventStreamMessage>, context: ServerContext) async throws {
         if !request.companyID.isEmpty { try FieldRules.companyID(request.companyID) }
-        for (index, entity) in request.entities.enumerated() {
-            try FieldRules.entity(entity, field: "entities[\(index)]", required: true)
-        }
-        for (index, status) in request.statuses.enumerated() {
-            if status == .unspecified { throw FieldRules.invalid("statuses[\(index)]", "is unspecified") }
-            if case .unrecognized = status { throw FieldRules.invalid("statuses[\(index)]", "has a value this server does not know") }
-        }
+        let entities = try FieldRules.entityFilter(request.entities, field: "entities")
+        let statuses = try FieldRules.statusFilter(request.statuses, field: "statuses")
         let filter = EventFilter(
             companyID: request.companyID.isEmpty ? nil : request.companyID,
-            entities: Set(request.entities),
-            statuses: Set(request.statuses)
+            entities: Set(entities),
+            statuses: Set(statuses)
         )
-        let (subscription, liveAfter) = self.engine.hub.subscribe(filter, capacity: Self.subscriberBuffer)
+        let (subscription, liveAfter) = self.engine.hub.subscribe(filter, capacity: self.subscriberBuffer)
         defer { subscription.cancel() }
+        // A client that grants no credit leaves this handler waiting in
+        // `write`; falling behind must still end the stream (with where to resume).
+        subscription.onOverflow { writer.interrupt() }
         // The hub fans out a moment after each commit: a cursor up to the
         // newest committed sequence is valid (the live buffer brings the rest).
         if request.afterSequence > liveAfter, request.afterSequence > (try self.engine.store.read { try $0.lastSequence() }) {
@@ -39,6 +37,34 @@ extension QuickBooksSyncService {
             )
         }
         var delivered = request.afterSequence == 0 ? liveAfter : request.afterSequence
+        var written = WrittenEvents(cursor: delivered)
+        func overflowed() async -> RPCError {
+            let resume = await resumePoint()
+            return RPCError(
+                code: .resourceExhausted,
+                message: "the subscriber fell more than \(self.subscriberBuffer) events behind; resume with after_sequence \(resume)",
+                detail: StreamResumePoint(lastDeliveredSequence: resume)
+            )
+        }
+        /// Writes, turning an interrupted write (the buffer overflowed while
+        /// the client granted no credit) into the overflow's status.
+        func send(_ messages: [SyncEventStreamMessage]) async throws {
+            var failure: RPCError?
+            do {
+                try await writer.write(contentsOf: messages)
+            } catch {
+                failure = error
+            }
+            guard let failure else { return }
+            if failure.code == .aborted && subscription.hasOverflowed { throw await overflowed() }
+            throw failure
+        }
+        /// Where the client resumes when the stream ends with an error now:
+        /// after the last event that really left (messages still waiting for
+        /// its credit are dropped, since an error status needs none).
+        func resumePoint() async -> UInt64 {
+            written.resumePoint(droppingLast: await writer.discardUnsent())
+        }
 
         if request.includeHealth {
             let health = try await self.engine.health(companyID: filter.companyID, errorLimit: 10)
@@ -62,7 +88,10 @@ extension QuickBooksSyncService {
                         messages.append(SyncEventStreamMessage(kind: .event(try SyncEvent(unpacking: stored.body))))
                     }
                 }
-                try await writer.write(contentsOf: messages)
+                // Counted as written before the write: an interrupted write's
+                // messages are queued, and counted again as dropped.
+                for message in messages { if case .event(let event)? = message.kind { written.wrote(event.sequence) } }
+                try await send(messages)
                 delivered = min(page.last!.sequence, liveAfter)
             }
             delivered = liveAfter
@@ -70,25 +99,54 @@ extension QuickBooksSyncService {
         while true {
             switch await subscription.next(max: 256) {
             case .overflowed:
-                throw RPCError(
-                    code: .resourceExhausted,
-                    message: "the subscriber fell more than \(Self.subscriberBuffer) events behind; resume with after_sequence \(delivered)",
-                    detail: StreamResumePoint(lastDeliveredSequence: delivered)
-                )
+                throw await overflowed()
             case .events(let events):
                 if Task.isCancelled {
                     // Cancelled by a shutdown (a client's own cancel never sees this status).
+                    let resume = await resumePoint()
                     throw RPCError(
                         code: .unavailable,
-                        message: "the server is shutting down; resume with after_sequence \(delivered)",
-                        detail: StreamResumePoint(lastDeliveredSequence: delivered)
+                        message: "the server is shutting down; resume with after_sequence \(resume)",
+                        detail: StreamResumePoint(lastDeliveredSequence: resume)
                     )
                 }
                 let fresh = events.filter { $0.event.sequence > delivered }
                 guard let last = fresh.last else { continue }
-                try await writer.write(contentsOf: fresh.map { SyncEventStreamMessage(kind: .event($0.event)) })
+                for event in fresh { written.wrote(event.event.sequence) }
+                try await send(fresh.map { SyncEventStreamMessage(kind: .event($0.event)) })
                 delivered = last.event.sequence
             }
         }
+    }
+}
+
+/// The sequences of the events most recently handed to a stream's writer.
+///
+/// When a stream ends with an error, the messages still waiting for the
+/// client's credit are dropped; the resume point must then name the last
+/// event that was really sent, or the client would miss the dropped ones.
+struct WrittenEvents {
+    /// More than the writer can hold unsent (its buffer plus one batch).
+    private static let kept = 4096
+    private var recent: [UInt64] = []
+    /// The resume point when none of `recent` was sent.
+    private var cursor: UInt64
+
+    init(cursor: UInt64) {
+        self.cursor = cursor
+    }
+
+    mutating func wrote(_ sequence: UInt64) {
+        self.recent.append(sequence)
+        if self.recent.count > 2 * Self.kept {
+            self.cursor = self.recent[self.recent.count - Self.kept - 1]
+            self.recent.removeFirst(self.recent.count - Self.kept)
+        }
+    }
+
+    /// The sequence to resume after when the last `dropped` events were not sent.
+    func resumePoint(droppingLast dropped: Int) -> UInt64 {
+        let sent = self.recent.count - dropped
+        return sent > 0 ? self.recent[sent - 1] : self.cursor
     }
 }

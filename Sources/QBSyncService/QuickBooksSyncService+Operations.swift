@@ -39,10 +39,7 @@ extension QuickBooksSyncService {
     public func listRecords(_ request: ListRecordsRequest, context: ServerContext) async throws -> ListRecordsResponse {
         try FieldRules.companyID(request.companyID)
         try FieldRules.entity(request.entity, field: "entity", required: false)
-        for (index, status) in request.statuses.enumerated() {
-            if case .unrecognized = status { throw FieldRules.invalid("statuses[\(index)]", "has a value this server does not know") }
-            if status == .unspecified { throw FieldRules.invalid("statuses[\(index)]", "is unspecified") }
-        }
+        let statuses = try FieldRules.statusFilter(request.statuses, field: "statuses")
         let pageSize = try FieldRules.pageSize(request.pageSize, field: "page_size")
         let after = try FieldRules.pageToken(request.pageToken, field: "page_token")
         return try await self.mapping {
@@ -53,7 +50,7 @@ extension QuickBooksSyncService {
                 let rows = try database.records(
                     companyID: request.companyID,
                     entity: request.entity == .unspecified ? nil : request.entity,
-                    statuses: request.statuses,
+                    statuses: statuses,
                     afterID: after,
                     limit: pageSize + 1
                 )
@@ -90,15 +87,13 @@ extension QuickBooksSyncService {
 
     public func bulkSync(_ request: BulkSyncRequest, writer: RPCWriter<BulkSyncProgress>, context: ServerContext) async throws {
         try FieldRules.companyID(request.companyID)
-        for (index, entity) in request.entities.enumerated() {
-            try FieldRules.entity(entity, field: "entities[\(index)]", required: true)
-        }
+        let entities = try FieldRules.entityFilter(request.entities, field: "entities")
         try FieldRules.date(request.fromDate, field: "from_date", required: false)
         try FieldRules.date(request.toDate, field: "to_date", required: false)
         if !request.fromDate.isEmpty, !request.toDate.isEmpty, request.toDate < request.fromDate {
             throw FieldRules.invalid("to_date", "is before from_date")
         }
-        let bulk = SyncEngine.BulkRequest(companyID: request.companyID, entities: request.entities, fromDate: request.fromDate,
+        let bulk = SyncEngine.BulkRequest(companyID: request.companyID, entities: entities, fromDate: request.fromDate,
                                           toDate: request.toDate, force: request.force, dryRun: request.dryRun)
         try await self.mapping {
             try await self.engine.bulkSync(bulk) { progress in try await writer.write(progress) }

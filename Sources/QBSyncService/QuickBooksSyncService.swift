@@ -11,16 +11,26 @@ public struct QuickBooksSyncService: QuickBooksSyncHandler {
     let logger: Logger
     /// How long LinkCustomer and VoidPayment wait for QBO before answering PENDING.
     let settleTimeout: Duration
+    /// Events a StreamSyncEvents subscriber may lag behind before its stream
+    /// is ended RESOURCE_EXHAUSTED with where to resume.
+    let subscriberBuffer: Int
 
     /// Creates the service over an engine.
     ///
     /// - Parameters:
     ///   - engine: The sync core.
     ///   - settleTimeout: Longest wait for QBO inside LinkCustomer and VoidPayment.
+    ///   - subscriberBuffer: Events a stream subscriber may lag behind.
     ///   - logger: Where the service logs.
-    public init(engine: SyncEngine, settleTimeout: Duration = .seconds(10), logger: Logger = Logger(label: "qbsync.service")) {
+    public init(
+        engine: SyncEngine,
+        settleTimeout: Duration = .seconds(10),
+        subscriberBuffer: Int = QuickBooksSyncService.defaultSubscriberBuffer,
+        logger: Logger = Logger(label: "qbsync.service")
+    ) {
         self.engine = engine
         self.settleTimeout = settleTimeout
+        self.subscriberBuffer = subscriberBuffer
         self.logger = logger
     }
 
@@ -39,6 +49,13 @@ public struct QuickBooksSyncService: QuickBooksSyncHandler {
             return try await body()
         } catch let error as RPCError {
             throw error
+        } catch let error as SQLiteError where error.isDiskFull {
+            self.logger.error("store full", metadata: ["error": "\(error)", "database": "\(self.engine.store.path)"])
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "disk full: the database \(self.engine.store.path) cannot grow, so nothing was stored; free space on its file system, then retry",
+                cause: error
+            )
         } catch let error as SQLiteError {
             self.logger.error("store failure", metadata: ["error": "\(error)"])
             throw RPCError(code: .unavailable, message: "the store could not complete the request; retry", cause: error)

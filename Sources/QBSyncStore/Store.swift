@@ -22,6 +22,9 @@ public final class Store: Sendable {
         public var maxBatch = 1024
         /// Reader connections kept open.
         public var readers = 4
+        /// Largest the database file may grow, in bytes (nil: as the disk
+        /// allows). Past it, writes fail as on a full disk.
+        public var maxSizeBytes: Int64?
 
         /// Defaults.
         public init() {}
@@ -45,6 +48,13 @@ public final class Store: Sendable {
         try database.execute("PRAGMA journal_mode = WAL")
         try database.execute("PRAGMA synchronous = \(options.synchronousFull ? "FULL" : "NORMAL")")
         try database.execute("PRAGMA temp_store = MEMORY")
+        // Erased secrets (a disconnected company's client secret and refresh
+        // token) are overwritten in the page, where that costs no extra I/O.
+        try database.execute("PRAGMA secure_delete = FAST")
+        if let maxSizeBytes = options.maxSizeBytes {
+            let pageSize = try database.statement("PRAGMA page_size").first { $0.int64(0) } ?? 4096
+            try database.execute("PRAGMA max_page_count = \(max(1, maxSizeBytes / pageSize))")
+        }
         try database.execute("PRAGMA cache_size = -32768")
         // Checkpoints run on their own thread, finished by the writer between
         // batches so that the WAL starts over (see `WALCheckpoints`), never
@@ -256,6 +266,12 @@ final class GroupCommitWriter: @unchecked Sendable {
                 if savepoints { try self.database.run("SAVEPOINT change") }
                 self.transaction.beginChange()
                 let (failed, completion) = pending.change(self.transaction)
+                if failed && self.database.isAutocommit {
+                    // SQLite rolled the whole transaction back itself (a full
+                    // disk, an I/O error): every change of the batch fails with it.
+                    self.transaction.rollbackBatch()
+                    return .failed(self.database.lastError(doing: "write"))
+                }
                 if failed && !savepoints {
                     try self.database.execute("ROLLBACK")
                     self.transaction.rollbackBatch()
@@ -271,7 +287,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             try self.database.run("COMMIT")
             return .committed(completions)
         } catch {
-            try? self.database.execute("ROLLBACK")
+            if !self.database.isAutocommit { try? self.database.execute("ROLLBACK") }
             self.transaction.rollbackBatch()
             return .failed(error)
         }

@@ -55,6 +55,54 @@ public final class RawPeer {
         self.send(Envelope.Frame(streamID: 0, kind: .hello(Envelope.Hello(protocolVersion: version))))
     }
 
+    /// Sends what the socket takes now without waiting.
+    ///
+    /// - Returns: Bytes sent (0 when the socket buffer is full).
+    @discardableResult
+    public func trySend(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBytes { raw in
+            max(0, Glibc.send(self.fd, raw.baseAddress!, raw.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)))
+        }
+    }
+
+    /// Shrinks the kernel's receive buffer, so a peer that never reads fills it quickly.
+    public func setReceiveBufferSize(_ bytes: Int32) {
+        var value = bytes
+        setsockopt(self.fd, SOL_SOCKET, SO_RCVBUF, &value, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// Waits, reading nothing, until the server hangs up (true) or `timeout` passes.
+    public func waitForHangUp(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        let hangUp = Int16(0x2000) | Int16(POLLHUP) | Int16(POLLERR)  // POLLRDHUP: the peer closed its end
+        while ContinuousClock.now < deadline {
+            var descriptor = pollfd(fd: self.fd, events: hangUp, revents: 0)
+            if poll(&descriptor, 1, 0) > 0, descriptor.revents & hangUp != 0 { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    /// Reads and discards whatever arrives until EOF or `timeout`; returns
+    /// every frame that arrived (frames split across reads are reassembled).
+    public func drainUntilClosed(timeout: Duration = .seconds(30)) async throws -> (frames: [Envelope.Frame], closed: Bool) {
+        let deadline = ContinuousClock.now + timeout
+        var frames: [Envelope.Frame] = []
+        while ContinuousClock.now < deadline {
+            while let frame = try FrameDecoder.nextFrame(from: &self.inbound, maxFrameSize: 64 << 20) { frames.append(frame) }
+            guard await self.readable(until: deadline) else { break }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = recv(self.fd, &chunk, chunk.count, Int32(MSG_DONTWAIT))
+            if count == 0 { return (frames, true) }
+            if count < 0 {
+                if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { continue }
+                return (frames, true)  // reset: a server closing with our bytes unread sends RST
+            }
+            self.inbound.writeBytes(chunk[0..<count])
+        }
+        return (frames, false)
+    }
+
     /// Connects and completes the handshake.
     ///
     /// - Parameter path: The server's socket.

@@ -25,6 +25,7 @@ public final class ServiceProcess: @unchecked Sendable {
     /// The socket it listens on.
     public let socketPath: String
     private let arguments: [String]
+    private let fileDescriptorLimit: Int?
     private let logPath: String
     private var process: Process?
 
@@ -35,8 +36,10 @@ public final class ServiceProcess: @unchecked Sendable {
     ///   - socketPath: Socket to listen on.
     ///   - databasePath: Database, kept across restarts.
     ///   - extraArguments: More `qbsync serve` options.
-    public init(qboBaseURL: String, socketPath: String, databasePath: String, extraArguments: [String] = []) {
+    ///   - fileDescriptorLimit: Runs it under `ulimit -n` (soft and hard) of this.
+    public init(qboBaseURL: String, socketPath: String, databasePath: String, extraArguments: [String] = [], fileDescriptorLimit: Int? = nil) {
         self.socketPath = socketPath
+        self.fileDescriptorLimit = fileDescriptorLimit
         self.logPath = databasePath + ".log"
         self.arguments = ["serve", "--socket", socketPath, "--database", databasePath, "--qbo-base-url", qboBaseURL,
                           "--log-level", ProcessInfo.processInfo.environment["QBSYNC_TEST_LOG"] ?? "warning"] + extraArguments
@@ -45,8 +48,13 @@ public final class ServiceProcess: @unchecked Sendable {
     /// Starts the process and waits until it answers on its socket.
     public func start(timeout: Duration = .seconds(30)) async throws {
         let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = self.arguments
+        if let limit = self.fileDescriptorLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(limit) && exec \"$0\" \"$@\"", Self.binary.path] + self.arguments
+        } else {
+            process.executableURL = Self.binary
+            process.arguments = self.arguments
+        }
         FileManager.default.createFile(atPath: self.logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: self.logPath))
         try log.seekToEnd()

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOCore
 import QBSyncClient
 import QBSyncTesting
@@ -276,5 +277,24 @@ import Testing
         #expect(status.code == RPCError.Code.invalidArgument.rawValue)
         #expect(status.message.contains("qbsync.rpc.v1.Ping"))
         await server.stop()
+    }
+
+    @Test func largeRequestsAreDecodedAndHandledOffTheEventLoop() async throws {
+        let server = try await TestServer.start()
+        let client = try await server.client()
+        let small = try await client.unary(EchoService.whereRun, Envelope.Message(payload: [1, 2, 3]))
+        #expect(small.payload == [1])
+        let large = try await client.unary(EchoService.whereRun, Envelope.Message(payload: Array(repeating: 7, count: RPCRouter.largeRequestBytes + 1)))
+        #expect(large.payload == [0])
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func connectionErrorLinesAreThrottled() {
+        let throttle = LogThrottle(perSecond: 0.001, burst: 3)
+        var logger = Logger(label: "throttle-test")
+        logger.logLevel = .critical
+        for _ in 0..<10 { throttle.log(logger, "closing connection") }
+        #expect(throttle.suppressedCount == 7)
     }
 }

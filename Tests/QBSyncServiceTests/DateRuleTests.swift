@@ -19,6 +19,13 @@ struct DateRuleTests {
         #expect(error?.detail(FieldViolation.self)?.field == "txn_date")
     }
 
+    @Test(arguments: ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01"])
+    func realDatesOutsideTheRangeAreNamedAsSuch(_ text: String) {
+        let error = #expect(throws: RPCError.self, "\(text)") { try FieldRules.date(text, field: "txn_date", required: true) }
+        #expect(error?.message.contains("outside the accepted range 1900-01-01 to 2999-12-31") == true)
+        #expect(error?.message.contains("not a date") == false)
+    }
+
     @Test func emptyIsRequiredOnlyWhenAsked() throws {
         try FieldRules.date("", field: "due_date", required: false)
         #expect(throws: RPCError.self) { try FieldRules.date("", field: "txn_date", required: true) }

@@ -21,6 +21,10 @@ extension SyncEngine {
             guard var company = try transaction.company(companyID) else {
                 throw RPCError(code: .notFound, message: "company \(companyID) is not known")
             }
+            // No secret outlives the connection: reconnecting takes the app's
+            // credentials and a refresh token again.
+            company.clientID = ""
+            company.clientSecret = ""
             company.refreshToken = ""
             company.connectionState = .disconnected
             company.connectionMessage = "disconnected by an operator"

@@ -176,6 +176,7 @@ public final class Subscription: Sendable {
         var buffer: Deque<CommittedEvent> = []
         var overflowed = false
         var waiter: CheckedContinuation<Void, Never>?
+        var onOverflow: (@Sendable () -> Void)?
     }
 
     let filter: EventFilter
@@ -190,19 +191,38 @@ public final class Subscription: Sendable {
     }
 
     func offer(_ event: CommittedEvent) {
-        let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard !state.overflowed else { return nil }
+        let (waiter, onOverflow) = self.state.withLock { state -> (CheckedContinuation<Void, Never>?, (@Sendable () -> Void)?) in
+            guard !state.overflowed else { return (nil, nil) }
+            var onOverflow: (@Sendable () -> Void)?
             if state.buffer.count >= self.capacity {
                 state.overflowed = true
                 state.buffer.removeAll()
+                onOverflow = state.onOverflow
+                state.onOverflow = nil
             } else {
                 state.buffer.append(event)
             }
             defer { state.waiter = nil }
-            return state.waiter
+            return (state.waiter, onOverflow)
         }
         waiter?.resume()
+        onOverflow?()
     }
+
+    /// Calls `handler` once when the buffer overflows (at once if it already
+    /// has). A subscriber blocked elsewhere, writing to a client that grants
+    /// no credit, learns this way that it has fallen behind.
+    public func onOverflow(_ handler: @escaping @Sendable () -> Void) {
+        let already = self.state.withLock { state -> Bool in
+            if state.overflowed { return true }
+            state.onOverflow = handler
+            return false
+        }
+        if already { handler() }
+    }
+
+    /// Whether the buffer overflowed.
+    public var hasOverflowed: Bool { self.state.withLock { $0.overflowed } }
 
     /// Waits for buffered events (at most `max`), or the overflow.
     public func next(max: Int) async -> Next {
@@ -242,6 +262,7 @@ public final class Subscription: Sendable {
         self.hub?.remove(self)
         let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.buffer.removeAll()
+            state.onOverflow = nil
             defer { state.waiter = nil }
             return state.waiter
         }

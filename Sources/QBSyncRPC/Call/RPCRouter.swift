@@ -34,12 +34,14 @@ public struct RPCRouter: Sendable {
     ) {
         precondition(method.kind == .unary, "\(method.path) is not unary")
         self.registrations[method.path] = Registration(kind: .unary) { bytes, context, sink in
-            do {
-                let request = try Self.decode(Request.self, bytes)
-                let response = try await handler(request, context)
-                sink.finish(response: response)
-            } catch {
-                sink.finish(error: error)
+            await Self.offTheLoopIfLarge(bytes) {
+                do {
+                    let request = try Self.decode(Request.self, bytes)
+                    let response = try await handler(request, context)
+                    sink.finish(response: response)
+                } catch {
+                    sink.finish(error: error)
+                }
             }
         }
     }
@@ -56,13 +58,28 @@ public struct RPCRouter: Sendable {
     ) {
         precondition(method.kind == .serverStreaming, "\(method.path) is not server-streaming")
         self.registrations[method.path] = Registration(kind: .serverStreaming) { bytes, context, sink in
-            do {
-                let request = try Self.decode(Request.self, bytes)
-                try await handler(request, RPCWriter(sink: sink), context)
-                sink.finish(error: nil)
-            } catch {
-                sink.finish(error: error)
+            await Self.offTheLoopIfLarge(bytes) {
+                do {
+                    let request = try Self.decode(Request.self, bytes)
+                    try await handler(request, RPCWriter(sink: sink), context)
+                    sink.finish(error: nil)
+                } catch {
+                    sink.finish(error: error)
+                }
             }
+        }
+    }
+
+    /// Requests up to this size are decoded and handled on the connection's
+    /// event loop; larger ones (up to the 4 MiB frame limit) on the shared
+    /// pool, so that decoding one cannot stall the loop's other connections.
+    static let largeRequestBytes = 64 * 1024
+
+    private static func offTheLoopIfLarge(_ bytes: [UInt8], _ body: () async -> Void) async {
+        if bytes.count > Self.largeRequestBytes {
+            await withTaskExecutorPreference(globalConcurrentExecutor, operation: body)
+        } else {
+            await body()
         }
     }
 

@@ -34,12 +34,15 @@ public struct PeerCredentials: Sendable, Hashable, CustomStringConvertible {
     public var uid: UInt32
     /// Effective group id.
     public var gid: UInt32
+    /// Supplementary groups (SO_PEERGROUPS), as the peer held them when it connected.
+    public var supplementaryGIDs: [UInt32]
 
     /// Creates credentials.
-    public init(pid: Int32, uid: UInt32, gid: UInt32) {
+    public init(pid: Int32, uid: UInt32, gid: UInt32, supplementaryGIDs: [UInt32] = []) {
         self.pid = pid
         self.uid = uid
         self.gid = gid
+        self.supplementaryGIDs = supplementaryGIDs
     }
 
     public var description: String { "pid=\(self.pid) uid=\(self.uid) gid=\(self.gid)" }

@@ -66,16 +66,34 @@ final class CallSink: Sendable {
             self.logger.error("handler failed", metadata: ["method": "\(self.method)", "error": "\(error)"])
             status = ConnectionStateMachine.status(.internal, "internal error while handling \(self.method)")
         }
-        self.deliverFinal(self.statusFrame(status))
+        // A non-OK status needs no credit: it is not held behind messages
+        // waiting for the client's window.
+        self.deliverFinal(self.statusFrame(status), discardingPending: status.code != 0)
     }
 
-    private func deliverFinal(_ buffer: ByteBuffer) {
+    private func deliverFinal(_ buffer: ByteBuffer, discardingPending: Bool = false) {
         let id = self.streamID
         let connection = self.connection
         if self.eventLoop.inEventLoop {
-            connection.value.finishCall(id, final: buffer)
+            connection.value.finishCall(id, final: buffer, discardingPending: discardingPending)
         } else {
-            self.eventLoop.execute { connection.value.finishCall(id, final: buffer) }
+            self.eventLoop.execute { connection.value.finishCall(id, final: buffer, discardingPending: discardingPending) }
+        }
+    }
+
+    /// Fails the writer's current and later waits (see ``RPCWriter/interrupt()``).
+    func interrupt() {
+        let id = self.streamID
+        let connection = self.connection
+        self.eventLoop.execute { connection.value.interruptWriter(id) }
+    }
+
+    /// Drops the stream's messages not yet written; returns how many.
+    func discardPending() async -> Int {
+        let id = self.streamID
+        let connection = self.connection
+        return await withCheckedContinuation { continuation in
+            self.eventLoop.execute { continuation.resume(returning: connection.value.discardPending(id)) }
         }
     }
 

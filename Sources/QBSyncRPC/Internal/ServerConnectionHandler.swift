@@ -26,7 +26,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         var finalFrame: ByteBuffer?
         /// The handler's writer waiting for room in `pending`.
         var waitingWriter: (@Sendable (Result<Void, RPCError>) -> Void)?
+        /// The handler asked to stop waiting: writes fail at once.
+        var interrupted = false
     }
+
+    private static let interruptedError = RPCError(code: .aborted, message: "writes to this stream were interrupted by its handler")
 
     private var state: ConnectionStateMachine
     private var calls: [UInt32: Call] = [:]
@@ -47,7 +51,16 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Called once when the connection has no calls left after a shutdown began.
     private var onDrained: (() -> Void)?
 
-    init(router: RPCRouter, configuration: RPCServerConfiguration, peer: PeerCredentials?, logger: Logger, logThrottle: LogThrottle) {
+    private let census: HandlerCensus
+
+    init(
+        router: RPCRouter,
+        configuration: RPCServerConfiguration,
+        peer: PeerCredentials?,
+        logger: Logger,
+        logThrottle: LogThrottle,
+        census: HandlerCensus
+    ) {
         self.router = router
         self.configuration = configuration
         self.peer = peer
@@ -59,15 +72,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             defaultWindow: WireProtocol.defaultInitialWindow,
             maxMetadataBytesPerConnection: configuration.maxMetadataBytesPerConnection
         ))
-        Self.live.add(1, ordering: .relaxed)
+        self.census = census
+        census.live.add(1, ordering: .relaxed)
     }
 
     deinit {
-        Self.live.subtract(1, ordering: .relaxed)
+        self.census.live.subtract(1, ordering: .relaxed)
     }
-
-    /// Handlers alive in this process (tests prove closed connections are freed).
-    static let live = Atomic<Int>(0)
 
     // MARK: Channel events
 
@@ -317,8 +328,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     // MARK: From handler tasks (already on the event loop)
 
-    func finishCall(_ id: UInt32, final: ByteBuffer) {
+    func finishCall(_ id: UInt32, final: ByteBuffer, discardingPending: Bool = false) {
         guard let context = self.context, var call = self.calls[id] else { return }
+        if discardingPending { call.pending.removeAll() }
         if let instant = call.deadlineInstant, instant < .now() {
             // The answer came too late; the caller has been told, or is about to be, that it expired.
             self.state.streamClosed(id)
@@ -345,11 +357,39 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         self.calls[id] = call
         self.drain(id, context: context)
         self.scheduleFlush(context: context)
+        // Interrupted: the frames are queued like any others (a handler
+        // counts what it dropped with `discardPending`), but nothing waits.
+        if self.calls[id]?.interrupted == true {
+            completion(.failure(Self.interruptedError))
+            return
+        }
         if let call = self.calls[id], call.pending.count > self.configuration.maxBufferedMessagesPerStream {
             self.calls[id]?.waitingWriter = completion
         } else {
             completion(.success(()))
         }
+    }
+
+    /// Fails the call's waiting writer and every later write (see ``RPCWriter/interrupt()``).
+    func interruptWriter(_ id: UInt32) {
+        guard var call = self.calls[id] else { return }
+        call.interrupted = true
+        let writer = call.waitingWriter
+        call.waitingWriter = nil
+        self.calls[id] = call
+        writer?(.failure(Self.interruptedError))
+    }
+
+    /// Drops a call's messages not yet written (see ``RPCWriter/discardUnsent()``).
+    func discardPending(_ id: UInt32) -> Int {
+        guard var call = self.calls[id] else { return 0 }
+        let dropped = call.pending.count
+        call.pending.removeAll()
+        let writer = call.waitingWriter
+        call.waitingWriter = nil
+        self.calls[id] = call
+        writer?(.success(()))
+        return dropped
     }
 
     /// Writes what the window and the socket allow; ends the call after its final frame.
@@ -462,4 +502,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         self.flushPending = false
         context.flush()
     }
+}
+
+/// Counts a server's connection handlers that are still alive, so tests can
+/// prove that a closed connection frees its handler and all it held.
+final class HandlerCensus: Sendable {
+    let live = Atomic<Int>(0)
 }

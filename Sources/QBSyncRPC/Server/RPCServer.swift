@@ -29,6 +29,10 @@ public actor RPCServer: Service {
     private let logger: Logger
     private let connections = ConnectionRegistry()
     private let logThrottle = LogThrottle()
+    private let census = HandlerCensus()
+
+    /// Connection handlers still in memory (closed ones must be freed).
+    nonisolated var liveConnectionHandlers: Int { self.census.live.load(ordering: .relaxed) }
     private var state = State.initial
     private var runningWaiters: [CheckedContinuation<Void, any Error>] = []
     private var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
@@ -47,6 +51,7 @@ public actor RPCServer: Service {
         logger: Logger = Logger(label: "qbsync.rpc")
     ) {
         self.configuration = configuration
+        self.maxConnections = configuration.maxConnections
         self.router = router
         self.group = group
         self.logger = logger
@@ -83,6 +88,10 @@ public actor RPCServer: Service {
     /// Connections currently open.
     public var connectionCount: Int { self.connections.count }
 
+    /// Connections served at once: the configured maximum, or fewer when the
+    /// file-descriptor limit leaves less room (known once running).
+    public private(set) var maxConnections: Int
+
     /// Begins graceful shutdown: stop accepting, GoAway, drain, close.
     /// Returns once the server is fully shut down.
     public func shutdown() async {
@@ -115,8 +124,18 @@ public actor RPCServer: Service {
         let configuration = self.configuration
         let router = self.router
         let logger = self.logger
+        let capacity = FileDescriptorLimit.connectionCapacity(requested: configuration.maxConnections)
+        if capacity.connections < configuration.maxConnections {
+            self.logger.warning(
+                "serving fewer connections than configured: the file-descriptor limit leaves room for \(capacity.connections)",
+                metadata: ["max_connections": "\(configuration.maxConnections)", "nofile_soft_limit": "\(capacity.softLimit ?? 0)"]
+            )
+        }
+        self.maxConnections = capacity.connections
+        let maxConnections = capacity.connections
         let connections = self.connections
         let logThrottle = self.logThrottle
+        let census = self.census
         let budget = max(configuration.outboundBudget, 2)
         let bootstrap = ServerBootstrap(group: self.group)
             .serverChannelOption(.backlog, value: 256)
@@ -124,8 +143,8 @@ public actor RPCServer: Service {
             .childChannelInitializer { channel in
                 PeerCredentials.of(channel).flatMap { peer in
                     Self.initialize(
-                        channel, peer: peer, configuration: configuration, router: router,
-                        connections: connections, logThrottle: logThrottle, logger: logger
+                        channel, peer: peer, configuration: configuration, maxConnections: maxConnections, router: router,
+                        connections: connections, logThrottle: logThrottle, census: census, logger: logger
                     )
                 }
             }
@@ -151,9 +170,11 @@ public actor RPCServer: Service {
         _ channel: any Channel,
         peer: PeerCredentials?,
         configuration: RPCServerConfiguration,
+        maxConnections: Int,
         router: RPCRouter,
         connections: ConnectionRegistry,
         logThrottle: LogThrottle,
+        census: HandlerCensus,
         logger: Logger
     ) -> EventLoopFuture<Void> {
         var logger = logger
@@ -163,10 +184,10 @@ public actor RPCServer: Service {
             logThrottle.log(logger, "peer not on the allowlist; refused")
             rejection = Envelope.GoAway(reason: .permissionDenied, code: RPCError.Code.permissionDenied.rawValue,
                                         message: "peer \(peer.map { "uid \($0.uid) gid \($0.gid)" } ?? "with unknown credentials") is not allowed")
-        } else if connections.count >= configuration.maxConnections {
-            logThrottle.log(logger, "connection limit reached; refused", metadata: ["limit": "\(configuration.maxConnections)"])
+        } else if connections.count >= maxConnections {
+            logThrottle.log(logger, "connection limit reached; refused", metadata: ["limit": "\(maxConnections)"])
             rejection = Envelope.GoAway(reason: .tooManyConnections, code: RPCError.Code.resourceExhausted.rawValue,
-                                        message: "the server serves at most \(configuration.maxConnections) connections")
+                                        message: "the server serves at most \(maxConnections) connections")
         } else {
             rejection = nil
         }
@@ -176,7 +197,7 @@ public actor RPCServer: Service {
             }
         }
         return channel.eventLoop.makeCompletedFuture {
-            let handler = ServerConnectionHandler(router: router, configuration: configuration, peer: peer, logger: logger, logThrottle: logThrottle)
+            let handler = ServerConnectionHandler(router: router, configuration: configuration, peer: peer, logger: logger, logThrottle: logThrottle, census: census)
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxFrameSize: configuration.maxFrameSize)))
             try channel.pipeline.syncOperations.addHandler(handler)
             connections.add(channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))

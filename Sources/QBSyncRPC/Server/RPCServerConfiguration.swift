@@ -6,10 +6,12 @@ public struct RPCServerConfiguration: Sendable {
     public var socketPath: String
     /// Permission bits of the socket file (default 0660: owner and group).
     public var socketMode: UInt32 = 0o660
-    /// When non-empty, only peers whose uid is listed (or whose gid is in
-    /// ``allowedGIDs``) may talk; others get GoAway(PERMISSION_DENIED).
+    /// When non-empty (with ``allowedGIDs``), only peers whose uid is listed,
+    /// or who are in a listed group, may talk; others get GoAway(PERMISSION_DENIED).
     public var allowedUIDs: Set<UInt32> = []
-    /// Group ids allowed alongside ``allowedUIDs``.
+    /// Group ids allowed alongside ``allowedUIDs``: a peer is in a group when
+    /// it is its effective gid or one of its supplementary groups (group 0
+    /// counts only as the effective gid).
     public var allowedGIDs: Set<UInt32> = []
     /// Connections served at once; more are refused with GoAway(TOO_MANY_CONNECTIONS).
     public var maxConnections = 1024
@@ -48,5 +50,6 @@ public struct RPCServerConfiguration: Sendable {
         if self.allowedUIDs.isEmpty && self.allowedGIDs.isEmpty { return true }
         guard let peer else { return false }
         return self.allowedUIDs.contains(peer.uid) || self.allowedGIDs.contains(peer.gid)
+            || peer.supplementaryGIDs.contains { self.allowedGIDs.contains($0) }
     }
 }

@@ -52,7 +52,11 @@ enum FieldRules {
         return false
     }
 
-    /// An ISO-8601 calendar date, YYYY-MM-DD, that exists.
+    /// Dates accepted: 1900-01-01 through 2999-12-31. A rental document
+    /// dated outside is a typo (QuickBooks' own date pickers stay inside).
+    static let dateRange = (first: "1900-01-01", last: "2999-12-31")
+
+    /// An ISO-8601 calendar date, YYYY-MM-DD, that exists, within ``dateRange``.
     static func date(_ value: String, field: @autoclosure () -> String, required: Bool) throws(RPCError) {
         if value.isEmpty {
             if required { throw self.invalid(field(), "is required (YYYY-MM-DD)") }
@@ -75,10 +79,13 @@ enum FieldRules {
             default: day = day * 10 + digit
             }
         }
-        guard (1900...2999).contains(year), (1...12).contains(month) else { throw notADate() }
+        guard (1...12).contains(month) else { throw notADate() }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
         guard (1...days).contains(day) else { throw self.invalid(field(), "\"\(value)\" is not a date that exists") }
+        guard (1900...2999).contains(year) else {
+            throw self.invalid(field(), "\"\(value)\" is outside the accepted range \(self.dateRange.first) to \(self.dateRange.last)")
+        }
     }
 
     static func currency(_ value: String, field: @autoclosure () -> String) throws(RPCError) -> Currency {

@@ -10,7 +10,26 @@ import Glibc
 /// hands reader connections out one caller at a time.
 public final class Database {
     let handle: OpaquePointer
-    private var statements: [String: Statement] = [:]
+    private var statements: [String: CachedStatement] = [:]
+    /// Counts lookups; a statement's last lookup orders the evictions.
+    private var clock: UInt64 = 0
+    /// Prepared statements kept per connection; the least recently used
+    /// quarter is finalized when the cache is full, so SQL built from request
+    /// shapes can never grow it without bound.
+    static let statementCacheCapacity = 256
+
+    private final class CachedStatement {
+        let statement: Statement
+        var lastUse: UInt64
+
+        init(statement: Statement, lastUse: UInt64) {
+            self.statement = statement
+            self.lastUse = lastUse
+        }
+    }
+
+    /// Statements cached now (for tests).
+    var cachedStatementCount: Int { self.statements.count }
 
     /// Opens (creating with mode 0600 if needed) the database at `path`.
     ///
@@ -62,9 +81,11 @@ public final class Database {
 
     /// The cached prepared statement for `sql`, bound to `values`.
     public func statement(_ sql: String, _ values: [Statement.Value] = []) throws(SQLiteError) -> Statement {
+        self.clock &+= 1
         let statement: Statement
         if let cached = self.statements[sql] {
-            statement = cached
+            cached.lastUse = self.clock
+            statement = cached.statement
         } else {
             var handle: OpaquePointer?
             let result = sqlite3_prepare_v3(self.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
@@ -72,14 +93,32 @@ public final class Database {
                 throw SQLiteError(code: result, connection: self.handle, doing: "prepare \(sql.prefix(80))")
             }
             statement = Statement(handle: handle, connection: self.handle)
-            self.statements[sql] = statement
+            if self.statements.count >= Self.statementCacheCapacity { self.evictLeastRecentlyUsed() }
+            self.statements[sql] = CachedStatement(statement: statement, lastUse: self.clock)
         }
         return try statement.bind(values)
+    }
+
+    /// Drops the least recently used quarter of the cache. A dropped statement
+    /// still in use by a caller is finalized when that caller lets go of it.
+    private func evictLeastRecentlyUsed() {
+        let uses = self.statements.values.map(\.lastUse).sorted()
+        let cutoff = uses[uses.count / 4]
+        self.statements = self.statements.filter { $0.value.lastUse > cutoff }
     }
 
     /// Runs one statement to completion.
     public func run(_ sql: String, _ values: [Statement.Value] = []) throws(SQLiteError) {
         try self.statement(sql, values).run()
+    }
+
+    /// True when no transaction is open (SQLite ends one by itself after
+    /// some errors, such as a full disk).
+    var isAutocommit: Bool { sqlite3_get_autocommit(self.handle) != 0 }
+
+    /// The connection's most recent error.
+    func lastError(doing: String) -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(self.handle), connection: self.handle, doing: doing)
     }
 
     /// Rows changed by the last statement.

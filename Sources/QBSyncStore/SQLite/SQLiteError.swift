@@ -19,6 +19,10 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "SQLite error \(self.code): \(self.message)" }
 
+    /// True when the database could not grow: the file system is full, or the
+    /// database reached its configured size limit (SQLITE_FULL).
+    public var isDiskFull: Bool { self.code & 0xFF == SQLITE_FULL }
+
     /// True for a UNIQUE or PRIMARY KEY violation.
     public var isConstraintViolation: Bool { self.code & 0xFF == SQLITE_CONSTRAINT }
 }

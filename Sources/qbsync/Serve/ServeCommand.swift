@@ -19,6 +19,20 @@ struct ServeCommand: AsyncParsableCommand {
             demo company, so it can be tried at once; nothing reaches Intuit. With
             --qbo-base-url (production, sandbox, or a URL) it talks to QuickBooks Online;
             connect companies with `qbsync connect`.
+
+            Limits a client meets (docs/protocol.md, "Limits"): frames up to
+            --max-frame-size (4 MiB), of which frames other than request/response messages
+            up to 64 KiB; method paths up to 256 bytes; call metadata up to 16 KiB per call
+            and 1 MiB per connection, keys of lower-case letters, digits, '-', '_', '.';
+            every string UTF-8 without NUL (else INVALID_ARGUMENT naming the field); an
+            opened call's request within --request-timeout; --max-streams calls per
+            connection; --max-connections connections (fewer when the file-descriptor limit
+            leaves less room: the soft limit is raised to the hard one at start, and the
+            cap is logged); filter lists (statuses, entity types) up to 32 entries; dates
+            1900-01-01 to 2999-12-31. A client that does not read its answers may leave
+            --outbound-budget bytes waiting; then nothing more is read from it, and after
+            --outbound-grace seconds it is disconnected with GoAway. Connection errors are
+            logged at most 10 a second (bursts of 50), with a count of those held back.
             """
     )
 
@@ -55,6 +69,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most client connections at once.")
     var maxConnections: Int = 1024
 
+    @Option(help: "Most calls open at once on one connection.")
+    var maxStreams: Int = 10_000
+
+    @Option(help: "Largest frame accepted, bytes (at least 4096).")
+    var maxFrameSize: Int = 4 * 1024 * 1024
+
+    @Option(help: "Seconds an opened call may wait for its request message (then DEADLINE_EXCEEDED).")
+    var requestTimeout: Int = 10
+
+    @Option(help: "Bytes of answers that may wait for a client that does not read before reading from it stops.")
+    var outboundBudget: Int = 4 * 1024 * 1024
+
+    @Option(help: "Seconds a client may stay over --outbound-budget before it is disconnected.")
+    var outboundGrace: Int = 30
+
+    @Option(help: "Largest the database may grow, MiB (past it, writes fail RESOURCE_EXHAUSTED as on a full disk).")
+    var maxDatabaseMiB: Int?
+
     @Option(help: "Seconds in-flight calls may run after SIGTERM.")
     var drainTimeout: Int = 10
 
@@ -89,7 +121,15 @@ struct ServeCommand: AsyncParsableCommand {
         guard UInt32(self.socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 660") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
         guard self.requestsPerMinute > 0, self.concurrent > 0 else { throw ValidationError("--requests-per-minute and --concurrent must be positive") }
-        guard self.sweepInterval > 0, self.eventRetentionDays > 0, self.drainTimeout >= 0 else { throw ValidationError("intervals must be positive") }
+        guard self.sweepInterval > 0, self.eventRetentionDays > 0, self.drainTimeout >= 0, self.requestTimeout > 0, self.outboundGrace > 0 else {
+            throw ValidationError("intervals must be positive")
+        }
+        guard self.maxConnections > 0, self.maxStreams > 0 else { throw ValidationError("--max-connections and --max-streams must be positive") }
+        guard self.maxFrameSize >= Int(WireProtocol.minimumMaxFrameSize), self.maxFrameSize <= 64 * 1024 * 1024 else {
+            throw ValidationError("--max-frame-size must be between 4096 and 67108864 bytes")
+        }
+        guard self.outboundBudget >= 64 * 1024 else { throw ValidationError("--outbound-budget must be at least 65536 bytes") }
+        if let size = self.maxDatabaseMiB, size <= 0 { throw ValidationError("--max-database-mib must be positive") }
         guard self.retryBaseDelay > 0, self.retryMaxDelay >= self.retryBaseDelay, self.maxAttempts > 0 else {
             throw ValidationError("--retry-base-delay must be positive, --retry-max-delay at least as long, --max-attempts positive")
         }
@@ -111,8 +151,14 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.rpc.allowedUIDs = Set(self.allowUIDs)
         configuration.rpc.allowedGIDs = Set(self.allowGIDs)
         configuration.rpc.maxConnections = self.maxConnections
+        configuration.rpc.maxConcurrentStreams = self.maxStreams
+        configuration.rpc.maxFrameSize = self.maxFrameSize
+        configuration.rpc.requestTimeout = .seconds(Int64(self.requestTimeout))
+        configuration.rpc.outboundBudget = self.outboundBudget
+        configuration.rpc.outboundGracePeriod = .seconds(Int64(self.outboundGrace))
         configuration.rpc.drainTimeout = .seconds(Int64(self.drainTimeout))
         configuration.store.synchronousFull = self.synchronousFull
+        configuration.store.maxSizeBytes = self.maxDatabaseMiB.map { Int64($0) * 1024 * 1024 }
         configuration.engine.requestsPerMinute = self.requestsPerMinute
         configuration.engine.concurrentRequests = self.concurrent
         configuration.engine.sweepInterval = .seconds(self.sweepInterval)

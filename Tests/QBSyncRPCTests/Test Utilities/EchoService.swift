@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import QBSyncRPC
 import QBSyncWire
 
@@ -9,10 +10,15 @@ enum EchoService {
     static let count = RPCMethod<Envelope.Ping, Envelope.Ping>(path: "/qbsync.test.Echo/Count", kind: .serverStreaming)
     static let endless = RPCMethod<Envelope.Ping, Envelope.Ping>(path: "/qbsync.test.Echo/Endless", kind: .serverStreaming)
     static let fail = RPCMethod<Envelope.Message, Envelope.Message>(path: "/qbsync.test.Echo/Fail", kind: .unary)
+    /// Answers [1] when the handler ran on an event loop, [0] elsewhere.
+    static let whereRun = RPCMethod<Envelope.Message, Envelope.Message>(path: "/qbsync.test.Echo/WhereRun", kind: .unary)
 
     static func router(probe: CallProbe) -> RPCRouter {
         var router = RPCRouter()
         router.register(echo) { request, _ in request }
+        router.register(whereRun) { _, _ in
+            Envelope.Message(payload: [MultiThreadedEventLoopGroup.currentEventLoop == nil ? 0 : 1])
+        }
         router.register(fail) { request, _ in
             throw RPCError(code: .failedPrecondition, message: String(decoding: request.payload, as: UTF8.self))
         }
