@@ -198,6 +198,8 @@ class Client:
         return ResponseStream(connection, call, response_class, self.stream_window, path)
 
     def _open(self, path, request, timeout, metadata, window):
+        if not isinstance(request, bytes):
+            _refuse_nul(path, request)
         payload = request if isinstance(request, bytes) else request.SerializeToString()
         entries = _metadata(metadata)
         if timeout is not None:
@@ -216,6 +218,47 @@ class Client:
         raise AssertionError("unreachable")
 
 
+_NUL_PROBLEM = "contains a NUL character; strings must be UTF-8 without NUL characters"
+
+
+def _field_with_nul(message: Message, prefix: str = "") -> Optional[str]:
+    """The path of the first string field holding a NUL, as the server names fields."""
+    for field, value in message.ListFields():
+        name = prefix + field.name
+        repeated = field.label == field.LABEL_REPEATED
+        values = list(value) if repeated else [value]
+        for index, item in enumerate(values):
+            path = f"{name}[{index}]" if repeated else name
+            if field.type == field.TYPE_STRING and "\x00" in item:
+                return path
+            if field.type == field.TYPE_MESSAGE:
+                found = _field_with_nul(item, path + ".")
+                if found:
+                    return found
+    return None
+
+
+def _refuse_nul(path: str, request: Message) -> None:
+    """Refuses a request with a NUL in a string before anything is sent.
+
+    The server refuses such strings (INVALID_ARGUMENT naming the field); a C or
+    Swift peer could not even send them unchanged. Python strings cannot hold
+    invalid UTF-8 that protobuf would encode (surrogates fail on assignment),
+    so NUL is the one character to check.
+    """
+    field = _field_with_nul(request)
+    if field is None:
+        return
+    from qbsync_client._proto.qbsync.v1 import records_pb2
+
+    violation = records_pb2.FieldViolation(field=field, description=_NUL_PROBLEM)
+    raise RpcError(
+        StatusCode.INVALID_ARGUMENT,
+        f"{field}: {_NUL_PROBLEM}",
+        [(records_pb2.FieldViolation.DESCRIPTOR.full_name, violation.SerializeToString())],
+    )
+
+
 def _metadata(metadata: Optional[Metadata]) -> Tuple[Tuple[str, str], ...]:
     if metadata is None:
         return ()
@@ -224,6 +267,8 @@ def _metadata(metadata: Optional[Metadata]) -> Tuple[Tuple[str, str], ...]:
     for key, value in pairs:
         if not key or not key.isascii() or key != key.lower():
             raise ValueError(f"metadata key {key!r} must be non-empty lower-case ASCII")
+        if "\x00" in key or "\x00" in str(value):
+            raise ValueError(f"metadata {key!r} contains a NUL character")
         entries.append((key, str(value)))
     return tuple(sorted(entries))
 

@@ -1,4 +1,4 @@
-"""Bad bytes on the wire: the server ends that connection as docs/protocol.md §6 says and keeps serving."""
+"""Bad bytes on the wire: the server ends that connection as docs/protocol.md §7 says and keeps serving."""
 
 from __future__ import annotations
 
@@ -114,4 +114,42 @@ def test_stream_id_not_increasing_is_a_protocol_error(socket_path):
     assert frames and frames[-1].WhichOneof("kind") == "goaway", frames
     assert frames[-1].goaway.reason == PROTOCOL_ERROR
     assert frames[-1].goaway.last_stream_id == 5
+    assert_server_still_serves(socket_path)
+
+
+def test_client_refuses_a_nul_in_any_string_before_sending(client, socket_path):
+    from qbsync_client import RpcError, messages as m
+
+    request = m.SyncInvoiceRequest(company_id=DEMO)
+    request.invoice.external_id = "INV-100"
+    request.invoice.lines.add(description="tent\x00day")
+    with pytest.raises(RpcError) as raised:
+        client.sync_invoice(request)
+    assert raised.value.code == StatusCode.INVALID_ARGUMENT
+    assert raised.value.detail(m.FieldViolation).field == "invoice.lines[0].description"
+    with pytest.raises(ValueError):
+        client.get_health(metadata={"x-note": "a\x00b"})
+    assert_server_still_serves(socket_path)
+
+
+@pytest.mark.parametrize(
+    "bad, problem",
+    [(b"INV-100\x00dup", "contains a NUL character"), (b"INV-\xff\xfe", "is not valid UTF-8")],
+)
+def test_server_refuses_ids_that_are_not_clean_utf8(socket_path, bad, problem):
+    from qbsync_client import messages as m
+
+    # Encoded by hand: what a careless peer in another language may send.
+    placeholder = b"P" * len(bad)
+    request = m.SyncInvoiceRequest(company_id=DEMO)
+    request.invoice.external_id = placeholder.decode()
+    payload = request.SerializeToString().replace(placeholder, bad)
+    with RawPeer(socket_path) as peer:
+        peer.handshake()
+        peer.send_frame(frame_pb2.Frame(stream_id=1, open=frame_pb2.OpenCall(method="/qbsync.v1.QuickBooksSync/SyncInvoice")))
+        peer.send_frame(frame_pb2.Frame(stream_id=1, message=frame_pb2.Message(payload=payload, end_of_stream=True)))
+        frame = peer.read()
+    assert frame.WhichOneof("kind") == "status", frame
+    assert frame.status.code == StatusCode.INVALID_ARGUMENT
+    assert frame.status.message.startswith(f"invoice.external_id: {problem}")
     assert_server_still_serves(socket_path)
