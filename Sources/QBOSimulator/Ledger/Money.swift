@@ -1,7 +1,8 @@
 import Foundation
 
 extension Decimal {
-    /// Rounded half-up to cents, as QBO rounds line amounts and tax.
+    /// Rounded to cents, a half cent away from zero (2.345 to 2.35, -2.345 to -2.35), as QBO
+    /// rounds line amounts and tax.
     var roundedToCents: Decimal {
         var value = self
         var result = Decimal()
