@@ -121,6 +121,37 @@ public actor QBOSimulator: Service {
         try await core.ledger(realmID)
     }
 
+    // MARK: Realm settings
+
+    /// A realm's settings: company name, kind of sales tax, inventory tracking.
+    /// - Parameter realmID: The realm.
+    public nonisolated func realmSettings(realmID: String) async throws -> RealmSettings {
+        try await core.realmSettings(realmID)
+    }
+
+    /// Replaces a realm's settings. Its Preferences and CompanyInfo become new versions, and
+    /// sales forms written from now on are taxed by the new settings (stored ones keep their
+    /// tax until they are updated).
+    /// - Parameters:
+    ///   - settings: The new settings; an empty name or a rate outside 0...100 is refused.
+    ///   - realmID: The realm.
+    public nonisolated func setRealmSettings(_ settings: RealmSettings, realmID: String) async throws {
+        _ = try await core.updateRealmSettings(realmID) { $0 = settings }
+    }
+
+    /// Switches a realm between manual and automated sales tax
+    /// (`Preferences.TaxPrefs.PartnerTaxEnabled`), optionally with a new engine rate.
+    /// - Parameters:
+    ///   - realmID: The realm.
+    ///   - automated: True for QBO's automated sales tax (AST), false for manual sales tax.
+    ///   - rate: The AST engine's rate in percent (`8.25` is 8.25%); nil keeps the current one.
+    public nonisolated func setSalesTax(realmID: String, automated: Bool, rate: Decimal? = nil) async throws {
+        _ = try await core.updateRealmSettings(realmID) { settings in
+            settings.automatedSalesTax = automated
+            if let rate { settings.automatedSalesTaxRate = rate }
+        }
+    }
+
     // MARK: Faults and limits
 
     /// Sets the faults injected into every realm (`realmID` nil) or into one realm, which

@@ -23,6 +23,9 @@ public struct SimulatorConfiguration: Sendable {
     public var faults: FaultPlan
     /// Seeds the random generator behind realm ids and fault injection.
     public var seed: UInt64
+    /// The settings every new realm starts with (name, kind of sales tax, inventory). Unlike
+    /// `QBOSimulator.setRealmSettings(_:realmID:)`, nothing checks them: keep the rate within 0...100.
+    public var realmSettings: RealmSettings
 
     /// Creates a configuration; every parameter has QBO's default.
     /// - Parameters:
@@ -36,11 +39,12 @@ public struct SimulatorConfiguration: Sendable {
     ///   - concurrentRequests: The per-realm limit of requests in flight.
     ///   - faults: Faults injected into every realm.
     ///   - seed: Seed of the random generator.
+    ///   - realmSettings: The settings every new realm starts with.
     public init(
         host: String = "127.0.0.1", port: Int = 0, unixSocketPath: String? = nil,
         clientID: String = "qbsync-sim-client", clientSecret: String = "qbsync-sim-secret",
         accessTokenLifetime: Duration = .seconds(3600), requestsPerMinute: Int = 500, concurrentRequests: Int = 10,
-        faults: FaultPlan = FaultPlan(), seed: UInt64 = 1
+        faults: FaultPlan = FaultPlan(), seed: UInt64 = 1, realmSettings: RealmSettings = RealmSettings()
     ) {
         self.host = host
         self.port = port
@@ -52,6 +56,7 @@ public struct SimulatorConfiguration: Sendable {
         self.concurrentRequests = concurrentRequests
         self.faults = faults
         self.seed = seed
+        self.realmSettings = realmSettings
     }
 }
 

@@ -29,6 +29,12 @@ struct QBOSimCommand: AsyncParsableCommand {
     @Option(help: "Seed of the fault generator.") var seed: UInt64 = 1
     @Option(help: "OAuth client id.") var clientId = "qbsync-sim-client"
     @Option(help: "OAuth client secret.") var clientSecret = "qbsync-sim-secret"
+    @Option(help: "Every realm's CompanyInfo.CompanyName.") var companyName = RealmSettings().companyName
+    @Flag(help: "Realms use QBO's automated sales tax (Preferences.TaxPrefs.PartnerTaxEnabled).")
+    var automatedSalesTax = false
+    @Option(help: "The automated sales tax engine's rate in percent.") var salesTaxRate = "8.25"
+    @Flag(inversion: .prefixedNo, help: "Realms' plans track inventory (Preferences QuantityOnHand).")
+    var inventory = true
 
     func validate() throws {
         for rate in [errorRate, dropRate, lostResponseRate] where !(0...1).contains(rate) {
@@ -37,6 +43,20 @@ struct QBOSimCommand: AsyncParsableCommand {
         guard tokenLifetime > 0, requestsPerMinute > 0, concurrent > 0 else {
             throw ValidationError("--token-lifetime, --requests-per-minute and --concurrent must be positive")
         }
+        guard let rate = Self.percentage(salesTaxRate), rate >= 0, rate <= 100 else {
+            throw ValidationError("--sales-tax-rate must be a percentage from 0 to 100, such as 8.25")
+        }
+        guard !companyName.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("--company-name must not be empty")
+        }
+    }
+
+    /// `8.25` as an exact decimal; nil for anything that is not a plain decimal number.
+    private static func percentage(_ text: String) -> Decimal? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+            text.filter({ $0 == "." }).count <= 1, text.first != ".", text.last != "."
+        else { return nil }
+        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
     }
 
     func run() async throws {
@@ -48,7 +68,10 @@ struct QBOSimCommand: AsyncParsableCommand {
             configuration: SimulatorConfiguration(
                 host: host, port: port, unixSocketPath: socketPath, clientID: clientId, clientSecret: clientSecret,
                 accessTokenLifetime: .seconds(tokenLifetime), requestsPerMinute: requestsPerMinute,
-                concurrentRequests: concurrent, faults: faults, seed: seed),
+                concurrentRequests: concurrent, faults: faults, seed: seed,
+                realmSettings: RealmSettings(
+                    companyName: companyName, automatedSalesTax: automatedSalesTax,
+                    automatedSalesTaxRate: Self.percentage(salesTaxRate) ?? 0, tracksInventory: inventory)),
             logger: logger)
         let endpoint = try await simulator.start()
         var credentials: [RealmCredentials] = []

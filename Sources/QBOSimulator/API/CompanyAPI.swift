@@ -48,7 +48,7 @@ struct CompanyAPI: Sendable {
         }
         let operation: CompanyOperation
         do {
-            operation = try Self.operation(for: request, route: route)
+            operation = try Self.operation(for: request, route: route, realmID: realmID)
         } catch {
             return .respond(.fault(error))
         }
@@ -62,9 +62,17 @@ struct CompanyAPI: Sendable {
         return .respond(.json(response.body, status: response.status, extraHeaders: [("intuit_tid", Self.transactionID())]))
     }
 
-    /// Maps method, path and `operation` parameter to what the books should do.
-    static func operation(for request: SimulatorRequest, route: [String]) throws(QBOFault) -> CompanyOperation {
+    /// Maps method, path and `operation` parameter to what the books should do. The
+    /// company's Preferences are read without an Id (`GET /preferences`) and its CompanyInfo
+    /// by the realm's id (`GET /companyinfo/{realmId}`); both have the Id "1".
+    static func operation(
+        for request: SimulatorRequest, route: [String], realmID: String
+    ) throws(QBOFault) -> CompanyOperation {
         switch (request.method, route.count, route.first?.lowercased()) {
+        case (.GET, 1, "preferences"):
+            return .read(.preferences, id: Ledger.companyEntityID)
+        case (.GET, 2, "companyinfo") where route[1] == realmID:
+            return .read(.companyInfo, id: Ledger.companyEntityID)
         case (.GET, 1, "query"):
             return .query(try QueryParser.parse(request.query["query"] ?? ""))
         case (.POST, 1, "query"):

@@ -35,6 +35,15 @@ struct AdminAPI: Sendable {
             let ledger = try await core.ledger(id)
             return JSONObject(SimulatorCore.ledgerOrder.map { ($0, JSONValue.array(ledger[$0] ?? [])) })
         }
+        if let id = path.realm(.GET, "settings") {
+            return try await core.realmSettings(id).jsonObject
+        }
+        if let id = path.realm(.POST, "settings") {
+            let body = try Self.object(request)
+            return try await core.updateRealmSettings(id) { settings throws(SimulatorError) in
+                settings = try settings.updated(with: body)
+            }.jsonObject
+        }
         if let id = path.realm(.GET, "stats") {
             return Self.stats(try core.stats(id))
         }

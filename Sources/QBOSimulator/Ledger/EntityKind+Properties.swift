@@ -25,6 +25,8 @@ extension EntityKind {
             return Self.commonProperties.union(Self.transactionProperties).union(Self.salesDocumentProperties)
                 .union(["CheckPayment", "CreditCardPayment", "PaymentType", "RemainingCredit"])
         case .payment: return Self.commonProperties.union(Self.transactionProperties).union(Self.paymentProperties)
+        case .preferences: return Self.commonProperties.union(Self.preferencesProperties)
+        case .companyInfo: return Self.commonProperties.union(Self.companyInfoProperties)
         }
     }
 
@@ -86,6 +88,18 @@ extension EntityKind {
         "InvoiceLink", "Deposit", "DeliveryInfo", "TaxFormNum", "TaxFormType", "FOB", "PONumber", "SalesRepRef",
         "InvoiceEx", "EInvoiceStatus", "ECloudStatusTimeStamp", "RemitToRef", "ConvenienceFeeDetail", "DiscountRate",
         "PaymentDetailsMessage", "callToAction", "invoiceStatusLog", "LessCIS", "RecurringInfo",
+    ]
+
+    private static let preferencesProperties: Set<String> = [
+        "AccountingInfoPrefs", "AdvancedInventoryPrefs", "ProductAndServicesPrefs", "SalesFormsPrefs", "EmailMessagesPrefs",
+        "PrintDocumentPrefs", "VendorAndPurchasesPrefs", "TimeTrackingPrefs", "TaxPrefs", "FinanceChargesPrefs",
+        "CurrencyPrefs", "ReportPrefs", "OtherPrefs",
+    ]
+
+    private static let companyInfoProperties: Set<String> = [
+        "CompanyName", "LegalName", "CompanyAddr", "CustomerCommunicationAddr", "LegalAddr",
+        "CustomerCommunicationEmailAddr", "PrimaryPhone", "CompanyStartDate", "FiscalYearStartMonth", "Country",
+        "Email", "WebAddr", "SupportedLanguages", "NameValue", "DefaultTimeZone", "EmployerId", "SecondaryTaxIdentifier",
     ]
 
     private static let paymentProperties: Set<String> = [

@@ -10,6 +10,10 @@ enum EntityKind: String, CaseIterable, Sendable, Hashable {
     case taxCode = "TaxCode"
     case taxRate = "TaxRate"
     case paymentMethod = "PaymentMethod"
+    /// The company's settings, one per realm (`GET /preferences`).
+    case preferences = "Preferences"
+    /// The company's name and address, one per realm (`GET /companyinfo/{realmId}`).
+    case companyInfo = "CompanyInfo"
 
     /// The name in JSON wrappers (`{"Invoice":{...}}`) and in `SELECT * FROM Invoice`.
     var name: String { rawValue }
@@ -50,8 +54,13 @@ enum EntityKind: String, CaseIterable, Sendable, Hashable {
         }
     }
 
-    /// QBO keeps tax codes and rates itself; an API client can only read them.
-    var isReadOnly: Bool { self == .taxCode || self == .taxRate }
+    /// QBO keeps tax codes and rates itself; an API client can only read them. The
+    /// simulator's Preferences and CompanyInfo follow the realm's settings (admin API), so
+    /// they are read-only here too.
+    var isReadOnly: Bool { self == .taxCode || self == .taxRate || isCompanyEntity }
+
+    /// Preferences and CompanyInfo: one entity per realm, Id "1", made from its settings.
+    var isCompanyEntity: Bool { self == .preferences || self == .companyInfo }
 
     /// The member holding the unique name of a name-list entity.
     var uniqueNameProperty: String? {
@@ -63,7 +72,7 @@ enum EntityKind: String, CaseIterable, Sendable, Hashable {
     }
 
     /// Whether queries return only `Active = true` rows unless the query says otherwise.
-    var hasActiveFlag: Bool { !isTransaction }
+    var hasActiveFlag: Bool { !isTransaction && !isCompanyEntity }
 
     /// US tax codes have the ids `TAX` and `NON`; every other id is numeric.
     var hasNumericIDs: Bool { self != .taxCode }

@@ -11,13 +11,8 @@ extension Ledger {
         guard let rawLines = draft["Line"]?.arrayValue, !rawLines.isEmpty else { throw .requiredParameter("Line") }
         let lines = try buildLines(rawLines)
 
-        var taxDetail = JSONObject()
-        if let value = draft["TxnTaxDetail"], value != .null {
-            guard let object = value.objectValue else { throw .invalidValue("TxnTaxDetail must be an object;") }
-            taxDetail = object
-        }
-        let totalTax = try computeTax(&taxDetail, taxableAmount: lines.taxableAmount)
-        let total = lines.subtotal - lines.discount + totalTax
+        let tax = try salesTax(draft, taxableAmount: lines.taxableAmount)
+        let total = lines.subtotal - lines.discount + tax.totalTax
 
         if kind == .refundReceipt {
             let account = try require(draft["DepositToAccountRef"], to: .account, element: "DepositToAccountRef")
@@ -43,7 +38,7 @@ extension Ledger {
         document["TxnDate"] = .string(txnDate)
         document["CurrencyRef"] = Self.homeCurrency
         document["Line"] = .array(lines.lines)
-        document["TxnTaxDetail"] = .object(taxDetail)
+        document["TxnTaxDetail"] = .object(tax.detail)
         document["CustomerRef"] = Self.reference(to: customer, of: .customer)
         // QBO copies the customer's addresses, but not its email: an invoice created through
         // the API has a BillEmail only when the request sends one.
@@ -199,39 +194,6 @@ extension Ledger {
             numbered.append(line)
         }
         return numbered
-    }
-
-    /// The document's tax: the TotalTax the client gave, or the TxnTaxCodeRef's rate applied
-    /// to the taxable lines, as QBO's automated sales tax does.
-    private func computeTax(_ detail: inout JSONObject, taxableAmount: Decimal) throws(QBOFault) -> Decimal {
-        if let given = try decimal(detail["TotalTax"], element: "TotalTax") {
-            detail["TotalTax"] = .number(given.roundedToCents)
-            return given.roundedToCents
-        }
-        guard let code = try resolve(detail["TxnTaxCodeRef"], to: .taxCode, element: "TxnTaxCodeRef") else {
-            detail["TotalTax"] = 0
-            return 0
-        }
-        var tax: Decimal = 0
-        var taxLines: [JSONValue] = []
-        for rateDetail in code.body["SalesTaxRateList"]?["TaxRateDetail"]?.arrayValue ?? [] {
-            guard let rateID = rateDetail["TaxRateRef"]?["value"]?.stringValue, let rate = entity(.taxRate, rateID),
-                let percent = rate.body["RateValue"]?.decimalValue
-            else { continue }
-            let amount = (taxableAmount * percent / 100).roundedToCents
-            tax += amount
-            taxLines.append([
-                "Amount": .number(amount), "DetailType": "TaxLineDetail",
-                "TaxLineDetail": [
-                    "TaxRateRef": ["value": .string(rateID)], "PercentBased": true, "TaxPercent": .number(percent),
-                    "NetAmountTaxable": .number(taxableAmount),
-                ],
-            ])
-        }
-        detail["TxnTaxCodeRef"] = ["value": .string(code.id)]
-        detail["TotalTax"] = .number(tax)
-        detail["TaxLine"] = .array(taxLines)
-        return tax
     }
 }
 

@@ -6,6 +6,11 @@ struct SeedDefaults: Sendable {
     var undepositedFundsAccount = "1"
     var salesIncomeAccount = "4"
     var discountsAccount = "5"
+    /// The TaxCode a manual company's Preferences name as the default: California, 8%.
+    var salesTaxCode = "2"
+    /// The TaxRate and TaxCode automated sales tax creates when it is turned on.
+    var automatedTaxRate: String?
+    var automatedTaxCode: String?
 }
 
 // A new company: what a rental business's fresh QBO sandbox holds before any sync.
@@ -63,7 +68,9 @@ extension Ledger {
 
     /// Stores a seeded entity through the same rules a client's create goes through, so
     /// seeded rows look exactly like created ones.
-    private mutating func insertSeed(_ kind: EntityKind, _ body: JSONObject, id: String? = nil, at now: Date) {
+    /// - Returns: The entity's Id.
+    @discardableResult
+    mutating func insertSeed(_ kind: EntityKind, _ body: JSONObject, id: String? = nil, at now: Date) -> String {
         let id = id ?? tables[kind, default: EntityTable()].allocateID()
         let stamp = JSONValue.string(QBOTime.dateTime(now))
         var normalized = body
@@ -77,5 +84,6 @@ extension Ledger {
             "MetaData": ["CreateTime": stamp, "LastUpdatedTime": stamp],
         ]
         commit(kind, StoredEntity(body: header.merging(normalized)), previous: nil, applications: nil, at: now)
+        return id
     }
 }

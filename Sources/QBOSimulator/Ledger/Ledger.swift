@@ -29,10 +29,13 @@ struct Ledger: Sendable {
     var deletions: [EntityKind: [DeletedEntity]] = [:]
     /// Ids of the seeded entities the rules fall back on.
     var defaults = SeedDefaults()
+    /// The company's name, kind of sales tax and plan, shown by Preferences and CompanyInfo.
+    var settings = RealmSettings()
 
     /// A new company seeded like a fresh QBO sandbox for a rental business.
-    init(seededAt now: Date) {
+    init(seededAt now: Date, settings: RealmSettings = RealmSettings()) {
         seed(at: now)
+        apply(settings, at: now)
     }
 
     // MARK: Reads
@@ -96,7 +99,8 @@ struct Ledger: Sendable {
     ) throws(QBOFault) -> JSONObject {
         let existing = try existingForChange(kind, idValue: idValue, syncToken: body["SyncToken"])
         let sparse = body["sparse"]?.boolValue == true
-        let draft = sparse ? existing.body.merging(body) : body
+        var draft = sparse ? existing.body.merging(body) : body
+        if sparse, kind.isSalesDocument { draft = Self.keepingTaxCode(draft, sent: body) }
         let normalized = try normalize(
             kind, Self.withoutSystemProperties(draft), id: existing.id, previous: existing, options: options, at: now)
         var stored = existing
@@ -155,7 +159,7 @@ struct Ledger: Sendable {
                 body: try normalizeSalesDocument(kind, draft, id: id, previous: previous, options: options, at: now))
         case .payment:
             return try normalizePayment(draft, id: id, at: now)
-        case .taxCode, .taxRate:
+        case .taxCode, .taxRate, .preferences, .companyInfo:
             throw .unsupportedOperation("create or update of \(kind.name)")
         }
     }

@@ -18,8 +18,8 @@ actor RealmStore {
     private var replays: RequestReplayCache
     private let replayCapacity: Int
 
-    init(seededAt now: Date, replayCapacity: Int = 100_000) {
-        ledger = Ledger(seededAt: now)
+    init(seededAt now: Date, settings: RealmSettings = RealmSettings(), replayCapacity: Int = 100_000) {
+        ledger = Ledger(seededAt: now, settings: settings)
         self.replayCapacity = replayCapacity
         replays = RequestReplayCache(capacity: replayCapacity)
     }
@@ -37,10 +37,27 @@ actor RealmStore {
         return response
     }
 
-    /// Wipes the books and seeds them again; forgets every `requestid`.
+    /// Wipes the books and seeds them again, keeping the company's settings; forgets every
+    /// `requestid`.
     func reset(at now: Date) {
-        ledger = Ledger(seededAt: now)
+        ledger = Ledger(seededAt: now, settings: ledger.settings)
         replays = RequestReplayCache(capacity: replayCapacity)
+    }
+
+    /// The company's settings.
+    var settings: RealmSettings {
+        ledger.settings
+    }
+
+    /// Changes the company's settings in one step (no request sees half of a change).
+    /// - Returns: The settings now in force.
+    func updateSettings(
+        at now: Date, _ change: @Sendable (inout RealmSettings) throws(SimulatorError) -> Void
+    ) throws(SimulatorError) -> RealmSettings {
+        var settings = ledger.settings
+        try change(&settings)
+        ledger.apply(try settings.validated(), at: now)
+        return ledger.settings
     }
 
     func markDeposited(paymentID: String) throws(QBOFault) {

@@ -2,12 +2,13 @@ import Foundation
 
 extension EntityKind {
     /// The member a name list is listed by when a query has no `ORDERBY`; nil for
-    /// transactions, which are listed by `MetaData.LastUpdatedTime`.
+    /// transactions, which are listed by `MetaData.LastUpdatedTime`, and for the company's
+    /// single Preferences and CompanyInfo.
     var listingName: String? {
         switch self {
         case .customer: return "DisplayName"
         case .item, .account, .paymentMethod, .taxCode, .taxRate: return "Name"
-        case .invoice, .payment, .creditMemo, .refundReceipt: return nil
+        case .invoice, .payment, .creditMemo, .refundReceipt, .preferences, .companyInfo: return nil
         }
     }
 }

@@ -22,9 +22,9 @@ final class Realm: Sendable {
         var replayedRequestIDs = 0
     }
 
-    init(id: String, requestsPerMinute: Int, concurrentLimit: Int, at now: Date) {
+    init(id: String, requestsPerMinute: Int, concurrentLimit: Int, settings: RealmSettings, at now: Date) {
         self.id = id
-        store = RealmStore(seededAt: now)
+        store = RealmStore(seededAt: now, settings: settings)
         gate = Mutex(RequestGate(requestsPerMinute: requestsPerMinute, concurrentLimit: concurrentLimit))
     }
 

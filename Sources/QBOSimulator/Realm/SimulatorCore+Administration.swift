@@ -12,6 +12,17 @@ extension SimulatorCore {
         try await requireRealm(id).store.snapshot()
     }
 
+    func realmSettings(_ id: String) async throws(SimulatorError) -> RealmSettings {
+        try await requireRealm(id).store.settings
+    }
+
+    /// Changes a realm's settings; Preferences and CompanyInfo become new versions.
+    func updateRealmSettings(
+        _ id: String, _ change: @Sendable (inout RealmSettings) throws(SimulatorError) -> Void
+    ) async throws(SimulatorError) -> RealmSettings {
+        try await requireRealm(id).store.updateSettings(at: clock.now, change)
+    }
+
     func setLimits(_ id: String, requestsPerMinute: Int?, concurrent: Int?) throws(SimulatorError) {
         let realm = try requireRealm(id)
         if let requestsPerMinute, requestsPerMinute < 1 { throw .badRequest("requestsPerMinute must be at least 1") }

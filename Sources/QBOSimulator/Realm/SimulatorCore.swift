@@ -45,7 +45,7 @@ final class SimulatorCore: Sendable {
             if let existing = realms[id] { return existing }
             let realm = Realm(
                 id: id, requestsPerMinute: configuration.requestsPerMinute,
-                concurrentLimit: configuration.concurrentRequests, at: clock.now)
+                concurrentLimit: configuration.concurrentRequests, settings: configuration.realmSettings, at: clock.now)
             realms[id] = realm
             return realm
         }

@@ -49,6 +49,16 @@ extension QBOFault {
             detail: "Id should be a valid number. Supplied value:\(supplied)", element: "Id")
     }
 
+    /// A reference to nothing the company has, worded as QBO's XML answer quoted in
+    /// intuit/QuickBooks-V3-PHP-SDK issue #102 (`<Error code="2500"
+    /// element="Line.SalesItemLineDetail.ItemRef">`); 2500 is in Intuit's list of frequent
+    /// API errors. The simulator gives it for an unknown `TxnTaxDetail.TxnTaxCodeRef`.
+    static func invalidReference(_ element: String) -> QBOFault {
+        QBOFault(
+            code: .invalidReference, message: "Invalid Reference Id", detail: "Invalid Reference Id : \(element)",
+            element: element)
+    }
+
     static func duplicateDocumentNumber(_ docNumber: String, heldBy kind: EntityKind, id: String) -> QBOFault {
         QBOFault(
             code: .duplicateDocumentNumber, message: "Duplicate Document Number Error",

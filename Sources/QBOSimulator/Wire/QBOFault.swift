@@ -18,6 +18,7 @@ struct QBOFault: Error, Sendable, Hashable {
         static let unsupportedProperty = Code(rawValue: "2010")
         static let requiredParameterMissing = Code(rawValue: "2020")
         static let invalidID = Code(rawValue: "2030")
+        static let invalidReference = Code(rawValue: "2500")
         static let queryParserError = Code(rawValue: "4000")
         static let invalidQuery = Code(rawValue: "4001")
         static let staleObject = Code(rawValue: "5010")
