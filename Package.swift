@@ -186,6 +186,7 @@ let package = Package(
                 "QBSyncStore",
                 "QBOClient",
                 "QBOSimulator",
+                "QBSyncTesting",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/QBSyncBench"
