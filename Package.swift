@@ -135,6 +135,7 @@ let package = Package(
         .target(
             name: "QBSyncTesting",
             dependencies: [
+                "QBOClient",
                 "QBSyncService",
                 "QBSyncClient",
                 "QBSyncWire",
@@ -208,7 +209,7 @@ let package = Package(
 
         .testTarget(
             name: "QBSyncServiceTests",
-            dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncCore", "QBSyncClient", "QBSyncRPC", "QBSyncWire", "QBSyncStore", "QBOSimulator"]
+            dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncCore", "QBSyncClient", "QBSyncRPC", "QBSyncWire", "QBSyncStore", "QBOSimulator", "QBOClient"]
         ),
         .testTarget(
             name: "QBSyncCLITests",

@@ -14,8 +14,11 @@ extension QuickBooksSyncService {
         }
         let key = link.record.key
         var row = link.record
-        if link.immediateOutcome == nil {
+        if link.immediateOutcome == nil || row.status == .pending {
+            // Changed details of a linked customer are pushed as an update.
             self.engine.kick(request.companyID)
+        }
+        if link.immediateOutcome == nil {
             row = try await self.mapping { try await self.engine.settled(key, timeout: self.waitBudget(context)) } ?? row
         }
         let blockers = try await self.mapping { try self.engine.store.read { try $0.blockers(of: row.id) } }

@@ -113,6 +113,18 @@ extension Database {
     }
 
     /// Newest event sequence (0 when the log is empty).
+    /// Synced records with warnings, per company and kind.
+    public func warningCounts(companyID: String?) throws -> [(companyID: String, kind: WarningKind, count: Int)] {
+        var sql = "SELECT company_id, kind, COUNT(*) FROM warnings"
+        var values: [Statement.Value] = []
+        if let companyID {
+            sql += " WHERE company_id = ?"
+            values.append(.text(companyID))
+        }
+        sql += " GROUP BY company_id, kind ORDER BY company_id, kind"
+        return try self.statement(sql, values).rows { ($0.text(0), WarningKind(wireValue: Int32($0.int64(1))), Int($0.int64(2))) }
+    }
+
     public func lastSequence() throws -> UInt64 {
         try self.statement("SELECT seq FROM sqlite_sequence WHERE name = 'events'").first { UInt64($0.int64(0)) } ?? 0
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import protocol QBOClient.HTTPTransport
 import QBOSimulator
 import QBSyncClient
 import QBSyncService
@@ -36,9 +37,11 @@ public final class ServiceHarness: Sendable {
     ///
     /// - Parameters:
     ///   - simulator: Simulator settings (limits, faults, token lifetime).
+    ///   - transport: HTTP to QBO (libcurl by default; tests may lose answers).
     ///   - configure: Adjusts the service configuration (retry timings, limits).
     public static func start(
         simulator simulatorConfiguration: SimulatorConfiguration = SimulatorConfiguration(),
+        transport: (any HTTPTransport)? = nil,
         configure: (inout QBSyncServer.Configuration) -> Void = { _ in }
     ) async throws -> ServiceHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qbsync-harness-\(UUID().uuidString.prefix(8))")
@@ -56,7 +59,7 @@ public final class ServiceHarness: Sendable {
         configuration.engine.retry.baseDelay = .milliseconds(50)
         configuration.engine.retry.maxDelay = .milliseconds(400)
         configure(&configuration)
-        let server = try QBSyncServer(configuration: configuration, logger: logger)
+        let server = try QBSyncServer(configuration: configuration, transport: transport, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: server.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             logger: logger
@@ -94,7 +97,7 @@ public final class ServiceHarness: Sendable {
     ///
     /// - Returns: The realm's credentials.
     @discardableResult
-    public func connect(_ companyID: String, settings: CompanySettings? = nil) async throws -> RealmCredentials {
+    public func connect(_ companyID: String, settings: QBSyncWire.CompanySettings? = nil) async throws -> RealmCredentials {
         let realm = await self.simulator.createRealm()
         _ = try await self.client.connectCompany(ConnectCompanyRequest(
             companyID: companyID,

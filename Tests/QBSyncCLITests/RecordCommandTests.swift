@@ -34,6 +34,29 @@ import Testing
         }
     }
 
+    @Test func aPaymentPartlyAppliedIsSyncedWithItsWarningShownAndExits71() async throws {
+        try await withHarness { harness in
+            let realm = try await harness.prepareCompany()
+            try await harness.syncInvoice(Fixtures.invoice("inv-p", customer: "c1"))
+            // QuickBooks already holds 375.00 for it: the next payment can apply nothing there.
+            _ = try await harness.client.syncPayment(SyncPaymentRequest(companyID: "acme", payment: Fixtures.payment("pay-0", customer: "c1", amountMinor: 37_500, applications: [("inv-p", 37_500)])))
+            _ = try await harness.waitForRecord(harness.ref("acme", .payment, "pay-0")) { $0.status == .synced }
+            let payment = #"{"externalId":"pay-1","customerExternalId":"c1","txnDate":"2026-11-05","currency":"USD","amountMinor":"40000","methodCode":"CARD","applications":[{"invoiceExternalId":"inv-p","amountMinor":"37500"}]}"#
+            let synced = try await harness.cli("payments", "sync", "-", "--wait", stdin: payment)
+            #expect(synced.status == 71, "\(synced)")
+            #expect(synced.stdout.contains("PAYMENT_PARTLY_APPLIED: invoice inv-p"), "\(synced.stdout)")
+            #expect(synced.stdout.contains("fix: "), "\(synced.stdout)")
+            let shown = try await harness.cli("payments", "show", "pay-1")
+            #expect(shown.stdout.contains("Warnings"), "\(shown.stdout)")
+            #expect(shown.stdout.contains("0 of 375 applied"), "\(shown.stdout)")
+            let health = try await harness.cli("health")
+            #expect(health.stdout.contains("Synced with warnings: 1 PAYMENT_PARTLY_APPLIED"), "\(health.stdout)")
+            // 25.00 reached QuickBooks as customer credit; the 375.00 was not pushed twice.
+            let payments = try await harness.ledger(realm, "Payment")
+            #expect(payments.map { $0["TotalAmt"]?.decimalValue }.compactMap { $0 }.sorted() == [25, 375])
+        }
+    }
+
     @Test func mappingsAutoMapDryRunAndDelete() async throws {
         try await withHarness { harness in
             try await harness.connect("acme")

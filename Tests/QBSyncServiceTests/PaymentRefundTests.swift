@@ -53,7 +53,7 @@ import Testing
         let payment = Fixtures.payment("pay-2", customer: "c2", amountMinor: 10_000, applications: [("inv-3", 10_000)])
         let accepted = try await harness.client.syncPayment(SyncPaymentRequest(companyID: "acme", payment: payment))
         #expect(accepted.record?.status == .blocked)
-        #expect(Set(accepted.record?.blockers.map(\.kind) ?? []) == [.customerNotLinked, .invoiceNotSynced])
+        #expect(Set(accepted.record?.blockers.map(\.kind) ?? []) == [.customerNotLinked, .unknownReference])
         _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Fixtures.customer("c2", name: "Second Co"), mode: .create))
         _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-3", customer: "c2")))
         #expect(try await self.settled(harness, .payment, "pay-2").status == .synced)

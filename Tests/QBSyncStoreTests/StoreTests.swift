@@ -23,6 +23,22 @@ func temporaryStorePath() -> String {
         #expect(try store.read { try $0.userVersion } == Migrations.all.count)
     }
 
+    @Test func theStatementCacheEvictsTheLeastRecentlyUsed() throws {
+        let database = try Database(path: ":memory:")
+        try database.execute("CREATE TABLE t (a INTEGER)")
+        let capacity = Database.statementCacheCapacity
+        let hot = "SELECT count(*) FROM t"
+        for index in 0..<(capacity * 4) {
+            // SQL shaped by requests (an IN list of every length) must not grow the cache forever.
+            _ = try database.statement("SELECT a FROM t WHERE a IN (\((0...index).map { _ in "?" }.joined(separator: ", ")))", (0...index).map { .integer(Int64($0)) })
+            _ = try database.statement(hot).first { $0.int64(0) }  // used all along: never evicted
+            #expect(database.cachedStatementCount <= capacity)
+        }
+        let statement = try database.statement(hot)
+        _ = try database.statement(hot)
+        #expect(try statement.first { $0.int64(0) } == 0)
+    }
+
     @Test func concurrentWritesAreGroupCommittedAndAllDurable() async throws {
         let path = temporaryStorePath()
         let store = try Store(path: path)

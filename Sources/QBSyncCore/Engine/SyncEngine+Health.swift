@@ -6,7 +6,7 @@ extension SyncEngine {
     /// entity and status, customers mapped, queue depth, latest errors, rate use.
     public func health(companyID: String?, errorLimit: Int) async throws -> GetHealthResponse {
         let limit = errorLimit == 0 ? 10 : min(errorLimit, 100)
-        let (companies, counters, errors, lastSequence) = try self.store.read { database in
+        let (companies, counters, warnings, errors, lastSequence) = try self.store.read { database in
             let companies: [CompanyRow]
             if let companyID {
                 guard let company = try database.company(companyID) else {
@@ -17,13 +17,14 @@ extension SyncEngine {
                 companies = try database.companies()
             }
             let counters = try database.counters(companyID: companyID)
+            let warnings = try database.warningCounts(companyID: companyID)
             var errors: [String: [RecordRow]] = [:]
             for company in companies {
                 errors[company.companyID] = try database.recentErrors(companyID: company.companyID, limit: limit)
             }
             // Read in the same snapshot as the counters: the counts are exactly
             // those of the events up to this sequence.
-            return (companies, counters, errors, try database.lastSequence())
+            return (companies, counters, warnings, errors, try database.lastSequence())
         }
         var response = GetHealthResponse(lastSequence: lastSequence, version: QBSyncVersion.current,
                                          uptimeSeconds: UInt64((ContinuousClock.now - self.startedAt).components.seconds))
@@ -49,6 +50,9 @@ extension SyncEngine {
                 if counter.status == .pending || counter.status == .syncing {
                     health.queueDepth += UInt64(clamping: counter.count)
                 }
+            }
+            health.warnings = warnings.filter { $0.companyID == company.companyID }.map {
+                WarningCount(kind: $0.kind, count: UInt64(clamping: $0.count))
             }
             health.latestErrors = (errors[company.companyID] ?? []).map {
                 RecentError(ref: $0.key.ref, error: $0.lastError, at: Clock.rfc3339(milliseconds: $0.updatedAt), sequence: $0.lastEventSequence)

@@ -24,6 +24,7 @@ public enum Dependencies {
         case .invoice(let invoice):
             if invoice.voided { return [] }  // a void needs nothing but the QBO id
             if let blocker = try self.customerBlocker(invoice.customerExternalID, company: company, in: transaction) { found.append(blocker) }
+            try requireMapping(.taxCode, invoice.taxCode, .taxCodeNotMapped, "tax code")
             for line in invoice.lines {
                 if line.kind == .discount {
                     try requireMapping(.account, line.discountAccountCode, .accountNotMapped, "discount account")
@@ -87,6 +88,12 @@ public enum Dependencies {
         return unblocked
     }
 
+    /// A record was given to qbsync for the first time: records that named
+    /// it before it existed (UNKNOWN_REFERENCE) now wait for it as usual.
+    static func arrived(_ key: RecordKey, in transaction: WriteTransaction) throws {
+        try self.satisfied(.unknownReference, ref: key.externalID, companyID: key.companyID, in: transaction)
+    }
+
     /// Re-computes a BLOCKED record's blockers; moves it to PENDING when none are left.
     ///
     /// - Returns: True when it became PENDING.
@@ -117,7 +124,10 @@ public enum Dependencies {
     private static func syncedBlocker(_ entity: EntityType, _ externalID: String, companyID: String, in transaction: WriteTransaction) throws -> Blocker? {
         let kind: BlockerKind = entity == .invoice ? .invoiceNotSynced : .paymentNotSynced
         guard let row = try transaction.link(RecordKey(companyID: companyID, entity: entity, externalID: externalID)) else {
-            return Blocker(kind: kind, ref: externalID, message: "\(entity.label) \(externalID) is unknown to qbsync; send it first")
+            // Until it arrives; then the record is looked at again (`arrived`).
+            let method = entity == .invoice ? "SyncInvoice" : "SyncPayment"
+            return Blocker(kind: .unknownReference, ref: externalID,
+                           message: "\(entity.label) \(externalID) is unknown to qbsync; send it (\(method)) and this record follows")
         }
         if !row.qboID.isEmpty { return nil }
         return Blocker(kind: kind, ref: externalID, message: "\(entity.label) \(externalID) is not in QuickBooks yet (\(row.status.label))")

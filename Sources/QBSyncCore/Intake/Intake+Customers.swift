@@ -35,8 +35,17 @@ extension Intake {
                 }
             case .create, .auto, .unspecified, .unrecognized:
                 if linked {
-                    // The link stands; a changed name or email is kept for display only.
-                    try transaction.save(row)
+                    // The link stands. Changed details (name, email, phone,
+                    // address) are pushed to the linked QBO customer as an update.
+                    guard row.contentHash != row.syncedHash, !bare else {
+                        try transaction.save(row)
+                        return CustomerLinkRequest(record: row, immediateOutcome: .alreadyLinked)
+                    }
+                    if row.status == .syncing {
+                        try transaction.transition(&row, to: .syncing, note: "details changed during a push; they are pushed after it")
+                    } else {
+                        try transaction.transition(&row, to: .pending, note: "details changed; the linked QBO customer \(row.qboID) is updated")
+                    }
                     return CustomerLinkRequest(record: row, immediateOutcome: .alreadyLinked)
                 }
             }

@@ -44,12 +44,16 @@ extension Intake {
                 decision = try Self.pushable(row, payload: .invoice(invoice), company: company, note: note, in: transaction)
             }
             try Self.commit(&row, isNew: isNew, decision, in: transaction)
+            if isNew { try Dependencies.arrived(key, in: transaction) }
+            try Self.invoiceExclusionChanged(invoice, was: existing, company: company, in: transaction)
             return self.accepted(row, decision)
         })
     }
 
     /// Accepts a payment applied to invoices. A payment in QBO cannot be
-    /// edited through qbsync: void it and send a new one.
+    /// edited through qbsync (void it and send a new one), except for which
+    /// invoices it pays: a deposit synced before its invoice existed is
+    /// applied to it when the rental system sends it again with the application.
     public func acceptPayment(companyID: String, _ payment: Payment) async throws -> Accepted {
         let payload = payment.packed()
         let hash = ContentHash.of(payload)
@@ -61,29 +65,53 @@ extension Intake {
                 return try self.accepted(existing, changed: false, in: transaction)
             }
             try Self.requireHomeCurrency(payment.currency, field: "payment.currency", company: company)
+            if let existing {
+                try Self.requireChangeable(existing, into: payment)
+            }
             var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
-            if row.state.voidRequested {
-                throw RPCError(code: .failedPrecondition, message: "payment \(payment.externalID) is voided; send the new payment under a new external id")
-            }
-            if !row.qboID.isEmpty || row.status == .syncing {
-                throw RPCError(code: .failedPrecondition, message: "payment \(payment.externalID) is already in QuickBooks and cannot change; void it (VoidPayment) and send a new payment")
-            }
             row.txnDate = payment.txnDate
-            // Rewrite which invoices this payment pays, and wake invoices held for lack of one.
-            if !isNew {
-                try transaction.database.run("DELETE FROM applications WHERE company_id = ? AND payment_record_id = ?", [.text(companyID), .integer(row.id)])
+            var decision = try Self.paymentDecision(row, payment, company: company, note: isNew ? "accepted" : "content changed", in: transaction)
+            if case .mixed(let excluded, let included) = decision.exclusion {
+                throw RPCError(code: .failedPrecondition, message: Self.mixedExclusionMessage(payment.externalID, excluded: excluded, included: included))
             }
-            let decision = try Self.pushable(row, payload: .payment(payment), company: company, note: isNew ? "accepted" : "content changed", in: transaction)
+            if !row.qboID.isEmpty, decision.status == .pending || decision.status == .blocked {
+                decision.note = "applications changed; the payment in QuickBooks (Payment \(row.qboID)) is applied again"
+                    + (decision.status == .blocked ? "; blocked: \(Dependencies.summary(decision.blockers))" : "")
+            }
             try Self.commit(&row, isNew: isNew, decision, in: transaction)
+            if isNew { try Dependencies.arrived(key, in: transaction) }
+            // Rewrite which invoices this payment pays, and wake invoices held for lack of one.
+            try transaction.replaceApplications(of: row.id, with: payment.applications.map(\.invoiceExternalID), companyID: companyID)
             for application in payment.applications {
-                try transaction.database.run(
-                    "INSERT OR IGNORE INTO applications (company_id, invoice_external_id, payment_record_id) VALUES (?, ?, ?)",
-                    [.text(companyID), .text(application.invoiceExternalID), .integer(row.id)]
-                )
                 try Self.wakeInvoiceAwaitingPayment(application.invoiceExternalID, company: company, in: transaction)
             }
             return try self.accepted(row, changed: true, in: transaction)
         })
+    }
+
+    /// A payment already pushed (or being pushed) may change only which
+    /// invoices it pays; a voided one not at all.
+    private static func requireChangeable(_ existing: RecordRow, into payment: Payment) throws {
+        if existing.state.voidRequested {
+            throw RPCError(code: .failedPrecondition, message: "payment \(payment.externalID) is voided; send the new payment under a new external id")
+        }
+        if existing.status == .syncing {
+            throw RPCError(code: .aborted, message: "payment \(payment.externalID) is being pushed to QuickBooks right now; send it again in a moment")
+        }
+        guard !existing.qboID.isEmpty, case .payment(let before) = try RecordPayload(row: existing) else { return }
+        var same = payment
+        same.applications = before.applications
+        same.memo = before.memo
+        guard same == before else {
+            throw RPCError(
+                code: .failedPrecondition,
+                message: "payment \(payment.externalID) is already in QuickBooks (Payment \(existing.qboID)); only the invoices it is applied to can change. Void it (VoidPayment) and send a new payment for other amounts, dates, customers or methods"
+            )
+        }
+    }
+
+    static func mixedExclusionMessage(_ paymentID: String, excluded: [String], included: [String]) -> String {
+        "payment \(paymentID) applies to invoices marked No QuickBooks (\(excluded.joined(separator: ", "))) and to invoices that sync (\(included.joined(separator: ", "))); payments of a No QuickBooks order are not synced. Send the payment as two payments, one per kind of invoice"
     }
 
     /// Accepts a refund of an invoice (credit memo) or of a payment (refund receipt).
@@ -147,10 +175,7 @@ extension Intake {
     }
 
     static func hasPayment(_ invoice: RecordKey, in transaction: WriteTransaction) throws -> Bool {
-        try transaction.database.statement(
-            "SELECT 1 FROM applications WHERE company_id = ? AND invoice_external_id = ? LIMIT 1",
-            [.text(invoice.companyID), .text(invoice.externalID)]
-        ).first { _ in true } ?? false
+        try transaction.hasPayment(invoice)
     }
 
     /// An invoice held by the "only with a payment" policy is queued once a payment names it.

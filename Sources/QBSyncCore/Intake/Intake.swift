@@ -31,17 +31,32 @@ public struct Intake: Sendable {
         var note: String
         var blockers: [Blocker] = []
         var skipReason = ""
+        /// For ERRORED: why, and what to do.
+        var error: ErrorDetail?
+        /// For payments: whether the invoices they pay are marked No QuickBooks.
+        var exclusion: PaymentExclusion = .none
+    }
+
+    /// How a payment's invoices stand with "No QuickBooks".
+    enum PaymentExclusion: Equatable {
+        /// None of its invoices is excluded.
+        case none
+        /// Every invoice it pays is excluded: the payment is not synced.
+        case all([String])
+        /// Some are, some are not: it cannot be synced as one payment.
+        case mixed(excluded: [String], included: [String])
     }
 
     /// Inserts or updates `row` with the decided status and returns the view.
     static func commit(_ row: inout RecordRow, isNew: Bool, _ decision: Decision, in transaction: WriteTransaction) throws {
         row.skipReason = decision.skipReason
+        if let error = decision.error { row.lastError = error }
         if isNew {
             row.status = decision.status
             row.nextAttemptAt = transaction.now
             try transaction.insert(&row, note: decision.note, blockers: decision.blockers)
         } else {
-            try transaction.transition(&row, to: decision.status, note: decision.note, blockers: decision.blockers)
+            try transaction.transition(&row, to: decision.status, note: decision.note, blockers: decision.blockers, error: decision.error)
         }
     }
 

@@ -31,6 +31,7 @@ enum Completion {
         case .synced(let qboID, let syncToken, let voided, let note):
             result.reachedQBO = true
             let firstTime = claim.row.qboID.isEmpty
+            try transaction.setWarnings(outcome.warnings, of: &row)
             row.qboID = qboID
             row.qboSyncToken = syncToken
             if voided { row.voidedInQBO = true }

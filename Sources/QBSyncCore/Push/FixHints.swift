@@ -29,6 +29,9 @@ enum FixHints {
         }
     }
 
+    /// For an invoice QuickBooks totals differently (TAX_MISMATCH).
+    static let taxMismatch = "QuickBooks' tax differs from the rental system's, usually because the tax rates differ: use the tax rates that exist in QuickBooks in the rental system, map the invoice's tax code, and send the invoice's tax_code so QuickBooks keeps the rental system's tax. Fix the invoice or the tax setup, then Resync."
+
     static func hint(_ error: QBOError, subject: String) -> String {
         switch error.code {
         case "6140":
@@ -36,6 +39,8 @@ enum FixHints {
             return "Another QBO transaction\(holder) already uses this document number; renumber \(subject) in the rental system or void the other one in QuickBooks, then Resync."
         case "6240":
             return "A QBO customer, vendor or employee already has this name; link to the existing customer with LinkCustomer (mode EXISTING) or change the display name."
+        case "6270":
+            return "The transaction date of \(subject) is earlier than the 'As of' date of an inventory item on it in QuickBooks. Set the item's 'As of' date in QuickBooks to the transaction date or earlier, or date \(subject) on or after the day QuickBooks started tracking the item; then Resync."
         case "6070":
             return "A line's amount is not quantity x rate; correct the line in the rental system and send \(subject) again."
         case "6210":

@@ -11,6 +11,8 @@ enum PlanSummary {
             case .create: return "Customer \"\(plan.body.displayName ?? "")\": create in QBO"
             case .match(let autoCreate):
                 return "Customer \"\(plan.body.displayName ?? "")\": match by email, name or phone\(autoCreate ? ", else create" : "")"
+            case .update(let id):
+                return "Customer \"\(plan.body.displayName ?? "")\": update QBO customer \(id) (name, email, phone, address)"
             }
         case .invoice(let plan):
             switch plan.operation {
@@ -28,6 +30,9 @@ enum PlanSummary {
         case .payment(let plan):
             if plan.operation == .void { return "Payment: void in QBO" }
             let applied = (plan.body.line ?? []).count
+            if plan.operation == .update {
+                return "Payment: apply again in QBO to \(applied) invoice\(applied == 1 ? "" : "s") (\(plan.applications.map(\.invoiceExternalID).joined(separator: ", ")))"
+            }
             return "Payment \(plan.body.totalAmt ?? 0) \(currency) from customer \(plan.body.customerRef?.value ?? "?") applied to \(applied) invoice\(applied == 1 ? "" : "s"), deposit account \(plan.body.depositToAccountRef?.value ?? "?")"
         case .creditMemo(let plan):
             return "CreditMemo \(plan.amount) \(currency) for customer \(plan.customerID), applied to Invoice \(plan.invoiceID)"

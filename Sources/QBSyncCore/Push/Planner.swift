@@ -80,7 +80,13 @@ enum Planner {
             body.billAddr = billing
         }
         let mode: CustomerPlan.Mode
-        if !row.state.requestedQBOID.isEmpty {
+        if !row.qboID.isEmpty {
+            // Linked, and the rental customer changed since (a verify would have
+            // been planned otherwise): push the edit. Notes carry qbsync's
+            // marker only on customers it created.
+            if row.state.linkOutcome != LinkOutcome.created.wireValue { body.notes = nil }
+            mode = .update(row.qboID)
+        } else if !row.state.requestedQBOID.isEmpty {
             mode = .link(row.state.requestedQBOID)
         } else if row.state.createRequested {
             mode = .create
@@ -129,10 +135,24 @@ enum Planner {
             txnDate: invoice.txnDate,
             dueDate: invoice.dueDate.isEmpty ? nil : invoice.dueDate,
             privateNote: self.note(invoice.privateNote, marker: row.key.marker),
-            txnTaxDetail: invoice.taxMinor == 0 ? nil : QBO.TxnTaxDetail(totalTax: currency.decimal(minorUnits: invoice.taxMinor))
+            txnTaxDetail: try self.taxDetail(invoice, currency: currency, lookup: lookup)
         )
         body.customerMemo = invoice.customerMemo.isEmpty ? nil : QBO.Ref(value: String(invoice.customerMemo.prefix(1000)))
-        return InvoicePlan(operation: row.qboID.isEmpty ? .create : .update, body: body)
+        return InvoicePlan(
+            operation: row.qboID.isEmpty ? .create : .update,
+            body: body,
+            expectedTotal: currency.decimal(minorUnits: invoice.totalMinor),
+            expectedTax: currency.decimal(minorUnits: invoice.taxMinor)
+        )
+    }
+
+    /// The rental system's tax: its total, with the invoice's tax code when
+    /// it has one (QuickBooks on automated sales tax keeps a sent total only
+    /// together with the code).
+    private static func taxDetail(_ invoice: Invoice, currency: Currency, lookup: Lookup) throws -> QBO.TxnTaxDetail? {
+        guard invoice.taxMinor != 0 || !invoice.taxCode.isEmpty else { return nil }
+        let code = invoice.taxCode.isEmpty ? nil : QBO.Ref(value: try lookup.mapping(.taxCode, invoice.taxCode).qboID)
+        return QBO.TxnTaxDetail(txnTaxCodeRef: code, totalTax: currency.decimal(minorUnits: invoice.taxMinor))
     }
 
     private static func paymentPlan(_ payment: Payment, row: RecordRow, currency: Currency, lookup: Lookup) throws -> PaymentPlan {
@@ -146,16 +166,17 @@ enum Planner {
             return PaymentPlan(operation: .void, body: body, invoiceIDs: [])
         }
         let method = try lookup.mapping(.paymentMethod, payment.methodCode)
-        var invoiceIDs: [String] = []
-        var lines: [QBO.Payment.Line] = []
+        var applications: [PaymentPlan.Application] = []
         for application in payment.applications {
             let invoice = try lookup.record(.invoice, application.invoiceExternalID)
-            invoiceIDs.append(invoice.qboID)
-            lines.append(QBO.Payment.Line(
-                amount: currency.decimal(minorUnits: application.amountMinor),
-                linkedTxn: [QBO.LinkedTxn(txnId: invoice.qboID, txnType: "Invoice")]
+            applications.append(PaymentPlan.Application(
+                invoiceExternalID: application.invoiceExternalID,
+                qboInvoiceID: invoice.qboID,
+                docNumber: invoice.docNumber,
+                amount: currency.decimal(minorUnits: application.amountMinor)
             ))
         }
+        let appliedMinor = payment.applications.reduce(Int64(0)) { $0 + $1.amountMinor }
         var body = QBO.Payment()
         body.customerRef = QBO.Ref(value: try lookup.customerID(payment.customerExternalID))
         body.totalAmt = currency.decimal(minorUnits: payment.amountMinor)
@@ -164,8 +185,16 @@ enum Planner {
         body.paymentMethodRef = method.qboPaymentMethodID.isEmpty ? nil : QBO.Ref(value: method.qboPaymentMethodID)
         body.paymentRefNum = payment.reference.isEmpty ? nil : String(payment.reference.prefix(21))
         body.privateNote = self.note(payment.memo, marker: row.key.marker)
-        body.line = lines
-        return PaymentPlan(operation: .create, body: body, invoiceIDs: invoiceIDs)
+        // What the rental system asked for; the pusher applies what QBO's
+        // open balances allow (see Pusher.applicable).
+        body.line = applications.map { QBO.Payment.Line(amount: $0.amount, linkedTxn: [QBO.LinkedTxn(txnId: $0.qboInvoiceID, txnType: "Invoice")]) }
+        return PaymentPlan(
+            operation: row.qboID.isEmpty ? .create : .update,
+            body: body,
+            invoiceIDs: applications.map(\.qboInvoiceID),
+            applications: applications,
+            unappliedRemainder: currency.decimal(minorUnits: payment.amountMinor - appliedMinor)
+        )
     }
 
     private static func refundPlan(_ refund: Refund, row: RecordRow, currency: Currency, lookup: Lookup) throws -> PushPlan {

@@ -30,6 +30,8 @@ struct CustomerPlan: Sendable {
         case create
         /// Match by email, then name and phone; create when allowed and nothing matches.
         case match(autoCreate: Bool)
+        /// Linked already, and the rental customer changed: a sparse update of this QBO customer.
+        case update(String)
     }
 
     var mode: Mode
@@ -43,14 +45,30 @@ struct InvoicePlan: Sendable {
     enum Operation: Sendable { case create, update, void }
     var operation: Operation
     var body: QBO.Invoice
+    /// The rental system's total and tax, to compare with what QBO computes.
+    var expectedTotal: Decimal = 0
+    var expectedTax: Decimal = 0
 }
 
 struct PaymentPlan: Sendable {
-    enum Operation: Sendable { case create, void }
+    /// `update`: a payment in QBO applied to other invoices (only its lines change).
+    enum Operation: Sendable { case create, update, void }
     var operation: Operation
     var body: QBO.Payment
     /// QBO ids of the invoices it pays, for the already-paid check.
     var invoiceIDs: [String]
+    /// What each invoice is to get (QBO invoice id -> amount, with the rental
+    /// invoice's external id and DocNumber for messages), in payment order.
+    var applications: [Application] = []
+    /// The part of the payment meant to stay unapplied credit.
+    var unappliedRemainder: Decimal = 0
+
+    struct Application: Sendable {
+        var invoiceExternalID: String
+        var qboInvoiceID: String
+        var docNumber: String
+        var amount: Decimal
+    }
 }
 
 struct CreditMemoPlan: Sendable {
@@ -80,6 +98,8 @@ struct PushOutcome: Sendable {
     }
 
     var result: Result
+    /// What QBO holds differently from what was sent, for a synced record.
+    var warnings: [RecordWarning] = []
     /// Progress to keep whatever the result (a credit memo created before its
     /// application failed; customer candidates).
     var state: RecordState?

@@ -21,7 +21,17 @@ extension Pusher {
             return PushOutcome(result: .synced(qboID: qboID, syncToken: customer.syncToken ?? "", voided: false, note: "linked to QBO customer \(qboID)"), state: state)
         case .create:
             return try await self.createCustomer(plan, row: row, state: state)
+        case .update(let qboID):
+            return try await self.updateCustomer(plan, qboID: qboID, row: row, state: state)
         case .match(let autoCreate):
+            // A create whose answer was lost: the customer found by email or
+            // name may be the one qbsync created. Its marker says so.
+            if row.outcomeUnknown, autoCreate, let found = try await self.findOwnCustomer(plan, marker: row.key.marker) {
+                state.linkOutcome = LinkOutcome.created.wireValue
+                state.candidates = []
+                return PushOutcome(result: .synced(qboID: found.id ?? "", syncToken: found.syncToken ?? "", voided: false,
+                                                   note: "found in QBO as Customer \(found.id ?? "") after an unknown outcome; not created twice"), state: state)
+            }
             let byEmail = try await self.matchByEmail(plan.email)
             if byEmail.count == 1, let match = byEmail.first {
                 state.linkOutcome = LinkOutcome.linkedByEmail.wireValue
@@ -71,6 +81,39 @@ extension Pusher {
             }
             throw error
         }
+    }
+
+    /// Pushes a linked customer's changed details as a sparse update with the
+    /// current SyncToken (re-read on 5010). A name another QBO customer,
+    /// vendor or employee holds (6240) fails with that holder named.
+    private func updateCustomer(_ plan: CustomerPlan, qboID: String, row: RecordRow, state: RecordState) async throws -> PushOutcome {
+        do {
+            let updated = try await self.withFreshToken(row, read: { try await self.client.read(QBO.Customer.self, id: qboID).syncToken }) { token, step in
+                var body = plan.body
+                body.id = qboID
+                body.syncToken = token
+                body.sparse = true
+                return try await self.client.sparseUpdate(body, requestID: try Self.requestID(row, "u\(step)"))
+            }
+            return PushOutcome(result: .synced(qboID: qboID, syncToken: updated.syncToken ?? "", voided: false,
+                                               note: "updated in QBO (Customer \(qboID), SyncToken \(updated.syncToken ?? ""))"), state: state)
+        } catch var error as QBOError where error.code == "6240" {
+            let name = plan.body.displayName ?? ""
+            if let holder = try? await self.nameHolder(name, except: qboID, hint: error.duplicateHolderID) {
+                error.detail = [error.detail, "the name \"\(name)\" is held by \(holder)"].compactMap { $0 }.joined(separator: "; ")
+                error.duplicateHolderID = error.duplicateHolderID ?? holder.split(separator: " ").last.map(String.init)
+            }
+            throw error
+        }
+    }
+
+    /// Who holds a display name in QBO ("QBO customer 58 (Amy's Bird Sanctuary)"), as far as customers tell.
+    private func nameHolder(_ name: String, except qboID: String, hint: String?) async throws -> String? {
+        let query = QBOQuery<QBO.Customer>.select().where("DisplayName", .equals, .string(name))
+        if let holder = try await self.client.queryAll(query).first(where: { $0.id != qboID }) {
+            return "QBO customer \(holder.displayName ?? name) \(holder.id ?? "")"
+        }
+        return hint.map { "QBO name-list entry \($0) (a vendor or employee)" }
     }
 
     private func findOwnCustomer(_ plan: CustomerPlan, marker: String) async throws -> QBO.Customer? {

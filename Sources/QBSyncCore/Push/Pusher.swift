@@ -45,14 +45,14 @@ struct Pusher: Sendable {
         switch plan.operation {
         case .create:
             if row.outcomeUnknown, let found = try await self.findInvoice(plan.body, row: row) {
-                return self.synced(found.id, found.syncToken, note: "found in QBO as Invoice \(found.id ?? "") after an unknown outcome; not created twice")
+                return self.syncedInvoice(found, plan: plan, note: "found in QBO as Invoice \(found.id ?? "") after an unknown outcome; not created twice")
             }
             do {
                 let created = try await self.client.create(plan.body, requestID: try Self.requestID(row, "c"))
-                return self.synced(created.id, created.syncToken, note: "created in QBO as Invoice \(created.id ?? "")")
+                return self.syncedInvoice(created, plan: plan, note: "created in QBO as Invoice \(created.id ?? "")")
             } catch let error as QBOError where error.kind == .duplicate {
                 if let found = try await self.findInvoice(plan.body, row: row) {
-                    return self.synced(found.id, found.syncToken, note: "found in QBO as Invoice \(found.id ?? "") (it was created before)")
+                    return self.syncedInvoice(found, plan: plan, note: "found in QBO as Invoice \(found.id ?? "") (it was created before)")
                 }
                 throw error
             }
@@ -64,7 +64,7 @@ struct Pusher: Sendable {
                 body.sparse = true
                 return try await self.client.sparseUpdate(body, requestID: try Self.requestID(row, "u\(step)"))
             }
-            return self.synced(updated.id, updated.syncToken, note: "updated in QBO (Invoice \(row.qboID), SyncToken \(updated.syncToken ?? ""))")
+            return self.syncedInvoice(updated, plan: plan, note: "updated in QBO (Invoice \(row.qboID), SyncToken \(updated.syncToken ?? ""))")
         case .void:
             return try await self.void(
                 row, find: { try await self.findInvoice(plan.body, row: row).map { ($0.id, $0.syncToken) } },
@@ -73,6 +73,21 @@ struct Pusher: Sendable {
                 note: { "voided in QBO (Invoice \($0))" }
             )
         }
+    }
+
+    /// SYNCED, with a TAX_MISMATCH warning when QBO's total (as it computed
+    /// it: automated sales tax may ignore the tax sent) differs from the
+    /// rental system's.
+    private func syncedInvoice(_ invoice: QBO.Invoice, plan: InvoicePlan, note: String) -> PushOutcome {
+        var outcome = self.synced(invoice.id, invoice.syncToken, note: note)
+        guard let total = invoice.totalAmt, total != plan.expectedTotal else { return outcome }
+        let tax = invoice.txnTaxDetail?.totalTax ?? 0
+        let message = "QuickBooks computed a total of \(total) (tax \(tax)); the rental system's total is \(plan.expectedTotal) (tax \(plan.expectedTax))"
+        outcome.warnings = [RecordWarning(kind: .taxMismatch, message: message, fixHint: FixHints.taxMismatch)]
+        if case .synced(let id, let token, let voided, let text) = outcome.result {
+            outcome.result = .synced(qboID: id, syncToken: token, voided: voided, note: "\(text); tax mismatch: \(message)")
+        }
+        return outcome
     }
 
     /// Our invoice in QBO: by DocNumber, else by customer and date, recognised by its marker.
@@ -98,27 +113,13 @@ struct Pusher: Sendable {
                 note: { "voided in QBO (Payment \($0)); its invoices owe again" }
             )
         case .create:
-            if row.outcomeUnknown, let found = try await self.findPayment(customerID: plan.body.customerRef?.value, date: plan.body.txnDate, marker: row.key.marker) {
-                return self.synced(found.id, found.syncToken, note: "found in QBO as Payment \(found.id ?? "") after an unknown outcome; not created twice")
-            }
-            if !plan.invoiceIDs.isEmpty {
-                let quoted = plan.invoiceIDs.map { QBOQuery<QBO.Invoice>.Value.string($0) }
-                let invoices = try await self.client.queryAll(QBOQuery<QBO.Invoice>.select().where("Id", in: quoted))
-                let paid = invoices.filter { ($0.balance ?? 1) == 0 && ($0.totalAmt ?? 0) > 0 }
-                if !paid.isEmpty {
-                    let names = paid.map { "Invoice \($0.docNumber ?? $0.id ?? "?") (QBO \($0.id ?? "?"))" }.joined(separator: ", ")
-                    return PushOutcome(result: .skipped(
-                        reason: "\(SkipReason.alreadyPaid): \(names); a duplicate payment was not pushed",
-                        note: "\(names) already paid in QuickBooks; payment not pushed"
-                    ))
-                }
-            }
-            let created = try await self.client.create(plan.body, requestID: try Self.requestID(row, "c"))
-            return self.synced(created.id, created.syncToken, note: "created in QBO as Payment \(created.id ?? "")")
+            return try await self.createPayment(plan, row: row)
+        case .update:
+            return try await self.reapplyPayment(plan, row: row)
         }
     }
 
-    private func findPayment(customerID: String?, date: String?, marker: String) async throws -> QBO.Payment? {
+    func findPayment(customerID: String?, date: String?, marker: String) async throws -> QBO.Payment? {
         let query = QBOQuery<QBO.Payment>.select()
             .where("CustomerRef", .equals, .string(customerID ?? ""))
             .where("TxnDate", .equals, .string(date ?? ""))

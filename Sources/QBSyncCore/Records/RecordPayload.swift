@@ -31,6 +31,8 @@ public enum SkipReason {
     public static let voidedBeforeSync = "voided before it reached QuickBooks; nothing to push"
     /// QBO already shows the invoice paid.
     public static let alreadyPaid = "already paid in QuickBooks"
+    /// Every invoice the payment pays is marked "No QuickBooks".
+    public static let invoiceExcluded = "pays only invoices marked No QuickBooks (payments of such an order are not synced)"
 }
 
 extension Invoice {

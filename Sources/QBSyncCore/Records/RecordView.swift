@@ -62,7 +62,8 @@ public struct RecordView: Sendable {
             nextAttemptAt: row.status == .pending && row.nextAttemptAt > row.updatedAt ? Clock.rfc3339(milliseconds: row.nextAttemptAt) : "",
             lastEventSequence: row.lastEventSequence,
             contentHash: row.contentHash,
-            txnDate: row.txnDate
+            txnDate: row.txnDate,
+            warnings: row.status == .synced ? row.state.warnings.map(\.wire) : []
         )
     }
 }

@@ -47,6 +47,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var stalledTimer: Scheduled<Void>?
     private let logThrottle: LogThrottle
     private var flushPending = false
+    /// Frames of the connection's own, gathered until the next flush (see `write`).
+    private var outbound: ByteBuffer?
     private var flushScheduled = false
     /// Called once when the connection has no calls left after a shutdown began.
     private var onDrained: (() -> Void)?
@@ -91,6 +93,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// context would keep each other (and everything the connection held) alive.
     func handlerRemoved(context: ChannelHandlerContext) {
         self.cancelTimers()
+        self.setReadingPaused(false)
         self.context = nil
         self.executor = nil
     }
@@ -143,11 +146,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         if context.channel.isWritable {
             self.stalledTimer?.cancel()
             self.stalledTimer = nil
+            self.setReadingPaused(false)
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
             context.read()
             for id in self.calls.keys { self.drain(id, context: context) }
             self.flushIfNeeded(context: context)
         } else {
+            self.setReadingPaused(true)
             context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
             if self.stalledTimer == nil {
                 let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -157,6 +162,18 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             }
         }
         context.fireChannelWritabilityChanged()
+    }
+
+    private var readingPaused = false
+
+    private func setReadingPaused(_ paused: Bool) {
+        guard paused != self.readingPaused else { return }
+        self.readingPaused = paused
+        if paused {
+            self.census.notRead.add(1, ordering: .relaxed)
+        } else {
+            self.census.notRead.subtract(1, ordering: .relaxed)
+        }
     }
 
     private func peerStalled() {
@@ -397,7 +414,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         guard var call = self.calls[id] else { return }
         while call.window > 0, context.channel.isWritable, let next = call.pending.popFirst() {
             call.window -= 1
-            context.write(Self.wrapOutboundOut(next), promise: nil)
+            self.writeBuffer(next, context: context)
             self.flushPending = true
         }
         if call.pending.count <= self.configuration.maxBufferedMessagesPerStream, let writer = call.waitingWriter {
@@ -406,7 +423,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
         if call.pending.isEmpty, let final = call.finalFrame {
             // A unary response and its status travel together in `final`.
-            context.write(Self.wrapOutboundOut(final), promise: nil)
+            self.writeBuffer(final, context: context)
             self.flushPending = true
             self.calls.removeValue(forKey: id)
             self.state.streamClosed(id)
@@ -477,11 +494,28 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     // MARK: Writing
 
+    /// Appends a frame of the connection's own (hello, pong, status, goaway)
+    /// to one buffer that goes out with the next flush. A ping flood then
+    /// costs one buffer per read, not one buffer and pending write per pong
+    /// (about 250 bytes of heap for 13 bytes of pong), so the outbound budget
+    /// bounds memory, not just bytes.
     private func write(_ frame: Envelope.Frame, context: ChannelHandlerContext) {
-        var buffer = context.channel.allocator.buffer(capacity: 64)
-        buffer.writeFrame(frame)
+        if self.outbound == nil { self.outbound = context.channel.allocator.buffer(capacity: 256) }
+        self.outbound!.writeFrame(frame)
+        self.flushPending = true
+    }
+
+    /// Writes a call's frame (built by its sink), after what `write` gathered, in order.
+    private func writeBuffer(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        self.spillOutbound(context: context)
         context.write(Self.wrapOutboundOut(buffer), promise: nil)
         self.flushPending = true
+    }
+
+    private func spillOutbound(context: ChannelHandlerContext) {
+        guard let buffer = self.outbound else { return }
+        self.outbound = nil
+        context.write(Self.wrapOutboundOut(buffer), promise: nil)
     }
 
     /// Flushes once per event-loop tick, so responses finishing together share a syscall.
@@ -500,6 +534,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func flushIfNeeded(context: ChannelHandlerContext) {
         guard self.flushPending else { return }
         self.flushPending = false
+        self.spillOutbound(context: context)
         context.flush()
     }
 }
@@ -508,4 +543,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 /// prove that a closed connection frees its handler and all it held.
 final class HandlerCensus: Sendable {
     let live = Atomic<Int>(0)
+    /// Connections whose reading is paused because they left answers unread.
+    let notRead = Atomic<Int>(0)
 }

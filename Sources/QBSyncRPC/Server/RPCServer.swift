@@ -33,6 +33,10 @@ public actor RPCServer: Service {
 
     /// Connection handlers still in memory (closed ones must be freed).
     nonisolated var liveConnectionHandlers: Int { self.census.live.load(ordering: .relaxed) }
+
+    /// Connections not read from now because their peer left more than the
+    /// outbound budget unread.
+    public nonisolated var connectionsNotRead: Int { self.census.notRead.load(ordering: .relaxed) }
     private var state = State.initial
     private var runningWaiters: [CheckedContinuation<Void, any Error>] = []
     private var shutdownWaiters: [CheckedContinuation<Void, Never>] = []

@@ -20,6 +20,7 @@ extension FieldRules {
             try self.validate(line, field: "invoice.lines[\(index)]", currency: currency)
         }
         try self.amount(invoice.taxMinor, field: "invoice.tax_minor", positive: false)
+        try self.text(invoice.taxCode, field: "invoice.tax_code", max: 100)
         try self.text(invoice.customerMemo, field: "invoice.customer_memo", max: 1000)
         try self.text(invoice.privateNote, field: "invoice.private_note", max: 3900)
         guard invoice.totalMinor.magnitude <= self.maxMinorUnits.magnitude else { throw self.invalid("invoice", "total is out of range") }

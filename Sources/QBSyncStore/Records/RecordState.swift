@@ -26,6 +26,47 @@ public struct RecordState: Sendable, Codable, Hashable {
     public var applicationDone = false
     /// BulkSync with force: push again even though QBO holds this content.
     public var forcePush = false
+    /// What QBO holds differently from what was sent (a SYNCED record's warnings).
+    public var warnings: [Warning] = []
+
+    /// A warning on a synced record, as stored.
+    public struct Warning: Sendable, Codable, Hashable {
+        public var kind: Int32
+        public var message: String
+        public var fixHint: String
+
+        public init(_ warning: RecordWarning) {
+            self.kind = warning.kind.wireValue
+            self.message = warning.message
+            self.fixHint = warning.fixHint
+        }
+
+        /// As a wire message.
+        public var wire: RecordWarning {
+            RecordWarning(kind: WarningKind(wireValue: self.kind), message: self.message, fixHint: self.fixHint)
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case candidates, manuallyUnlinked, createRequested, requestedQBOID, linkOutcome, voidRequested, voidReason
+        case qboEntity, applicationPaymentID, applicationDone, forcePush, warnings
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.candidates = try container.decodeIfPresent([Candidate].self, forKey: .candidates) ?? []
+        self.manuallyUnlinked = try container.decodeIfPresent(Bool.self, forKey: .manuallyUnlinked) ?? false
+        self.createRequested = try container.decodeIfPresent(Bool.self, forKey: .createRequested) ?? false
+        self.requestedQBOID = try container.decodeIfPresent(String.self, forKey: .requestedQBOID) ?? ""
+        self.linkOutcome = try container.decodeIfPresent(Int32.self, forKey: .linkOutcome) ?? 0
+        self.voidRequested = try container.decodeIfPresent(Bool.self, forKey: .voidRequested) ?? false
+        self.voidReason = try container.decodeIfPresent(String.self, forKey: .voidReason) ?? ""
+        self.qboEntity = try container.decodeIfPresent(String.self, forKey: .qboEntity) ?? ""
+        self.applicationPaymentID = try container.decodeIfPresent(String.self, forKey: .applicationPaymentID) ?? ""
+        self.applicationDone = try container.decodeIfPresent(Bool.self, forKey: .applicationDone) ?? false
+        self.forcePush = try container.decodeIfPresent(Bool.self, forKey: .forcePush) ?? false
+        self.warnings = try container.decodeIfPresent([Warning].self, forKey: .warnings) ?? []
+    }
 
     /// A QBO customer that may be the rental customer.
     public struct Candidate: Sendable, Codable, Hashable {

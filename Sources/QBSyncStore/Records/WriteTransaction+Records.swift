@@ -83,6 +83,18 @@ extension WriteTransaction {
         try self.writeColumns(row)
     }
 
+    /// Replaces a record's warnings (in its state and in the health index).
+    /// Call before the transition that records a push's outcome.
+    public func setWarnings(_ warnings: [RecordWarning], of row: inout RecordRow) throws {
+        let stored = warnings.map(RecordState.Warning.init)
+        try self.database.run("DELETE FROM warnings WHERE record_id = ?", [.integer(row.id)])
+        for kind in Set(stored.map(\.kind)) {
+            try self.database.run("INSERT OR IGNORE INTO warnings (record_id, company_id, kind) VALUES (?, ?, ?)",
+                                  [.integer(row.id), .text(row.key.companyID), .integer(Int64(kind))])
+        }
+        row.state.warnings = stored
+    }
+
     /// The blockers recorded for a record.
     public func blockers(of recordID: Int64) throws -> [Blocker] {
         try self.database.statement("SELECT kind, ref, message FROM blockers WHERE record_id = ? ORDER BY kind, ref", [.integer(recordID)]).rows {
@@ -155,7 +167,8 @@ extension WriteTransaction {
             qboID: row.qboID,
             blockers: blockers,
             error: error,
-            attempts: UInt32(clamping: row.attempts)
+            attempts: UInt32(clamping: row.attempts),
+            warnings: row.status == .synced ? row.state.warnings.map(\.wire) : []
         )
         return try self.appendEvent(recordID: row.id, companyID: row.key.companyID, entity: row.key.entity, event)
     }

@@ -117,6 +117,17 @@ enum Migrations {
             PRIMARY KEY (company_id, entity, status)
         ) WITHOUT ROWID;
         """,
+        // 2: warnings on synced records (tax mismatch, payment partly applied),
+        // kept with each outcome so health counts them without scanning.
+        """
+        CREATE TABLE warnings (
+            record_id INTEGER NOT NULL,
+            company_id TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            PRIMARY KEY (record_id, kind)
+        ) WITHOUT ROWID;
+        CREATE INDEX warnings_by_company ON warnings (company_id, kind);
+        """,
     ]
 
     /// Brings `database` to the newest schema, one transaction per step.

@@ -412,6 +412,8 @@ public struct CompanyHealth: Sendable, Hashable {
     /// When QBO throttled the company (429), until when qbsync holds its
     /// requests back, RFC 3339 UTC; empty when not throttled.
     public var throttledUntil: String
+    /// Synced records with warnings, per kind (only non-zero ones).
+    public var warnings: [WarningCount]
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
@@ -429,7 +431,8 @@ public struct CompanyHealth: Sendable, Hashable {
         concurrentLimit: UInt32 = 0,
         realmID: String = "",
         latestErrors: [RecentError] = [],
-        throttledUntil: String = ""
+        throttledUntil: String = "",
+        warnings: [WarningCount] = []
     ) {
         self.companyID = companyID
         self.connectionState = connectionState
@@ -446,6 +449,24 @@ public struct CompanyHealth: Sendable, Hashable {
         self.realmID = realmID
         self.latestErrors = latestErrors
         self.throttledUntil = throttledUntil
+        self.warnings = warnings
+    }
+}
+
+/// How many synced records carry one kind of warning.
+public struct WarningCount: Sendable, Hashable {
+    /// The kind.
+    public var kind: WarningKind
+    /// How many records.
+    public var count: UInt64
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        kind: WarningKind = .init(wireValue: 0),
+        count: UInt64 = 0
+    ) {
+        self.kind = kind
+        self.count = count
     }
 }
 
@@ -527,6 +548,8 @@ public struct SyncEvent: Sendable, Hashable {
     public var error: ErrorDetail?
     /// Attempts so far.
     public var attempts: UInt32
+    /// Warnings, for transitions to SYNCED that left QuickBooks not quite as sent.
+    public var warnings: [RecordWarning]
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
@@ -539,7 +562,8 @@ public struct SyncEvent: Sendable, Hashable {
         qboID: String = "",
         blockers: [Blocker] = [],
         error: ErrorDetail? = nil,
-        attempts: UInt32 = 0
+        attempts: UInt32 = 0,
+        warnings: [RecordWarning] = []
     ) {
         self.sequence = sequence
         self.at = at
@@ -551,6 +575,7 @@ public struct SyncEvent: Sendable, Hashable {
         self.blockers = blockers
         self.error = error
         self.attempts = attempts
+        self.warnings = warnings
     }
 }
 
@@ -1490,6 +1515,7 @@ extension CompanyHealth: WireMessage, CBridged {
         self.realmID = CBridge.string(c.realm_id)
         self.latestErrors = CBridge.messages(c.latest_errors, c.n_latest_errors) { RecentError(c: $0) }
         self.throttledUntil = CBridge.string(c.throttled_until)
+        self.warnings = CBridge.messages(c.warnings, c.n_warnings) { WarningCount(c: $0) }
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__CompanyHealth> {
@@ -1512,6 +1538,8 @@ extension CompanyHealth: WireMessage, CBridged {
         c.pointee.n_latest_errors = self.latestErrors.count
         c.pointee.latest_errors = arena.messages(self.latestErrors)
         c.pointee.throttled_until = arena.string(self.throttledUntil)
+        c.pointee.n_warnings = self.warnings.count
+        c.pointee.warnings = arena.messages(self.warnings)
         return c
     }
 
@@ -1552,6 +1580,7 @@ extension CompanyHealth: WireMessage, CBridged {
         if CBridge.hasNUL(self.realmID) { return prefix + "realm_id" }
         for (index, value) in self.latestErrors.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "latest_errors[\(index)].") { return found } }
         if CBridge.hasNUL(self.throttledUntil) { return prefix + "throttled_until" }
+        for (index, value) in self.warnings.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "warnings[\(index)].") { return found } }
         return nil
     }
 }
@@ -1574,6 +1603,67 @@ extension CompanyHealth: Encodable {
         try container.encode(self.realmID, forKey: WireJSON.Key("realmId"))
         try container.encode(self.latestErrors, forKey: WireJSON.Key("latestErrors"))
         try container.encode(self.throttledUntil, forKey: WireJSON.Key("throttledUntil"))
+        try container.encode(self.warnings, forKey: WireJSON.Key("warnings"))
+    }
+}
+
+extension WarningCount: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__WarningCount
+    public static let protoMessageName = "qbsync.v1.WarningCount"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__WarningCount>) {
+        let c = pointer.pointee
+        self.kind = WarningKind(wireValue: Int32(truncatingIfNeeded: c.kind.rawValue))
+        self.count = c.count
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__WarningCount> {
+        let c = arena.allocate(Qbsync__V1__WarningCount.self)
+        qbsync__v1__warning_count__init(c)
+        c.pointee.kind = Qbsync__V1__WarningKind(rawValue: numericCast(UInt32(bitPattern: self.kind.wireValue)))
+        c.pointee.count = self.count
+        return c
+    }
+
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__WarningCount()
+        qbsync__v1__warning_count__init(&c)
+        return c.base.descriptor
+    }()
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__warning_count__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__warning_count__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__warning_count__get_packed_size(c)) { qbsync__v1__warning_count__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        nil
+    }
+}
+
+extension WarningCount: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.kind, forKey: WireJSON.Key("kind"))
+        try container.encode(String(self.count), forKey: WireJSON.Key("count"))
     }
 }
 
@@ -1734,6 +1824,7 @@ extension SyncEvent: WireMessage, CBridged {
         self.blockers = CBridge.messages(c.blockers, c.n_blockers) { Blocker(c: $0) }
         self.error = c.error.map { ErrorDetail(c: $0) }
         self.attempts = c.attempts
+        self.warnings = CBridge.messages(c.warnings, c.n_warnings) { RecordWarning(c: $0) }
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__SyncEvent> {
@@ -1750,6 +1841,8 @@ extension SyncEvent: WireMessage, CBridged {
         c.pointee.blockers = arena.messages(self.blockers)
         c.pointee.error = self.error.map { $0.cMessage(in: arena) }
         c.pointee.attempts = self.attempts
+        c.pointee.n_warnings = self.warnings.count
+        c.pointee.warnings = arena.messages(self.warnings)
         return c
     }
 
@@ -1789,6 +1882,7 @@ extension SyncEvent: WireMessage, CBridged {
         if CBridge.hasNUL(self.qboID) { return prefix + "qbo_id" }
         for (index, value) in self.blockers.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "blockers[\(index)].") { return found } }
         if let value = self.error, let found = value.fieldWithNUL(prefix: prefix + "error.") { return found }
+        for (index, value) in self.warnings.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "warnings[\(index)].") { return found } }
         return nil
     }
 }
@@ -1806,6 +1900,7 @@ extension SyncEvent: Encodable {
         try container.encode(self.blockers, forKey: WireJSON.Key("blockers"))
         try container.encodeIfPresent(self.error, forKey: WireJSON.Key("error"))
         try container.encode(self.attempts, forKey: WireJSON.Key("attempts"))
+        try container.encode(self.warnings, forKey: WireJSON.Key("warnings"))
     }
 }
 

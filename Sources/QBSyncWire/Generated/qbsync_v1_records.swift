@@ -204,6 +204,55 @@ public enum BlockerKind: Hashable, Sendable, CaseIterable {
     }
 }
 
+/// Something QuickBooks holds differently from what was sent, on a record
+/// that did sync (it stays SYNCED; the warning says what to check).
+public enum WarningKind: Hashable, Sendable, CaseIterable {
+    /// Not set.
+    case unspecified
+    /// QuickBooks computed another total than the rental system's (TotalAmt or
+    /// TotalTax differ, usually a tax setup that does not match).
+    case taxMismatch
+    /// Part of a payment was not applied: an invoice it pays was already
+    /// (partly) paid in QuickBooks. What could be applied was; the message
+    /// names each invoice and the amount left out.
+    case paymentPartlyApplied
+    /// A value this build does not know (sent by a newer peer).
+    case unrecognized(Int32)
+
+    /// The known cases.
+    public static let allCases: [WarningKind] = [.unspecified, .taxMismatch, .paymentPartlyApplied]
+
+    /// Creates the case for a number on the wire.
+    public init(wireValue: Int32) {
+        switch wireValue {
+        case 0: self = .unspecified
+        case 1: self = .taxMismatch
+        case 2: self = .paymentPartlyApplied
+        default: self = .unrecognized(wireValue)
+        }
+    }
+
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "WARNING_KIND_UNSPECIFIED"
+        case .taxMismatch: return "WARNING_KIND_TAX_MISMATCH"
+        case .paymentPartlyApplied: return "WARNING_KIND_PAYMENT_PARTLY_APPLIED"
+        case .unrecognized(let value): return String(value)
+        }
+    }
+
+    /// The number on the wire.
+    public var wireValue: Int32 {
+        switch self {
+        case .unspecified: return 0
+        case .taxMismatch: return 1
+        case .paymentPartlyApplied: return 2
+        case .unrecognized(let value): return value
+        }
+    }
+}
+
 /// How a failure is treated by the sync engine.
 public enum ErrorClass: Hashable, Sendable, CaseIterable {
     /// Not set.
@@ -281,6 +330,27 @@ public enum ErrorClass: Hashable, Sendable, CaseIterable {
         case .locked: return 9
         case .unrecognized(let value): return value
         }
+    }
+}
+
+/// A warning on a synced record.
+public struct RecordWarning: Sendable, Hashable {
+    /// What kind.
+    public var kind: WarningKind
+    /// What differs, with the amounts.
+    public var message: String
+    /// What an operator should do, in a sentence.
+    public var fixHint: String
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        kind: WarningKind = .init(wireValue: 0),
+        message: String = "",
+        fixHint: String = ""
+    ) {
+        self.kind = kind
+        self.message = message
+        self.fixHint = fixHint
     }
 }
 
@@ -399,6 +469,8 @@ public struct SyncRecord: Sendable, Hashable {
     public var contentHash: String
     /// The record's date (transaction date), ISO-8601, for transactions.
     public var txnDate: String
+    /// Warnings on a SYNCED record (tax mismatch, payment partly applied).
+    public var warnings: [RecordWarning]
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
@@ -418,7 +490,8 @@ public struct SyncRecord: Sendable, Hashable {
         nextAttemptAt: String = "",
         lastEventSequence: UInt64 = 0,
         contentHash: String = "",
-        txnDate: String = ""
+        txnDate: String = "",
+        warnings: [RecordWarning] = []
     ) {
         self.ref = ref
         self.status = status
@@ -437,6 +510,7 @@ public struct SyncRecord: Sendable, Hashable {
         self.lastEventSequence = lastEventSequence
         self.contentHash = contentHash
         self.txnDate = txnDate
+        self.warnings = warnings
     }
 }
 
@@ -516,6 +590,71 @@ public struct Address: Sendable, Hashable {
         self.region = region
         self.postalCode = postalCode
         self.country = country
+    }
+}
+
+extension RecordWarning: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__RecordWarning
+    public static let protoMessageName = "qbsync.v1.RecordWarning"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__RecordWarning>) {
+        let c = pointer.pointee
+        self.kind = WarningKind(wireValue: Int32(truncatingIfNeeded: c.kind.rawValue))
+        self.message = CBridge.string(c.message)
+        self.fixHint = CBridge.string(c.fix_hint)
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__RecordWarning> {
+        let c = arena.allocate(Qbsync__V1__RecordWarning.self)
+        qbsync__v1__record_warning__init(c)
+        c.pointee.kind = Qbsync__V1__WarningKind(rawValue: numericCast(UInt32(bitPattern: self.kind.wireValue)))
+        c.pointee.message = arena.string(self.message)
+        c.pointee.fix_hint = arena.string(self.fixHint)
+        return c
+    }
+
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__RecordWarning()
+        qbsync__v1__record_warning__init(&c)
+        return c.base.descriptor
+    }()
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__record_warning__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__record_warning__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__record_warning__get_packed_size(c)) { qbsync__v1__record_warning__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.message) { return prefix + "message" }
+        if CBridge.hasNUL(self.fixHint) { return prefix + "fix_hint" }
+        return nil
+    }
+}
+
+extension RecordWarning: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.kind, forKey: WireJSON.Key("kind"))
+        try container.encode(self.message, forKey: WireJSON.Key("message"))
+        try container.encode(self.fixHint, forKey: WireJSON.Key("fixHint"))
     }
 }
 
@@ -752,6 +891,7 @@ extension SyncRecord: WireMessage, CBridged {
         self.lastEventSequence = c.last_event_sequence
         self.contentHash = CBridge.string(c.content_hash)
         self.txnDate = CBridge.string(c.txn_date)
+        self.warnings = CBridge.messages(c.warnings, c.n_warnings) { RecordWarning(c: $0) }
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__SyncRecord> {
@@ -775,6 +915,8 @@ extension SyncRecord: WireMessage, CBridged {
         c.pointee.last_event_sequence = self.lastEventSequence
         c.pointee.content_hash = arena.string(self.contentHash)
         c.pointee.txn_date = arena.string(self.txnDate)
+        c.pointee.n_warnings = self.warnings.count
+        c.pointee.warnings = arena.messages(self.warnings)
         return c
     }
 
@@ -821,6 +963,7 @@ extension SyncRecord: WireMessage, CBridged {
         if CBridge.hasNUL(self.nextAttemptAt) { return prefix + "next_attempt_at" }
         if CBridge.hasNUL(self.contentHash) { return prefix + "content_hash" }
         if CBridge.hasNUL(self.txnDate) { return prefix + "txn_date" }
+        for (index, value) in self.warnings.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "warnings[\(index)].") { return found } }
         return nil
     }
 }
@@ -845,6 +988,7 @@ extension SyncRecord: Encodable {
         try container.encode(String(self.lastEventSequence), forKey: WireJSON.Key("lastEventSequence"))
         try container.encode(self.contentHash, forKey: WireJSON.Key("contentHash"))
         try container.encode(self.txnDate, forKey: WireJSON.Key("txnDate"))
+        try container.encode(self.warnings, forKey: WireJSON.Key("warnings"))
     }
 }
 
@@ -1075,6 +1219,13 @@ extension SyncStatus: Encodable {
 }
 
 extension BlockerKind: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
+    }
+}
+
+extension WarningKind: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(self.protoName)

@@ -122,6 +122,12 @@ public struct Invoice: Sendable, Hashable {
     public var excludeFromSync: Bool
     /// The invoice is voided in the rental system; a synced one is voided in QBO.
     public var voided: Bool
+    /// The sales tax code of the whole invoice (QBO TxnTaxCodeRef, e.g. the
+    /// code of the county's combined rate); must be mapped. Sent with tax_minor,
+    /// so that a QuickBooks company on automated sales tax keeps that total.
+    /// Empty: no TxnTaxCodeRef is sent, and QuickBooks may compute its own tax;
+    /// when its total differs, the invoice syncs with a TAX_MISMATCH warning.
+    public var taxCode: String
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
@@ -136,7 +142,8 @@ public struct Invoice: Sendable, Hashable {
         customerMemo: String = "",
         privateNote: String = "",
         excludeFromSync: Bool = false,
-        voided: Bool = false
+        voided: Bool = false,
+        taxCode: String = ""
     ) {
         self.externalID = externalID
         self.customerExternalID = customerExternalID
@@ -150,6 +157,7 @@ public struct Invoice: Sendable, Hashable {
         self.privateNote = privateNote
         self.excludeFromSync = excludeFromSync
         self.voided = voided
+        self.taxCode = taxCode
     }
 }
 
@@ -514,6 +522,7 @@ extension Invoice: WireMessage, CBridged {
         self.privateNote = CBridge.string(c.private_note)
         self.excludeFromSync = (c.exclude_from_sync != 0)
         self.voided = (c.voided != 0)
+        self.taxCode = CBridge.string(c.tax_code)
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__Invoice> {
@@ -532,6 +541,7 @@ extension Invoice: WireMessage, CBridged {
         c.pointee.private_note = arena.string(self.privateNote)
         c.pointee.exclude_from_sync = (self.excludeFromSync ? 1 : 0)
         c.pointee.voided = (self.voided ? 1 : 0)
+        c.pointee.tax_code = arena.string(self.taxCode)
         return c
     }
 
@@ -574,6 +584,7 @@ extension Invoice: WireMessage, CBridged {
         for (index, value) in self.lines.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "lines[\(index)].") { return found } }
         if CBridge.hasNUL(self.customerMemo) { return prefix + "customer_memo" }
         if CBridge.hasNUL(self.privateNote) { return prefix + "private_note" }
+        if CBridge.hasNUL(self.taxCode) { return prefix + "tax_code" }
         return nil
     }
 }
@@ -593,6 +604,7 @@ extension Invoice: Encodable {
         try container.encode(self.privateNote, forKey: WireJSON.Key("privateNote"))
         try container.encode(self.excludeFromSync, forKey: WireJSON.Key("excludeFromSync"))
         try container.encode(self.voided, forKey: WireJSON.Key("voided"))
+        try container.encode(self.taxCode, forKey: WireJSON.Key("taxCode"))
     }
 }
 

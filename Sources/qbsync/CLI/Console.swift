@@ -55,6 +55,8 @@ struct Style: Sendable {
     func bold(_ text: String) -> String { self.wrap(text, "1") }
     func dim(_ text: String) -> String { self.wrap(text, "2") }
     func red(_ text: String) -> String { self.wrap(text, "31") }
+    /// Yellow, for warnings.
+    func warning(_ text: String) -> String { self.wrap(text, "33") }
     func green(_ text: String) -> String { self.wrap(text, "32") }
     func yellow(_ text: String) -> String { self.wrap(text, "33") }
     func cyan(_ text: String) -> String { self.wrap(text, "36") }

@@ -18,6 +18,9 @@ enum ExitStatus: Int32, CaseIterable {
     case unreachable = 69
     /// A record failed or is blocked (`sync`, `resync`, `bulk-sync`, `refund`, `void-payment`).
     case syncFailed = 70
+    /// Records synced, but QuickBooks holds them not quite as sent (a tax
+    /// mismatch, a payment partly applied): see their warnings.
+    case syncedWithWarnings = 71
     /// A deadline passed (--timeout, or --wait-timeout while waiting for records to settle).
     case timedOut = 75
 
@@ -31,6 +34,8 @@ enum ExitStatus: Int32, CaseIterable {
           69  service unreachable (nothing listening on the socket, or it went away)
           70  a sync failed or is blocked (sync/resync/refund/void-payment with
               BLOCKED or ERRORED records, bulk-sync with failures)
+          71  synced with warnings (--wait: a tax mismatch, a payment partly
+              applied; the records are in QuickBooks, check what differs)
           75  timed out (--timeout, --wait-timeout)
           1   anything else (a server bug)
         """

@@ -50,6 +50,10 @@ extension ErrorClass {
     var label: String { shortName(self.protoName, prefix: "ERROR_CLASS_") }
 }
 
+extension WarningKind {
+    var label: String { shortName(self.protoName, prefix: "WARNING_KIND_") }
+}
+
 extension LinkOutcome {
     var label: String { shortName(self.protoName, prefix: "LINK_OUTCOME_") }
 }

@@ -106,7 +106,8 @@ extension Invoice: JSONDecodableRecord {
             customerMemo: try fields.string("customerMemo"),
             privateNote: try fields.string("privateNote"),
             excludeFromSync: try fields.bool("excludeFromSync"),
-            voided: try fields.bool("voided")
+            voided: try fields.bool("voided"),
+            taxCode: try fields.string("taxCode")
         )
     }
 

@@ -47,6 +47,8 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         var connections = 0
         var stopped = false
         var clientSockets: [Int32] = []
+        /// Body bytes of `.streamBody` the client took before it stopped reading.
+        var bodyBytesSent = 0
     }
 
     private let listener: Int32
@@ -54,6 +56,9 @@ final class ScriptedHTTPServer: @unchecked Sendable {
     private let handler: @Sendable (Request) -> Action
     let port: Int
     let unixSocketPath: String?
+
+    /// Body bytes of `.streamBody` answers written so far (the client's socket took them).
+    var bodyBytesSent: Int { self.state.withLock { $0.bodyBytesSent } }
 
     /// Starts listening on an ephemeral TCP port or on `unixSocketPath`.
     init(unixSocketPath: String? = nil, handler: @escaping @Sendable (Request) -> Action) throws {
@@ -176,6 +181,7 @@ final class ScriptedHTTPServer: @unchecked Sendable {
                     let part = chunk.prefix(totalBytes - sent)
                     guard write(socket, part) else { return }
                     sent += part.count
+                    self.state.withLock { $0.bodyBytesSent += part.count }
                 }
             case .endlessBody:
                 // Chunked, so no length announces the size and only the

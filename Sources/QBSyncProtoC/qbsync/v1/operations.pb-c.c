@@ -637,6 +637,51 @@ void   qbsync__v1__company_health__free_unpacked
   assert(message->base.descriptor == &qbsync__v1__company_health__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   qbsync__v1__warning_count__init
+                     (Qbsync__V1__WarningCount         *message)
+{
+  static const Qbsync__V1__WarningCount init_value = QBSYNC__V1__WARNING_COUNT__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__warning_count__get_packed_size
+                     (const Qbsync__V1__WarningCount *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__warning_count__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__warning_count__pack
+                     (const Qbsync__V1__WarningCount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__warning_count__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__warning_count__pack_to_buffer
+                     (const Qbsync__V1__WarningCount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__warning_count__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__WarningCount *
+       qbsync__v1__warning_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__WarningCount *)
+     protobuf_c_message_unpack (&qbsync__v1__warning_count__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__warning_count__free_unpacked
+                     (Qbsync__V1__WarningCount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__warning_count__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   qbsync__v1__get_health_response__init
                      (Qbsync__V1__GetHealthResponse         *message)
 {
@@ -1785,7 +1830,7 @@ const ProtobufCMessageDescriptor qbsync__v1__recent_error__descriptor =
   (ProtobufCMessageInit) qbsync__v1__recent_error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__company_health__field_descriptors[15] =
+static const ProtobufCFieldDescriptor qbsync__v1__company_health__field_descriptors[16] =
 {
   {
     "company_id",
@@ -1967,6 +2012,18 @@ static const ProtobufCFieldDescriptor qbsync__v1__company_health__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "warnings",
+    16,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Qbsync__V1__CompanyHealth, n_warnings),
+    offsetof(Qbsync__V1__CompanyHealth, warnings),
+    &qbsync__v1__warning_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__company_health__field_indices_by_name[] = {
   0,   /* field[0] = company_id */
@@ -1984,11 +2041,12 @@ static const unsigned qbsync__v1__company_health__field_indices_by_name[] = {
   9,   /* field[9] = requests_per_minute_limit */
   14,   /* field[14] = throttled_until */
   5,   /* field[5] = unmapped_customers */
+  15,   /* field[15] = warnings */
 };
 static const ProtobufCIntRange qbsync__v1__company_health__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 15 }
+  { 0, 16 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__company_health__descriptor =
 {
@@ -1998,11 +2056,62 @@ const ProtobufCMessageDescriptor qbsync__v1__company_health__descriptor =
   "Qbsync__V1__CompanyHealth",
   "qbsync.v1",
   sizeof(Qbsync__V1__CompanyHealth),
-  15,
+  16,
   qbsync__v1__company_health__field_descriptors,
   qbsync__v1__company_health__field_indices_by_name,
   1,  qbsync__v1__company_health__number_ranges,
   (ProtobufCMessageInit) qbsync__v1__company_health__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__warning_count__field_descriptors[2] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__WarningCount, kind),
+    &qbsync__v1__warning_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__WarningCount, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__warning_count__field_indices_by_name[] = {
+  1,   /* field[1] = count */
+  0,   /* field[0] = kind */
+};
+static const ProtobufCIntRange qbsync__v1__warning_count__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__warning_count__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.WarningCount",
+  "WarningCount",
+  "Qbsync__V1__WarningCount",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__WarningCount),
+  2,
+  qbsync__v1__warning_count__field_descriptors,
+  qbsync__v1__warning_count__field_indices_by_name,
+  1,  qbsync__v1__warning_count__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__warning_count__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor qbsync__v1__get_health_response__field_descriptors[4] =
@@ -2172,7 +2281,7 @@ const ProtobufCMessageDescriptor qbsync__v1__stream_sync_events_request__descrip
   (ProtobufCMessageInit) qbsync__v1__stream_sync_events_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__sync_event__field_descriptors[10] =
+static const ProtobufCFieldDescriptor qbsync__v1__sync_event__field_descriptors[11] =
 {
   {
     "sequence",
@@ -2294,6 +2403,18 @@ static const ProtobufCFieldDescriptor qbsync__v1__sync_event__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "warnings",
+    11,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Qbsync__V1__SyncEvent, n_warnings),
+    offsetof(Qbsync__V1__SyncEvent, warnings),
+    &qbsync__v1__record_warning__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__sync_event__field_indices_by_name[] = {
   1,   /* field[1] = at */
@@ -2306,11 +2427,12 @@ static const unsigned qbsync__v1__sync_event__field_indices_by_name[] = {
   2,   /* field[2] = ref */
   0,   /* field[0] = sequence */
   4,   /* field[4] = to_status */
+  10,   /* field[10] = warnings */
 };
 static const ProtobufCIntRange qbsync__v1__sync_event__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 10 }
+  { 0, 11 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__sync_event__descriptor =
 {
@@ -2320,7 +2442,7 @@ const ProtobufCMessageDescriptor qbsync__v1__sync_event__descriptor =
   "Qbsync__V1__SyncEvent",
   "qbsync.v1",
   sizeof(Qbsync__V1__SyncEvent),
-  10,
+  11,
   qbsync__v1__sync_event__field_descriptors,
   qbsync__v1__sync_event__field_indices_by_name,
   1,  qbsync__v1__sync_event__number_ranges,

@@ -7,6 +7,51 @@
 #endif
 
 #include "qbsync/v1/records.pb-c.h"
+void   qbsync__v1__record_warning__init
+                     (Qbsync__V1__RecordWarning         *message)
+{
+  static const Qbsync__V1__RecordWarning init_value = QBSYNC__V1__RECORD_WARNING__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__record_warning__get_packed_size
+                     (const Qbsync__V1__RecordWarning *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__record_warning__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__record_warning__pack
+                     (const Qbsync__V1__RecordWarning *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__record_warning__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__record_warning__pack_to_buffer
+                     (const Qbsync__V1__RecordWarning *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__record_warning__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__RecordWarning *
+       qbsync__v1__record_warning__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__RecordWarning *)
+     protobuf_c_message_unpack (&qbsync__v1__record_warning__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__record_warning__free_unpacked
+                     (Qbsync__V1__RecordWarning *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__record_warning__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   qbsync__v1__blocker__init
                      (Qbsync__V1__Blocker         *message)
 {
@@ -322,6 +367,70 @@ void   qbsync__v1__address__free_unpacked
   assert(message->base.descriptor == &qbsync__v1__address__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+static const ProtobufCFieldDescriptor qbsync__v1__record_warning__field_descriptors[3] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__RecordWarning, kind),
+    &qbsync__v1__warning_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__RecordWarning, message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fix_hint",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__RecordWarning, fix_hint),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__record_warning__field_indices_by_name[] = {
+  2,   /* field[2] = fix_hint */
+  0,   /* field[0] = kind */
+  1,   /* field[1] = message */
+};
+static const ProtobufCIntRange qbsync__v1__record_warning__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__record_warning__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.RecordWarning",
+  "RecordWarning",
+  "Qbsync__V1__RecordWarning",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__RecordWarning),
+  3,
+  qbsync__v1__record_warning__field_descriptors,
+  qbsync__v1__record_warning__field_indices_by_name,
+  1,  qbsync__v1__record_warning__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__record_warning__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor qbsync__v1__blocker__field_descriptors[3] =
 {
   {
@@ -566,7 +675,7 @@ const ProtobufCMessageDescriptor qbsync__v1__record_ref__descriptor =
   (ProtobufCMessageInit) qbsync__v1__record_ref__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__sync_record__field_descriptors[17] =
+static const ProtobufCFieldDescriptor qbsync__v1__sync_record__field_descriptors[18] =
 {
   {
     "ref",
@@ -772,6 +881,18 @@ static const ProtobufCFieldDescriptor qbsync__v1__sync_record__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "warnings",
+    18,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Qbsync__V1__SyncRecord, n_warnings),
+    offsetof(Qbsync__V1__SyncRecord, warnings),
+    &qbsync__v1__record_warning__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__sync_record__field_indices_by_name[] = {
   4,   /* field[4] = attempts */
@@ -791,11 +912,12 @@ static const unsigned qbsync__v1__sync_record__field_indices_by_name[] = {
   16,   /* field[16] = txn_date */
   12,   /* field[12] = updated_at */
   11,   /* field[11] = voided */
+  17,   /* field[17] = warnings */
 };
 static const ProtobufCIntRange qbsync__v1__sync_record__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 17 }
+  { 0, 18 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__sync_record__descriptor =
 {
@@ -805,7 +927,7 @@ const ProtobufCMessageDescriptor qbsync__v1__sync_record__descriptor =
   "Qbsync__V1__SyncRecord",
   "qbsync.v1",
   sizeof(Qbsync__V1__SyncRecord),
-  17,
+  18,
   qbsync__v1__sync_record__field_descriptors,
   qbsync__v1__sync_record__field_indices_by_name,
   1,  qbsync__v1__sync_record__number_ranges,
@@ -1170,6 +1292,36 @@ const ProtobufCEnumDescriptor qbsync__v1__blocker_kind__descriptor =
   qbsync__v1__blocker_kind__enum_values_by_name,
   1,
   qbsync__v1__blocker_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue qbsync__v1__warning_kind__enum_values_by_number[3] =
+{
+  { "WARNING_KIND_UNSPECIFIED", "QBSYNC__V1__WARNING_KIND__WARNING_KIND_UNSPECIFIED", 0 },
+  { "WARNING_KIND_TAX_MISMATCH", "QBSYNC__V1__WARNING_KIND__WARNING_KIND_TAX_MISMATCH", 1 },
+  { "WARNING_KIND_PAYMENT_PARTLY_APPLIED", "QBSYNC__V1__WARNING_KIND__WARNING_KIND_PAYMENT_PARTLY_APPLIED", 2 },
+};
+static const ProtobufCIntRange qbsync__v1__warning_kind__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex qbsync__v1__warning_kind__enum_values_by_name[3] =
+{
+  { "WARNING_KIND_PAYMENT_PARTLY_APPLIED", 2 },
+  { "WARNING_KIND_TAX_MISMATCH", 1 },
+  { "WARNING_KIND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor qbsync__v1__warning_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "qbsync.v1.WarningKind",
+  "WarningKind",
+  "Qbsync__V1__WarningKind",
+  "qbsync.v1",
+  3,
+  qbsync__v1__warning_kind__enum_values_by_number,
+  3,
+  qbsync__v1__warning_kind__enum_values_by_name,
+  1,
+  qbsync__v1__warning_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue qbsync__v1__error_class__enum_values_by_number[10] =

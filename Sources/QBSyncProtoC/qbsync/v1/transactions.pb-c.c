@@ -734,7 +734,7 @@ const ProtobufCMessageDescriptor qbsync__v1__invoice_line__descriptor =
   (ProtobufCMessageInit) qbsync__v1__invoice_line__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__invoice__field_descriptors[12] =
+static const ProtobufCFieldDescriptor qbsync__v1__invoice__field_descriptors[13] =
 {
   {
     "external_id",
@@ -880,6 +880,18 @@ static const ProtobufCFieldDescriptor qbsync__v1__invoice__field_descriptors[12]
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "tax_code",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__Invoice, tax_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__invoice__field_indices_by_name[] = {
   5,   /* field[5] = currency */
@@ -891,6 +903,7 @@ static const unsigned qbsync__v1__invoice__field_indices_by_name[] = {
   0,   /* field[0] = external_id */
   6,   /* field[6] = lines */
   9,   /* field[9] = private_note */
+  12,   /* field[12] = tax_code */
   7,   /* field[7] = tax_minor */
   3,   /* field[3] = txn_date */
   11,   /* field[11] = voided */
@@ -898,7 +911,7 @@ static const unsigned qbsync__v1__invoice__field_indices_by_name[] = {
 static const ProtobufCIntRange qbsync__v1__invoice__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__invoice__descriptor =
 {
@@ -908,7 +921,7 @@ const ProtobufCMessageDescriptor qbsync__v1__invoice__descriptor =
   "Qbsync__V1__Invoice",
   "qbsync.v1",
   sizeof(Qbsync__V1__Invoice),
-  12,
+  13,
   qbsync__v1__invoice__field_descriptors,
   qbsync__v1__invoice__field_indices_by_name,
   1,  qbsync__v1__invoice__number_ranges,

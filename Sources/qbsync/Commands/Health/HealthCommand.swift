@@ -52,6 +52,11 @@ enum HealthText {
         lines.append("  Customers     \(health.mappedCustomers) mapped, \(health.unmappedCustomers) unmapped")
         lines.append("")
         lines += Self.countsTable(Self.counts(health.counts), style: style).lines(style: style, indent: "  ")
+        if !health.warnings.isEmpty {
+            lines.append("")
+            let counts = health.warnings.map { "\($0.count) \($0.kind.label)" }.joined(separator: ", ")
+            lines.append("  \(style.warning("!")) Synced with warnings: \(counts) (qbsync <entity> show ID)")
+        }
         if !health.latestErrors.isEmpty {
             lines.append("")
             lines.append("  " + style.bold("Latest errors"))

@@ -65,6 +65,11 @@ enum RecordDrawer {
         if !record.nextAttemptAt.isEmpty { when += "   next attempt \(record.nextAttemptAt)" }
         lines.append(when)
         if record.status == .skipped { lines.append("Skipped    \(record.skipReason)") }
+        if !record.warnings.isEmpty {
+            lines.append("")
+            lines.append(style.bold("Warnings"))
+            lines += RecordOutcomeText.warningLines(record.warnings, style: style)
+        }
 
         lines.append("")
         lines.append(style.bold("Dependencies"))

@@ -120,6 +120,7 @@ enum RecordOutcomeText {
                 Console.out("  \(style.check(false)) \(error.headline)")
                 if !error.fixHint.isEmpty { Console.out("      fix: \(error.fixHint)") }
             }
+            for line in Self.warningLines(record.warnings, style: style) { Console.out(line) }
             return
         }
         var byStatus: [SyncStatus: Int] = [:]
@@ -134,6 +135,16 @@ enum RecordOutcomeText {
             Console.out("  \(style.check(false)) \(record.ref?.label ?? "?"): \(record.status.styled(style)) \(record.problem)")
         }
         if problems.count > 50 { Console.out("  … and \(problems.count - 50) more (qbsync \(entity)s list --status blocked --status errored)") }
+        for record in records.filter({ !$0.warnings.isEmpty }).prefix(50) {
+            Console.out("  \(style.warning("!")) \(record.ref?.label ?? "?"): synced with \(record.warnings.map { $0.kind.label }.joined(separator: ", "))")
+        }
+    }
+
+    /// "! TAX_MISMATCH: ..." and its fix, for each warning.
+    static func warningLines(_ warnings: [RecordWarning], style: Style) -> [String] {
+        warnings.flatMap { warning in
+            ["  \(style.warning("!")) \(warning.kind.label): \(warning.message)"] + (warning.fixHint.isEmpty ? [] : ["      fix: \(warning.fixHint)"])
+        }
     }
 
     static func line(_ record: SyncRecord, changed: Bool, style: Style) -> String {
@@ -152,5 +163,7 @@ enum RecordOutcomeText {
             throw CLIFailure(.timedOut, "some records were still pending when --wait-timeout ran out")
         }
         if failed > 0 { throw CLIFailure(.syncFailed, "\(failed) record(s) BLOCKED or ERRORED") }
+        let warned = records.filter { $0.status == .synced && !$0.warnings.isEmpty }.count
+        if waited, warned > 0 { throw CLIFailure(.syncedWithWarnings, "\(warned) record(s) synced with warnings") }
     }
 }

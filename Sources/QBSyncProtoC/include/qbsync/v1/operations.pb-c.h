@@ -32,6 +32,7 @@ typedef struct Qbsync__V1__GetHealthRequest Qbsync__V1__GetHealthRequest;
 typedef struct Qbsync__V1__StatusCount Qbsync__V1__StatusCount;
 typedef struct Qbsync__V1__RecentError Qbsync__V1__RecentError;
 typedef struct Qbsync__V1__CompanyHealth Qbsync__V1__CompanyHealth;
+typedef struct Qbsync__V1__WarningCount Qbsync__V1__WarningCount;
 typedef struct Qbsync__V1__GetHealthResponse Qbsync__V1__GetHealthResponse;
 typedef struct Qbsync__V1__StreamSyncEventsRequest Qbsync__V1__StreamSyncEventsRequest;
 typedef struct Qbsync__V1__SyncEvent Qbsync__V1__SyncEvent;
@@ -509,10 +510,35 @@ struct  Qbsync__V1__CompanyHealth
    * requests back, RFC 3339 UTC; empty when not throttled.
    */
   char *throttled_until;
+  /*
+   * Synced records with warnings, per kind (only non-zero ones).
+   */
+  size_t n_warnings;
+  Qbsync__V1__WarningCount **warnings;
 };
 #define QBSYNC__V1__COMPANY_HEALTH__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__company_health__descriptor) \
-    , (char *)protobuf_c_empty_string, QBSYNC__V1__CONNECTION_STATE__CONNECTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, QBSYNC__V1__CONNECTION_STATE__CONNECTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * How many synced records carry one kind of warning.
+ */
+struct  Qbsync__V1__WarningCount
+{
+  ProtobufCMessage base;
+  /*
+   * The kind.
+   */
+  Qbsync__V1__WarningKind kind;
+  /*
+   * How many records.
+   */
+  uint64_t count;
+};
+#define QBSYNC__V1__WARNING_COUNT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__warning_count__descriptor) \
+    , QBSYNC__V1__WARNING_KIND__WARNING_KIND_UNSPECIFIED, 0 }
 
 
 /*
@@ -627,10 +653,15 @@ struct  Qbsync__V1__SyncEvent
    * Attempts so far.
    */
   uint32_t attempts;
+  /*
+   * Warnings, for transitions to SYNCED that left QuickBooks not quite as sent.
+   */
+  size_t n_warnings;
+  Qbsync__V1__RecordWarning **warnings;
 };
 #define QBSYNC__V1__SYNC_EVENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__sync_event__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, NULL, QBSYNC__V1__SYNC_STATUS__SYNC_STATUS_UNSPECIFIED, QBSYNC__V1__SYNC_STATUS__SYNC_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, NULL, 0 }
+    , 0, (char *)protobuf_c_empty_string, NULL, QBSYNC__V1__SYNC_STATUS__SYNC_STATUS_UNSPECIFIED, QBSYNC__V1__SYNC_STATUS__SYNC_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, NULL, 0, 0,NULL }
 
 
 /*
@@ -948,6 +979,25 @@ Qbsync__V1__CompanyHealth *
 void   qbsync__v1__company_health__free_unpacked
                      (Qbsync__V1__CompanyHealth *message,
                       ProtobufCAllocator *allocator);
+/* Qbsync__V1__WarningCount methods */
+void   qbsync__v1__warning_count__init
+                     (Qbsync__V1__WarningCount         *message);
+size_t qbsync__v1__warning_count__get_packed_size
+                     (const Qbsync__V1__WarningCount   *message);
+size_t qbsync__v1__warning_count__pack
+                     (const Qbsync__V1__WarningCount   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__warning_count__pack_to_buffer
+                     (const Qbsync__V1__WarningCount   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__WarningCount *
+       qbsync__v1__warning_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__warning_count__free_unpacked
+                     (Qbsync__V1__WarningCount *message,
+                      ProtobufCAllocator *allocator);
 /* Qbsync__V1__GetHealthResponse methods */
 void   qbsync__v1__get_health_response__init
                      (Qbsync__V1__GetHealthResponse         *message);
@@ -1087,6 +1137,9 @@ typedef void (*Qbsync__V1__RecentError_Closure)
 typedef void (*Qbsync__V1__CompanyHealth_Closure)
                  (const Qbsync__V1__CompanyHealth *message,
                   void *closure_data);
+typedef void (*Qbsync__V1__WarningCount_Closure)
+                 (const Qbsync__V1__WarningCount *message,
+                  void *closure_data);
 typedef void (*Qbsync__V1__GetHealthResponse_Closure)
                  (const Qbsync__V1__GetHealthResponse *message,
                   void *closure_data);
@@ -1123,6 +1176,7 @@ extern const ProtobufCMessageDescriptor qbsync__v1__get_health_request__descript
 extern const ProtobufCMessageDescriptor qbsync__v1__status_count__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__recent_error__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__company_health__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__warning_count__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__get_health_response__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__stream_sync_events_request__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__sync_event__descriptor;

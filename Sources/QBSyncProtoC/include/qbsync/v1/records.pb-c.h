@@ -15,6 +15,7 @@ PROTOBUF_C__BEGIN_DECLS
 #endif
 
 
+typedef struct Qbsync__V1__RecordWarning Qbsync__V1__RecordWarning;
 typedef struct Qbsync__V1__Blocker Qbsync__V1__Blocker;
 typedef struct Qbsync__V1__ErrorDetail Qbsync__V1__ErrorDetail;
 typedef struct Qbsync__V1__RecordRef Qbsync__V1__RecordRef;
@@ -134,6 +135,28 @@ typedef enum _Qbsync__V1__BlockerKind {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(QBSYNC__V1__BLOCKER_KIND)
 } Qbsync__V1__BlockerKind;
 /*
+ * Something QuickBooks holds differently from what was sent, on a record
+ * that did sync (it stays SYNCED; the warning says what to check).
+ */
+typedef enum _Qbsync__V1__WarningKind {
+  /*
+   * Not set.
+   */
+  QBSYNC__V1__WARNING_KIND__WARNING_KIND_UNSPECIFIED = 0,
+  /*
+   * QuickBooks computed another total than the rental system's (TotalAmt or
+   * TotalTax differ, usually a tax setup that does not match).
+   */
+  QBSYNC__V1__WARNING_KIND__WARNING_KIND_TAX_MISMATCH = 1,
+  /*
+   * Part of a payment was not applied: an invoice it pays was already
+   * (partly) paid in QuickBooks. What could be applied was; the message
+   * names each invoice and the amount left out.
+   */
+  QBSYNC__V1__WARNING_KIND__WARNING_KIND_PAYMENT_PARTLY_APPLIED = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(QBSYNC__V1__WARNING_KIND)
+} Qbsync__V1__WarningKind;
+/*
  * How a failure is treated by the sync engine.
  */
 typedef enum _Qbsync__V1__ErrorClass {
@@ -181,6 +204,30 @@ typedef enum _Qbsync__V1__ErrorClass {
 } Qbsync__V1__ErrorClass;
 
 /* --- messages --- */
+
+/*
+ * A warning on a synced record.
+ */
+struct  Qbsync__V1__RecordWarning
+{
+  ProtobufCMessage base;
+  /*
+   * What kind.
+   */
+  Qbsync__V1__WarningKind kind;
+  /*
+   * What differs, with the amounts.
+   */
+  char *message;
+  /*
+   * What an operator should do, in a sentence.
+   */
+  char *fix_hint;
+};
+#define QBSYNC__V1__RECORD_WARNING__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__record_warning__descriptor) \
+    , QBSYNC__V1__WARNING_KIND__WARNING_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
 
 /*
  * One unmet dependency of a record.
@@ -345,10 +392,15 @@ struct  Qbsync__V1__SyncRecord
    * The record's date (transaction date), ISO-8601, for transactions.
    */
   char *txn_date;
+  /*
+   * Warnings on a SYNCED record (tax mismatch, payment partly applied).
+   */
+  size_t n_warnings;
+  Qbsync__V1__RecordWarning **warnings;
 };
 #define QBSYNC__V1__SYNC_RECORD__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__sync_record__descriptor) \
-    , NULL, QBSYNC__V1__SYNC_STATUS__SYNC_STATUS_UNSPECIFIED, 0,NULL, NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , NULL, QBSYNC__V1__SYNC_STATUS__SYNC_STATUS_UNSPECIFIED, 0,NULL, NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 /*
@@ -440,6 +492,25 @@ struct  Qbsync__V1__Address
     , 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/* Qbsync__V1__RecordWarning methods */
+void   qbsync__v1__record_warning__init
+                     (Qbsync__V1__RecordWarning         *message);
+size_t qbsync__v1__record_warning__get_packed_size
+                     (const Qbsync__V1__RecordWarning   *message);
+size_t qbsync__v1__record_warning__pack
+                     (const Qbsync__V1__RecordWarning   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__record_warning__pack_to_buffer
+                     (const Qbsync__V1__RecordWarning   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__RecordWarning *
+       qbsync__v1__record_warning__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__record_warning__free_unpacked
+                     (Qbsync__V1__RecordWarning *message,
+                      ProtobufCAllocator *allocator);
 /* Qbsync__V1__Blocker methods */
 void   qbsync__v1__blocker__init
                      (Qbsync__V1__Blocker         *message);
@@ -575,6 +646,9 @@ void   qbsync__v1__address__free_unpacked
                       ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Qbsync__V1__RecordWarning_Closure)
+                 (const Qbsync__V1__RecordWarning *message,
+                  void *closure_data);
 typedef void (*Qbsync__V1__Blocker_Closure)
                  (const Qbsync__V1__Blocker *message,
                   void *closure_data);
@@ -605,7 +679,9 @@ typedef void (*Qbsync__V1__Address_Closure)
 extern const ProtobufCEnumDescriptor    qbsync__v1__entity_type__descriptor;
 extern const ProtobufCEnumDescriptor    qbsync__v1__sync_status__descriptor;
 extern const ProtobufCEnumDescriptor    qbsync__v1__blocker_kind__descriptor;
+extern const ProtobufCEnumDescriptor    qbsync__v1__warning_kind__descriptor;
 extern const ProtobufCEnumDescriptor    qbsync__v1__error_class__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__record_warning__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__blocker__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__error_detail__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__record_ref__descriptor;

@@ -160,10 +160,18 @@ struct  Qbsync__V1__Invoice
    * The invoice is voided in the rental system; a synced one is voided in QBO.
    */
   protobuf_c_boolean voided;
+  /*
+   * The sales tax code of the whole invoice (QBO TxnTaxCodeRef, e.g. the
+   * code of the county's combined rate); must be mapped. Sent with tax_minor,
+   * so that a QuickBooks company on automated sales tax keeps that total.
+   * Empty: no TxnTaxCodeRef is sent, and QuickBooks may compute its own tax;
+   * when its total differs, the invoice syncs with a TAX_MISMATCH warning.
+   */
+  char *tax_code;
 };
 #define QBSYNC__V1__INVOICE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__invoice__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -72,7 +72,7 @@ class BulkSyncTotals(_message.Message):
     def __init__(self, selected: _Optional[int] = ..., done: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., skipped: _Optional[int] = ..., failed: _Optional[int] = ...) -> None: ...
 
 class CompanyHealth(_message.Message):
-    __slots__ = ["company_id", "concurrent_limit", "connection_message", "connection_state", "counts", "last_synced_at", "latest_errors", "mapped_customers", "queue_depth", "realm_id", "requests_in_flight", "requests_last_minute", "requests_per_minute_limit", "throttled_until", "unmapped_customers"]
+    __slots__ = ["company_id", "concurrent_limit", "connection_message", "connection_state", "counts", "last_synced_at", "latest_errors", "mapped_customers", "queue_depth", "realm_id", "requests_in_flight", "requests_last_minute", "requests_per_minute_limit", "throttled_until", "unmapped_customers", "warnings"]
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
     CONCURRENT_LIMIT_FIELD_NUMBER: _ClassVar[int]
     CONNECTION_MESSAGE_FIELD_NUMBER: _ClassVar[int]
@@ -88,6 +88,7 @@ class CompanyHealth(_message.Message):
     REQUESTS_PER_MINUTE_LIMIT_FIELD_NUMBER: _ClassVar[int]
     THROTTLED_UNTIL_FIELD_NUMBER: _ClassVar[int]
     UNMAPPED_CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
     company_id: str
     concurrent_limit: int
     connection_message: str
@@ -103,7 +104,8 @@ class CompanyHealth(_message.Message):
     requests_per_minute_limit: int
     throttled_until: str
     unmapped_customers: int
-    def __init__(self, company_id: _Optional[str] = ..., connection_state: _Optional[_Union[_companies_pb2.ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., counts: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., mapped_customers: _Optional[int] = ..., unmapped_customers: _Optional[int] = ..., queue_depth: _Optional[int] = ..., last_synced_at: _Optional[str] = ..., requests_last_minute: _Optional[int] = ..., requests_per_minute_limit: _Optional[int] = ..., requests_in_flight: _Optional[int] = ..., concurrent_limit: _Optional[int] = ..., realm_id: _Optional[str] = ..., latest_errors: _Optional[_Iterable[_Union[RecentError, _Mapping]]] = ..., throttled_until: _Optional[str] = ...) -> None: ...
+    warnings: _containers.RepeatedCompositeFieldContainer[WarningCount]
+    def __init__(self, company_id: _Optional[str] = ..., connection_state: _Optional[_Union[_companies_pb2.ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., counts: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., mapped_customers: _Optional[int] = ..., unmapped_customers: _Optional[int] = ..., queue_depth: _Optional[int] = ..., last_synced_at: _Optional[str] = ..., requests_last_minute: _Optional[int] = ..., requests_per_minute_limit: _Optional[int] = ..., requests_in_flight: _Optional[int] = ..., concurrent_limit: _Optional[int] = ..., realm_id: _Optional[str] = ..., latest_errors: _Optional[_Iterable[_Union[RecentError, _Mapping]]] = ..., throttled_until: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[WarningCount, _Mapping]]] = ...) -> None: ...
 
 class GetHealthRequest(_message.Message):
     __slots__ = ["company_id", "error_limit"]
@@ -228,7 +230,7 @@ class StreamSyncEventsRequest(_message.Message):
     def __init__(self, after_sequence: _Optional[int] = ..., company_id: _Optional[str] = ..., entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ..., statuses: _Optional[_Iterable[_Union[_records_pb2.SyncStatus, str]]] = ..., include_health: bool = ...) -> None: ...
 
 class SyncEvent(_message.Message):
-    __slots__ = ["at", "attempts", "blockers", "error", "from_status", "note", "qbo_id", "ref", "sequence", "to_status"]
+    __slots__ = ["at", "attempts", "blockers", "error", "from_status", "note", "qbo_id", "ref", "sequence", "to_status", "warnings"]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     AT_FIELD_NUMBER: _ClassVar[int]
     BLOCKERS_FIELD_NUMBER: _ClassVar[int]
@@ -239,6 +241,7 @@ class SyncEvent(_message.Message):
     REF_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TO_STATUS_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
     at: str
     attempts: int
     blockers: _containers.RepeatedCompositeFieldContainer[_records_pb2.Blocker]
@@ -249,7 +252,8 @@ class SyncEvent(_message.Message):
     ref: _records_pb2.RecordRef
     sequence: int
     to_status: _records_pb2.SyncStatus
-    def __init__(self, sequence: _Optional[int] = ..., at: _Optional[str] = ..., ref: _Optional[_Union[_records_pb2.RecordRef, _Mapping]] = ..., from_status: _Optional[_Union[_records_pb2.SyncStatus, str]] = ..., to_status: _Optional[_Union[_records_pb2.SyncStatus, str]] = ..., note: _Optional[str] = ..., qbo_id: _Optional[str] = ..., blockers: _Optional[_Iterable[_Union[_records_pb2.Blocker, _Mapping]]] = ..., error: _Optional[_Union[_records_pb2.ErrorDetail, _Mapping]] = ..., attempts: _Optional[int] = ...) -> None: ...
+    warnings: _containers.RepeatedCompositeFieldContainer[_records_pb2.RecordWarning]
+    def __init__(self, sequence: _Optional[int] = ..., at: _Optional[str] = ..., ref: _Optional[_Union[_records_pb2.RecordRef, _Mapping]] = ..., from_status: _Optional[_Union[_records_pb2.SyncStatus, str]] = ..., to_status: _Optional[_Union[_records_pb2.SyncStatus, str]] = ..., note: _Optional[str] = ..., qbo_id: _Optional[str] = ..., blockers: _Optional[_Iterable[_Union[_records_pb2.Blocker, _Mapping]]] = ..., error: _Optional[_Union[_records_pb2.ErrorDetail, _Mapping]] = ..., attempts: _Optional[int] = ..., warnings: _Optional[_Iterable[_Union[_records_pb2.RecordWarning, _Mapping]]] = ...) -> None: ...
 
 class SyncEventStreamMessage(_message.Message):
     __slots__ = ["event", "health"]
@@ -258,6 +262,14 @@ class SyncEventStreamMessage(_message.Message):
     event: SyncEvent
     health: GetHealthResponse
     def __init__(self, event: _Optional[_Union[SyncEvent, _Mapping]] = ..., health: _Optional[_Union[GetHealthResponse, _Mapping]] = ...) -> None: ...
+
+class WarningCount(_message.Message):
+    __slots__ = ["count", "kind"]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    count: int
+    kind: _records_pb2.WarningKind
+    def __init__(self, kind: _Optional[_Union[_records_pb2.WarningKind, str]] = ..., count: _Optional[int] = ...) -> None: ...
 
 class BulkOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -37,6 +37,9 @@ SYNC_STATUS_SKIPPED: SyncStatus
 SYNC_STATUS_SYNCED: SyncStatus
 SYNC_STATUS_SYNCING: SyncStatus
 SYNC_STATUS_UNSPECIFIED: SyncStatus
+WARNING_KIND_PAYMENT_PARTLY_APPLIED: WarningKind
+WARNING_KIND_TAX_MISMATCH: WarningKind
+WARNING_KIND_UNSPECIFIED: WarningKind
 
 class Address(_message.Message):
     __slots__ = ["city", "country", "lines", "postal_code", "region"]
@@ -98,6 +101,16 @@ class RecordRef(_message.Message):
     external_id: str
     def __init__(self, company_id: _Optional[str] = ..., entity: _Optional[_Union[EntityType, str]] = ..., external_id: _Optional[str] = ...) -> None: ...
 
+class RecordWarning(_message.Message):
+    __slots__ = ["fix_hint", "kind", "message"]
+    FIX_HINT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    fix_hint: str
+    kind: WarningKind
+    message: str
+    def __init__(self, kind: _Optional[_Union[WarningKind, str]] = ..., message: _Optional[str] = ..., fix_hint: _Optional[str] = ...) -> None: ...
+
 class StatusChange(_message.Message):
     __slots__ = ["at", "error", "from_status", "note", "sequence", "to_status"]
     AT_FIELD_NUMBER: _ClassVar[int]
@@ -115,7 +128,7 @@ class StatusChange(_message.Message):
     def __init__(self, sequence: _Optional[int] = ..., at: _Optional[str] = ..., from_status: _Optional[_Union[SyncStatus, str]] = ..., to_status: _Optional[_Union[SyncStatus, str]] = ..., note: _Optional[str] = ..., error: _Optional[_Union[ErrorDetail, _Mapping]] = ...) -> None: ...
 
 class SyncRecord(_message.Message):
-    __slots__ = ["attempts", "blockers", "content_hash", "doc_number", "last_error", "last_event_sequence", "next_attempt_at", "qbo_entity", "qbo_id", "qbo_sync_token", "qbo_url", "ref", "skip_reason", "status", "txn_date", "updated_at", "voided"]
+    __slots__ = ["attempts", "blockers", "content_hash", "doc_number", "last_error", "last_event_sequence", "next_attempt_at", "qbo_entity", "qbo_id", "qbo_sync_token", "qbo_url", "ref", "skip_reason", "status", "txn_date", "updated_at", "voided", "warnings"]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     BLOCKERS_FIELD_NUMBER: _ClassVar[int]
     CONTENT_HASH_FIELD_NUMBER: _ClassVar[int]
@@ -133,6 +146,7 @@ class SyncRecord(_message.Message):
     TXN_DATE_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     VOIDED_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
     attempts: int
     blockers: _containers.RepeatedCompositeFieldContainer[Blocker]
     content_hash: str
@@ -150,7 +164,8 @@ class SyncRecord(_message.Message):
     txn_date: str
     updated_at: str
     voided: bool
-    def __init__(self, ref: _Optional[_Union[RecordRef, _Mapping]] = ..., status: _Optional[_Union[SyncStatus, str]] = ..., blockers: _Optional[_Iterable[_Union[Blocker, _Mapping]]] = ..., last_error: _Optional[_Union[ErrorDetail, _Mapping]] = ..., attempts: _Optional[int] = ..., qbo_entity: _Optional[str] = ..., qbo_id: _Optional[str] = ..., qbo_sync_token: _Optional[str] = ..., doc_number: _Optional[str] = ..., qbo_url: _Optional[str] = ..., skip_reason: _Optional[str] = ..., voided: bool = ..., updated_at: _Optional[str] = ..., next_attempt_at: _Optional[str] = ..., last_event_sequence: _Optional[int] = ..., content_hash: _Optional[str] = ..., txn_date: _Optional[str] = ...) -> None: ...
+    warnings: _containers.RepeatedCompositeFieldContainer[RecordWarning]
+    def __init__(self, ref: _Optional[_Union[RecordRef, _Mapping]] = ..., status: _Optional[_Union[SyncStatus, str]] = ..., blockers: _Optional[_Iterable[_Union[Blocker, _Mapping]]] = ..., last_error: _Optional[_Union[ErrorDetail, _Mapping]] = ..., attempts: _Optional[int] = ..., qbo_entity: _Optional[str] = ..., qbo_id: _Optional[str] = ..., qbo_sync_token: _Optional[str] = ..., doc_number: _Optional[str] = ..., qbo_url: _Optional[str] = ..., skip_reason: _Optional[str] = ..., voided: bool = ..., updated_at: _Optional[str] = ..., next_attempt_at: _Optional[str] = ..., last_event_sequence: _Optional[int] = ..., content_hash: _Optional[str] = ..., txn_date: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[RecordWarning, _Mapping]]] = ...) -> None: ...
 
 class EntityType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
@@ -159,6 +174,9 @@ class SyncStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class BlockerKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class WarningKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class ErrorClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

@@ -11,7 +11,7 @@ LINE_KIND_SALE: LineKind
 LINE_KIND_UNSPECIFIED: LineKind
 
 class Invoice(_message.Message):
-    __slots__ = ["currency", "customer_external_id", "customer_memo", "doc_number", "due_date", "exclude_from_sync", "external_id", "lines", "private_note", "tax_minor", "txn_date", "voided"]
+    __slots__ = ["currency", "customer_external_id", "customer_memo", "doc_number", "due_date", "exclude_from_sync", "external_id", "lines", "private_note", "tax_code", "tax_minor", "txn_date", "voided"]
     CURRENCY_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_EXTERNAL_ID_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_MEMO_FIELD_NUMBER: _ClassVar[int]
@@ -21,6 +21,7 @@ class Invoice(_message.Message):
     EXTERNAL_ID_FIELD_NUMBER: _ClassVar[int]
     LINES_FIELD_NUMBER: _ClassVar[int]
     PRIVATE_NOTE_FIELD_NUMBER: _ClassVar[int]
+    TAX_CODE_FIELD_NUMBER: _ClassVar[int]
     TAX_MINOR_FIELD_NUMBER: _ClassVar[int]
     TXN_DATE_FIELD_NUMBER: _ClassVar[int]
     VOIDED_FIELD_NUMBER: _ClassVar[int]
@@ -33,10 +34,11 @@ class Invoice(_message.Message):
     external_id: str
     lines: _containers.RepeatedCompositeFieldContainer[InvoiceLine]
     private_note: str
+    tax_code: str
     tax_minor: int
     txn_date: str
     voided: bool
-    def __init__(self, external_id: _Optional[str] = ..., customer_external_id: _Optional[str] = ..., doc_number: _Optional[str] = ..., txn_date: _Optional[str] = ..., due_date: _Optional[str] = ..., currency: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[InvoiceLine, _Mapping]]] = ..., tax_minor: _Optional[int] = ..., customer_memo: _Optional[str] = ..., private_note: _Optional[str] = ..., exclude_from_sync: bool = ..., voided: bool = ...) -> None: ...
+    def __init__(self, external_id: _Optional[str] = ..., customer_external_id: _Optional[str] = ..., doc_number: _Optional[str] = ..., txn_date: _Optional[str] = ..., due_date: _Optional[str] = ..., currency: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[InvoiceLine, _Mapping]]] = ..., tax_minor: _Optional[int] = ..., customer_memo: _Optional[str] = ..., private_note: _Optional[str] = ..., exclude_from_sync: bool = ..., voided: bool = ..., tax_code: _Optional[str] = ...) -> None: ...
 
 class InvoiceLine(_message.Message):
     __slots__ = ["amount_minor", "description", "discount_account_code", "item_code", "kind", "quantity", "service_date", "tax_code", "unit_rate"]
