@@ -191,6 +191,36 @@ import Testing
         await harness.stop()
     }
 
+    // MARK: 9. QBO's new invoice version after a payment
+
+    @Test func anInvoiceEditedAfterAPaymentWasAppliedIsUpdatedWithTheFreshSyncToken() async throws {
+        let (harness, realm) = try await self.ready()
+        _ = try await self.invoice(harness, "inv-v")
+        let first = try await self.settled(harness, .invoice, "inv-v")
+        _ = try await self.pay(harness, Fixtures.payment("pay-v", customer: "c1", amountMinor: 10_000, applications: [("inv-v", 10_000)]))
+        #expect(try await self.settled(harness, .payment, "pay-v").status == .synced)
+        // Applying the payment made a new version of the invoice in QBO: qbsync's SyncToken is stale (5010 once sent).
+        let current = try #require(try await harness.ledger(realm, "Invoice").first)
+        #expect(current["SyncToken"]?.stringValue != first.qboSyncToken)
+
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-v", customer: "c1", quantity: "4", amountMinor: 50_000)))
+        let updated = try await harness.waitForRecord(harness.ref("acme", .invoice, "inv-v")) { $0.status == .synced && $0.qboSyncToken != first.qboSyncToken }
+        let invoice = try #require(try await harness.ledger(realm, "Invoice").first)
+        #expect(updated.status == .synced)
+        #expect(updated.qboSyncToken == invoice["SyncToken"]?.stringValue)
+        #expect(invoice["TotalAmt"]?.decimalValue == 500)
+        #expect(invoice["Balance"]?.decimalValue == 400)
+
+        // And the void after it, too.
+        var voided = Fixtures.invoice("inv-v", customer: "c1", quantity: "4", amountMinor: 50_000)
+        voided.voided = true
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: voided))
+        let void = try await harness.waitForRecord(harness.ref("acme", .invoice, "inv-v")) { $0.voided && $0.status == .synced }
+        #expect(void.status == .synced)
+        #expect(try await harness.ledger(realm, "Invoice").first?["TotalAmt"]?.decimalValue == 0)
+        await harness.stop()
+    }
+
     // MARK: 6. References to records qbsync has never seen
 
     @Test func aReferenceToAnUnknownInvoiceIsUnknownUntilItArrives() async throws {

@@ -39,11 +39,3 @@ extension FieldRules {
         return unique.sorted { $0.wireValue < $1.wireValue }
     }
 }
-
-/// A generated protobuf enum, for code generic over its number.
-protocol WireEnum {
-    var wireValue: Int32 { get }
-}
-
-extension SyncStatus: WireEnum {}
-extension EntityType: WireEnum {}

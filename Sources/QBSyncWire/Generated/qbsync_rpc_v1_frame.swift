@@ -434,6 +434,24 @@ extension Envelope.Frame: Encodable {
     }
 }
 
+extension Envelope.Frame: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.streamID = try fields.uint32("streamId")
+        try fields.requireAtMostOne(["hello", "open", "message", "status", "cancel", "ping", "pong", "goaway", "windowUpdate"])
+        if fields.has("hello"), let value = try fields.message("hello", Envelope.Hello.self) { self.kind = .hello(value) }
+        if fields.has("open"), let value = try fields.message("open", Envelope.OpenCall.self) { self.kind = .open(value) }
+        if fields.has("message"), let value = try fields.message("message", Envelope.Message.self) { self.kind = .message(value) }
+        if fields.has("status"), let value = try fields.message("status", Envelope.Status.self) { self.kind = .status(value) }
+        if fields.has("cancel"), let value = try fields.message("cancel", Envelope.Cancel.self) { self.kind = .cancel(value) }
+        if fields.has("ping"), let value = try fields.message("ping", Envelope.Ping.self) { self.kind = .ping(value) }
+        if fields.has("pong"), let value = try fields.message("pong", Envelope.Ping.self) { self.kind = .pong(value) }
+        if fields.has("goaway"), let value = try fields.message("goaway", Envelope.GoAway.self) { self.kind = .goaway(value) }
+        if fields.has("windowUpdate"), let value = try fields.message("windowUpdate", Envelope.WindowUpdate.self) { self.kind = .windowUpdate(value) }
+        try fields.rejectUnknown()
+    }
+}
+
 extension Envelope.Hello: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__Hello
     public static let protoMessageName = "qbsync.rpc.v1.Hello"
@@ -498,6 +516,17 @@ extension Envelope.Hello: Encodable {
         try container.encode(self.maxFrameSize, forKey: WireJSON.Key("maxFrameSize"))
         try container.encode(self.maxConcurrentStreams, forKey: WireJSON.Key("maxConcurrentStreams"))
         try container.encode(self.agent, forKey: WireJSON.Key("agent"))
+    }
+}
+
+extension Envelope.Hello: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.protocolVersion = try fields.uint32("protocolVersion")
+        self.maxFrameSize = try fields.uint32("maxFrameSize")
+        self.maxConcurrentStreams = try fields.uint32("maxConcurrentStreams")
+        self.agent = try fields.string("agent")
+        try fields.rejectUnknown()
     }
 }
 
@@ -570,6 +599,17 @@ extension Envelope.OpenCall: Encodable {
     }
 }
 
+extension Envelope.OpenCall: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.method = try fields.string("method")
+        self.timeoutMicros = try fields.uint64("timeoutMicros")
+        self.metadata = try fields.messages("metadata", Envelope.MetadataEntry.self)
+        self.initialWindow = try fields.uint32("initialWindow")
+        try fields.rejectUnknown()
+    }
+}
+
 extension Envelope.MetadataEntry: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__MetadataEntry
     public static let protoMessageName = "qbsync.rpc.v1.MetadataEntry"
@@ -632,6 +672,15 @@ extension Envelope.MetadataEntry: Encodable {
     }
 }
 
+extension Envelope.MetadataEntry: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.key = try fields.string("key")
+        self.value = try fields.string("value")
+        try fields.rejectUnknown()
+    }
+}
+
 extension Envelope.Message: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__Message
     public static let protoMessageName = "qbsync.rpc.v1.Message"
@@ -689,6 +738,15 @@ extension Envelope.Message: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(WireJSON.base64(self.payload), forKey: WireJSON.Key("payload"))
         try container.encode(self.endOfStream, forKey: WireJSON.Key("endOfStream"))
+    }
+}
+
+extension Envelope.Message: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.payload = try fields.bytes("payload")
+        self.endOfStream = try fields.bool("endOfStream")
+        try fields.rejectUnknown()
     }
 }
 
@@ -758,6 +816,16 @@ extension Envelope.Status: Encodable {
     }
 }
 
+extension Envelope.Status: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.code = try fields.uint32("code")
+        self.message = try fields.string("message")
+        self.details = try fields.messages("details", Envelope.StatusDetail.self)
+        try fields.rejectUnknown()
+    }
+}
+
 extension Envelope.StatusDetail: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__StatusDetail
     public static let protoMessageName = "qbsync.rpc.v1.StatusDetail"
@@ -819,6 +887,15 @@ extension Envelope.StatusDetail: Encodable {
     }
 }
 
+extension Envelope.StatusDetail: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.type = try fields.string("type")
+        self.value = try fields.bytes("value")
+        try fields.rejectUnknown()
+    }
+}
+
 extension Envelope.Cancel: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__Cancel
     public static let protoMessageName = "qbsync.rpc.v1.Cancel"
@@ -877,6 +954,14 @@ extension Envelope.Cancel: Encodable {
     }
 }
 
+extension Envelope.Cancel: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.reason = try fields.string("reason")
+        try fields.rejectUnknown()
+    }
+}
+
 extension Envelope.Ping: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__Ping
     public static let protoMessageName = "qbsync.rpc.v1.Ping"
@@ -931,6 +1016,14 @@ extension Envelope.Ping: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(String(self.opaque), forKey: WireJSON.Key("opaque"))
+    }
+}
+
+extension Envelope.Ping: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.opaque = try fields.uint64("opaque")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1001,6 +1094,17 @@ extension Envelope.GoAway: Encodable {
     }
 }
 
+extension Envelope.GoAway: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.lastStreamID = try fields.uint32("lastStreamId")
+        if let value = try fields.enumeration("reason", Envelope.GoAwayReason.self) { self.reason = value }
+        self.code = try fields.uint32("code")
+        self.message = try fields.string("message")
+        try fields.rejectUnknown()
+    }
+}
+
 extension Envelope.WindowUpdate: WireMessage, CBridged {
     typealias CMessage = Qbsync__Rpc__V1__WindowUpdate
     public static let protoMessageName = "qbsync.rpc.v1.WindowUpdate"
@@ -1056,6 +1160,18 @@ extension Envelope.WindowUpdate: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(self.messages, forKey: WireJSON.Key("messages"))
     }
+}
+
+extension Envelope.WindowUpdate: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.messages = try fields.uint32("messages")
+        try fields.rejectUnknown()
+    }
+}
+
+extension Envelope.GoAwayReason: WireEnum {
+    public static let protoPrefix = "GO_AWAY_REASON_"
 }
 
 extension Envelope.GoAwayReason: Encodable {

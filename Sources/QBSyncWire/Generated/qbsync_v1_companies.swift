@@ -643,6 +643,16 @@ extension CompanySettings: Encodable {
     }
 }
 
+extension CompanySettings: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.autoCreateCustomers = try fields.bool("autoCreateCustomers")
+        if let value = try fields.enumeration("invoicePolicy", InvoicePolicy.self) { self.invoicePolicy = value }
+        self.homeCurrency = try fields.string("homeCurrency")
+        try fields.rejectUnknown()
+    }
+}
+
 extension QBOCredentials: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__QBOCredentials
     public static let protoMessageName = "qbsync.v1.QBOCredentials"
@@ -710,6 +720,17 @@ extension QBOCredentials: Encodable {
         try container.encode(self.clientID, forKey: WireJSON.Key("clientId"))
         try container.encode(self.clientSecret, forKey: WireJSON.Key("clientSecret"))
         try container.encode(self.refreshToken, forKey: WireJSON.Key("refreshToken"))
+    }
+}
+
+extension QBOCredentials: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.realmID = try fields.string("realmId")
+        self.clientID = try fields.string("clientId")
+        self.clientSecret = try fields.string("clientSecret")
+        self.refreshToken = try fields.string("refreshToken")
+        try fields.rejectUnknown()
     }
 }
 
@@ -790,6 +811,19 @@ extension Company: Encodable {
     }
 }
 
+extension Company: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        self.realmID = try fields.string("realmId")
+        if let value = try fields.enumeration("connectionState", ConnectionState.self) { self.connectionState = value }
+        self.connectionMessage = try fields.string("connectionMessage")
+        self.settings = try fields.message("settings", CompanySettings.self)
+        self.connectionChangedAt = try fields.string("connectionChangedAt")
+        try fields.rejectUnknown()
+    }
+}
+
 extension ConnectCompanyRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__ConnectCompanyRequest
     public static let protoMessageName = "qbsync.v1.ConnectCompanyRequest"
@@ -856,6 +890,16 @@ extension ConnectCompanyRequest: Encodable {
     }
 }
 
+extension ConnectCompanyRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        self.credentials = try fields.message("credentials", QBOCredentials.self)
+        self.settings = try fields.message("settings", CompanySettings.self)
+        try fields.rejectUnknown()
+    }
+}
+
 extension ConnectCompanyResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__ConnectCompanyResponse
     public static let protoMessageName = "qbsync.v1.ConnectCompanyResponse"
@@ -911,6 +955,14 @@ extension ConnectCompanyResponse: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encodeIfPresent(self.company, forKey: WireJSON.Key("company"))
+    }
+}
+
+extension ConnectCompanyResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.company = try fields.message("company", Company.self)
+        try fields.rejectUnknown()
     }
 }
 
@@ -972,6 +1024,14 @@ extension DisconnectCompanyRequest: Encodable {
     }
 }
 
+extension DisconnectCompanyRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        try fields.rejectUnknown()
+    }
+}
+
 extension DisconnectCompanyResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__DisconnectCompanyResponse
     public static let protoMessageName = "qbsync.v1.DisconnectCompanyResponse"
@@ -1027,6 +1087,14 @@ extension DisconnectCompanyResponse: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encodeIfPresent(self.company, forKey: WireJSON.Key("company"))
+    }
+}
+
+extension DisconnectCompanyResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.company = try fields.message("company", Company.self)
+        try fields.rejectUnknown()
     }
 }
 
@@ -1088,6 +1156,14 @@ extension GetCompanyRequest: Encodable {
     }
 }
 
+extension GetCompanyRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        try fields.rejectUnknown()
+    }
+}
+
 extension GetCompanyResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__GetCompanyResponse
     public static let protoMessageName = "qbsync.v1.GetCompanyResponse"
@@ -1143,6 +1219,14 @@ extension GetCompanyResponse: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encodeIfPresent(self.company, forKey: WireJSON.Key("company"))
+    }
+}
+
+extension GetCompanyResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.company = try fields.message("company", Company.self)
+        try fields.rejectUnknown()
     }
 }
 
@@ -1213,6 +1297,16 @@ extension UpdateCompanySettingsRequest: Encodable {
     }
 }
 
+extension UpdateCompanySettingsRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        if fields.has("autoCreateCustomers") { self.autoCreateCustomers = try fields.bool("autoCreateCustomers") }
+        if let value = try fields.enumeration("invoicePolicy", InvoicePolicy.self) { self.invoicePolicy = value }
+        try fields.rejectUnknown()
+    }
+}
+
 extension UpdateCompanySettingsResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__UpdateCompanySettingsResponse
     public static let protoMessageName = "qbsync.v1.UpdateCompanySettingsResponse"
@@ -1271,6 +1365,15 @@ extension UpdateCompanySettingsResponse: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encodeIfPresent(self.company, forKey: WireJSON.Key("company"))
         try container.encode(self.recordsRequeued, forKey: WireJSON.Key("recordsRequeued"))
+    }
+}
+
+extension UpdateCompanySettingsResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.company = try fields.message("company", Company.self)
+        self.recordsRequeued = try fields.uint32("recordsRequeued")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1347,6 +1450,18 @@ extension Mapping: Encodable {
     }
 }
 
+extension Mapping: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        if let value = try fields.enumeration("kind", MappingKind.self) { self.kind = value }
+        self.externalCode = try fields.string("externalCode")
+        self.qboID = try fields.string("qboId")
+        self.qboName = try fields.string("qboName")
+        self.qboPaymentMethodID = try fields.string("qboPaymentMethodId")
+        try fields.rejectUnknown()
+    }
+}
+
 extension SetMappingRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__SetMappingRequest
     public static let protoMessageName = "qbsync.v1.SetMappingRequest"
@@ -1409,6 +1524,15 @@ extension SetMappingRequest: Encodable {
     }
 }
 
+extension SetMappingRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        self.mapping = try fields.message("mapping", Mapping.self)
+        try fields.rejectUnknown()
+    }
+}
+
 extension SetMappingResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__SetMappingResponse
     public static let protoMessageName = "qbsync.v1.SetMappingResponse"
@@ -1467,6 +1591,15 @@ extension SetMappingResponse: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encodeIfPresent(self.mapping, forKey: WireJSON.Key("mapping"))
         try container.encode(self.recordsUnblocked, forKey: WireJSON.Key("recordsUnblocked"))
+    }
+}
+
+extension SetMappingResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.mapping = try fields.message("mapping", Mapping.self)
+        self.recordsUnblocked = try fields.uint32("recordsUnblocked")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1535,6 +1668,16 @@ extension DeleteMappingRequest: Encodable {
     }
 }
 
+extension DeleteMappingRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        if let value = try fields.enumeration("kind", MappingKind.self) { self.kind = value }
+        self.externalCode = try fields.string("externalCode")
+        try fields.rejectUnknown()
+    }
+}
+
 extension DeleteMappingResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__DeleteMappingResponse
     public static let protoMessageName = "qbsync.v1.DeleteMappingResponse"
@@ -1589,6 +1732,14 @@ extension DeleteMappingResponse: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(self.deleted, forKey: WireJSON.Key("deleted"))
+    }
+}
+
+extension DeleteMappingResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.deleted = try fields.bool("deleted")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1650,6 +1801,15 @@ extension ListMappingsRequest: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
         try container.encode(self.kind, forKey: WireJSON.Key("kind"))
+    }
+}
+
+extension ListMappingsRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        if let value = try fields.enumeration("kind", MappingKind.self) { self.kind = value }
+        try fields.rejectUnknown()
     }
 }
 
@@ -1717,6 +1877,15 @@ extension ListMappingsResponse: Encodable {
     }
 }
 
+extension ListMappingsResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.mappings = try fields.messages("mappings", Mapping.self)
+        self.unmapped = try fields.messages("unmapped", UnmappedCode.self)
+        try fields.rejectUnknown()
+    }
+}
+
 extension UnmappedCode: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__UnmappedCode
     public static let protoMessageName = "qbsync.v1.UnmappedCode"
@@ -1778,6 +1947,16 @@ extension UnmappedCode: Encodable {
         try container.encode(self.kind, forKey: WireJSON.Key("kind"))
         try container.encode(self.externalCode, forKey: WireJSON.Key("externalCode"))
         try container.encode(self.blockedRecords, forKey: WireJSON.Key("blockedRecords"))
+    }
+}
+
+extension UnmappedCode: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        if let value = try fields.enumeration("kind", MappingKind.self) { self.kind = value }
+        self.externalCode = try fields.string("externalCode")
+        self.blockedRecords = try fields.uint32("blockedRecords")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1850,6 +2029,17 @@ extension AutoMapRequest: Encodable {
     }
 }
 
+extension AutoMapRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        if let value = try fields.enumeration("kind", MappingKind.self) { self.kind = value }
+        self.entries = try fields.messages("entries", AutoMapEntry.self)
+        self.dryRun = try fields.bool("dryRun")
+        try fields.rejectUnknown()
+    }
+}
+
 extension AutoMapEntry: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__AutoMapEntry
     public static let protoMessageName = "qbsync.v1.AutoMapEntry"
@@ -1909,6 +2099,15 @@ extension AutoMapEntry: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(self.externalCode, forKey: WireJSON.Key("externalCode"))
         try container.encode(self.name, forKey: WireJSON.Key("name"))
+    }
+}
+
+extension AutoMapEntry: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.externalCode = try fields.string("externalCode")
+        self.name = try fields.string("name")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1984,6 +2183,21 @@ extension AutoMapResponse: Encodable {
     }
 }
 
+extension AutoMapResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.mapped = try fields.messages("mapped", Mapping.self)
+        self.unmatchedCodes = try fields.repeated("unmatchedCodes", ProtoJSONScalar.string)
+        self.ambiguousCodes = try fields.repeated("ambiguousCodes", ProtoJSONScalar.string)
+        self.recordsUnblocked = try fields.uint32("recordsUnblocked")
+        try fields.rejectUnknown()
+    }
+}
+
+extension ConnectionState: WireEnum {
+    public static let protoPrefix = "CONNECTION_STATE_"
+}
+
 extension ConnectionState: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
@@ -1991,11 +2205,19 @@ extension ConnectionState: Encodable {
     }
 }
 
+extension InvoicePolicy: WireEnum {
+    public static let protoPrefix = "INVOICE_POLICY_"
+}
+
 extension InvoicePolicy: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(self.protoName)
     }
+}
+
+extension MappingKind: WireEnum {
+    public static let protoPrefix = "MAPPING_KIND_"
 }
 
 extension MappingKind: Encodable {

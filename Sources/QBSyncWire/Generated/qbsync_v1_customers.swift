@@ -497,6 +497,22 @@ extension Customer: Encodable {
     }
 }
 
+extension Customer: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.externalID = try fields.string("externalId")
+        self.givenName = try fields.string("givenName")
+        self.familyName = try fields.string("familyName")
+        self.companyName = try fields.string("companyName")
+        self.displayName = try fields.string("displayName")
+        self.email = try fields.string("email")
+        self.phone = try fields.string("phone")
+        self.billingAddress = try fields.message("billingAddress", Address.self)
+        self.notes = try fields.string("notes")
+        try fields.rejectUnknown()
+    }
+}
+
 extension CustomerCandidate: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__CustomerCandidate
     public static let protoMessageName = "qbsync.v1.CustomerCandidate"
@@ -571,6 +587,18 @@ extension CustomerCandidate: Encodable {
     }
 }
 
+extension CustomerCandidate: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.qboID = try fields.string("qboId")
+        self.displayName = try fields.string("displayName")
+        self.email = try fields.string("email")
+        self.phone = try fields.string("phone")
+        self.matchedOn = try fields.string("matchedOn")
+        try fields.rejectUnknown()
+    }
+}
+
 extension LinkCustomerRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__LinkCustomerRequest
     public static let protoMessageName = "qbsync.v1.LinkCustomerRequest"
@@ -637,6 +665,17 @@ extension LinkCustomerRequest: Encodable {
         try container.encodeIfPresent(self.customer, forKey: WireJSON.Key("customer"))
         try container.encode(self.mode, forKey: WireJSON.Key("mode"))
         try container.encode(self.qboCustomerID, forKey: WireJSON.Key("qboCustomerId"))
+    }
+}
+
+extension LinkCustomerRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        self.customer = try fields.message("customer", Customer.self)
+        if let value = try fields.enumeration("mode", LinkMode.self) { self.mode = value }
+        self.qboCustomerID = try fields.string("qboCustomerId")
+        try fields.rejectUnknown()
     }
 }
 
@@ -710,6 +749,17 @@ extension LinkCustomerResponse: Encodable {
     }
 }
 
+extension LinkCustomerResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        if let value = try fields.enumeration("outcome", LinkOutcome.self) { self.outcome = value }
+        self.qboCustomerID = try fields.string("qboCustomerId")
+        self.candidates = try fields.messages("candidates", CustomerCandidate.self)
+        self.record = try fields.message("record", SyncRecord.self)
+        try fields.rejectUnknown()
+    }
+}
+
 extension UnlinkCustomerRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__UnlinkCustomerRequest
     public static let protoMessageName = "qbsync.v1.UnlinkCustomerRequest"
@@ -772,6 +822,15 @@ extension UnlinkCustomerRequest: Encodable {
     }
 }
 
+extension UnlinkCustomerRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        self.externalID = try fields.string("externalId")
+        try fields.rejectUnknown()
+    }
+}
+
 extension UnlinkCustomerResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__UnlinkCustomerResponse
     public static let protoMessageName = "qbsync.v1.UnlinkCustomerResponse"
@@ -831,6 +890,15 @@ extension UnlinkCustomerResponse: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
         try container.encode(self.previousQBOCustomerID, forKey: WireJSON.Key("previousQboCustomerId"))
+    }
+}
+
+extension UnlinkCustomerResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.record = try fields.message("record", SyncRecord.self)
+        self.previousQBOCustomerID = try fields.string("previousQboCustomerId")
+        try fields.rejectUnknown()
     }
 }
 
@@ -902,6 +970,17 @@ extension ListCustomersRequest: Encodable {
     }
 }
 
+extension ListCustomersRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        if let value = try fields.enumeration("filter", CustomerFilter.self) { self.filter = value }
+        self.pageSize = try fields.uint32("pageSize")
+        self.pageToken = try fields.string("pageToken")
+        try fields.rejectUnknown()
+    }
+}
+
 extension CustomerSummary: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__CustomerSummary
     public static let protoMessageName = "qbsync.v1.CustomerSummary"
@@ -966,6 +1045,16 @@ extension CustomerSummary: Encodable {
         try container.encodeIfPresent(self.customer, forKey: WireJSON.Key("customer"))
         try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
         try container.encode(self.candidates, forKey: WireJSON.Key("candidates"))
+    }
+}
+
+extension CustomerSummary: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.customer = try fields.message("customer", Customer.self)
+        self.record = try fields.message("record", SyncRecord.self)
+        self.candidates = try fields.messages("candidates", CustomerCandidate.self)
+        try fields.rejectUnknown()
     }
 }
 
@@ -1038,6 +1127,21 @@ extension ListCustomersResponse: Encodable {
     }
 }
 
+extension ListCustomersResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.customers = try fields.messages("customers", CustomerSummary.self)
+        self.nextPageToken = try fields.string("nextPageToken")
+        self.mappedCount = try fields.uint64("mappedCount")
+        self.unmappedCount = try fields.uint64("unmappedCount")
+        try fields.rejectUnknown()
+    }
+}
+
+extension LinkMode: WireEnum {
+    public static let protoPrefix = "LINK_MODE_"
+}
+
 extension LinkMode: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
@@ -1045,11 +1149,19 @@ extension LinkMode: Encodable {
     }
 }
 
+extension LinkOutcome: WireEnum {
+    public static let protoPrefix = "LINK_OUTCOME_"
+}
+
 extension LinkOutcome: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(self.protoName)
     }
+}
+
+extension CustomerFilter: WireEnum {
+    public static let protoPrefix = "CUSTOMER_FILTER_"
 }
 
 extension CustomerFilter: Encodable {

@@ -676,6 +676,15 @@ extension GetRecordRequest: Encodable {
     }
 }
 
+extension GetRecordRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.ref = try fields.message("ref", RecordRef.self)
+        self.historyLimit = try fields.uint32("historyLimit")
+        try fields.rejectUnknown()
+    }
+}
+
 extension GetRecordResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__GetRecordResponse
     public static let protoMessageName = "qbsync.v1.GetRecordResponse"
@@ -745,6 +754,17 @@ extension GetRecordResponse: Encodable {
         try container.encode(self.history, forKey: WireJSON.Key("history"))
         try container.encode(self.contentJson, forKey: WireJSON.Key("contentJson"))
         try container.encode(self.candidates, forKey: WireJSON.Key("candidates"))
+    }
+}
+
+extension GetRecordResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.record = try fields.message("record", SyncRecord.self)
+        self.history = try fields.messages("history", StatusChange.self)
+        self.contentJson = try fields.string("contentJson")
+        self.candidates = try fields.messages("candidates", CustomerCandidate.self)
+        try fields.rejectUnknown()
     }
 }
 
@@ -820,6 +840,18 @@ extension ListRecordsRequest: Encodable {
     }
 }
 
+extension ListRecordsRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        if let value = try fields.enumeration("entity", EntityType.self) { self.entity = value }
+        self.statuses = try fields.enums("statuses", SyncStatus.self)
+        self.pageSize = try fields.uint32("pageSize")
+        self.pageToken = try fields.string("pageToken")
+        try fields.rejectUnknown()
+    }
+}
+
 extension ListRecordsResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__ListRecordsResponse
     public static let protoMessageName = "qbsync.v1.ListRecordsResponse"
@@ -880,6 +912,15 @@ extension ListRecordsResponse: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(self.records, forKey: WireJSON.Key("records"))
         try container.encode(self.nextPageToken, forKey: WireJSON.Key("nextPageToken"))
+    }
+}
+
+extension ListRecordsResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.records = try fields.messages("records", SyncRecord.self)
+        self.nextPageToken = try fields.string("nextPageToken")
+        try fields.rejectUnknown()
     }
 }
 
@@ -958,6 +999,17 @@ extension ResyncRequest: Encodable {
     }
 }
 
+extension ResyncRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        try fields.requireAtMostOne(["record", "allErrored"])
+        if fields.has("record"), let value = try fields.message("record", RecordRef.self) { self.target = .record(value) }
+        if fields.has("allErrored") { self.target = .allErrored(try fields.bool("allErrored")) }
+        try fields.rejectUnknown()
+    }
+}
+
 extension ResyncResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__ResyncResponse
     public static let protoMessageName = "qbsync.v1.ResyncResponse"
@@ -1016,6 +1068,15 @@ extension ResyncResponse: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(self.requeued, forKey: WireJSON.Key("requeued"))
         try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
+    }
+}
+
+extension ResyncResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.requeued = try fields.uint32("requeued")
+        self.record = try fields.message("record", SyncRecord.self)
+        try fields.rejectUnknown()
     }
 }
 
@@ -1095,6 +1156,19 @@ extension BulkSyncRequest: Encodable {
     }
 }
 
+extension BulkSyncRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        self.entities = try fields.enums("entities", EntityType.self)
+        self.fromDate = try fields.string("fromDate")
+        self.toDate = try fields.string("toDate")
+        self.force = try fields.bool("force")
+        self.dryRun = try fields.bool("dryRun")
+        try fields.rejectUnknown()
+    }
+}
+
 extension BulkRecordResult: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__BulkRecordResult
     public static let protoMessageName = "qbsync.v1.BulkRecordResult"
@@ -1157,6 +1231,16 @@ extension BulkRecordResult: Encodable {
         try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
         try container.encode(self.outcome, forKey: WireJSON.Key("outcome"))
         try container.encode(self.payloadSummary, forKey: WireJSON.Key("payloadSummary"))
+    }
+}
+
+extension BulkRecordResult: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.record = try fields.message("record", SyncRecord.self)
+        if let value = try fields.enumeration("outcome", BulkOutcome.self) { self.outcome = value }
+        self.payloadSummary = try fields.string("payloadSummary")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1232,6 +1316,19 @@ extension BulkSyncTotals: Encodable {
     }
 }
 
+extension BulkSyncTotals: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.selected = try fields.uint64("selected")
+        self.done = try fields.uint64("done")
+        self.created = try fields.uint64("created")
+        self.updated = try fields.uint64("updated")
+        self.skipped = try fields.uint64("skipped")
+        self.failed = try fields.uint64("failed")
+        try fields.rejectUnknown()
+    }
+}
+
 extension BulkSyncProgress: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__BulkSyncProgress
     public static let protoMessageName = "qbsync.v1.BulkSyncProgress"
@@ -1301,6 +1398,17 @@ extension BulkSyncProgress: Encodable {
     }
 }
 
+extension BulkSyncProgress: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.totals = try fields.message("totals", BulkSyncTotals.self)
+        self.results = try fields.messages("results", BulkRecordResult.self)
+        self.finished = try fields.bool("finished")
+        self.elapsedMs = try fields.uint64("elapsedMs")
+        try fields.rejectUnknown()
+    }
+}
+
 extension GetHealthRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__GetHealthRequest
     public static let protoMessageName = "qbsync.v1.GetHealthRequest"
@@ -1359,6 +1467,15 @@ extension GetHealthRequest: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
         try container.encode(self.errorLimit, forKey: WireJSON.Key("errorLimit"))
+    }
+}
+
+extension GetHealthRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        self.errorLimit = try fields.uint32("errorLimit")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1422,6 +1539,16 @@ extension StatusCount: Encodable {
         try container.encode(self.entity, forKey: WireJSON.Key("entity"))
         try container.encode(self.status, forKey: WireJSON.Key("status"))
         try container.encode(String(self.count), forKey: WireJSON.Key("count"))
+    }
+}
+
+extension StatusCount: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        if let value = try fields.enumeration("entity", EntityType.self) { self.entity = value }
+        if let value = try fields.enumeration("status", SyncStatus.self) { self.status = value }
+        self.count = try fields.uint64("count")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1491,6 +1618,17 @@ extension RecentError: Encodable {
         try container.encodeIfPresent(self.error, forKey: WireJSON.Key("error"))
         try container.encode(self.at, forKey: WireJSON.Key("at"))
         try container.encode(String(self.sequence), forKey: WireJSON.Key("sequence"))
+    }
+}
+
+extension RecentError: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.ref = try fields.message("ref", RecordRef.self)
+        self.error = try fields.message("error", ErrorDetail.self)
+        self.at = try fields.string("at")
+        self.sequence = try fields.uint64("sequence")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1607,6 +1745,29 @@ extension CompanyHealth: Encodable {
     }
 }
 
+extension CompanyHealth: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        if let value = try fields.enumeration("connectionState", ConnectionState.self) { self.connectionState = value }
+        self.connectionMessage = try fields.string("connectionMessage")
+        self.counts = try fields.messages("counts", StatusCount.self)
+        self.mappedCustomers = try fields.uint64("mappedCustomers")
+        self.unmappedCustomers = try fields.uint64("unmappedCustomers")
+        self.queueDepth = try fields.uint64("queueDepth")
+        self.lastSyncedAt = try fields.string("lastSyncedAt")
+        self.requestsLastMinute = try fields.uint32("requestsLastMinute")
+        self.requestsPerMinuteLimit = try fields.uint32("requestsPerMinuteLimit")
+        self.requestsInFlight = try fields.uint32("requestsInFlight")
+        self.concurrentLimit = try fields.uint32("concurrentLimit")
+        self.realmID = try fields.string("realmId")
+        self.latestErrors = try fields.messages("latestErrors", RecentError.self)
+        self.throttledUntil = try fields.string("throttledUntil")
+        self.warnings = try fields.messages("warnings", WarningCount.self)
+        try fields.rejectUnknown()
+    }
+}
+
 extension WarningCount: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__WarningCount
     public static let protoMessageName = "qbsync.v1.WarningCount"
@@ -1664,6 +1825,15 @@ extension WarningCount: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(self.kind, forKey: WireJSON.Key("kind"))
         try container.encode(String(self.count), forKey: WireJSON.Key("count"))
+    }
+}
+
+extension WarningCount: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        if let value = try fields.enumeration("kind", WarningKind.self) { self.kind = value }
+        self.count = try fields.uint64("count")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1736,6 +1906,17 @@ extension GetHealthResponse: Encodable {
     }
 }
 
+extension GetHealthResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companies = try fields.messages("companies", CompanyHealth.self)
+        self.lastSequence = try fields.uint64("lastSequence")
+        self.version = try fields.string("version")
+        self.uptimeSeconds = try fields.uint64("uptimeSeconds")
+        try fields.rejectUnknown()
+    }
+}
+
 extension StreamSyncEventsRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__StreamSyncEventsRequest
     public static let protoMessageName = "qbsync.v1.StreamSyncEventsRequest"
@@ -1805,6 +1986,18 @@ extension StreamSyncEventsRequest: Encodable {
         try container.encode(self.entities, forKey: WireJSON.Key("entities"))
         try container.encode(self.statuses, forKey: WireJSON.Key("statuses"))
         try container.encode(self.includeHealth, forKey: WireJSON.Key("includeHealth"))
+    }
+}
+
+extension StreamSyncEventsRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.afterSequence = try fields.uint64("afterSequence")
+        self.companyID = try fields.string("companyId")
+        self.entities = try fields.enums("entities", EntityType.self)
+        self.statuses = try fields.enums("statuses", SyncStatus.self)
+        self.includeHealth = try fields.bool("includeHealth")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1904,6 +2097,24 @@ extension SyncEvent: Encodable {
     }
 }
 
+extension SyncEvent: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.sequence = try fields.uint64("sequence")
+        self.at = try fields.string("at")
+        self.ref = try fields.message("ref", RecordRef.self)
+        if let value = try fields.enumeration("fromStatus", SyncStatus.self) { self.fromStatus = value }
+        if let value = try fields.enumeration("toStatus", SyncStatus.self) { self.toStatus = value }
+        self.note = try fields.string("note")
+        self.qboID = try fields.string("qboId")
+        self.blockers = try fields.messages("blockers", Blocker.self)
+        self.error = try fields.message("error", ErrorDetail.self)
+        self.attempts = try fields.uint32("attempts")
+        self.warnings = try fields.messages("warnings", RecordWarning.self)
+        try fields.rejectUnknown()
+    }
+}
+
 extension StreamResumePoint: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__StreamResumePoint
     public static let protoMessageName = "qbsync.v1.StreamResumePoint"
@@ -1958,6 +2169,14 @@ extension StreamResumePoint: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(String(self.lastDeliveredSequence), forKey: WireJSON.Key("lastDeliveredSequence"))
+    }
+}
+
+extension StreamResumePoint: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.lastDeliveredSequence = try fields.uint64("lastDeliveredSequence")
+        try fields.rejectUnknown()
     }
 }
 
@@ -2031,6 +2250,20 @@ extension SyncEventStreamMessage: Encodable {
         if case .event(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("event")) }
         if case .health(let value)? = self.kind { try container.encode(value, forKey: WireJSON.Key("health")) }
     }
+}
+
+extension SyncEventStreamMessage: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        try fields.requireAtMostOne(["event", "health"])
+        if fields.has("event"), let value = try fields.message("event", SyncEvent.self) { self.kind = .event(value) }
+        if fields.has("health"), let value = try fields.message("health", GetHealthResponse.self) { self.kind = .health(value) }
+        try fields.rejectUnknown()
+    }
+}
+
+extension BulkOutcome: WireEnum {
+    public static let protoPrefix = "BULK_OUTCOME_"
 }
 
 extension BulkOutcome: Encodable {

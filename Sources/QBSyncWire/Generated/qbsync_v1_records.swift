@@ -658,6 +658,16 @@ extension RecordWarning: Encodable {
     }
 }
 
+extension RecordWarning: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        if let value = try fields.enumeration("kind", WarningKind.self) { self.kind = value }
+        self.message = try fields.string("message")
+        self.fixHint = try fields.string("fixHint")
+        try fields.rejectUnknown()
+    }
+}
+
 extension Blocker: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__Blocker
     public static let protoMessageName = "qbsync.v1.Blocker"
@@ -720,6 +730,16 @@ extension Blocker: Encodable {
         try container.encode(self.kind, forKey: WireJSON.Key("kind"))
         try container.encode(self.ref, forKey: WireJSON.Key("ref"))
         try container.encode(self.message, forKey: WireJSON.Key("message"))
+    }
+}
+
+extension Blocker: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        if let value = try fields.enumeration("kind", BlockerKind.self) { self.kind = value }
+        self.ref = try fields.string("ref")
+        self.message = try fields.string("message")
+        try fields.rejectUnknown()
     }
 }
 
@@ -803,6 +823,20 @@ extension ErrorDetail: Encodable {
     }
 }
 
+extension ErrorDetail: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        if let value = try fields.enumeration("errorClass", ErrorClass.self) { self.errorClass = value }
+        self.qboCode = try fields.string("qboCode")
+        self.message = try fields.string("message")
+        self.detail = try fields.string("detail")
+        self.element = try fields.string("element")
+        self.fixHint = try fields.string("fixHint")
+        self.retryable = try fields.bool("retryable")
+        try fields.rejectUnknown()
+    }
+}
+
 extension RecordRef: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__RecordRef
     public static let protoMessageName = "qbsync.v1.RecordRef"
@@ -865,6 +899,16 @@ extension RecordRef: Encodable {
         try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
         try container.encode(self.entity, forKey: WireJSON.Key("entity"))
         try container.encode(self.externalID, forKey: WireJSON.Key("externalId"))
+    }
+}
+
+extension RecordRef: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        if let value = try fields.enumeration("entity", EntityType.self) { self.entity = value }
+        self.externalID = try fields.string("externalId")
+        try fields.rejectUnknown()
     }
 }
 
@@ -992,6 +1036,31 @@ extension SyncRecord: Encodable {
     }
 }
 
+extension SyncRecord: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.ref = try fields.message("ref", RecordRef.self)
+        if let value = try fields.enumeration("status", SyncStatus.self) { self.status = value }
+        self.blockers = try fields.messages("blockers", Blocker.self)
+        self.lastError = try fields.message("lastError", ErrorDetail.self)
+        self.attempts = try fields.uint32("attempts")
+        self.qboEntity = try fields.string("qboEntity")
+        self.qboID = try fields.string("qboId")
+        self.qboSyncToken = try fields.string("qboSyncToken")
+        self.docNumber = try fields.string("docNumber")
+        self.qboURL = try fields.string("qboUrl")
+        self.skipReason = try fields.string("skipReason")
+        self.voided = try fields.bool("voided")
+        self.updatedAt = try fields.string("updatedAt")
+        self.nextAttemptAt = try fields.string("nextAttemptAt")
+        self.lastEventSequence = try fields.uint64("lastEventSequence")
+        self.contentHash = try fields.string("contentHash")
+        self.txnDate = try fields.string("txnDate")
+        self.warnings = try fields.messages("warnings", RecordWarning.self)
+        try fields.rejectUnknown()
+    }
+}
+
 extension StatusChange: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__StatusChange
     public static let protoMessageName = "qbsync.v1.StatusChange"
@@ -1067,6 +1136,19 @@ extension StatusChange: Encodable {
     }
 }
 
+extension StatusChange: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.sequence = try fields.uint64("sequence")
+        self.at = try fields.string("at")
+        if let value = try fields.enumeration("fromStatus", SyncStatus.self) { self.fromStatus = value }
+        if let value = try fields.enumeration("toStatus", SyncStatus.self) { self.toStatus = value }
+        self.note = try fields.string("note")
+        self.error = try fields.message("error", ErrorDetail.self)
+        try fields.rejectUnknown()
+    }
+}
+
 extension FieldViolation: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__FieldViolation
     public static let protoMessageName = "qbsync.v1.FieldViolation"
@@ -1126,6 +1208,15 @@ extension FieldViolation: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(self.field, forKey: WireJSON.Key("field"))
         try container.encode(self.description, forKey: WireJSON.Key("description"))
+    }
+}
+
+extension FieldViolation: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.field = try fields.string("field")
+        self.description = try fields.string("description")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1204,11 +1295,31 @@ extension Address: Encodable {
     }
 }
 
+extension Address: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.lines = try fields.repeated("lines", ProtoJSONScalar.string)
+        self.city = try fields.string("city")
+        self.region = try fields.string("region")
+        self.postalCode = try fields.string("postalCode")
+        self.country = try fields.string("country")
+        try fields.rejectUnknown()
+    }
+}
+
+extension EntityType: WireEnum {
+    public static let protoPrefix = "ENTITY_TYPE_"
+}
+
 extension EntityType: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(self.protoName)
     }
+}
+
+extension SyncStatus: WireEnum {
+    public static let protoPrefix = "SYNC_STATUS_"
 }
 
 extension SyncStatus: Encodable {
@@ -1218,6 +1329,10 @@ extension SyncStatus: Encodable {
     }
 }
 
+extension BlockerKind: WireEnum {
+    public static let protoPrefix = "BLOCKER_KIND_"
+}
+
 extension BlockerKind: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
@@ -1225,11 +1340,19 @@ extension BlockerKind: Encodable {
     }
 }
 
+extension WarningKind: WireEnum {
+    public static let protoPrefix = "WARNING_KIND_"
+}
+
 extension WarningKind: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(self.protoName)
     }
+}
+
+extension ErrorClass: WireEnum {
+    public static let protoPrefix = "ERROR_CLASS_"
 }
 
 extension ErrorClass: Encodable {

@@ -504,6 +504,22 @@ extension InvoiceLine: Encodable {
     }
 }
 
+extension InvoiceLine: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        if let value = try fields.enumeration("kind", LineKind.self) { self.kind = value }
+        self.itemCode = try fields.string("itemCode")
+        self.description = try fields.string("description")
+        self.quantity = try fields.string("quantity")
+        self.unitRate = try fields.string("unitRate")
+        self.amountMinor = try fields.int64("amountMinor")
+        self.taxCode = try fields.string("taxCode")
+        self.serviceDate = try fields.string("serviceDate")
+        self.discountAccountCode = try fields.string("discountAccountCode")
+        try fields.rejectUnknown()
+    }
+}
+
 extension Invoice: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__Invoice
     public static let protoMessageName = "qbsync.v1.Invoice"
@@ -608,6 +624,26 @@ extension Invoice: Encodable {
     }
 }
 
+extension Invoice: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.externalID = try fields.string("externalId")
+        self.customerExternalID = try fields.string("customerExternalId")
+        self.docNumber = try fields.string("docNumber")
+        self.txnDate = try fields.string("txnDate")
+        self.dueDate = try fields.string("dueDate")
+        self.currency = try fields.string("currency")
+        self.lines = try fields.messages("lines", InvoiceLine.self)
+        self.taxMinor = try fields.int64("taxMinor")
+        self.customerMemo = try fields.string("customerMemo")
+        self.privateNote = try fields.string("privateNote")
+        self.excludeFromSync = try fields.bool("excludeFromSync")
+        self.voided = try fields.bool("voided")
+        self.taxCode = try fields.string("taxCode")
+        try fields.rejectUnknown()
+    }
+}
+
 extension SyncInvoiceRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__SyncInvoiceRequest
     public static let protoMessageName = "qbsync.v1.SyncInvoiceRequest"
@@ -667,6 +703,15 @@ extension SyncInvoiceRequest: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
         try container.encodeIfPresent(self.invoice, forKey: WireJSON.Key("invoice"))
+    }
+}
+
+extension SyncInvoiceRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        self.invoice = try fields.message("invoice", Invoice.self)
+        try fields.rejectUnknown()
     }
 }
 
@@ -731,6 +776,15 @@ extension SyncInvoiceResponse: Encodable {
     }
 }
 
+extension SyncInvoiceResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.record = try fields.message("record", SyncRecord.self)
+        self.changed = try fields.bool("changed")
+        try fields.rejectUnknown()
+    }
+}
+
 extension PaymentApplication: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__PaymentApplication
     public static let protoMessageName = "qbsync.v1.PaymentApplication"
@@ -789,6 +843,15 @@ extension PaymentApplication: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encode(self.invoiceExternalID, forKey: WireJSON.Key("invoiceExternalId"))
         try container.encode(String(self.amountMinor), forKey: WireJSON.Key("amountMinor"))
+    }
+}
+
+extension PaymentApplication: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.invoiceExternalID = try fields.string("invoiceExternalId")
+        self.amountMinor = try fields.int64("amountMinor")
+        try fields.rejectUnknown()
     }
 }
 
@@ -882,6 +945,22 @@ extension Payment: Encodable {
     }
 }
 
+extension Payment: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.externalID = try fields.string("externalId")
+        self.customerExternalID = try fields.string("customerExternalId")
+        self.txnDate = try fields.string("txnDate")
+        self.currency = try fields.string("currency")
+        self.amountMinor = try fields.int64("amountMinor")
+        self.methodCode = try fields.string("methodCode")
+        self.reference = try fields.string("reference")
+        self.memo = try fields.string("memo")
+        self.applications = try fields.messages("applications", PaymentApplication.self)
+        try fields.rejectUnknown()
+    }
+}
+
 extension SyncPaymentRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__SyncPaymentRequest
     public static let protoMessageName = "qbsync.v1.SyncPaymentRequest"
@@ -944,6 +1023,15 @@ extension SyncPaymentRequest: Encodable {
     }
 }
 
+extension SyncPaymentRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        self.payment = try fields.message("payment", Payment.self)
+        try fields.rejectUnknown()
+    }
+}
+
 extension SyncPaymentResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__SyncPaymentResponse
     public static let protoMessageName = "qbsync.v1.SyncPaymentResponse"
@@ -1002,6 +1090,15 @@ extension SyncPaymentResponse: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
         try container.encode(self.changed, forKey: WireJSON.Key("changed"))
+    }
+}
+
+extension SyncPaymentResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.record = try fields.message("record", SyncRecord.self)
+        self.changed = try fields.bool("changed")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1104,6 +1201,23 @@ extension Refund: Encodable {
     }
 }
 
+extension Refund: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.externalID = try fields.string("externalId")
+        try fields.requireAtMostOne(["invoiceExternalId", "paymentExternalId"])
+        if fields.has("invoiceExternalId") { self.target = .invoiceExternalID(try fields.string("invoiceExternalId")) }
+        if fields.has("paymentExternalId") { self.target = .paymentExternalID(try fields.string("paymentExternalId")) }
+        self.txnDate = try fields.string("txnDate")
+        self.currency = try fields.string("currency")
+        self.amountMinor = try fields.int64("amountMinor")
+        self.itemCode = try fields.string("itemCode")
+        self.refundAccountCode = try fields.string("refundAccountCode")
+        self.reason = try fields.string("reason")
+        try fields.rejectUnknown()
+    }
+}
+
 extension RefundRequest: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__RefundRequest
     public static let protoMessageName = "qbsync.v1.RefundRequest"
@@ -1166,6 +1280,15 @@ extension RefundRequest: Encodable {
     }
 }
 
+extension RefundRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        self.refund = try fields.message("refund", Refund.self)
+        try fields.rejectUnknown()
+    }
+}
+
 extension RefundResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__RefundResponse
     public static let protoMessageName = "qbsync.v1.RefundResponse"
@@ -1224,6 +1347,15 @@ extension RefundResponse: Encodable {
         var container = encoder.container(keyedBy: WireJSON.Key.self)
         try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
         try container.encode(self.changed, forKey: WireJSON.Key("changed"))
+    }
+}
+
+extension RefundResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.record = try fields.message("record", SyncRecord.self)
+        self.changed = try fields.bool("changed")
+        try fields.rejectUnknown()
     }
 }
 
@@ -1293,6 +1425,16 @@ extension VoidPaymentRequest: Encodable {
     }
 }
 
+extension VoidPaymentRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        self.paymentExternalID = try fields.string("paymentExternalId")
+        self.reason = try fields.string("reason")
+        try fields.rejectUnknown()
+    }
+}
+
 extension VoidPaymentResponse: WireMessage, CBridged {
     typealias CMessage = Qbsync__V1__VoidPaymentResponse
     public static let protoMessageName = "qbsync.v1.VoidPaymentResponse"
@@ -1352,6 +1494,19 @@ extension VoidPaymentResponse: Encodable {
         try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
         try container.encode(self.alreadyVoided, forKey: WireJSON.Key("alreadyVoided"))
     }
+}
+
+extension VoidPaymentResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.record = try fields.message("record", SyncRecord.self)
+        self.alreadyVoided = try fields.bool("alreadyVoided")
+        try fields.rejectUnknown()
+    }
+}
+
+extension LineKind: WireEnum {
+    public static let protoPrefix = "LINE_KIND_"
 }
 
 extension LineKind: Encodable {

@@ -28,15 +28,16 @@ struct CurlTransportTests {
             return .json(200, #"{"path":"\#(request.path)"}"#)
         }) { server in
             try await withTransport(.init(maxConnectionsPerHost: 10)) { transport in
-                let started = ContinuousClock.now
                 try await withThrowingTaskGroup(of: Int.self) { group in
                     for index in 0..<20 {
                         group.addTask { try await transport.send(get("\(server.baseURL)/slow/\(index)")).status }
                     }
                     for try await status in group { #expect(status == 200) }
                 }
-                // Serially this would take 2 s; ten connections in parallel take about 0.2 s.
-                #expect(ContinuousClock.now - started < .seconds(1.5))
+                // Each answer takes 100 ms, so requests sent together run on
+                // several connections at once (serially, one would do), never
+                // more than the ten allowed. (Counted, not timed: the machine is shared.)
+                #expect(transport.connectionsOpened > 1)
                 #expect(transport.connectionsOpened <= 10)
             }
         }

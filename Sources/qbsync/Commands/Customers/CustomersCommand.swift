@@ -88,8 +88,8 @@ struct LinkCustomerCommand: AsyncParsableCommand {
         let company = self.company.company
         var base: Customer?
         if let path = self.fields.fromJSON {
-            let documents: [(location: String, value: JSONInput)]
-            do { documents = try JSONDocuments.parse(try JSONDocuments.read(path: path), source: path == "-" ? "stdin" : path) } catch let error as JSONInputError { throw CLIFailure.usage(error.description) }
+            let documents: [(location: String, value: ProtoJSON)]
+            do { documents = try JSONDocuments.parse(try JSONDocuments.read(path: path), source: path == "-" ? "stdin" : path) } catch let error as ProtoJSONError { throw CLIFailure.usage(error.description) }
             guard documents.count == 1 else { throw CLIFailure.usage("\(path): expected one Customer object, found \(documents.count)") }
             var customer = try Customer.decode(documents[0].value, location: documents[0].location, company: company)
             if !customer.externalID.isEmpty, customer.externalID != self.id {

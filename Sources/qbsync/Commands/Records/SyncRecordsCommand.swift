@@ -47,10 +47,10 @@ struct SyncRecordsCommand<Kind: RecordKind>: AsyncParsableCommand {
         var messages: [Kind.Message] = []
         for path in paths {
             let source = path == "-" ? "stdin" : path
-            let documents: [(location: String, value: JSONInput)]
+            let documents: [(location: String, value: ProtoJSON)]
             do {
                 documents = try JSONDocuments.parse(try JSONDocuments.read(path: path), source: source)
-            } catch let error as JSONInputError {
+            } catch let error as ProtoJSONError {
                 throw CLIFailure.usage(error.description)
             }
             for document in documents {

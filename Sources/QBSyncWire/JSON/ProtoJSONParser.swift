@@ -1,90 +1,11 @@
-import Foundation
-
-/// A JSON value as read from an input file; numbers keep their text so
-/// amounts and decimal strings are never rounded through Double.
-enum JSONInput: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(String)
-    case string(String)
-    case array([JSONInput])
-    case object([(String, JSONInput)])
-
-    static func == (lhs: JSONInput, rhs: JSONInput) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): true
-        case (.bool(let a), .bool(let b)): a == b
-        case (.number(let a), .number(let b)), (.string(let a), .string(let b)): a == b
-        case (.array(let a), .array(let b)): a == b
-        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        default: false
-        }
-    }
-
-    var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
-}
-
-/// Why an input could not be read; `where` names the line and field.
-struct JSONInputError: Error, CustomStringConvertible {
-    var location: String
-    var message: String
-    var description: String { self.location.isEmpty ? self.message : "\(self.location): \(self.message)" }
-}
-
-/// Reads input files: one JSON object, a JSON array of objects, or JSON
-/// Lines (one object per line; blank lines and lines starting with # skipped).
-enum JSONDocuments {
-    /// The objects in `text`, each with where it came from ("file.json", "many.jsonl:12").
-    /// A file holds one value, an array of objects, or values one after another
-    /// (JSON Lines, or pretty-printed objects back to back).
-    static func parse(_ text: String, source: String) throws -> [(location: String, value: JSONInput)] {
-        var parser = JSONTextParser(text)
-        var documents: [(String, JSONInput)] = []
-        repeat {
-            let line = parser.line
-            do {
-                documents.append(("\(source):\(line)", try parser.parseValue()))
-            } catch let error as JSONInputError {
-                throw JSONInputError(location: "\(source):\(parser.line)", message: error.message)
-            }
-        } while !parser.atEnd
-        if documents.count == 1, case .array(let items) = documents[0].1 {
-            return items.enumerated().map { ("\(source)[\($0.offset)]", $0.element) }
-        }
-        if documents.count == 1 { return [(source, documents[0].1)] }
-        return documents
-    }
-
-    /// Reads a file, or stdin for "-".
-    static func read(path: String) throws -> String {
-        if path == "-" {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            return String(decoding: data, as: UTF8.self)
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIFailure.usage("cannot read \(path)")
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
 /// A small strict JSON parser (RFC 8259) that keeps number text as written.
-struct JSONTextParser {
+public struct ProtoJSONParser {
     private let bytes: [UInt8]
     private var index = 0
 
-    init(_ text: String) { self.bytes = Array(text.utf8) }
+    public init(_ text: String) { self.bytes = Array(text.utf8) }
 
-    mutating func parseDocument() throws -> JSONInput {
+    public mutating func parseDocument() throws -> ProtoJSON {
         let value = try self.parseValue(depth: 0)
         self.skipWhitespace()
         guard self.index == self.bytes.count else { throw self.failure("unexpected text after the JSON value") }
@@ -92,7 +13,7 @@ struct JSONTextParser {
     }
 
     /// The next value of a sequence; whitespace after it is consumed.
-    mutating func parseValue() throws -> JSONInput {
+    public mutating func parseValue() throws -> ProtoJSON {
         self.skipWhitespace()
         guard self.index < self.bytes.count else { throw self.failure("no JSON in the input") }
         let value = try self.parseValue(depth: 0)
@@ -100,31 +21,31 @@ struct JSONTextParser {
         return value
     }
 
-    var atEnd: Bool { self.index >= self.bytes.count }
+    public var atEnd: Bool { self.index >= self.bytes.count }
 
     /// The 1-based line of the parser's position (after leading whitespace).
-    var line: Int {
+    public var line: Int {
         var probe = self.index
         while probe < self.bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(self.bytes[probe]) { probe += 1 }
         return self.bytes[..<min(probe, self.bytes.count)].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
     }
 
-    private func failure(_ message: String) -> JSONInputError {
-        JSONInputError(location: "", message: "invalid JSON: \(message)")
+    private func failure(_ message: String) -> ProtoJSONError {
+        ProtoJSONError(location: "", message: "invalid JSON: \(message)")
     }
 
     private mutating func skipWhitespace() {
         while self.index < self.bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(self.bytes[self.index]) { self.index += 1 }
     }
 
-    private mutating func parseValue(depth: Int) throws -> JSONInput {
+    private mutating func parseValue(depth: Int) throws -> ProtoJSON {
         guard depth < 64 else { throw self.failure("nested too deeply") }
         self.skipWhitespace()
         guard self.index < self.bytes.count else { throw self.failure("unexpected end") }
         switch self.bytes[self.index] {
         case UInt8(ascii: "{"):
             self.index += 1
-            var members: [(String, JSONInput)] = []
+            var members: [(String, ProtoJSON)] = []
             self.skipWhitespace()
             if self.peek(UInt8(ascii: "}")) { self.index += 1; return .object(members) }
             while true {
@@ -142,7 +63,7 @@ struct JSONTextParser {
             }
         case UInt8(ascii: "["):
             self.index += 1
-            var items: [JSONInput] = []
+            var items: [ProtoJSON] = []
             self.skipWhitespace()
             if self.peek(UInt8(ascii: "]")) { self.index += 1; return .array(items) }
             while true {
