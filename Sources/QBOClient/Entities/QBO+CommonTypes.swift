@@ -5,14 +5,19 @@ extension QBO {
         public var value: String
         /// The referenced record's display name; informational, QBO ignores it on writes.
         public var name: String?
+        /// The referenced record's entity, where one field may point at several kinds:
+        /// a purchase's `EntityRef` says `"Vendor"`, `"Customer"` or `"Employee"`.
+        public var type: String?
 
         /// Creates a reference.
         /// - Parameters:
         ///   - value: The referenced Id.
         ///   - name: The display name, if known.
-        public init(value: String, name: String? = nil) {
+        ///   - type: The referenced entity, for fields that accept several (`EntityRef`).
+        public init(value: String, name: String? = nil, type: String? = nil) {
             self.value = value
             self.name = name
+            self.type = type
         }
     }
 
@@ -92,6 +97,37 @@ extension QBO {
         public init(freeFormNumber: String?) { self.freeFormNumber = freeFormNumber }
 
         enum CodingKeys: String, CodingKey { case freeFormNumber = "FreeFormNumber" }
+    }
+
+    /// A web address (`WebAddr`).
+    public struct WebAddress: Codable, Sendable, Hashable {
+        /// The address, e.g. `"http://www.booksbybessie.co"`.
+        public var uri: String?
+
+        /// Creates a web address.
+        /// - Parameter uri: The address.
+        public init(uri: String?) { self.uri = uri }
+
+        enum CodingKeys: String, CodingKey { case uri = "URI" }
+    }
+
+    /// A free-form name and value pair: `CompanyInfo.NameValue`, `Preferences.OtherPrefs`.
+    public struct NameValue: Codable, Sendable, Hashable {
+        /// The setting's name, e.g. `"OfferingSku"`.
+        public var name: String
+        /// Its value, always a string in QBO's JSON (`"true"`, `"QuickBooks Online Plus"`).
+        public var value: String?
+
+        /// Creates a pair.
+        /// - Parameters:
+        ///   - name: The setting's name.
+        ///   - value: Its value.
+        public init(name: String, value: String?) {
+            self.name = name
+            self.value = value
+        }
+
+        enum CodingKeys: String, CodingKey { case name = "Name", value = "Value" }
     }
 
     /// Creation and last-change times, as QBO's ISO 8601 strings with offset.

@@ -1,7 +1,10 @@
 import Foundation
 
 extension QBO {
-    /// A product or service sold on invoice lines (`SalesItemLineDetail.ItemRef`).
+    /// A product or service: sold on sales lines (`SalesItemLineDetail.ItemRef`) and
+    /// bought on expense lines (`ItemBasedExpenseLineDetail.ItemRef`). Inventory items
+    /// (``type`` `"Inventory"`) need ``trackQtyOnHand``, ``qtyOnHand``, ``invStartDate``
+    /// and the income, expense (cost of goods sold) and asset accounts.
     public struct Item: QBOEntity, Hashable {
         /// `"Item"`.
         public static let entityName = "Item"
@@ -22,6 +25,8 @@ extension QBO {
         public var sku: String?
         /// Sales description.
         public var description: String?
+        /// Purchase description.
+        public var purchaseDesc: String?
         /// Whether the item is active.
         public var active: Bool?
         /// Name including parents, read-only.
@@ -34,7 +39,7 @@ extension QBO {
         public var type: String?
         /// Income account credited when the item is sold.
         public var incomeAccountRef: Ref?
-        /// Expense account, for purchases.
+        /// Expense account, for purchases (cost of goods sold for inventory items).
         public var expenseAccountRef: Ref?
         /// Asset account, for inventory items.
         public var assetAccountRef: Ref?
@@ -44,6 +49,18 @@ extension QBO {
         public var trackQtyOnHand: Bool?
         /// Quantity on hand, for inventory items.
         public var qtyOnHand: Decimal?
+        /// The date ``qtyOnHand`` was counted, `yyyy-MM-dd`; required for inventory items.
+        public var invStartDate: String?
+        /// Quantity at which to reorder.
+        public var reorderPoint: Decimal?
+        /// The preferred vendor to buy from.
+        public var prefVendorRef: Ref?
+        /// Whether the item has a parent item or category.
+        public var subItem: Bool?
+        /// The parent item or category.
+        public var parentRef: Ref?
+        /// Default sales tax code, where items carry one.
+        public var salesTaxCodeRef: Ref?
 
         /// Creates an item.
         /// - Parameters:
@@ -58,13 +75,39 @@ extension QBO {
             self.unitPrice = unitPrice
         }
 
+        /// An inventory item with its quantity tracked from `invStartDate`.
+        /// - Parameters:
+        ///   - name: The item's name.
+        ///   - incomeAccountRef: Income account credited on sales.
+        ///   - expenseAccountRef: Cost of goods sold account.
+        ///   - assetAccountRef: Inventory asset account.
+        ///   - qtyOnHand: The starting quantity.
+        ///   - invStartDate: The day that quantity was counted, `yyyy-MM-dd`.
+        ///   - unitPrice: Default sales price.
+        ///   - purchaseCost: Default purchase cost.
+        public static func inventory(
+            name: String, incomeAccountRef: Ref, expenseAccountRef: Ref, assetAccountRef: Ref,
+            qtyOnHand: Decimal, invStartDate: String, unitPrice: Decimal? = nil, purchaseCost: Decimal? = nil
+        ) -> Item {
+            var item = Item(name: name, type: "Inventory", incomeAccountRef: incomeAccountRef, unitPrice: unitPrice)
+            item.expenseAccountRef = expenseAccountRef
+            item.assetAccountRef = assetAccountRef
+            item.trackQtyOnHand = true
+            item.qtyOnHand = qtyOnHand
+            item.invStartDate = invStartDate
+            item.purchaseCost = purchaseCost
+            return item
+        }
+
         enum CodingKeys: String, CodingKey {
             case id = "Id", syncToken = "SyncToken", sparse, domain, metaData = "MetaData"
             case name = "Name", sku = "Sku", description = "Description", active = "Active"
             case fullyQualifiedName = "FullyQualifiedName", taxable = "Taxable", unitPrice = "UnitPrice"
             case type = "Type", incomeAccountRef = "IncomeAccountRef", expenseAccountRef = "ExpenseAccountRef"
             case assetAccountRef = "AssetAccountRef", purchaseCost = "PurchaseCost"
-            case trackQtyOnHand = "TrackQtyOnHand", qtyOnHand = "QtyOnHand"
+            case trackQtyOnHand = "TrackQtyOnHand", qtyOnHand = "QtyOnHand", invStartDate = "InvStartDate"
+            case purchaseDesc = "PurchaseDesc", reorderPoint = "ReorderPoint", prefVendorRef = "PrefVendorRef"
+            case subItem = "SubItem", parentRef = "ParentRef", salesTaxCodeRef = "SalesTaxCodeRef"
         }
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 
 extension QBO {
-    /// One line of an invoice, credit memo or refund receipt.
+    /// One line of a sales form (invoice, credit memo, refund receipt) or of a
+    /// purchase form (bill, purchase order, purchase).
     ///
     /// QBO says what a line is with `DetailType` and puts the matching object
     /// under a key of the same name; ``detail`` holds that pair as one value, so
@@ -42,6 +43,11 @@ extension QBO {
             case subTotal(SubTotalLineDetail)
             /// A discount: `DiscountLineDetail`.
             case discount(DiscountLineDetail)
+            /// An item bought (bills, purchase orders, purchases): `ItemBasedExpenseLineDetail`.
+            case itemBasedExpense(ItemBasedExpenseLineDetail)
+            /// An expense posted straight to an account (bills, purchase orders, purchases):
+            /// `AccountBasedExpenseLineDetail`.
+            case accountBasedExpense(AccountBasedExpenseLineDetail)
             /// A `DetailType` QBOClient does not model (`DescriptionOnly`, `GroupLineDetail`, ...).
             /// Its details are not kept, so such a line cannot be written back.
             case other(detailType: String)
@@ -52,6 +58,8 @@ extension QBO {
                 case .salesItem: "SalesItemLineDetail"
                 case .subTotal: "SubTotalLineDetail"
                 case .discount: "DiscountLineDetail"
+                case .itemBasedExpense: "ItemBasedExpenseLineDetail"
+                case .accountBasedExpense: "AccountBasedExpenseLineDetail"
                 case .other(let detailType): detailType
                 }
             }
@@ -62,6 +70,8 @@ extension QBO {
             case detailType = "DetailType", linkedTxn = "LinkedTxn"
             case salesItemLineDetail = "SalesItemLineDetail", subTotalLineDetail = "SubTotalLineDetail"
             case discountLineDetail = "DiscountLineDetail"
+            case itemBasedExpenseLineDetail = "ItemBasedExpenseLineDetail"
+            case accountBasedExpenseLineDetail = "AccountBasedExpenseLineDetail"
         }
 
         /// Decodes a line, choosing the detail object by `DetailType`.
@@ -81,6 +91,14 @@ extension QBO {
                 detail = .subTotal(try container.decodeIfPresent(SubTotalLineDetail.self, forKey: .subTotalLineDetail) ?? .init())
             case "DiscountLineDetail":
                 detail = .discount(try container.decodeIfPresent(DiscountLineDetail.self, forKey: .discountLineDetail) ?? .init())
+            case "ItemBasedExpenseLineDetail":
+                detail = .itemBasedExpense(
+                    try container.decodeIfPresent(ItemBasedExpenseLineDetail.self, forKey: .itemBasedExpenseLineDetail) ?? .init()
+                )
+            case "AccountBasedExpenseLineDetail":
+                detail = .accountBasedExpense(
+                    try container.decodeIfPresent(AccountBasedExpenseLineDetail.self, forKey: .accountBasedExpenseLineDetail) ?? .init()
+                )
             default:
                 detail = .other(detailType: detailType)
             }
@@ -100,6 +118,8 @@ extension QBO {
             case .salesItem(let value): try container.encode(value, forKey: .salesItemLineDetail)
             case .subTotal(let value): try container.encode(value, forKey: .subTotalLineDetail)
             case .discount(let value): try container.encode(value, forKey: .discountLineDetail)
+            case .itemBasedExpense(let value): try container.encode(value, forKey: .itemBasedExpenseLineDetail)
+            case .accountBasedExpense(let value): try container.encode(value, forKey: .accountBasedExpenseLineDetail)
             case .other: break
             }
         }
@@ -129,12 +149,17 @@ extension QBO {
         ///   - unitPrice: Price per unit.
         ///   - taxCodeRef: Tax code.
         ///   - serviceDate: Date of service.
-        public init(itemRef: Ref? = nil, qty: Decimal? = nil, unitPrice: Decimal? = nil, taxCodeRef: Ref? = nil, serviceDate: String? = nil) {
+        ///   - classRef: Class, when class tracking is on.
+        public init(
+            itemRef: Ref? = nil, qty: Decimal? = nil, unitPrice: Decimal? = nil, taxCodeRef: Ref? = nil,
+            serviceDate: String? = nil, classRef: Ref? = nil
+        ) {
             self.itemRef = itemRef
             self.qty = qty
             self.unitPrice = unitPrice
             self.taxCodeRef = taxCodeRef
             self.serviceDate = serviceDate
+            self.classRef = classRef
         }
 
         enum CodingKeys: String, CodingKey {
