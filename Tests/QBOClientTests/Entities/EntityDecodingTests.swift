@@ -214,14 +214,3 @@ struct SalesReceipt: QBOEntity {
         case id = "Id", syncToken = "SyncToken", sparse, domain, privateNote = "PrivateNote", line = "Line"
     }
 }
-
-/// A Vendor, test-only, for the recorded batch request.
-struct Vendor: QBOEntity {
-    static let entityName = "Vendor"
-    var id: String?
-    var syncToken: String?
-    var sparse: Bool?
-    var displayName: String?
-
-    enum CodingKeys: String, CodingKey { case id = "Id", syncToken = "SyncToken", sparse, displayName = "DisplayName" }
-}

@@ -109,7 +109,7 @@ struct RequestEncodingTests {
         receipt.domain = "QBO"
         receipt.privateNote = "A private note."
         _ = try await makeClient(transport).batch([
-            .create(Vendor(displayName: "Boraski Family Store"), batchID: "bid1"),
+            .create(QBO.Vendor(displayName: "Boraski Family Store"), batchID: "bid1"),
             .delete(QBO.Invoice.self, id: "129", syncToken: "0", batchID: "bid2"),
             .sparseUpdate(receipt, batchID: "bid3"),
             .query(QBOQuery<SalesReceipt>(unchecked: "select * from SalesReceipt where TotalAmt > '300.00'"), batchID: "bid4"),

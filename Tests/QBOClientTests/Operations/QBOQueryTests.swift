@@ -78,4 +78,39 @@ struct QBOQueryTests {
         #expect(request.queryItems["query"] == #"SELECT * FROM Customer WHERE DisplayName = 'Amy\'s Bird Sanctuary'"#)
         #expect(request.url.contains("query=SELECT%20%2A%20FROM%20Customer"))
     }
+
+    @Test func pickerSearchWithWildcards() {
+        let query = QBOQuery<QBO.Vendor>.select()
+            .where("DisplayName", like: "%Bob's%")
+            .where("Active", .equals, true)
+            .orderBy("DisplayName")
+            .maxResults(20)
+        #expect(query.text == #"SELECT * FROM Vendor WHERE DisplayName LIKE '%Bob\'s%' AND Active = true ORDERBY DisplayName ASC MAXRESULTS 20"#)
+        // The wildcard survives the URL as %25, not as an escape of the next bytes.
+        #expect(query.percentEncoded.contains("LIKE%20%27%25Bob%5C%27s%25%27"))
+        #expect(query.percentEncoded.removingPercentEncoding == query.text)
+        #expect(QBOQuery<QBO.Item>.select().where("Name", like: "Excavator%").text == "SELECT * FROM Item WHERE Name LIKE 'Excavator%'")
+        #expect(QBOQuery<QBO.Account>.select().where("FullyQualifiedName", like: "%:Fuel").text
+            == "SELECT * FROM Account WHERE FullyQualifiedName LIKE '%:Fuel'")
+    }
+
+    @Test func countOfVendorsReadsTheRecordedTotal() async throws {
+        let transport = RecordingTransport(fixture: "qbo_api__query__vendor_count_response")
+        let count = try await makeClient(transport).count(QBOQuery<QBO.Vendor>.count())
+        #expect(count == 26)
+        #expect(transport.requests.first?.queryItems["query"] == "SELECT COUNT(*) FROM Vendor")
+    }
+
+    @Test func newEntitiesAreQueryable() {
+        #expect(QBOQuery<QBO.Bill>.select().where("Balance", .greaterThan, 0).text == "SELECT * FROM Bill WHERE Balance > '0'")
+        #expect(QBOQuery<QBO.BillPayment>.count().text == "SELECT COUNT(*) FROM BillPayment")
+        #expect(QBOQuery<QBO.PurchaseOrder>.select().where("POStatus", .equals, "Open").text
+            == "SELECT * FROM PurchaseOrder WHERE POStatus = 'Open'")
+        #expect(QBOQuery<QBO.Purchase>.select().text == "SELECT * FROM Purchase")
+        #expect(QBOQuery<QBO.Term>.select().where("Active", .equals, true).text == "SELECT * FROM Term WHERE Active = true")
+        #expect(QBOQuery<QBO.Department>.select().text == "SELECT * FROM Department")
+        #expect(QBOQuery<QBO.Class>.select().text == "SELECT * FROM Class")
+        #expect(QBOQuery<QBO.CompanyInfo>.select().text == "SELECT * FROM CompanyInfo")
+        #expect(QBOQuery<QBO.Preferences>.select().text == "SELECT * FROM Preferences")
+    }
 }
