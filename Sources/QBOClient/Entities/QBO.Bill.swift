@@ -28,7 +28,7 @@ extension QBO {
         public var txnDate: String?
         /// Due date, `yyyy-MM-dd` (QBO works it out from the terms when absent).
         public var dueDate: String?
-        /// The vendor's reference number. Not unique-checked for bills.
+        /// The bill number (the vendor's reference).
         public var docNumber: String?
         /// The expense lines.
         public var line: [Line]?

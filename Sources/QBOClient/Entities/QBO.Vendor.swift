@@ -60,7 +60,9 @@ extension QBO {
         public var apAccountRef: Ref?
         /// Currency.
         public var currencyRef: Ref?
-        /// Free-text notes.
+        /// Free-text notes. Intuit's Vendor reference does not list `Notes` (it is a Customer
+        /// field) and no recording shows it on a vendor: leave it `nil` on writes unless the
+        /// company is known to accept it (an unsupported property is fault 2010).
         public var notes: String?
         /// `false` once the vendor is made inactive (QBO's "delete").
         public var active: Bool?

@@ -1,5 +1,6 @@
 /// Namespace for the QuickBooks Online Accounting API v3 records QBOClient reads
-/// and writes: ``QBO/Customer``, ``QBO/Invoice``, ``QBO/Payment`` and the rest.
+/// and writes: ``QBO/Customer``, ``QBO/Invoice``, ``QBO/Payment``, ``QBO/Vendor``,
+/// ``QBO/Bill`` and the rest.
 ///
 /// Each type is `Codable` with QBO's own JSON keys (PascalCase, plus the few
 /// lower-case ones QBO uses: `domain`, `sparse`, `status`, `value`, `name`).
@@ -10,8 +11,8 @@ public enum QBO {}
 
 /// A QBO record that has its own endpoint (`/v3/company/{realm}/{pathSegment}`).
 ///
-/// Conform a new type to reach an entity QBOClient does not model (a Vendor, a
-/// SalesReceipt): give its QBO name and the three bookkeeping fields.
+/// Conform a new type to reach an entity QBOClient does not model (a SalesReceipt,
+/// a JournalEntry): give its QBO name and the three bookkeeping fields.
 public protocol QBOEntity: Codable, Sendable {
     /// The entity's name in QBO's JSON and queries, e.g. `"Invoice"`.
     static var entityName: String { get }
