@@ -25,8 +25,8 @@ extension RealmSettings {
             "ReportPrefs": ["ReportBasis": "Accrual", "CalcAgingReportFromTxnDate": false],
             "AccountingInfoPrefs": [
                 "FirstMonthOfFiscalYear": "January", "UseAccountNumbers": false, "TaxYearMonth": "January",
-                "ClassTrackingPerTxn": false, "TrackDepartments": false, "CustomerTerminology": "Customers",
-                "ClassTrackingPerTxnLine": false,
+                "ClassTrackingPerTxn": false, "TrackDepartments": true, "DepartmentTerminology": "Location",
+                "CustomerTerminology": "Customers", "ClassTrackingPerTxnLine": true,
             ],
             "SalesFormsPrefs": [
                 "ETransactionPaymentEnabled": false, "CustomTxnNumbers": false, "AllowShipping": false,

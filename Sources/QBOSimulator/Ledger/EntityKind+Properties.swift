@@ -25,12 +25,21 @@ extension EntityKind {
             return Self.commonProperties.union(Self.transactionProperties).union(Self.salesDocumentProperties)
                 .union(["CheckPayment", "CreditCardPayment", "PaymentType", "RemainingCredit"])
         case .payment: return Self.commonProperties.union(Self.transactionProperties).union(Self.paymentProperties)
+        case .vendor: return Self.commonProperties.union(Self.vendorProperties)
+        case .department: return Self.commonProperties.union(["Name", "SubDepartment", "ParentRef", "FullyQualifiedName", "Active"])
+        case .trackingClass: return Self.commonProperties.union(["Name", "SubClass", "ParentRef", "FullyQualifiedName", "Active"])
+        case .term: return Self.commonProperties.union(Self.termProperties)
+        case .bill: return Self.commonProperties.union(Self.transactionProperties).union(Self.billProperties)
+        case .billPayment: return Self.commonProperties.union(Self.transactionProperties).union(Self.billPaymentProperties)
+        case .purchaseOrder:
+            return Self.commonProperties.union(Self.transactionProperties).union(Self.purchaseOrderProperties)
+        case .purchase: return Self.commonProperties.union(Self.transactionProperties).union(Self.purchaseProperties)
         case .preferences: return Self.commonProperties.union(Self.preferencesProperties)
         case .companyInfo: return Self.commonProperties.union(Self.companyInfoProperties)
         }
     }
 
-    private static let commonProperties: Set<String> = ["Id", "SyncToken", "MetaData", "domain", "sparse", "status"]
+    static let commonProperties: Set<String> = ["Id", "SyncToken", "MetaData", "domain", "sparse", "status"]
 
     private static let customerProperties: Set<String> = [
         "DisplayName", "Title", "GivenName", "MiddleName", "FamilyName", "Suffix", "CompanyName", "FullyQualifiedName",
@@ -69,7 +78,7 @@ extension EntityKind {
     ]
 
     /// Properties of QBO's `Transaction` base class.
-    private static let transactionProperties: Set<String> = [
+    static let transactionProperties: Set<String> = [
         "DocNumber", "TxnDate", "PrivateNote", "Line", "LinkedTxn", "CurrencyRef", "ExchangeRate", "TotalAmt",
         "HomeTotalAmt", "TxnSource", "TxnStatus", "TransactionLocationType", "TaxExemptionRef", "ProjectRef",
         "DepartmentRef", "CustomField", "Tag", "RecurDataRef", "TxnApprovalInfo", "CustomerRef",

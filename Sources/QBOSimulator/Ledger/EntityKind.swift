@@ -10,6 +10,22 @@ enum EntityKind: String, CaseIterable, Sendable, Hashable {
     case taxCode = "TaxCode"
     case taxRate = "TaxRate"
     case paymentMethod = "PaymentMethod"
+    /// A seller the company buys from; shares the Customer namespace for `DisplayName`.
+    case vendor = "Vendor"
+    /// An accounts-payable transaction: what the company owes a vendor.
+    case bill = "Bill"
+    /// Money paid to a vendor against bills, by check or credit card.
+    case billPayment = "BillPayment"
+    /// A non-posting order to a vendor.
+    case purchaseOrder = "PurchaseOrder"
+    /// An expense paid at once by cash, check or credit card.
+    case purchase = "Purchase"
+    /// A location (QBO's Department entity).
+    case department = "Department"
+    /// A class, for class tracking (QBO's Class entity).
+    case trackingClass = "Class"
+    /// Payment terms (Net 30, ...).
+    case term = "Term"
     /// The company's settings, one per realm (`GET /preferences`).
     case preferences = "Preferences"
     /// The company's name and address, one per realm (`GET /companyinfo/{realmId}`).
@@ -31,10 +47,18 @@ enum EntityKind: String, CaseIterable, Sendable, Hashable {
     /// Transactions carry amounts and can be deleted; name lists are only made inactive.
     var isTransaction: Bool {
         switch self {
-        case .invoice, .payment, .creditMemo, .refundReceipt: return true
+        case .invoice, .payment, .creditMemo, .refundReceipt, .bill, .billPayment, .purchaseOrder, .purchase: return true
         default: return false
         }
     }
+
+    /// Bills, purchase orders and purchases: expense lines by account or by item, a vendor.
+    var isExpenseDocument: Bool {
+        self == .bill || self == .purchaseOrder || self == .purchase
+    }
+
+    /// Payments and bill payments: money applied to other transactions.
+    var appliesMoney: Bool { self == .payment || self == .billPayment }
 
     /// Sales documents have item lines, a subtotal and tax.
     var isSalesDocument: Bool {
@@ -65,11 +89,21 @@ enum EntityKind: String, CaseIterable, Sendable, Hashable {
     /// The member holding the unique name of a name-list entity.
     var uniqueNameProperty: String? {
         switch self {
-        case .customer: return "DisplayName"
-        case .item, .account, .paymentMethod: return "Name"
+        case .customer, .vendor: return "DisplayName"
+        case .item, .account, .paymentMethod, .term, .department, .trackingClass: return "Name"
         default: return nil
         }
     }
+
+    /// The member that must be unique: the name, except for locations and classes, whose
+    /// `FullyQualifiedName` (`Parent:Child`) is, so two parents may each have a "North".
+    var uniqueKeyProperty: String? {
+        self == .department || self == .trackingClass ? "FullyQualifiedName" : uniqueNameProperty
+    }
+
+    /// The kinds whose names must differ from each other's: QBO keeps one namespace for
+    /// Customer, Vendor and Employee display names; every other list is its own.
+    var nameScope: EntityKind { self == .vendor ? .customer : self }
 
     /// Whether queries return only `Active = true` rows unless the query says otherwise.
     var hasActiveFlag: Bool { !isTransaction && !isCompanyEntity }
@@ -77,6 +111,12 @@ enum EntityKind: String, CaseIterable, Sendable, Hashable {
     /// US tax codes have the ids `TAX` and `NON`; every other id is numeric.
     var hasNumericIDs: Bool { self != .taxCode }
 
-    /// Whether `operation=void` applies.
-    var isVoidable: Bool { isTransaction }
+    /// Whether `operation=void` (or `include=void`) applies. QBO voids sales forms, payments
+    /// and bill payments; a bill, purchase order or purchase is deleted instead.
+    var isVoidable: Bool {
+        switch self {
+        case .invoice, .payment, .creditMemo, .refundReceipt, .billPayment: return true
+        default: return false
+        }
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-// Derived amounts QBO keeps current: invoice Balance and its Payment links, credit memo
-// RemainingCredit, customer Balance.
+// Derived amounts QBO keeps current: invoice and bill Balance and their payment links,
+// credit memo RemainingCredit, customer and vendor Balance.
 extension Ledger {
     /// Recomputes the balances a change touched. An invoice or credit memo whose Balance or
     /// payment links change is a new version in QBO: its SyncToken and LastUpdatedTime move
@@ -12,7 +12,7 @@ extension Ledger {
         of transactions: Set<TransactionKey>, customers: Set<String>, at now: Date, except written: TransactionKey?
     ) {
         var customers = customers
-        for key in transactions where key.kind == .invoice || key.kind == .creditMemo {
+        for key in transactions where key.kind == .invoice || key.kind == .creditMemo || key.kind == .bill {
             guard let stored = entity(key.kind, key.id) else { continue }
             var entity = stored
             let applied = appliedAmount(to: key)
@@ -27,8 +27,18 @@ extension Ledger {
             }
             tables[key.kind]?[key.id] = entity
         }
+        var vendors: Set<String> = []
         for key in transactions {
-            customers.formUnion(recountContribution(of: key))
+            if key.kind == .bill {
+                vendors.formUnion(recountVendorContribution(ofBill: key.id))
+            } else {
+                customers.formUnion(recountContribution(of: key))
+            }
+        }
+        for vendorID in vendors {
+            guard var vendor = entity(.vendor, vendorID) else { continue }
+            vendor.body["Balance"] = .number(openBalance(ofVendor: vendorID))
+            tables[.vendor]?[vendorID] = vendor
         }
         for customerID in customers {
             guard var customer = entity(.customer, customerID) else { continue }
@@ -65,13 +75,33 @@ extension Ledger {
         return affected
     }
 
-    /// The client's own links (to estimates, say) followed by one `{"TxnType":"Payment"}`
-    /// link per payment applied, as QBO shows them on a paid invoice.
+    /// A bill's share of its vendor's balance, moved like a customer's (`recountContribution`).
+    private mutating func recountVendorContribution(ofBill billID: String) -> Set<String> {
+        var affected: Set<String> = []
+        if let old = vendorContributions[billID] {
+            vendorBalances[old.customerID, default: 0] -= old.amount
+            affected.insert(old.customerID)
+        }
+        vendorContributions[billID] = nil
+        guard let bill = entity(.bill, billID), let vendorID = bill.body["VendorRef"]?["value"]?.stringValue else {
+            return affected
+        }
+        let amount = bill.body["Balance"]?.decimalValue ?? 0
+        vendorContributions[billID] = CustomerContribution(customerID: vendorID, amount: amount)
+        vendorBalances[vendorID, default: 0] += amount
+        affected.insert(vendorID)
+        return affected
+    }
+
+    /// The client's own links (to estimates or purchase orders, say) followed by one link
+    /// per payment applied (`"Payment"` on an invoice, `"BillPayment"` on a bill), as QBO
+    /// shows them on a paid document.
     private func linkedPayments(of key: TransactionKey, keeping existing: JSONValue?) -> JSONValue {
-        var links = (existing?.arrayValue ?? []).filter { $0["TxnType"]?.stringValue != "Payment" }
+        let paymentType = key.kind == .bill ? "BillPayment" : "Payment"
+        var links = (existing?.arrayValue ?? []).filter { $0["TxnType"]?.stringValue != paymentType }
         let payments = (appliedTo[key] ?? [:]).filter { $0.value > 0 }.keys.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
         for payment in payments {
-            links.append(["TxnId": .string(payment), "TxnType": "Payment"])
+            links.append(["TxnId": .string(payment), "TxnType": .string(paymentType)])
         }
         return .array(links)
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-// Customers, items, accounts and payment methods: QBO's name lists.
+// Customers, items, accounts, payment methods and terms: QBO's name lists.
 extension Ledger {
     func normalizeCustomer(_ draft: JSONObject, id: String) throws(QBOFault) -> JSONObject {
         var customer = draft
@@ -46,7 +46,7 @@ extension Ledger {
             entry["FullyQualifiedName"] = .string(name)
             entry["Taxable"] = .bool(draft["Taxable"]?.boolValue ?? false)
             entry["UnitPrice"] = .number(try decimal(draft["UnitPrice"], element: "UnitPrice") ?? 0)
-            entry["Type"] = .string(try text(draft["Type"], element: "Type") ?? "Service")
+            try applyItemType(to: &entry, draft)
             let income =
                 try resolve(draft["IncomeAccountRef"], to: .account, element: "IncomeAccountRef")
                 ?? entity(.account, defaults.salesIncomeAccount)
@@ -55,7 +55,6 @@ extension Ledger {
                 entry["ExpenseAccountRef"] = Self.reference(to: expense, of: .account)
             }
             entry["PurchaseCost"] = .number(try decimal(draft["PurchaseCost"], element: "PurchaseCost") ?? 0)
-            entry["TrackQtyOnHand"] = .bool(draft["TrackQtyOnHand"]?.boolValue ?? false)
         case .account:
             let type = try text(draft["AccountType"], element: "AccountType") ?? "Bank"
             entry["FullyQualifiedName"] = .string(name)
@@ -67,6 +66,9 @@ extension Ledger {
             entry["CurrencyRef"] = Self.homeCurrency
         case .paymentMethod:
             entry["Type"] = .string(try text(draft["Type"], element: "Type") ?? "NON_CREDIT_CARD")
+        case .term:
+            entry["Type"] = .string(try text(draft["Type"], element: "Type") ?? "STANDARD")
+            entry["DueDays"] = .number(try decimal(draft["DueDays"], element: "DueDays") ?? 0)
         default:
             break
         }
@@ -79,24 +81,29 @@ extension Ledger {
     func renamedOnActivityChange(_ kind: EntityKind, _ body: JSONObject, previous: StoredEntity) -> JSONObject {
         guard let property = kind.uniqueNameProperty, let name = body[property]?.stringValue else { return body }
         let isActive = body["Active"]?.boolValue ?? true
+        // A location or class is unique by its full name: "Parent:Name".
+        let prefix = Self.parentPrefix(of: body, kind: kind)
         var renamed: String?
         if previous.isActive, !isActive {
-            renamed = Self.deletedNames(of: name).first { isNameFree($0, of: kind, for: previous.id) }
+            renamed = Self.deletedNames(of: name).first { isNameFree(prefix + $0, of: kind, for: previous.id) }
         } else if !previous.isActive, isActive, let original = Self.nameBeforeDeletion(name),
-            isNameFree(original, of: kind, for: previous.id)
+            isNameFree(prefix + original, of: kind, for: previous.id)
         {
             renamed = original
         }
         guard let renamed else { return body }
         var body = body
         body[property] = .string(renamed)
-        if body["FullyQualifiedName"] != nil { body["FullyQualifiedName"] = .string(renamed) }
+        if body["FullyQualifiedName"] != nil { body["FullyQualifiedName"] = .string(prefix + renamed) }
         return body
     }
 
-    private func isNameFree(_ name: String, of kind: EntityKind, for id: String) -> Bool {
-        let holder = names[kind]?[name.lowercased()]
-        return holder == nil || holder == id
+    /// "Parent:" for a sub-location or sub-class, "" otherwise.
+    static func parentPrefix(of body: JSONObject, kind: EntityKind) -> String {
+        guard kind.uniqueKeyProperty == "FullyQualifiedName", let full = body["FullyQualifiedName"]?.stringValue,
+            let colon = full.lastIndex(of: ":")
+        else { return "" }
+        return String(full[...colon])
     }
 
     /// "Name (deleted)", "Name (deleted-1)", "Name (deleted-2)", ...

@@ -73,10 +73,10 @@ extension Ledger {
         return TransactionKey(kind: kind, id: id)
     }
 
-    /// Refuses an application beyond an invoice's open balance or a credit memo's remaining
-    /// credit (6000), counting every other payment; returns the net amount applied
-    /// (invoices minus credit used).
-    private func checkApplications(_ applications: [Application], byPayment paymentID: String) throws(QBOFault) -> Decimal {
+    /// Refuses an application beyond an invoice's or a bill's open balance or a credit memo's
+    /// remaining credit (6000), counting every other payment; returns the net amount applied
+    /// (invoices or bills minus credit used).
+    func checkApplications(_ applications: [Application], byPayment paymentID: String) throws(QBOFault) -> Decimal {
         var perTarget: [TransactionKey: Decimal] = [:]
         for application in applications { perTarget[application.target, default: 0] += application.amount }
         var net: Decimal = 0
@@ -86,12 +86,12 @@ extension Ledger {
             let others = (appliedTo[target] ?? [:]).filter { $0.key != paymentID }.values.reduce(0, +)
             let open = total - others
             if amount > open {
-                let what = target.kind == .invoice ? "open balance" : "remaining credit"
+                let what = target.kind == .creditMemo ? "remaining credit" : "open balance"
                 throw .businessValidation(
                     "The amount applied to \(target.kind.name) \(target.id) (\(amount.moneyText)) exceeds its "
                         + "\(what) (\(open.moneyText)).")
             }
-            net += target.kind == .invoice ? amount : -amount
+            net += target.kind == .creditMemo ? -amount : amount
         }
         return net
     }

@@ -13,6 +13,37 @@ extension Ledger {
         return entity
     }
 
+    /// Like `resolve`, but an Id the company has never had is 2500 Invalid Reference Id
+    /// naming `element`, as QBO answers it; an inactive one stays 610.
+    func resolveExisting(_ reference: JSONValue?, to kind: EntityKind, element: String) throws(QBOFault) -> StoredEntity? {
+        guard let reference, reference != .null else { return nil }
+        guard let id = reference["value"]?.idString ?? reference.idString else {
+            throw .invalidValue("\(element) must be an object with a \"value\"")
+        }
+        guard let entity = tables[kind]?[id] else { throw .unknownReference(element) }
+        guard entity.isActive else { throw .objectNotFound() }
+        return entity
+    }
+
+    /// `resolveExisting`, with a missing reference a 2020 for `element`.
+    func requireExisting(_ reference: JSONValue?, to kind: EntityKind, element: String) throws(QBOFault) -> StoredEntity {
+        guard let entity = try resolveExisting(reference, to: kind, element: element) else {
+            throw .requiredParameter(element)
+        }
+        return entity
+    }
+
+    /// The account `reference` names, which must be of one of `types` (by `AccountType`).
+    func account(
+        _ reference: JSONValue?, element: String, types: Set<String>, typeName: String
+    ) throws(QBOFault) -> StoredEntity? {
+        guard let account = try resolveExisting(reference, to: .account, element: element) else { return nil }
+        guard types.contains(account.body["AccountType"]?.stringValue ?? "") else {
+            throw .accountType(element, account: account, needs: typeName)
+        }
+        return account
+    }
+
     /// Like `resolve`, but a missing reference is a 2020 for `element`.
     func require(_ reference: JSONValue?, to kind: EntityKind, element: String) throws(QBOFault) -> StoredEntity {
         guard let entity = try resolve(reference, to: kind, element: element) else { throw .requiredParameter(element) }
@@ -28,8 +59,8 @@ extension Ledger {
 
     static func displayName(of entity: StoredEntity, kind: EntityKind) -> String? {
         switch kind {
-        case .customer: return entity.body["DisplayName"]?.stringValue
-        case .account, .item: return entity.body["FullyQualifiedName"]?.stringValue ?? entity.body["Name"]?.stringValue
+        case .customer, .vendor: return entity.body["DisplayName"]?.stringValue
+        case .account, .item, .department, .trackingClass: return entity.body["FullyQualifiedName"]?.stringValue ?? entity.body["Name"]?.stringValue
         default: return entity.body["Name"]?.stringValue
         }
     }
@@ -52,17 +83,32 @@ extension Ledger {
 
     // MARK: Unique names (6240)
 
+    /// 6240 when another entity of the same name scope (a customer for a vendor, and the
+    /// other way round) holds `name`, ignoring case.
     func checkUniqueName(_ name: String, of kind: EntityKind, id: String) throws(QBOFault) {
-        if let holder = names[kind]?[name.lowercased()], holder != id { throw .duplicateName() }
+        if !isNameFree(name, of: kind, for: id) { throw .duplicateName() }
+    }
+
+    /// Whether `name` is free for the entity `id` of `kind` (free, or already its own).
+    func isNameFree(_ name: String, of kind: EntityKind, for id: String) -> Bool {
+        guard let holder = names[kind.nameScope]?[name.lowercased()] else { return true }
+        return holder == TransactionKey(kind: kind, id: id)
+    }
+
+    /// The Id of the `kind` entity holding `name`, if one does.
+    func holderID(ofName name: String, kind: EntityKind) -> String? {
+        guard let holder = names[kind.nameScope]?[name.lowercased()], holder.kind == kind else { return nil }
+        return holder.id
     }
 
     mutating func reindexNames(_ kind: EntityKind, id: String, old: JSONObject?, new: JSONObject?) {
-        guard let property = kind.uniqueNameProperty else { return }
-        if let oldName = old?[property]?.stringValue?.lowercased(), names[kind]?[oldName] == id {
-            names[kind]?[oldName] = nil
+        guard let property = kind.uniqueKeyProperty else { return }
+        let key = TransactionKey(kind: kind, id: id)
+        if let oldName = old?[property]?.stringValue?.lowercased(), names[kind.nameScope]?[oldName] == key {
+            names[kind.nameScope]?[oldName] = nil
         }
         if let newName = new?[property]?.stringValue?.lowercased() {
-            names[kind, default: [:]][newName] = id
+            names[kind.nameScope, default: [:]][newName] = key
         }
     }
 

@@ -15,8 +15,15 @@ extension Ledger {
         var voided = existing
         voided.body = header(bumping: existing, at: now)
             .merging(Self.zeroingAmounts(Self.withoutSystemProperties(existing.body)))
+        if kind == .billPayment {
+            // Intuit's BillPayment reference: a void clears the lines and prepends "Voided"
+            // to the PrivateNote.
+            voided.body["Line"] = []
+            let note = existing.body["PrivateNote"]?.stringValue ?? ""
+            voided.body["PrivateNote"] = .string(note.isEmpty ? "Voided" : "Voided - \(note)")
+        }
         voided.isVoided = true
-        commit(kind, voided, previous: existing, applications: kind == .payment ? [] : nil, at: now)
+        commit(kind, voided, previous: existing, applications: kind.appliesMoney ? [] : nil, at: now)
         return tables[kind]?[existing.id]?.body ?? voided.body
     }
 
@@ -34,7 +41,8 @@ extension Ledger {
         let key = TransactionKey(kind: kind, id: existing.id)
         try releaseLinks(of: key, at: now)
         var touched: Set<TransactionKey> = []
-        if kind == .payment { touched = replaceApplications(ofPayment: existing.id, with: []) }
+        if kind.appliesMoney { touched = replaceApplications(ofPayment: existing.id, with: []) }
+        if kind == .bill { relinkOrders(ofBill: existing.id, old: existing.body, new: nil, at: now) }
         reindexDocNumber(kind, id: existing.id, old: existing.body, new: nil)
         tables[kind]?[existing.id] = nil
         deletions[kind, default: []].append(DeletedEntity(id: existing.id, deletedAt: now))
@@ -53,10 +61,25 @@ extension Ledger {
 
     /// Before an invoice is voided or deleted, the payments applied to it let go of it
     /// (their money becomes unapplied), as QBO unlinks them. A credit memo already used by a
-    /// payment is refused instead: the payment that used it must go first.
+    /// payment, a bill a bill payment pays and a purchase order a bill received are refused
+    /// instead: what links them must go first.
     private mutating func releaseLinks(of key: TransactionKey, at now: Date) throws(QBOFault) {
+        if key.kind == .purchaseOrder, let bills = entity(.purchaseOrder, key.id)?.body["LinkedTxn"]?.arrayValue,
+            !bills.isEmpty
+        {
+            let ids = bills.compactMap { $0["TxnId"]?.idString }.joined(separator: ", ")
+            throw .businessValidation(
+                "PurchaseOrder \(key.id) is linked to Bill \(ids); unlink it from the bill or delete the bill first.")
+        }
         let payers = (appliedTo[key] ?? [:]).filter { $0.value > 0 }.keys.sorted()
         guard !payers.isEmpty else { return }
+        if key.kind == .bill {
+            // Intuit's Bill reference: "You must unlink any linked transactions associated
+            // with the bill object before deleting it."
+            throw .businessValidation(
+                "Bill \(key.id) is paid by BillPayment \(payers.joined(separator: ", ")); you must unlink the "
+                    + "linked transactions (void or delete the bill payment, or take the bill off it) before deleting it.")
+        }
         if key.kind == .creditMemo {
             throw .businessValidation(
                 "CreditMemo \(key.id) has been applied by Payment \(payers.joined(separator: ", ")); "

@@ -9,7 +9,9 @@ extension Ledger {
         var document = draft
         let customer = try require(draft["CustomerRef"], to: .customer, element: "CustomerRef")
         guard let rawLines = draft["Line"]?.arrayValue, !rawLines.isEmpty else { throw .requiredParameter("Line") }
-        let lines = try buildLines(rawLines)
+        let txnDate = try text(draft["TxnDate"], element: "TxnDate") ?? QBOTime.date(now)
+        let lines = try buildLines(rawLines, txnDate: txnDate)
+        try resolveTracking(draft, into: &document)
 
         let tax = try salesTax(draft, taxableAmount: lines.taxableAmount)
         let total = lines.subtotal - lines.discount + tax.totalTax
@@ -21,7 +23,6 @@ extension Ledger {
         if let method = try resolve(draft["PaymentMethodRef"], to: .paymentMethod, element: "PaymentMethodRef") {
             document["PaymentMethodRef"] = Self.reference(to: method, of: .paymentMethod)
         }
-        let txnDate = try text(draft["TxnDate"], element: "TxnDate") ?? QBOTime.date(now)
         let docNumber = try documentNumber(
             for: TransactionKey(kind: kind, id: id), draft, isCreate: previous == nil,
             allowsDuplicate: options.allowsDuplicateDocNumber)
@@ -69,7 +70,10 @@ extension Ledger {
         var taxableAmount: Decimal = 0
     }
 
-    func buildLines(_ rawLines: [JSONValue]) throws(QBOFault) -> BuiltLines {
+    /// - Parameters:
+    ///   - txnDate: The document's date, which must not be before the "As of" date of an
+    ///     inventory item on it (6270).
+    func buildLines(_ rawLines: [JSONValue], txnDate: String) throws(QBOFault) -> BuiltLines {
         var built = BuiltLines()
         var itemLines: [JSONObject] = []
         var discountLines: [JSONObject] = []
@@ -82,7 +86,7 @@ extension Ledger {
             case "SubTotalLineDetail":
                 continue  // QBO computes the subtotal itself.
             case "SalesItemLineDetail":
-                let (item, taxable) = try salesItemLine(line)
+                let (item, taxable) = try salesItemLine(line, txnDate: txnDate)
                 let amount = item["Amount"]?.decimalValue ?? 0
                 built.subtotal += amount
                 if taxable { built.taxableAmount += amount }
@@ -107,9 +111,10 @@ extension Ledger {
         return built
     }
 
-    /// Checks Amount = Qty x UnitPrice (6070), resolves the item (610) and tax code, and
-    /// fills in what QBO adds: the item's name and income account, TaxCodeRef NON.
-    private func salesItemLine(_ line: JSONObject) throws(QBOFault) -> (JSONObject, taxable: Bool) {
+    /// Checks Amount = Qty x UnitPrice (6070), resolves the item (610), its "As of" date
+    /// (6270), the line's class (2500 / 610) and tax code, and fills in what QBO adds: the
+    /// item's name and income account, TaxCodeRef NON.
+    private func salesItemLine(_ line: JSONObject, txnDate: String) throws(QBOFault) -> (JSONObject, taxable: Bool) {
         var line = line
         var detail = JSONObject()
         if let value = line["SalesItemLineDetail"], value != .null {
@@ -128,6 +133,8 @@ extension Ledger {
             let item = try resolve(detail["ItemRef"], to: .item, element: "ItemRef")
                 ?? entity(.item, defaults.servicesItem)
         else { throw .requiredParameter("ItemRef") }
+        try checkInventoryStart(of: item, on: txnDate)
+        try resolveLineClass(&detail, element: "Line.SalesItemLineDetail.ClassRef")
         detail["ItemRef"] = Self.reference(to: item, of: .item)
         if let incomeID = item.body["IncomeAccountRef"]?["value"]?.stringValue, let income = entity(.account, incomeID) {
             detail["ItemAccountRef"] = Self.reference(to: income, of: .account)
@@ -164,7 +171,7 @@ extension Ledger {
 
     /// Keeps each line's Id when it is a unique number (so clients can refer to lines),
     /// numbers new lines after the highest, and sets LineNum in order.
-    private static func numbered(_ lines: [JSONObject]) -> [JSONObject] {
+    static func numbered(_ lines: [JSONObject]) -> [JSONObject] {
         var used: Set<Int> = []
         var kept: [Int?] = []
         for line in lines {

@@ -16,8 +16,9 @@ struct Ledger: Sendable {
     /// The next transaction Id: invoices, payments, credit memos and refund receipts share
     /// one sequence in QBO (a payment created after invoice 180 is 181).
     var nextTransactionNumber = 1
-    /// Lower-cased unique name -> Id, per name-list kind.
-    var names: [EntityKind: [String: String]] = [:]
+    /// Lower-cased unique name -> its holder, per name scope (`EntityKind.nameScope`:
+    /// customers and vendors share one).
+    var names: [EntityKind: [String: TransactionKey]] = [:]
     /// What each payment applies, by payment Id.
     var applications: [String: [Application]] = [:]
     /// Amount applied to each invoice / credit memo, by payment Id.
@@ -25,6 +26,9 @@ struct Ledger: Sendable {
     /// Each transaction's share of its customer's open balance, and their running sums.
     var customerContributions: [TransactionKey: CustomerContribution] = [:]
     var customerBalances: [String: Decimal] = [:]
+    /// Each bill's share of its vendor's open balance (by bill Id), and their running sums.
+    var vendorContributions: [String: CustomerContribution] = [:]
+    var vendorBalances: [String: Decimal] = [:]
     /// Deleted transactions and when, per kind, for change data capture.
     var deletions: [EntityKind: [DeletedEntity]] = [:]
     /// Ids of the seeded entities the rules fall back on.
@@ -109,7 +113,7 @@ struct Ledger: Sendable {
         if existing.isVoided {
             // A voided transaction stays void whatever an update sends.
             stored.body = Self.zeroingAmounts(stored.body)
-            if kind == .payment { applications = [] }
+            if kind.appliesMoney { applications = [] }
         }
         commit(kind, stored, previous: existing, applications: applications, at: now)
         return tables[kind]?[existing.id]?.body ?? stored.body
@@ -152,8 +156,20 @@ struct Ledger: Sendable {
         switch kind {
         case .customer:
             return Normalized(body: try normalizeCustomer(draft, id: id))
-        case .item, .account, .paymentMethod:
+        case .vendor:
+            return Normalized(body: try normalizeVendor(draft, id: id))
+        case .item, .account, .paymentMethod, .term:
             return Normalized(body: try normalizeNameListEntry(kind, draft, id: id))
+        case .department, .trackingClass:
+            return Normalized(body: try normalizeTrackingEntry(kind, draft, id: id))
+        case .bill:
+            return Normalized(body: try normalizeBill(draft, id: id, at: now))
+        case .purchaseOrder:
+            return Normalized(body: try normalizePurchaseOrder(draft, id: id, previous: previous, at: now))
+        case .purchase:
+            return Normalized(body: try normalizePurchase(draft, id: id, at: now))
+        case .billPayment:
+            return try normalizeBillPayment(draft, id: id, at: now)
         case .invoice, .creditMemo, .refundReceipt:
             return Normalized(
                 body: try normalizeSalesDocument(kind, draft, id: id, previous: previous, options: options, at: now))
@@ -177,9 +193,10 @@ struct Ledger: Sendable {
         if kind.isTransaction {
             touched.insert(TransactionKey(kind: kind, id: id))
         }
-        if kind == .payment, let newApplications {
+        if kind.appliesMoney, let newApplications {
             touched.formUnion(replaceApplications(ofPayment: id, with: newApplications))
         }
+        if kind == .bill { relinkOrders(ofBill: id, old: previous?.body, new: entity.body, at: now) }
         refreshBalances(of: touched, customers: [], at: now, except: TransactionKey(kind: kind, id: id))
     }
 

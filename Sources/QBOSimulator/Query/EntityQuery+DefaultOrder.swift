@@ -6,9 +6,12 @@ extension EntityKind {
     /// single Preferences and CompanyInfo.
     var listingName: String? {
         switch self {
-        case .customer: return "DisplayName"
-        case .item, .account, .paymentMethod, .taxCode, .taxRate: return "Name"
-        case .invoice, .payment, .creditMemo, .refundReceipt, .preferences, .companyInfo: return nil
+        case .customer, .vendor: return "DisplayName"
+        case .item, .account, .paymentMethod, .taxCode, .taxRate, .term: return "Name"
+        case .department, .trackingClass: return "FullyQualifiedName"
+        case .invoice, .payment, .creditMemo, .refundReceipt, .bill, .billPayment, .purchaseOrder, .purchase,
+            .preferences, .companyInfo:
+            return nil
         }
     }
 }

@@ -66,6 +66,6 @@ extension SimulatorCore {
     /// The entity names of `ledger`, in the order the admin API lists them.
     static let ledgerOrder = [
         "Customer", "Invoice", "Payment", "CreditMemo", "RefundReceipt", "Item", "Account", "TaxCode", "TaxRate",
-        "PaymentMethod",
+        "PaymentMethod", "Vendor", "Bill", "BillPayment", "PurchaseOrder", "Purchase", "Department", "Class", "Term",
     ]
 }
