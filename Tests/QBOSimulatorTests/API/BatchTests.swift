@@ -17,12 +17,14 @@ import Testing
                      "Customer": ["Id": customer["Id"] ?? nil, "SyncToken": "0", "sparse": true, "Notes": "A private note."]],
                     ["bId": "bid4", "Query": "select * from Customer where DisplayName = 'New Renter'"],
                     ["bId": "bid5", "operation": "create", "Customer": ["DisplayName": "boraski family store"]],
-                    ["bId": "bid6", "operation": "create", "Vendor": ["DisplayName": "Boraski"]],
+                    // A vendor may not take a customer's name: one namespace.
+                    ["bId": "bid6", "operation": "create", "Vendor": ["DisplayName": "Boraski Family Store"]],
+                    ["bId": "bid7", "operation": "create", "VendorCredit": ["VendorRef": ["value": "1"]]],
                 ],
             ])
             #expect(reply.status == 200)
             let items = try #require(try reply.json()["BatchItemResponse"]?.arrayValue)
-            #expect(items.map { $0["bId"] } == ["bid1", "bid2", "bid3", "bid4", "bid5", "bid6"])
+            #expect(items.map { $0["bId"] } == ["bid1", "bid2", "bid3", "bid4", "bid5", "bid6", "bid7"])
             #expect(items[0]["Customer"]?["DisplayName"] == "New Renter")
             #expect(items[1]["Invoice"]?["status"] == "Deleted")
             #expect(items[2]["Customer"]?["Notes"] == "A private note.")
@@ -30,7 +32,8 @@ import Testing
             #expect(items[3]["QueryResponse"]?["Customer"]?.arrayValue?.count == 1)
             #expect(items[4]["Fault"]?["Error"]?.arrayValue?.first?["code"] == "6240")
             #expect(items[4]["Fault"]?["type"] == "ValidationFault")
-            #expect(items[5]["Fault"]?["Error"]?.arrayValue?.first?["code"] == "500")
+            #expect(items[5]["Fault"]?["Error"]?.arrayValue?.first?["code"] == "6240")
+            #expect(items[6]["Fault"]?["Error"]?.arrayValue?.first?["code"] == "500")
             #expect(try reply.json()["time"] != nil)
         }
     }

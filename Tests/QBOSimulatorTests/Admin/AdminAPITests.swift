@@ -30,14 +30,20 @@ import Testing
             let ledger = try await qbo.admin(.GET, "realms/\(qbo.realm.realmId)/ledger").json()
             #expect(ledger.objectValue?.keys == [
                 "Customer", "Invoice", "Payment", "CreditMemo", "RefundReceipt", "Item", "Account", "TaxCode", "TaxRate",
-                "PaymentMethod",
+                "PaymentMethod", "Vendor", "Bill", "BillPayment", "PurchaseOrder", "Purchase", "Department", "Class", "Term",
             ])
             func names(_ kind: String) -> [String] {
                 (ledger[kind]?.arrayValue ?? []).compactMap { $0["Name"]?.stringValue }
             }
             #expect(names("Item") == ["Services", "Equipment Rental", "Delivery", "Damage Waiver", "Cleaning Fee"])
             #expect(names("Account") == ["Undeposited Funds", "Checking", "Rental Income", "Sales of Product Income",
-                "Discounts given"])
+                "Discounts given", "Accounts Payable (A/P)", "Mastercard", "Cost of Goods Sold", "Inventory Asset",
+                "Equipment Repairs", "Supplies"])
+            #expect(names("Term") == ["Due on receipt", "Net 15", "Net 30", "Net 60"])
+            #expect(names("Department") == ["Main Yard"])
+            #expect(names("Class") == ["Rentals"])
+            #expect((ledger["Vendor"]?.arrayValue ?? []).compactMap { $0["DisplayName"]?.stringValue }
+                == ["Hicks Hardware", "Norton Lumber and Building Materials"])
             #expect(names("PaymentMethod") == ["Cash", "Check", "Visa", "MasterCard", "ACH"])
             #expect((ledger["TaxCode"]?.arrayValue ?? []).compactMap { $0["Id"]?.stringValue } == ["TAX", "NON", "2"])
             #expect(ledger["TaxRate"]?.arrayValue?.first?["RateValue"] == 8)

@@ -147,7 +147,7 @@ import Testing
 
     @Test func unknownEntityPathIsUnsupportedOperation() async throws {
         try await withSimulator { qbo in
-            let reply = try await qbo.api(.POST, "vendor", json: ["DisplayName": "Boraski Family Store"])
+            let reply = try await qbo.api(.POST, "vendorcredit", json: ["VendorRef": ["value": "1"]])
             #expect(reply.status == 400)
             let fault = try reply.fault()
             #expect(fault.code == "500")
