@@ -60,6 +60,8 @@ import Testing
 
     @Test func changeDataCaptureSeesBillsPaymentsAndDeletions() async throws {
         try await withSimulator { qbo in
+            // Past the second the realm was seeded in (times have whole seconds).
+            try qbo.simulator.advanceClock(by: .seconds(2))
             let since = QBOTime.dateTime(qbo.simulator.now)
             let bill = try await qbo.makeBill(amounts: [10])
             let payment = try #require(try await qbo.payBills(total: 10, applied: [(bill, 10)]).json()["BillPayment"])

@@ -3,20 +3,17 @@ import Testing
 
 @testable import QBOSimulator
 
-/// The Ids a new realm seeds for the purchasing side (see `Ledger+Seed.swift`).
+/// The Ids a new realm seeds for the purchasing side, as the public `SimulatorSeed` names them.
 enum Seeded {
-    static let checking = "2"
-    static let accountsPayable = "6"
-    static let mastercard = "7"
-    static let costOfGoodsSold = "8"
-    static let inventoryAsset = "9"
-    static let equipmentRepairs = "10"
-    static let supplies = "11"
-    static let hicksHardware = "1"
-    static let nortonLumber = "2"
-    static let mainYard = "1"
-    static let rentals = "1"
-    static let net30 = "3"
+    static let checking = SimulatorSeed.Account.checking
+    static let accountsPayable = SimulatorSeed.Account.accountsPayable
+    static let mastercard = SimulatorSeed.Account.mastercard
+    static let costOfGoodsSold = SimulatorSeed.Account.costOfGoodsSold
+    static let inventoryAsset = SimulatorSeed.Account.inventoryAsset
+    static let equipmentRepairs = SimulatorSeed.Account.equipmentRepairs
+    static let supplies = SimulatorSeed.Account.supplies
+    static let hicksHardware = SimulatorSeed.Vendor.hicksHardware
+    static let nortonLumber = SimulatorSeed.Vendor.nortonLumber
 }
 
 extension SimulatorHarness {
