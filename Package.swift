@@ -216,6 +216,7 @@ let package = Package(
             dependencies: ["QBSyncTesting", "QBSyncClient", "QBSyncWire", "QBOSimulator"]
         ),
         .testTarget(name: "QBSyncStoreTests", dependencies: ["QBSyncStore", "QBSyncWire"]),
+        .testTarget(name: "QBSyncCoreTests", dependencies: ["QBSyncCore", "QBSyncStore", "QBSyncWire", "QBOClient"]),
         .testTarget(name: "QBSyncWireTests", dependencies: ["QBSyncWire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "QBOClientTests",

@@ -66,6 +66,17 @@ public final class WriteTransaction {
     ///
     /// - Returns: The sequence number.
     @discardableResult
+    /// Deletes events older than `horizon` (epoch ms); returns how many.
+    public func pruneEvents(before horizon: Int64) throws -> Int {
+        try self.database.run("DELETE FROM events WHERE at < ?", [.integer(horizon)])
+        return self.database.changes
+    }
+
+    /// Whether any record of the company has reached QBO.
+    public func hasRecordsInQBO(companyID: String) throws -> Bool {
+        try self.database.statement("SELECT 1 FROM records WHERE company_id = ? AND qbo_id != '' LIMIT 1", [.text(companyID)]).first { _ in true } ?? false
+    }
+
     func appendEvent(recordID: Int64, companyID: String, entity: EntityType, _ event: SyncEvent) throws(SQLiteError) -> UInt64 {
         let sequence = self.nextSequence
         var event = event

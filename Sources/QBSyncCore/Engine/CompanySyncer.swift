@@ -174,23 +174,18 @@ actor CompanySyncer {
             else { continue }
             let blockers = try Dependencies.blockers(of: row, company: company, in: transaction)
             if !blockers.isEmpty {
-                try transaction.transition(&row, to: .blocked, note: "blocked: \(Dependencies.summary(blockers))", blockers: blockers)
+                try transaction.block(&row, blockers, note: "blocked: \(Dependencies.summary(blockers))")
                 continue
-            }
-            if row.requestID.isEmpty {
-                row.pushGeneration += 1
-                row.requestID = "q\(ContentHash.tag("\(row.key)"))g\(row.pushGeneration)"
             }
             let plan: PushPlan
             do {
                 plan = try Planner.plan(row, company: company, in: transaction)
             } catch is Planner.Missing {
-                let blockers = try Dependencies.blockers(of: row, company: company, in: transaction)
-                try transaction.transition(&row, to: .blocked, note: "a dependency went missing", blockers: blockers)
+                try transaction.block(&row, try Dependencies.blockers(of: row, company: company, in: transaction), note: "a dependency went missing")
                 continue
             }
-            row.attempts += 1
-            try transaction.transition(&row, to: .syncing, note: "push attempt \(row.attempts)\(row.outcomeUnknown ? " (reading back first)" : "")")
+            let tag = ContentHash.tag("\(row.key)")
+            try transaction.claim(&row) { generation in "q\(tag)g\(generation)" }
             claims.append(Claim(row: row, plan: plan))
         }
         return claims

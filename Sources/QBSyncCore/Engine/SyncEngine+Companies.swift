@@ -65,8 +65,7 @@ extension SyncEngine {
                           row.state.linkOutcome == LinkOutcome.noMatch.wireValue
                     else { continue }
                     row.state.createRequested = true
-                    row.nextAttemptAt = transaction.now
-                    try transaction.transition(&row, to: .pending, note: "auto-create turned on: creating the QBO customer")
+                    try transaction.queue(&row, note: "auto-create turned on: creating the QBO customer")
                     changed += 1
                 }
             }
@@ -85,9 +84,7 @@ extension SyncEngine {
         if company.invoicePolicy == .syncAll {
             for id in try transaction.recordIDs(companyID: company.companyID, entity: .invoice, status: .skipped) {
                 guard var row = try transaction.record(id: id), row.skipReason == SkipReason.awaitingPayment else { continue }
-                let blockers = try Dependencies.blockers(of: row, company: company, in: transaction)
-                row.nextAttemptAt = transaction.now
-                try transaction.transition(&row, to: blockers.isEmpty ? .pending : .blocked, note: "policy changed to sync all invoices", blockers: blockers)
+                try transaction.queueOrBlock(&row, try Dependencies.blockers(of: row, company: company, in: transaction), note: "policy changed to sync all invoices")
                 changed += 1
             }
         } else {
@@ -96,8 +93,7 @@ extension SyncEngine {
                     guard var row = try transaction.record(id: id), row.qboID.isEmpty,
                           try !Intake.hasPayment(row.key, in: transaction)
                     else { continue }
-                    row.skipReason = SkipReason.awaitingPayment
-                    try transaction.transition(&row, to: .skipped, note: "policy changed to sync only invoices with a payment")
+                    try transaction.skip(&row, reason: SkipReason.awaitingPayment, note: "policy changed to sync only invoices with a payment")
                     changed += 1
                 }
             }
@@ -113,8 +109,7 @@ extension WriteTransaction {
     ///   QBO under another realm: they cannot move to a different company file.
     public func connectCompany(_ companyID: String, credentials: QBOCredentials, settings: CompanySettings?) throws -> CompanyRow {
         var company = try self.company(companyID) ?? CompanyRow(companyID: companyID)
-        if !company.realmID.isEmpty, company.realmID != credentials.realmID,
-           try self.database.statement("SELECT 1 FROM records WHERE company_id = ? AND qbo_id != '' LIMIT 1", [.text(companyID)]).first({ _ in true }) == true {
+        if !company.realmID.isEmpty, company.realmID != credentials.realmID, try self.hasRecordsInQBO(companyID: companyID) {
             throw RPCError(code: .failedPrecondition, message: "company \(companyID) already has records in realm \(company.realmID); it cannot move to realm \(credentials.realmID)")
         }
         company.realmID = credentials.realmID

@@ -45,7 +45,6 @@ extension SyncEngine {
         guard let company = try transaction.company(row.key.companyID) else { return }
         if row.status == .synced && !force { return }
         row.attempts = 0
-        row.nextAttemptAt = transaction.now
         row.state.forcePush = force && row.status == .synced
         if row.key.entity == .customer, row.qboID.isEmpty {
             if row.state.manuallyUnlinked { return }
@@ -53,27 +52,20 @@ extension SyncEngine {
         }
         if case .invoice(let invoice) = try RecordPayload(row: row) {
             if invoice.excludeFromSync {
-                row.skipReason = SkipReason.excluded
-                try transaction.transition(&row, to: .skipped, note: "\(note): still excluded")
+                try transaction.skip(&row, reason: SkipReason.excluded, note: "\(note): still excluded")
                 return
             }
             if row.qboID.isEmpty, invoice.voided {
-                row.skipReason = SkipReason.voidedBeforeSync
-                try transaction.transition(&row, to: .skipped, note: "\(note): voided before sync")
+                try transaction.skip(&row, reason: SkipReason.voidedBeforeSync, note: "\(note): voided before sync")
                 return
             }
             if row.qboID.isEmpty, company.invoicePolicy == .onlyWithPayment, try !Intake.hasPayment(row.key, in: transaction) {
-                row.skipReason = SkipReason.awaitingPayment
-                try transaction.transition(&row, to: .skipped, note: "\(note): still waiting for a payment")
+                try transaction.skip(&row, reason: SkipReason.awaitingPayment, note: "\(note): still waiting for a payment")
                 return
             }
         }
         if row.status == .skipped, row.skipReason.hasPrefix(SkipReason.voidedBeforeSync) { return }
         let blockers = row.key.entity == .customer ? [] : try Dependencies.blockers(of: row, company: company, in: transaction)
-        if blockers.isEmpty {
-            try transaction.transition(&row, to: .pending, note: note)
-        } else {
-            try transaction.transition(&row, to: .blocked, note: "\(note); blocked: \(Dependencies.summary(blockers))", blockers: blockers)
-        }
+        try transaction.queueOrBlock(&row, blockers, note: note)
     }
 }

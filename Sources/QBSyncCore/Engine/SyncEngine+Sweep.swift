@@ -37,8 +37,7 @@ extension SyncEngine {
                 }
             }
             let horizon = transaction.now - retention.milliseconds
-            try transaction.database.run("DELETE FROM events WHERE at < ?", [.integer(horizon)])
-            report.eventsPruned = transaction.database.changes
+            report.eventsPruned = try transaction.pruneEvents(before: horizon)
             return (report, companies)
         }
         for companyID in companies { self.kick(companyID) }

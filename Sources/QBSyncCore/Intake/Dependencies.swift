@@ -12,58 +12,49 @@ public enum Dependencies {
     ///
     /// - Parameter payload: The row's content when the caller has it decoded already.
     public static func blockers(of row: RecordRow, payload: RecordPayload? = nil, company: CompanyRow, in transaction: WriteTransaction) throws -> [Blocker] {
-        var found: [Blocker] = []
         let companyID = company.companyID
-        func requireMapping(_ kind: MappingKind, _ code: String, _ blocker: BlockerKind, _ what: String) throws {
-            guard !code.isEmpty, try transaction.mapping(kind, code, companyID: companyID) == nil else { return }
-            found.append(Blocker(kind: blocker, ref: code, message: "\(what) \(code) is not mapped to QuickBooks; map it with SetMapping or AutoMap"))
-        }
+        var references: [RecordReference]
         switch try payload ?? RecordPayload(row: row) {
         case .customer:
             return []
         case .invoice(let invoice):
-            if invoice.voided { return [] }  // a void needs nothing but the QBO id
-            if let blocker = try self.customerBlocker(invoice.customerExternalID, company: company, in: transaction) { found.append(blocker) }
-            try requireMapping(.taxCode, invoice.taxCode, .taxCodeNotMapped, "tax code")
-            for line in invoice.lines {
-                if line.kind == .discount {
-                    try requireMapping(.account, line.discountAccountCode, .accountNotMapped, "discount account")
-                } else {
-                    try requireMapping(.item, line.itemCode, .itemNotMapped, "item")
-                    try requireMapping(.taxCode, line.taxCode, .taxCodeNotMapped, "tax code")
-                }
-            }
+            references = DependencyRules.references(of: invoice)
         case .payment(let payment):
-            if row.state.voidRequested { return [] }
-            if let blocker = try self.customerBlocker(payment.customerExternalID, company: company, in: transaction) { found.append(blocker) }
-            for application in payment.applications {
-                if let blocker = try self.syncedBlocker(.invoice, application.invoiceExternalID, companyID: companyID, in: transaction) {
-                    found.append(blocker)
-                }
-            }
-            try requireMapping(.paymentMethod, payment.methodCode, .paymentMethodNotMapped, "payment method")
+            if row.state.voidRequested { return [] }  // a void needs nothing but the QBO id
+            references = DependencyRules.references(of: payment)
         case .refund(let refund):
-            switch refund.target {
-            case .invoiceExternalID(let invoiceID)?:
-                if let blocker = try self.syncedBlocker(.invoice, invoiceID, companyID: companyID, in: transaction) { found.append(blocker) }
-                let itemCode = try self.refundItemCode(refund, companyID: companyID, in: transaction)
-                try requireMapping(.item, itemCode ?? "", .itemNotMapped, "item")
-            case .paymentExternalID(let paymentID)?:
-                if let blocker = try self.syncedBlocker(.payment, paymentID, companyID: companyID, in: transaction) { found.append(blocker) }
-                try requireMapping(.item, refund.itemCode, .itemNotMapped, "item")
-                if !refund.refundAccountCode.isEmpty {
-                    try requireMapping(.account, refund.refundAccountCode, .accountNotMapped, "refund account")
-                } else if let payment = try transaction.record(RecordKey(companyID: companyID, entity: .payment, externalID: paymentID)),
-                          case .payment(let paid) = try RecordPayload(row: payment) {
-                    try requireMapping(.paymentMethod, paid.methodCode, .paymentMethodNotMapped, "payment method")
-                }
-            case nil:
-                break
+            references = DependencyRules.references(of: refund)
+            // Rules that need the store: the credit line's item defaults to
+            // the invoice's first item; money leaves by the payment's method
+            // when no refund account is named.
+            if refund.itemCode.isEmpty, let itemCode = try self.refundItemCode(refund, companyID: companyID, in: transaction) {
+                references.append(RecordReference(.mapping(.item), itemCode))
+            }
+            if refund.refundAccountCode.isEmpty, case .paymentExternalID(let paymentID)? = refund.target,
+               let payment = try transaction.record(RecordKey(companyID: companyID, entity: .payment, externalID: paymentID)),
+               case .payment(let paid) = try RecordPayload(row: payment), !paid.methodCode.isEmpty {
+                references.append(RecordReference(.mapping(.paymentMethod), paid.methodCode))
             }
         }
-        guard found.count > 1 else { return found }
-        var seen = Set<String>()
-        return found.filter { seen.insert("\($0.kind.wireValue)/\($0.ref)").inserted }
+        var found: [Blocker] = []
+        for reference in references {
+            if let blocker = try self.blocker(for: reference, company: company, in: transaction) { found.append(blocker) }
+        }
+        return found
+    }
+
+    /// The blocker for one reference, or nil when it is met.
+    static func blocker(for reference: RecordReference, company: CompanyRow, in transaction: WriteTransaction) throws -> Blocker? {
+        switch reference.target {
+        case .mapping(let kind):
+            guard try transaction.mapping(kind, reference.ref, companyID: company.companyID) == nil else { return nil }
+            return Blocker(kind: reference.missingKind, ref: reference.ref,
+                           message: "\(kind.noun) \(reference.ref) is not mapped to QuickBooks; map it with SetMapping or AutoMap")
+        case .record(.customer):
+            return try self.customerBlocker(reference.ref, company: company, in: transaction)
+        case .record(let entity):
+            return try self.syncedBlocker(entity, reference.ref, companyID: company.companyID, in: transaction)
+        }
     }
 
     /// The item a refund's credit line uses: its own, else the invoice's first item.
@@ -106,12 +97,11 @@ public enum Dependencies {
         else { return false }
         let blockers = try self.blockers(of: row, company: company, in: transaction)
         if blockers.isEmpty {
-            row.nextAttemptAt = transaction.now
-            try transaction.transition(&row, to: .pending, note: "unblocked: every dependency is met")
+            try transaction.queue(&row, note: "unblocked: every dependency is met")
             return true
         }
         if blockers != (try transaction.blockers(of: recordID)) {
-            try transaction.transition(&row, to: .blocked, note: "still blocked: \(self.summary(blockers))", blockers: blockers)
+            try transaction.block(&row, blockers, note: "still blocked: \(self.summary(blockers))")
         }
         return false
     }
@@ -150,8 +140,7 @@ public enum Dependencies {
         }
         if customer.status == .blocked, company.autoCreateCustomers, !customer.state.manuallyUnlinked {
             customer.state.createRequested = true
-            customer.nextAttemptAt = transaction.now
-            try transaction.transition(&customer, to: .pending, note: "no QBO customer matches; creating one because an invoice needs it")
+            try transaction.queue(&customer, note: "no QBO customer matches; creating one because an invoice needs it")
         }
         return Blocker(kind: .customerNotLinked, ref: externalID, message: "customer \(externalID) is not linked to a QBO customer (\(customer.status.label))")
     }
@@ -168,6 +157,19 @@ extension SyncStatus {
         case .errored: "errored"
         case .skipped: "skipped"
         case .unspecified, .unrecognized: "unknown"
+        }
+    }
+}
+
+extension MappingKind {
+    /// "item", "ledger account", for messages.
+    var noun: String {
+        switch self {
+        case .item: "item"
+        case .account: "account"
+        case .taxCode: "tax code"
+        case .paymentMethod: "payment method"
+        case .unspecified, .unrecognized: "code"
         }
     }
 }

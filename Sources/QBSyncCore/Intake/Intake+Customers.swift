@@ -42,9 +42,9 @@ extension Intake {
                         return CustomerLinkRequest(record: row, immediateOutcome: .alreadyLinked)
                     }
                     if row.status == .syncing {
-                        try transaction.transition(&row, to: .syncing, note: "details changed during a push; they are pushed after it")
+                        try transaction.changedWhileSyncing(&row, note: "details changed during a push; they are pushed after it")
                     } else {
-                        try transaction.transition(&row, to: .pending, note: "details changed; the linked QBO customer \(row.qboID) is updated")
+                        try transaction.queue(&row, note: "details changed; the linked QBO customer \(row.qboID) is updated")
                     }
                     return CustomerLinkRequest(record: row, immediateOutcome: .alreadyLinked)
                 }
@@ -89,7 +89,7 @@ extension Intake {
             row.state = RecordState()
             row.state.manuallyUnlinked = true
             let blocker = Blocker(kind: .customerNotLinked, ref: externalID, message: "unlinked by an operator; link it again with LinkCustomer")
-            try transaction.transition(&row, to: .blocked, note: previous.isEmpty ? "unlinked (was not linked)" : "unlinked from QBO customer \(previous)", blockers: [blocker])
+            try transaction.block(&row, [blocker], note: previous.isEmpty ? "unlinked (was not linked)" : "unlinked from QBO customer \(previous)")
             return (self.view.record(row, blockers: [blocker]), previous)
         }
     }

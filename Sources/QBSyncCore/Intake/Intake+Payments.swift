@@ -57,7 +57,6 @@ extension Intake {
             else { continue }
             let change = invoice.excludeFromSync ? "marked No QuickBooks" : "no longer marked No QuickBooks"
             let decision = try self.paymentDecision(row, payment, company: company, note: "invoice \(invoice.externalID) \(change)", in: transaction)
-            row.nextAttemptAt = transaction.now
             try self.commit(&row, isNew: false, decision, in: transaction)
         }
     }

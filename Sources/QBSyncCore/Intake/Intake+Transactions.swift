@@ -153,22 +153,18 @@ extension Intake {
             if row.state.voidRequested { return (row, true) }
             row.state.voidRequested = true
             row.state.voidReason = reason
-            row.attempts = 0
-            row.lastError = nil
-            row.requestID = ""
-            row.nextAttemptAt = transaction.now
+            transaction.beginNewPush(&row)
             let note = reason.isEmpty ? "void requested" : "void requested: \(reason)"
             if row.status == .syncing {
-                try transaction.transition(&row, to: .syncing, note: "\(note); it is voided in QuickBooks after the push in flight")
+                try transaction.changedWhileSyncing(&row, note: "\(note); it is voided in QuickBooks after the push in flight")
             } else if row.qboID.isEmpty && !row.outcomeUnknown {
-                row.skipReason = SkipReason.voidedBeforeSync
-                try transaction.transition(&row, to: .skipped, note: "\(note) before it reached QuickBooks; nothing pushed")
+                try transaction.skip(&row, reason: SkipReason.voidedBeforeSync, note: "\(note) before it reached QuickBooks; nothing pushed")
             } else if row.qboID.isEmpty {
                 // A create whose outcome is unknown may have reached QBO: the
                 // push looks for it first and voids it only if it is there.
-                try transaction.transition(&row, to: .pending, note: "\(note); its creation's outcome is unknown, so QuickBooks is checked first")
+                try transaction.queue(&row, note: "\(note); its creation's outcome is unknown, so QuickBooks is checked first")
             } else {
-                try transaction.transition(&row, to: .pending, note: note)
+                try transaction.queue(&row, note: note)
             }
             return (row, false)
         }

@@ -49,14 +49,21 @@ public struct Intake: Sendable {
 
     /// Inserts or updates `row` with the decided status and returns the view.
     static func commit(_ row: inout RecordRow, isNew: Bool, _ decision: Decision, in transaction: WriteTransaction) throws {
-        row.skipReason = decision.skipReason
-        if let error = decision.error { row.lastError = error }
         if isNew {
+            row.skipReason = decision.skipReason
+            if let error = decision.error { row.lastError = error }
             row.status = decision.status
             row.nextAttemptAt = transaction.now
             try transaction.insert(&row, note: decision.note, blockers: decision.blockers)
-        } else {
-            try transaction.transition(&row, to: decision.status, note: decision.note, blockers: decision.blockers, error: decision.error)
+            return
+        }
+        switch decision.status {
+        case .pending: try transaction.queue(&row, note: decision.note)
+        case .blocked: try transaction.block(&row, decision.blockers, note: decision.note)
+        case .skipped: try transaction.skip(&row, reason: decision.skipReason, note: decision.note)
+        case .syncing: try transaction.changedWhileSyncing(&row, note: decision.note)
+        case .errored: try transaction.fail(&row, error: decision.error ?? ErrorDetail(), keepRequestID: false, note: decision.note)
+        default: try transaction.transition(&row, to: decision.status, note: decision.note)
         }
     }
 
@@ -65,11 +72,8 @@ public struct Intake: Sendable {
         if var row = existing {
             row.payload = payload
             row.contentHash = hash
-            row.attempts = 0
-            row.lastError = nil
-            row.requestID = ""
-            row.nextAttemptAt = transaction.now
             row.state.forcePush = false
+            transaction.beginNewPush(&row)
             return (row, false)
         }
         return (RecordRow(key: key, payload: payload, contentHash: hash, status: .pending), true)

@@ -32,31 +32,17 @@ enum Completion {
             result.reachedQBO = true
             let firstTime = claim.row.qboID.isEmpty
             try transaction.setWarnings(outcome.warnings, of: &row)
-            row.qboID = qboID
-            row.qboSyncToken = syncToken
-            if voided { row.voidedInQBO = true }
-            row.syncedHash = claim.row.contentHash
             if case .invoice(let invoice) = try RecordPayload(row: claim.row), !invoice.voided {
                 row.syncedSign = invoice.sign
             }
-            row.outcomeUnknown = false
-            row.requestID = ""
-            row.state.forcePush = false
             try transaction.markSynced(companyID: row.key.companyID)
-            if row.contentHash != claim.row.contentHash || (row.state.voidRequested && !row.voidedInQBO) {
-                row.attempts = 0
-                row.nextAttemptAt = transaction.now
-                try transaction.transition(&row, to: .pending, note: "\(note); newer changes follow")
-                result.requeued = true
-            } else {
-                try transaction.transition(&row, to: .synced, note: note)
-            }
+            let newer = row.contentHash != claim.row.contentHash || (row.state.voidRequested && !(row.voidedInQBO || voided))
+            try transaction.synced(&row, qboID: qboID, syncToken: syncToken, voided: voided, pushedHash: claim.row.contentHash, pending: newer, note: note)
+            result.requeued = newer
             if firstTime { try self.releaseDependents(of: row, in: transaction) }
         case .blocked(let blockers, let note):
             result.reachedQBO = true
-            row.outcomeUnknown = false
-            row.requestID = ""
-            try transaction.transition(&row, to: .blocked, note: note, blockers: blockers)
+            try transaction.settledBlocked(&row, blockers, note: note)
             if row.key.entity == .customer {
                 // Invoices waiting on this customer now wait for a person's confirmation.
                 for kind in [BlockerKind.customerNotLinked, .customerNeedsConfirmation] {
@@ -65,10 +51,7 @@ enum Completion {
             }
         case .skipped(let reason, let note):
             result.reachedQBO = true
-            row.outcomeUnknown = false
-            row.requestID = ""
-            row.skipReason = reason
-            try transaction.transition(&row, to: .skipped, note: note)
+            try transaction.settledSkipped(&row, reason: reason, note: note)
         case .failed(let error):
             result.reachedQBO = error.httpStatus.map { $0 < 500 && $0 != 429 } ?? false
             if error.outcomeUnknown { row.outcomeUnknown = true }
@@ -76,23 +59,17 @@ enum Completion {
             switch policy.decide(error, attempt: row.attempts, random: random) {
             case .holdForReconnect:
                 result.authDead = true
-                row.attempts = max(0, row.attempts - 1)
-                row.nextAttemptAt = transaction.now
-                let detail = FixHints.detail(error, retryable: true, subject: subject)
-                row.lastError = detail
-                try transaction.transition(&row, to: .pending, note: "held: the QuickBooks connection needs to be reconnected", error: detail)
+                try transaction.holdForReconnect(&row, error: FixHints.detail(error, retryable: true, subject: subject),
+                                                 note: "held: the QuickBooks connection needs to be reconnected")
             case .retry(let delay):
-                if error.kind == .cancelled { row.attempts = max(0, row.attempts - 1) }
-                let detail = FixHints.detail(error, retryable: true, subject: subject)
-                row.lastError = error.kind == .cancelled ? row.lastError : detail
-                row.nextAttemptAt = transaction.now + delay.milliseconds
-                try transaction.transition(&row, to: .pending, note: "attempt \(row.attempts) failed (\(error.kind)); retrying in \(delay.milliseconds / 1000) s",
-                                           error: detail)
+                try transaction.retry(
+                    &row, afterMilliseconds: delay.milliseconds, error: FixHints.detail(error, retryable: true, subject: subject),
+                    counts: error.kind != .cancelled,
+                    note: "attempt \(row.attempts) failed (\(error.kind)); retrying in \(delay.milliseconds / 1000) s"
+                )
             case .errored(let retryable):
-                let detail = FixHints.detail(error, retryable: retryable, subject: subject)
-                row.lastError = detail
-                row.requestID = error.outcomeUnknown ? row.requestID : ""
-                try transaction.transition(&row, to: .errored, note: "push failed: \(error.message)", error: detail)
+                try transaction.fail(&row, error: FixHints.detail(error, retryable: retryable, subject: subject),
+                                     keepRequestID: error.outcomeUnknown, note: "push failed: \(error.message)")
             }
         }
         return result

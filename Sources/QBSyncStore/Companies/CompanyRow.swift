@@ -55,26 +55,30 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
         "Company(\(self.companyID), realm \(self.realmID), \(self.connectionState), secrets <redacted>)"
     }
 
-    static let columns = """
+    /// The columns of `companies` a row holds, in SELECT order.
+    static let layout = ColumnList("""
         company_id, realm_id, client_id, client_secret, refresh_token, connection_state, connection_message, \
         connection_changed_at, auto_create_customers, invoice_policy, home_currency, last_synced_at
-        """
+        """)
+
+    static let columns = Self.layout.sql
 
     static let selectByIDSQL = "SELECT \(Self.columns) FROM companies WHERE company_id = ?"
 
     init(_ row: Statement) {
-        self.companyID = row.text(0)
-        self.realmID = row.text(1)
-        self.clientID = row.text(2)
-        self.clientSecret = row.text(3)
-        self.refreshToken = row.text(4)
-        self.connectionState = ConnectionState(wireValue: Int32(row.int64(5)))
-        self.connectionMessage = row.text(6)
-        self.connectionChangedAt = row.int64(7)
-        self.autoCreateCustomers = row.bool(8)
-        self.invoicePolicy = InvoicePolicy(wireValue: Int32(row.int64(9)))
-        self.homeCurrency = row.text(10)
-        self.lastSyncedAt = row.int64(11)
+        let column = Self.layout.index
+        self.companyID = row.text(column("company_id"))
+        self.realmID = row.text(column("realm_id"))
+        self.clientID = row.text(column("client_id"))
+        self.clientSecret = row.text(column("client_secret"))
+        self.refreshToken = row.text(column("refresh_token"))
+        self.connectionState = ConnectionState(wireValue: Int32(row.int64(column("connection_state"))))
+        self.connectionMessage = row.text(column("connection_message"))
+        self.connectionChangedAt = row.int64(column("connection_changed_at"))
+        self.autoCreateCustomers = row.bool(column("auto_create_customers"))
+        self.invoicePolicy = InvoicePolicy(wireValue: Int32(row.int64(column("invoice_policy"))))
+        self.homeCurrency = row.text(column("home_currency"))
+        self.lastSyncedAt = row.int64(column("last_synced_at"))
     }
 }
 

@@ -94,15 +94,16 @@ public struct RecordRow: Sendable {
         self.status = status
     }
 
-    static let columns = """
+    /// The columns of `records` a row holds, in SELECT order.
+    static let layout = ColumnList("""
         id, company_id, entity, external_id, payload, content_hash, status, txn_date, doc_number, qbo_id, \
         qbo_sync_token, synced_hash, synced_sign, voided_in_qbo, request_id, push_generation, outcome_unknown, \
         attempts, next_attempt_at, last_error, skip_reason, state, created_at, updated_at, last_event_seq
-        """
+        """)
 
-    private static let writableColumns = Self.columns.split(separator: ",").dropFirst().map {
-        String($0.filter { !$0.isWhitespace })
-    }
+    static let columns = Self.layout.sql
+
+    private static let writableColumns = Array(Self.layout.names.dropFirst())
 
     static let insertSQL = """
         INSERT INTO records (\(Self.writableColumns.joined(separator: ", "))) \
@@ -114,30 +115,63 @@ public struct RecordRow: Sendable {
 
     static let updateSQL = "UPDATE records SET \(Self.writableColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
 
+    /// Column indices by name, worked out once.
+    private enum Column {
+        static let id = RecordRow.layout.index("id")
+        static let companyID = RecordRow.layout.index("company_id")
+        static let entity = RecordRow.layout.index("entity")
+        static let externalID = RecordRow.layout.index("external_id")
+        static let payload = RecordRow.layout.index("payload")
+        static let contentHash = RecordRow.layout.index("content_hash")
+        static let status = RecordRow.layout.index("status")
+        static let txnDate = RecordRow.layout.index("txn_date")
+        static let docNumber = RecordRow.layout.index("doc_number")
+        static let qboID = RecordRow.layout.index("qbo_id")
+        static let qboSyncToken = RecordRow.layout.index("qbo_sync_token")
+        static let syncedHash = RecordRow.layout.index("synced_hash")
+        static let syncedSign = RecordRow.layout.index("synced_sign")
+        static let voidedInQBO = RecordRow.layout.index("voided_in_qbo")
+        static let requestID = RecordRow.layout.index("request_id")
+        static let pushGeneration = RecordRow.layout.index("push_generation")
+        static let outcomeUnknown = RecordRow.layout.index("outcome_unknown")
+        static let attempts = RecordRow.layout.index("attempts")
+        static let nextAttemptAt = RecordRow.layout.index("next_attempt_at")
+        static let lastError = RecordRow.layout.index("last_error")
+        static let skipReason = RecordRow.layout.index("skip_reason")
+        static let state = RecordRow.layout.index("state")
+        static let createdAt = RecordRow.layout.index("created_at")
+        static let updatedAt = RecordRow.layout.index("updated_at")
+        static let lastEventSequence = RecordRow.layout.index("last_event_seq")
+    }
+
     init(_ row: Statement) {
-        self.id = row.int64(0)
-        self.key = RecordKey(companyID: row.text(1), entity: EntityType(wireValue: Int32(row.int64(2))), externalID: row.text(3))
-        self.payload = row.blob(4)
-        self.contentHash = row.text(5)
-        self.status = SyncStatus(wireValue: Int32(row.int64(6)))
-        self.txnDate = row.text(7)
-        self.docNumber = row.text(8)
-        self.qboID = row.text(9)
-        self.qboSyncToken = row.text(10)
-        self.syncedHash = row.text(11)
-        self.syncedSign = row.int(12)
-        self.voidedInQBO = row.bool(13)
-        self.requestID = row.text(14)
-        self.pushGeneration = row.int(15)
-        self.outcomeUnknown = row.bool(16)
-        self.attempts = row.int(17)
-        self.nextAttemptAt = row.int64(18)
-        self.lastError = row.isNull(19) ? nil : try? ErrorDetail(unpacking: row.blob(19))
-        self.skipReason = row.text(20)
-        self.state = RecordState(decoding: row.blob(21))
-        self.createdAt = row.int64(22)
-        self.updatedAt = row.int64(23)
-        self.lastEventSequence = UInt64(row.int64(24))
+        self.id = row.int64(Column.id)
+        self.key = RecordKey(
+            companyID: row.text(Column.companyID),
+            entity: EntityType(wireValue: Int32(row.int64(Column.entity))),
+            externalID: row.text(Column.externalID)
+        )
+        self.payload = row.blob(Column.payload)
+        self.contentHash = row.text(Column.contentHash)
+        self.status = SyncStatus(wireValue: Int32(row.int64(Column.status)))
+        self.txnDate = row.text(Column.txnDate)
+        self.docNumber = row.text(Column.docNumber)
+        self.qboID = row.text(Column.qboID)
+        self.qboSyncToken = row.text(Column.qboSyncToken)
+        self.syncedHash = row.text(Column.syncedHash)
+        self.syncedSign = row.int(Column.syncedSign)
+        self.voidedInQBO = row.bool(Column.voidedInQBO)
+        self.requestID = row.text(Column.requestID)
+        self.pushGeneration = row.int(Column.pushGeneration)
+        self.outcomeUnknown = row.bool(Column.outcomeUnknown)
+        self.attempts = row.int(Column.attempts)
+        self.nextAttemptAt = row.int64(Column.nextAttemptAt)
+        self.lastError = row.isNull(Column.lastError) ? nil : try? ErrorDetail(unpacking: row.blob(Column.lastError))
+        self.skipReason = row.text(Column.skipReason)
+        self.state = RecordState(decoding: row.blob(Column.state))
+        self.createdAt = row.int64(Column.createdAt)
+        self.updatedAt = row.int64(Column.updatedAt)
+        self.lastEventSequence = UInt64(row.int64(Column.lastEventSequence))
     }
 
     var values: [Statement.Value] {

@@ -123,9 +123,7 @@ extension WriteTransaction {
         let ids = try self.database.statement("SELECT id FROM records WHERE status = ?", [.integer(Int64(SyncStatus.syncing.wireValue))]).rows { $0.int64(0) }
         for id in ids {
             guard var row = try self.record(id: id) else { continue }
-            row.outcomeUnknown = true
-            row.nextAttemptAt = self.now
-            try self.transition(&row, to: .pending, note: "service restarted during a push; it will be read back from QBO before any retry")
+            try self.interrupted(&row)
         }
         return ids.count
     }

@@ -85,9 +85,11 @@ public final class Statement {
     public func bool(_ column: Int32) -> Bool { sqlite3_column_int64(self.handle, column) != 0 }
     public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(self.handle, column) == SQLITE_NULL }
 
+    /// Text read from its length (a stored NUL does not end it).
     public func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(self.handle, column) else { return "" }
-        return String(cString: pointer)
+        let count = Int(sqlite3_column_bytes(self.handle, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
     public func blob(_ column: Int32) -> [UInt8] {

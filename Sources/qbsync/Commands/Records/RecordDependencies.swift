@@ -1,18 +1,15 @@
 import QBSyncClient
 import QBSyncWire
 
-/// One thing a record needs before it can go to QuickBooks: its customer
-/// linked, an item mapped, an invoice synced first.
+/// One thing a record needs before it can go to QuickBooks, as the sync
+/// core's own rule set (`DependencyRules`) names it.
 struct RecordDependency {
-    enum Target {
-        case mapping(MappingKind)
-        case record(EntityType)
-    }
+    var reference: RecordReference
 
-    var target: Target
-    var ref: String
+    var target: RecordReference.Target { self.reference.target }
+    var ref: String { self.reference.ref }
     /// Blocker kinds that name this dependency when it is missing.
-    var blockerKinds: Set<BlockerKind>
+    var blockerKinds: Set<BlockerKind> { self.reference.blockerKinds }
 
     /// "item TENT-20", "customer c-17".
     var label: String {
@@ -23,59 +20,19 @@ struct RecordDependency {
     }
 
     /// The blocker this dependency would be, for its fix command.
-    var missingBlocker: Blocker {
-        switch self.target {
-        case .mapping(.item): Blocker(kind: .itemNotMapped, ref: self.ref)
-        case .mapping(.account): Blocker(kind: .accountNotMapped, ref: self.ref)
-        case .mapping(.taxCode): Blocker(kind: .taxCodeNotMapped, ref: self.ref)
-        case .mapping: Blocker(kind: .paymentMethodNotMapped, ref: self.ref)
-        case .record(.customer): Blocker(kind: .customerNotLinked, ref: self.ref)
-        case .record(.payment): Blocker(kind: .paymentNotSynced, ref: self.ref)
-        case .record: Blocker(kind: .invoiceNotSynced, ref: self.ref)
-        }
-    }
+    var missingBlocker: Blocker { Blocker(kind: self.reference.missingKind, ref: self.ref) }
 
     /// The dependencies named in a record's accepted content (GetRecordResponse.content_json).
     static func of(entity: EntityType, contentJSON: String, company: String) -> [RecordDependency] {
         guard let document = try? JSONDocuments.parse(contentJSON, source: "content").first?.value else { return [] }
-        var result: [RecordDependency] = []
-        func add(_ target: Target, _ ref: String, _ kinds: Set<BlockerKind>) {
-            guard !ref.isEmpty, !result.contains(where: { $0.ref == ref && $0.label == RecordDependency(target: target, ref: ref, blockerKinds: kinds).label }) else { return }
-            result.append(RecordDependency(target: target, ref: ref, blockerKinds: kinds))
-        }
-        let customerKinds: Set<BlockerKind> = [.customerNotLinked, .customerNeedsConfirmation]
+        let references: [RecordReference]
         switch entity {
-        case .invoice:
-            guard let invoice = try? Invoice.decode(document, location: "content", company: company) else { return [] }
-            add(.record(.customer), invoice.customerExternalID, customerKinds)
-            for line in invoice.lines {
-                if line.kind == .discount {
-                    add(.mapping(.account), line.discountAccountCode, [.accountNotMapped])
-                } else {
-                    add(.mapping(.item), line.itemCode, [.itemNotMapped])
-                    add(.mapping(.taxCode), line.taxCode, [.taxCodeNotMapped])
-                }
-            }
-        case .payment:
-            guard let payment = try? Payment.decode(document, location: "content", company: company) else { return [] }
-            add(.record(.customer), payment.customerExternalID, customerKinds)
-            add(.mapping(.paymentMethod), payment.methodCode, [.paymentMethodNotMapped])
-            for application in payment.applications {
-                add(.record(.invoice), application.invoiceExternalID, [.invoiceNotSynced, .unknownReference])
-            }
-        case .refund:
-            guard let refund = try? Refund.decode(document, location: "content", company: company) else { return [] }
-            switch refund.target {
-            case .invoiceExternalID(let id)?: add(.record(.invoice), id, [.invoiceNotSynced, .unknownReference])
-            case .paymentExternalID(let id)?: add(.record(.payment), id, [.paymentNotSynced, .unknownReference])
-            case nil: break
-            }
-            add(.mapping(.item), refund.itemCode, [.itemNotMapped])
-            add(.mapping(.account), refund.refundAccountCode, [.accountNotMapped])
-        default:
-            break
+        case .invoice: references = (try? Invoice(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
+        case .payment: references = (try? Payment(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
+        case .refund: references = (try? Refund(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
+        default: references = []
         }
-        return result
+        return references.map(RecordDependency.init)
     }
 }
 

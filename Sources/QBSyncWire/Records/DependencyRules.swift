@@ -1,0 +1,95 @@
+/// Something a record needs before it can go to QuickBooks: its customer
+/// linked, an item mapped, an invoice synced first.
+public struct RecordReference: Hashable, Sendable {
+    /// What kind of thing is needed.
+    public enum Target: Hashable, Sendable {
+        /// A mapping of the rental system's code to a QBO object.
+        case mapping(MappingKind)
+        /// Another record, in QuickBooks first.
+        case record(EntityType)
+    }
+
+    /// What kind of thing is needed.
+    public var target: Target
+    /// The rental system's code or external id.
+    public var ref: String
+
+    /// Creates a reference.
+    public init(_ target: Target, _ ref: String) {
+        self.target = target
+        self.ref = ref
+    }
+
+    /// The blocker a record gets while this is missing (for a record: known but not in QBO yet).
+    public var missingKind: BlockerKind {
+        switch self.target {
+        case .mapping(.item): .itemNotMapped
+        case .mapping(.account): .accountNotMapped
+        case .mapping(.taxCode): .taxCodeNotMapped
+        case .mapping: .paymentMethodNotMapped
+        case .record(.customer): .customerNotLinked
+        case .record(.payment): .paymentNotSynced
+        case .record: .invoiceNotSynced
+        }
+    }
+
+    /// Every blocker kind that can name this reference.
+    public var blockerKinds: Set<BlockerKind> {
+        switch self.target {
+        case .mapping: [self.missingKind]
+        case .record(.customer): [.customerNotLinked, .customerNeedsConfirmation]
+        case .record: [self.missingKind, .unknownReference]
+        }
+    }
+}
+
+/// What each kind of record needs, read from its content: the one rule set
+/// the sync core's blockers, its planner and the CLI's `show` all use.
+///
+/// Rules that need the store (a refund's item taken from its invoice, a
+/// refund account falling back to the payment's method) are the sync core's.
+public enum DependencyRules {
+    /// An invoice needs its customer, each line's item (or discount account)
+    /// and tax code, and its own tax code; a void needs nothing.
+    public static func references(of invoice: Invoice) -> [RecordReference] {
+        if invoice.voided { return [] }
+        var references = [RecordReference(.record(.customer), invoice.customerExternalID)]
+        references.append(RecordReference(.mapping(.taxCode), invoice.taxCode))
+        for line in invoice.lines {
+            if line.kind == .discount {
+                references.append(RecordReference(.mapping(.account), line.discountAccountCode))
+            } else {
+                references.append(RecordReference(.mapping(.item), line.itemCode))
+                references.append(RecordReference(.mapping(.taxCode), line.taxCode))
+            }
+        }
+        return self.unique(references)
+    }
+
+    /// A payment needs its customer, every invoice it pays, and its method's deposit account.
+    public static func references(of payment: Payment) -> [RecordReference] {
+        var references = [RecordReference(.record(.customer), payment.customerExternalID)]
+        references += payment.applications.map { RecordReference(.record(.invoice), $0.invoiceExternalID) }
+        references.append(RecordReference(.mapping(.paymentMethod), payment.methodCode))
+        return self.unique(references)
+    }
+
+    /// A refund needs what it refunds, its item and its refund account (when named).
+    public static func references(of refund: Refund) -> [RecordReference] {
+        var references: [RecordReference] = []
+        switch refund.target {
+        case .invoiceExternalID(let id)?: references.append(RecordReference(.record(.invoice), id))
+        case .paymentExternalID(let id)?: references.append(RecordReference(.record(.payment), id))
+        case nil: break
+        }
+        references.append(RecordReference(.mapping(.item), refund.itemCode))
+        references.append(RecordReference(.mapping(.account), refund.refundAccountCode))
+        return self.unique(references)
+    }
+
+    /// Without empty codes and repeats, in first-seen order.
+    private static func unique(_ references: [RecordReference]) -> [RecordReference] {
+        var seen = Set<RecordReference>()
+        return references.filter { !$0.ref.isEmpty && seen.insert($0).inserted }
+    }
+}
