@@ -111,8 +111,8 @@ extension Ledger {
         return built
     }
 
-    /// Checks Amount = Qty x UnitPrice (6070), resolves the item (610), its "As of" date
-    /// (6270), the line's class (2500 / 610) and tax code, and fills in what QBO adds: the
+    /// Checks Amount = Qty x UnitPrice (6070), resolves the item (610), an inventory item's
+    /// `Qty` (6520) and "As of" date (6270), the line's class (2500 / 610) and tax code, and fills in what QBO adds: the
     /// item's name and income account, TaxCodeRef NON.
     private func salesItemLine(_ line: JSONObject, txnDate: String) throws(QBOFault) -> (JSONObject, taxable: Bool) {
         var line = line
@@ -133,6 +133,7 @@ extension Ledger {
             let item = try resolve(detail["ItemRef"], to: .item, element: "ItemRef")
                 ?? entity(.item, defaults.servicesItem)
         else { throw .requiredParameter("ItemRef") }
+        if item.body["Type"]?.stringValue == "Inventory", quantity == nil { throw .missingInventoryQuantity() }
         try checkInventoryStart(of: item, on: txnDate)
         try resolveLineClass(&detail, element: "Line.SalesItemLineDetail.ClassRef")
         detail["ItemRef"] = Self.reference(to: item, of: .item)

@@ -25,6 +25,15 @@ extension QBOFault {
         return fault
     }
 
+    /// A sales line of an inventory item without `Qty`, worded as the QBO answer quoted in
+    /// n8n-io/n8n#12956 (`{"Message":"Missing Inventory Item Quantity","Detail":"Quantity
+    /// required for inventory item","code":"6520","element":""}`).
+    static func missingInventoryQuantity() -> QBOFault {
+        QBOFault(
+            code: .missingInventoryQuantity, message: "Missing Inventory Item Quantity",
+            detail: "Quantity required for inventory item", element: "")
+    }
+
     /// A transaction dated before an inventory item's "As of" date. 6270 is the code the
     /// project brief and qbsync's fix hints know; the wording is the simulator's.
     static func inventoryStartDate(item: String, startDate: String, txnDate: String) -> QBOFault {

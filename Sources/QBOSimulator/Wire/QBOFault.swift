@@ -27,6 +27,7 @@ struct QBOFault: Error, Sendable, Hashable {
         static let duplicateDocumentNumber = Code(rawValue: "6140")
         static let duplicateName = Code(rawValue: "6240")
         static let inventoryStartDate = Code(rawValue: "6270")
+        static let missingInventoryQuantity = Code(rawValue: "6520")
         static let depositedTransaction = Code(rawValue: "6540")
         static let systemFailure = Code(rawValue: "10000")
         static let changedSinceTooOld = Code(rawValue: "10002")

@@ -83,6 +83,15 @@ import Testing
             #expect(fault.detail.contains("2026-02-01"))
             #expect(fault.element == "TxnDate")
             _ = try await qbo.create("Invoice", invoice("2026-02-01"))
+            // A sales line of an inventory item needs its quantity.
+            let noQty = try await qbo.api(.POST, "invoice", json: [
+                "CustomerRef": ["value": customer["Id"] ?? nil], "TxnDate": "2026-02-03",
+                "Line": [["Amount": 60, "DetailType": "SalesItemLineDetail",
+                          "SalesItemLineDetail": ["ItemRef": ["value": item["Id"] ?? nil], "UnitPrice": 30]]],
+            ])
+            #expect(try noQty.fault().code == "6520")
+            #expect(try noQty.fault().message == "Missing Inventory Item Quantity")
+            #expect(try noQty.fault().detail == "Quantity required for inventory item")
             func bill(_ date: String) -> JSONValue {
                 ["VendorRef": ["value": "1"], "TxnDate": .string(date),
                  "Line": [["Amount": 25, "DetailType": "ItemBasedExpenseLineDetail",
