@@ -108,3 +108,23 @@ extension QuickBooksSyncService {
         }
     }
 }
+
+extension QuickBooksSyncService {
+    public func listQBOEntities(_ request: ListQBOEntitiesRequest, context: ServerContext) async throws -> ListQBOEntitiesResponse {
+        try FieldRules.companyID(request.companyID)
+        switch request.list {
+        case .unspecified: throw FieldRules.invalid("list", "is required")
+        case .unrecognized: throw FieldRules.invalid("list", "has a value this server does not know")
+        default: break
+        }
+        try FieldRules.text(request.nameContains, field: "name_contains", max: 100)
+        let pageSize = try FieldRules.pageSize(request.pageSize, field: "page_size")
+        let after = try FieldRules.pageToken(request.pageToken, field: "page_token")
+        return try await self.mapping {
+            try await self.engine.listQBO(
+                companyID: request.companyID, list: request.list, nameContains: request.nameContains,
+                includeInactive: request.includeInactive, pageSize: pageSize, after: Int(after)
+            )
+        }
+    }
+}

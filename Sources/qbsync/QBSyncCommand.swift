@@ -21,6 +21,7 @@ struct QBSyncCommand: AsyncParsableCommand {
             SettingsCommand.self,
             CustomersCommand.self,
             MappingsCommand.self,
+            CatalogCommand.self,
             RecordGroupCommand<InvoiceKind>.self,
             RecordGroupCommand<PaymentKind>.self,
             RecordGroupCommand<RefundKind>.self,

@@ -57,6 +57,28 @@ import Testing
         }
     }
 
+    @Test func catalogListsQuickBooksAndLocationsMapLikeTheRest() async throws {
+        try await withHarness { harness in
+            try await harness.connect("acme")
+            let items = try await harness.cli("catalog", "items", "--search", "rental")
+            #expect(items.status == 0, "\(items)")
+            #expect(items.stdout.contains("Equipment Rental"), "\(items.stdout)")
+            #expect(items.stdout.contains("1 shown"), "\(items.stdout)")
+            let paged = try await harness.cli("catalog", "items", "--page-size", "2", "--json")
+            #expect(paged.stdout.contains("\"nextPageToken\":\"2\""), "\(paged.stdout)")
+            let every = try await harness.cli("catalog", "items", "--page-size", "2", "--all")
+            #expect(every.stdout.contains("5 shown"), "\(every.stdout)")
+            let taxes = try await harness.cli("catalog", "tax-codes")
+            #expect(taxes.stdout.contains("8%"), "\(taxes.stdout)")
+            let unknown = try await harness.cli("catalog", "widgets")
+            #expect(unknown.status == 64, "\(unknown)")
+            let mapped = try await harness.cli("mappings", "locations", "auto-map", "YARD=Main Yard")
+            #expect(mapped.status == 0, "\(mapped)")
+            let list = try await harness.cli("mappings", "locations", "list", "--json")
+            #expect(list.stdout.contains("\"externalCode\" : \"YARD\""), "\(list.stdout)")
+        }
+    }
+
     @Test func mappingsAutoMapDryRunAndDelete() async throws {
         try await withHarness { harness in
             try await harness.connect("acme")

@@ -5,7 +5,7 @@ from google.protobuf.message import Message
 
 from qbsync_client._methods import RpcMethod
 from qbsync_client._proto.qbsync.rpc.v1 import frame_pb2
-from qbsync_client._proto.qbsync.v1 import companies_pb2, customers_pb2, operations_pb2, transactions_pb2
+from qbsync_client._proto.qbsync.v1 import catalog_pb2, companies_pb2, customers_pb2, operations_pb2, transactions_pb2
 from qbsync_client.stream import ResponseStream
 
 __all__ = ["Client", "Metadata", "AGENT"]
@@ -495,5 +495,26 @@ class Client:
 
         Raises:
             RpcError: Iterating raises RpcError when the call ends with a non-OK status.
+        """
+        ...
+    def list_qbo_entities(
+        self,
+        request: Optional[catalog_pb2.ListQBOEntitiesRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: Optional[Metadata] = None,
+    ) -> catalog_pb2.ListQBOEntitiesResponse:
+        """Calls ``/qbsync.v1.QuickBooksSync/ListQBOEntities``, a unary RPC.
+
+        Args:
+            request: A ``qbsync.v1.ListQBOEntitiesRequest`` (fields: company_id, list, name_contains, include_inactive, page_size, page_token); None sends an empty one.
+            timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
+            metadata: Key/value pairs sent with the call (keys lower-case ASCII).
+
+        Returns:
+            The ``qbsync.v1.ListQBOEntitiesResponse`` (fields: entries, next_page_token).
+
+        Raises:
+            RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).
         """
         ...

@@ -8,24 +8,22 @@
 The envelope (``qbsync.rpc.v1``) is not here: it is the client's business.
 """
 
-from qbsync_client._proto.qbsync.v1.companies_pb2 import *  # noqa: F401,F403
-from qbsync_client._proto.qbsync.v1.customers_pb2 import *  # noqa: F401,F403
-from qbsync_client._proto.qbsync.v1.operations_pb2 import *  # noqa: F401,F403
-from qbsync_client._proto.qbsync.v1.records_pb2 import *  # noqa: F401,F403
-from qbsync_client._proto.qbsync.v1.transactions_pb2 import *  # noqa: F401,F403
-from qbsync_client._proto.qbsync.v1 import (
-    companies_pb2 as _companies,
-    customers_pb2 as _customers,
-    operations_pb2 as _operations,
-    records_pb2 as _records,
-    service_pb2 as _service,
-    transactions_pb2 as _transactions,
-)
+import importlib as _importlib
+import pkgutil as _pkgutil
+
+from qbsync_client._proto.qbsync import v1 as _v1
+
+# Every generated module of the package, so a new .proto needs no edit here.
+_modules = [
+    _importlib.import_module(f"{_v1.__name__}.{info.name}")
+    for info in sorted(_pkgutil.iter_modules(_v1.__path__), key=lambda info: info.name)
+    if info.name.endswith("_pb2")
+]
 
 
 def _public_names():
     names = []
-    for module in (_records, _companies, _customers, _transactions, _operations, _service):
+    for module in _modules:
         file = module.DESCRIPTOR
         names += file.message_types_by_name
         for enum_name, enum in file.enum_types_by_name.items():
@@ -34,9 +32,11 @@ def _public_names():
     return sorted(set(names))
 
 
+for _module in _modules:
+    for _name in _public_names():
+        if hasattr(_module, _name):
+            globals()[_name] = getattr(_module, _name)
+
 __all__ = _public_names()
 
-# The star imports also brought each module's DESCRIPTOR and import aliases.
-for _name in [n for n in list(globals()) if n == "DESCRIPTOR" or n.startswith("qbsync_dot_")]:
-    del globals()[_name]
-del _name
+del _module, _name

@@ -63,6 +63,8 @@ extension QBO {
         public var allowOnlineACHPayment: Bool?
         /// The customer-facing link, when online payment is on.
         public var invoiceLink: String?
+        /// Location (QBO's Department), when location tracking is on.
+        public var departmentRef: Ref?
 
         /// Creates an invoice.
         /// - Parameters:
@@ -96,6 +98,7 @@ extension QBO {
             case printStatus = "PrintStatus", emailStatus = "EmailStatus"
             case allowOnlineCreditCardPayment = "AllowOnlineCreditCardPayment"
             case allowOnlineACHPayment = "AllowOnlineACHPayment", invoiceLink = "InvoiceLink"
+            case departmentRef = "DepartmentRef"
         }
     }
 }

@@ -232,4 +232,18 @@ extension QBSyncClient {
     public func streamSyncEvents(_ request: StreamSyncEventsRequest, options: CallOptions = CallOptions()) -> RPCResponseStream<SyncEventStreamMessage> {
         self.serverStreaming(QuickBooksSync.Method.streamSyncEvents, request, options: options)
     }
+
+    /// Lists a QuickBooks list (customers, vendors, items, accounts, payment
+    /// methods, classes, locations, tax codes and rates, terms), paged and
+    /// searchable by name, live from QuickBooks: for pickers ("Select
+    /// Existing") and for copying QuickBooks' tax setup into the rental system.
+    ///
+    /// - Parameters:
+    ///   - request: The request message.
+    ///   - options: Deadline and metadata for this call.
+    /// - Returns: The response message.
+    /// - Throws: ``RPCError`` with the server's status, or the client's own (deadline, cancel, connection lost).
+    public func listQBOEntities(_ request: ListQBOEntitiesRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> ListQBOEntitiesResponse {
+        try await self.unary(QuickBooksSync.Method.listQBOEntities, request, options: options)
+    }
 }

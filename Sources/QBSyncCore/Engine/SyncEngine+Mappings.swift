@@ -50,6 +50,8 @@ extension SyncEngine {
             case .item: named = try await client.queryAll(QBOQuery<QBO.Item>.select()).filter { $0.active != false }.map { ($0.id ?? "", $0.name ?? "") }
             case .account, .paymentMethod: named = try await client.queryAll(QBOQuery<QBO.Account>.select()).filter { $0.active != false }.map { ($0.id ?? "", $0.name ?? "") }
             case .taxCode: named = try await client.queryAll(QBOQuery<QBO.TaxCode>.select()).filter { $0.active != false }.map { ($0.id ?? "", $0.name ?? "") }
+            case .location: named = try await client.queryAll(QBOQuery<QBO.Department>.select()).filter { $0.active != false }.map { ($0.id ?? "", $0.name ?? "") }
+            case .class: named = try await client.queryAll(QBOQuery<QBO.Class>.select()).filter { $0.active != false }.map { ($0.id ?? "", $0.name ?? "") }
             case .unspecified, .unrecognized: throw RPCError(code: .invalidArgument, message: "kind: a mapping kind is required")
             }
         } catch let error as QBOError {
@@ -89,6 +91,8 @@ extension SyncEngine {
         case .account: .accountNotMapped
         case .taxCode: .taxCodeNotMapped
         case .paymentMethod: .paymentMethodNotMapped
+        case .location: .locationNotMapped
+        case .class: .classNotMapped
         case .unspecified, .unrecognized: .unspecified
         }
     }
@@ -99,6 +103,8 @@ extension SyncEngine {
         case .accountNotMapped: .account
         case .taxCodeNotMapped: .taxCode
         case .paymentMethodNotMapped: .paymentMethod
+        case .locationNotMapped: .location
+        case .classNotMapped: .class
         default: nil
         }
     }

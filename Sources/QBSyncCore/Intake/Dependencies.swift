@@ -169,6 +169,8 @@ extension MappingKind {
         case .account: "account"
         case .taxCode: "tax code"
         case .paymentMethod: "payment method"
+        case .location: "location"
+        case .class: "class"
         case .unspecified, .unrecognized: "code"
         }
     }

@@ -119,12 +119,14 @@ enum Planner {
             } else {
                 let item = try lookup.mapping(.item, line.itemCode)
                 let taxCode = line.taxCode.isEmpty ? nil : QBO.Ref(value: try lookup.mapping(.taxCode, line.taxCode).qboID)
+                let lineClass = line.classCode.isEmpty ? nil : QBO.Ref(value: try lookup.mapping(.class, line.classCode).qboID)
                 lines.append(QBO.Line(amount: amount, detail: .salesItem(QBO.SalesItemLineDetail(
                     itemRef: QBO.Ref(value: item.qboID, name: item.qboName.isEmpty ? nil : item.qboName),
                     qty: DecimalText.parse(line.quantity),
                     unitPrice: DecimalText.parse(line.unitRate),
                     taxCodeRef: taxCode,
-                    serviceDate: line.serviceDate.isEmpty ? nil : line.serviceDate
+                    serviceDate: line.serviceDate.isEmpty ? nil : line.serviceDate,
+                    classRef: lineClass
                 )), description: description))
             }
         }
@@ -138,6 +140,7 @@ enum Planner {
             txnTaxDetail: try self.taxDetail(invoice, currency: currency, lookup: lookup)
         )
         body.customerMemo = invoice.customerMemo.isEmpty ? nil : QBO.Ref(value: String(invoice.customerMemo.prefix(1000)))
+        body.departmentRef = invoice.locationCode.isEmpty ? nil : QBO.Ref(value: try lookup.mapping(.location, invoice.locationCode).qboID)
         return InvoicePlan(
             operation: row.qboID.isEmpty ? .create : .update,
             body: body,

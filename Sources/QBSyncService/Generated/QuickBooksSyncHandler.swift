@@ -52,6 +52,11 @@ public protocol QuickBooksSyncHandler: Sendable {
     func getHealth(_ request: GetHealthRequest, context: ServerContext) async throws -> GetHealthResponse
     /// Live stream of every status transition, resumable from a sequence.
     func streamSyncEvents(_ request: StreamSyncEventsRequest, writer: RPCWriter<SyncEventStreamMessage>, context: ServerContext) async throws
+    /// Lists a QuickBooks list (customers, vendors, items, accounts, payment
+    /// methods, classes, locations, tax codes and rates, terms), paged and
+    /// searchable by name, live from QuickBooks: for pickers ("Select
+    /// Existing") and for copying QuickBooks' tax setup into the rental system.
+    func listQBOEntities(_ request: ListQBOEntitiesRequest, context: ServerContext) async throws -> ListQBOEntitiesResponse
 }
 
 extension QuickBooksSyncHandler {
@@ -78,5 +83,6 @@ extension QuickBooksSyncHandler {
         router.register(QuickBooksSync.Method.bulkSync, streaming: { try await self.bulkSync($0, writer: $1, context: $2) })
         router.register(QuickBooksSync.Method.getHealth) { try await self.getHealth($0, context: $1) }
         router.register(QuickBooksSync.Method.streamSyncEvents, streaming: { try await self.streamSyncEvents($0, writer: $1, context: $2) })
+        router.register(QuickBooksSync.Method.listQBOEntities) { try await self.listQBOEntities($0, context: $1) }
     }
 }

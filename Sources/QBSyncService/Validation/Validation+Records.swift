@@ -21,6 +21,7 @@ extension FieldRules {
         }
         try self.amount(invoice.taxMinor, field: "invoice.tax_minor", positive: false)
         try self.text(invoice.taxCode, field: "invoice.tax_code", max: 100)
+        try self.text(invoice.locationCode, field: "invoice.location_code", max: 100)
         try self.text(invoice.customerMemo, field: "invoice.customer_memo", max: 1000)
         try self.text(invoice.privateNote, field: "invoice.private_note", max: 3900)
         guard invoice.totalMinor.magnitude <= self.maxMinorUnits.magnitude else { throw self.invalid("invoice", "total is out of range") }
@@ -33,6 +34,7 @@ extension FieldRules {
         case .sale, .unspecified:
             try self.text(line.itemCode, field: "\(field()).item_code", max: 100, required: true)
             try self.text(line.taxCode, field: "\(field()).tax_code", max: 100)
+            try self.text(line.classCode, field: "\(field()).class_code", max: 100)
             try self.date(line.serviceDate, field: "\(field()).service_date", required: false)
             guard let quantity = DecimalText.digits(line.quantity) else {
                 throw self.invalid("\(field()).quantity", "\"\(line.quantity)\" is not a decimal number (at most 12 digits, 7 decimals)")

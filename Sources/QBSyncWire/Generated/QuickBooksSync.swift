@@ -52,6 +52,11 @@ public enum QuickBooksSync {
         public static let getHealth = RPCMethod<GetHealthRequest, GetHealthResponse>(path: "/qbsync.v1.QuickBooksSync/GetHealth", kind: .unary)
         /// Live stream of every status transition, resumable from a sequence.
         public static let streamSyncEvents = RPCMethod<StreamSyncEventsRequest, SyncEventStreamMessage>(path: "/qbsync.v1.QuickBooksSync/StreamSyncEvents", kind: .serverStreaming)
+        /// Lists a QuickBooks list (customers, vendors, items, accounts, payment
+        /// methods, classes, locations, tax codes and rates, terms), paged and
+        /// searchable by name, live from QuickBooks: for pickers ("Select
+        /// Existing") and for copying QuickBooks' tax setup into the rental system.
+        public static let listQBOEntities = RPCMethod<ListQBOEntitiesRequest, ListQBOEntitiesResponse>(path: "/qbsync.v1.QuickBooksSync/ListQBOEntities", kind: .unary)
 
         /// Every method path, in declaration order.
         public static let allPaths: [String] = [
@@ -76,6 +81,7 @@ public enum QuickBooksSync {
             "/qbsync.v1.QuickBooksSync/BulkSync",
             "/qbsync.v1.QuickBooksSync/GetHealth",
             "/qbsync.v1.QuickBooksSync/StreamSyncEvents",
+            "/qbsync.v1.QuickBooksSync/ListQBOEntities",
         ]
     }
 }

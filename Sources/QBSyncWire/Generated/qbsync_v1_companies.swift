@@ -111,11 +111,16 @@ public enum MappingKind: Hashable, Sendable, CaseIterable {
     case taxCode
     /// Rental payment method -> QBO deposit Account (and optional QBO PaymentMethod).
     case paymentMethod
+    /// Rental location (yard, branch) -> QBO Department ("Location" in QBO's UI),
+    /// stamped on whole transactions.
+    case location
+    /// Rental class (line of business, department) -> QBO Class, per line.
+    case `class`
     /// A value this build does not know (sent by a newer peer).
     case unrecognized(Int32)
 
     /// The known cases.
-    public static let allCases: [MappingKind] = [.unspecified, .item, .account, .taxCode, .paymentMethod]
+    public static let allCases: [MappingKind] = [.unspecified, .item, .account, .taxCode, .paymentMethod, .location, .`class`]
 
     /// Creates the case for a number on the wire.
     public init(wireValue: Int32) {
@@ -125,6 +130,8 @@ public enum MappingKind: Hashable, Sendable, CaseIterable {
         case 2: self = .account
         case 3: self = .taxCode
         case 4: self = .paymentMethod
+        case 5: self = .location
+        case 6: self = .`class`
         default: self = .unrecognized(wireValue)
         }
     }
@@ -137,6 +144,8 @@ public enum MappingKind: Hashable, Sendable, CaseIterable {
         case .account: return "MAPPING_KIND_ACCOUNT"
         case .taxCode: return "MAPPING_KIND_TAX_CODE"
         case .paymentMethod: return "MAPPING_KIND_PAYMENT_METHOD"
+        case .location: return "MAPPING_KIND_LOCATION"
+        case .`class`: return "MAPPING_KIND_CLASS"
         case .unrecognized(let value): return String(value)
         }
     }
@@ -149,6 +158,8 @@ public enum MappingKind: Hashable, Sendable, CaseIterable {
         case .account: return 2
         case .taxCode: return 3
         case .paymentMethod: return 4
+        case .location: return 5
+        case .`class`: return 6
         case .unrecognized(let value): return value
         }
     }

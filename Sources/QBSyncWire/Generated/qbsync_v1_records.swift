@@ -146,11 +146,15 @@ public enum BlockerKind: Hashable, Sendable, CaseIterable {
     case paymentNotSynced
     /// The record refers to an invoice or payment qbsync has never been given.
     case unknownReference
+    /// A location code has no QBO Department mapping; `ref` is the code.
+    case locationNotMapped
+    /// A class code has no QBO Class mapping; `ref` is the code.
+    case classNotMapped
     /// A value this build does not know (sent by a newer peer).
     case unrecognized(Int32)
 
     /// The known cases.
-    public static let allCases: [BlockerKind] = [.unspecified, .customerNotLinked, .customerNeedsConfirmation, .itemNotMapped, .accountNotMapped, .taxCodeNotMapped, .paymentMethodNotMapped, .invoiceNotSynced, .paymentNotSynced, .unknownReference]
+    public static let allCases: [BlockerKind] = [.unspecified, .customerNotLinked, .customerNeedsConfirmation, .itemNotMapped, .accountNotMapped, .taxCodeNotMapped, .paymentMethodNotMapped, .invoiceNotSynced, .paymentNotSynced, .unknownReference, .locationNotMapped, .classNotMapped]
 
     /// Creates the case for a number on the wire.
     public init(wireValue: Int32) {
@@ -165,6 +169,8 @@ public enum BlockerKind: Hashable, Sendable, CaseIterable {
         case 7: self = .invoiceNotSynced
         case 8: self = .paymentNotSynced
         case 9: self = .unknownReference
+        case 10: self = .locationNotMapped
+        case 11: self = .classNotMapped
         default: self = .unrecognized(wireValue)
         }
     }
@@ -182,6 +188,8 @@ public enum BlockerKind: Hashable, Sendable, CaseIterable {
         case .invoiceNotSynced: return "BLOCKER_KIND_INVOICE_NOT_SYNCED"
         case .paymentNotSynced: return "BLOCKER_KIND_PAYMENT_NOT_SYNCED"
         case .unknownReference: return "BLOCKER_KIND_UNKNOWN_REFERENCE"
+        case .locationNotMapped: return "BLOCKER_KIND_LOCATION_NOT_MAPPED"
+        case .classNotMapped: return "BLOCKER_KIND_CLASS_NOT_MAPPED"
         case .unrecognized(let value): return String(value)
         }
     }
@@ -199,6 +207,8 @@ public enum BlockerKind: Hashable, Sendable, CaseIterable {
         case .invoiceNotSynced: return 7
         case .paymentNotSynced: return 8
         case .unknownReference: return 9
+        case .locationNotMapped: return 10
+        case .classNotMapped: return 11
         case .unrecognized(let value): return value
         }
     }

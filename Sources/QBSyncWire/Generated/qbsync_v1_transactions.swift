@@ -71,6 +71,8 @@ public struct InvoiceLine: Sendable, Hashable {
     public var serviceDate: String
     /// DISCOUNT: the ledger account code the discount posts to; must be mapped.
     public var discountAccountCode: String
+    /// SALE: the class of the line (QBO ClassRef); must be mapped when set.
+    public var classCode: String
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
@@ -82,7 +84,8 @@ public struct InvoiceLine: Sendable, Hashable {
         amountMinor: Int64 = 0,
         taxCode: String = "",
         serviceDate: String = "",
-        discountAccountCode: String = ""
+        discountAccountCode: String = "",
+        classCode: String = ""
     ) {
         self.kind = kind
         self.itemCode = itemCode
@@ -93,6 +96,7 @@ public struct InvoiceLine: Sendable, Hashable {
         self.taxCode = taxCode
         self.serviceDate = serviceDate
         self.discountAccountCode = discountAccountCode
+        self.classCode = classCode
     }
 }
 
@@ -128,6 +132,9 @@ public struct Invoice: Sendable, Hashable {
     /// Empty: no TxnTaxCodeRef is sent, and QuickBooks may compute its own tax;
     /// when its total differs, the invoice syncs with a TAX_MISMATCH warning.
     public var taxCode: String
+    /// The location (yard, branch) of the invoice (QBO DepartmentRef); must be
+    /// mapped when set.
+    public var locationCode: String
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
@@ -143,7 +150,8 @@ public struct Invoice: Sendable, Hashable {
         privateNote: String = "",
         excludeFromSync: Bool = false,
         voided: Bool = false,
-        taxCode: String = ""
+        taxCode: String = "",
+        locationCode: String = ""
     ) {
         self.externalID = externalID
         self.customerExternalID = customerExternalID
@@ -158,6 +166,7 @@ public struct Invoice: Sendable, Hashable {
         self.excludeFromSync = excludeFromSync
         self.voided = voided
         self.taxCode = taxCode
+        self.locationCode = locationCode
     }
 }
 
@@ -431,6 +440,7 @@ extension InvoiceLine: WireMessage, CBridged {
         self.taxCode = CBridge.string(c.tax_code)
         self.serviceDate = CBridge.string(c.service_date)
         self.discountAccountCode = CBridge.string(c.discount_account_code)
+        self.classCode = CBridge.string(c.class_code)
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__InvoiceLine> {
@@ -445,6 +455,7 @@ extension InvoiceLine: WireMessage, CBridged {
         c.pointee.tax_code = arena.string(self.taxCode)
         c.pointee.service_date = arena.string(self.serviceDate)
         c.pointee.discount_account_code = arena.string(self.discountAccountCode)
+        c.pointee.class_code = arena.string(self.classCode)
         return c
     }
 
@@ -485,6 +496,7 @@ extension InvoiceLine: WireMessage, CBridged {
         if CBridge.hasNUL(self.taxCode) { return prefix + "tax_code" }
         if CBridge.hasNUL(self.serviceDate) { return prefix + "service_date" }
         if CBridge.hasNUL(self.discountAccountCode) { return prefix + "discount_account_code" }
+        if CBridge.hasNUL(self.classCode) { return prefix + "class_code" }
         return nil
     }
 }
@@ -501,6 +513,7 @@ extension InvoiceLine: Encodable {
         try container.encode(self.taxCode, forKey: WireJSON.Key("taxCode"))
         try container.encode(self.serviceDate, forKey: WireJSON.Key("serviceDate"))
         try container.encode(self.discountAccountCode, forKey: WireJSON.Key("discountAccountCode"))
+        try container.encode(self.classCode, forKey: WireJSON.Key("classCode"))
     }
 }
 
@@ -516,6 +529,7 @@ extension InvoiceLine: ProtoJSONDecodable {
         self.taxCode = try fields.string("taxCode")
         self.serviceDate = try fields.string("serviceDate")
         self.discountAccountCode = try fields.string("discountAccountCode")
+        self.classCode = try fields.string("classCode")
         try fields.rejectUnknown()
     }
 }
@@ -539,6 +553,7 @@ extension Invoice: WireMessage, CBridged {
         self.excludeFromSync = (c.exclude_from_sync != 0)
         self.voided = (c.voided != 0)
         self.taxCode = CBridge.string(c.tax_code)
+        self.locationCode = CBridge.string(c.location_code)
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__Invoice> {
@@ -558,6 +573,7 @@ extension Invoice: WireMessage, CBridged {
         c.pointee.exclude_from_sync = (self.excludeFromSync ? 1 : 0)
         c.pointee.voided = (self.voided ? 1 : 0)
         c.pointee.tax_code = arena.string(self.taxCode)
+        c.pointee.location_code = arena.string(self.locationCode)
         return c
     }
 
@@ -601,6 +617,7 @@ extension Invoice: WireMessage, CBridged {
         if CBridge.hasNUL(self.customerMemo) { return prefix + "customer_memo" }
         if CBridge.hasNUL(self.privateNote) { return prefix + "private_note" }
         if CBridge.hasNUL(self.taxCode) { return prefix + "tax_code" }
+        if CBridge.hasNUL(self.locationCode) { return prefix + "location_code" }
         return nil
     }
 }
@@ -621,6 +638,7 @@ extension Invoice: Encodable {
         try container.encode(self.excludeFromSync, forKey: WireJSON.Key("excludeFromSync"))
         try container.encode(self.voided, forKey: WireJSON.Key("voided"))
         try container.encode(self.taxCode, forKey: WireJSON.Key("taxCode"))
+        try container.encode(self.locationCode, forKey: WireJSON.Key("locationCode"))
     }
 }
 
@@ -640,6 +658,7 @@ extension Invoice: ProtoJSONDecodable {
         self.excludeFromSync = try fields.bool("excludeFromSync")
         self.voided = try fields.bool("voided")
         self.taxCode = try fields.string("taxCode")
+        self.locationCode = try fields.string("locationCode")
         try fields.rejectUnknown()
     }
 }

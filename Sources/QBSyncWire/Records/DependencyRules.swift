@@ -26,6 +26,8 @@ public struct RecordReference: Hashable, Sendable {
         case .mapping(.item): .itemNotMapped
         case .mapping(.account): .accountNotMapped
         case .mapping(.taxCode): .taxCodeNotMapped
+        case .mapping(.location): .locationNotMapped
+        case .mapping(.class): .classNotMapped
         case .mapping: .paymentMethodNotMapped
         case .record(.customer): .customerNotLinked
         case .record(.payment): .paymentNotSynced
@@ -49,18 +51,20 @@ public struct RecordReference: Hashable, Sendable {
 /// Rules that need the store (a refund's item taken from its invoice, a
 /// refund account falling back to the payment's method) are the sync core's.
 public enum DependencyRules {
-    /// An invoice needs its customer, each line's item (or discount account)
-    /// and tax code, and its own tax code; a void needs nothing.
+    /// An invoice needs its customer, its tax code and location, each line's
+    /// item (or discount account), tax code and class; a void needs nothing.
     public static func references(of invoice: Invoice) -> [RecordReference] {
         if invoice.voided { return [] }
         var references = [RecordReference(.record(.customer), invoice.customerExternalID)]
         references.append(RecordReference(.mapping(.taxCode), invoice.taxCode))
+        references.append(RecordReference(.mapping(.location), invoice.locationCode))
         for line in invoice.lines {
             if line.kind == .discount {
                 references.append(RecordReference(.mapping(.account), line.discountAccountCode))
             } else {
                 references.append(RecordReference(.mapping(.item), line.itemCode))
                 references.append(RecordReference(.mapping(.taxCode), line.taxCode))
+                references.append(RecordReference(.mapping(.class), line.classCode))
             }
         }
         return self.unique(references)

@@ -81,6 +81,8 @@ extension MappingKind {
         case .account: "accounts"
         case .taxCode: "tax-codes"
         case .paymentMethod: "payment-methods"
+        case .location: "locations"
+        case .class: "classes"
         default: shortName(self.protoName, prefix: "MAPPING_KIND_").lowercased()
         }
     }
@@ -92,6 +94,8 @@ extension MappingKind {
         case .account: "account"
         case .taxCode: "tax code"
         case .paymentMethod: "payment method"
+        case .location: "location"
+        case .class: "class"
         default: "mapping"
         }
     }
@@ -103,6 +107,8 @@ extension MappingKind {
         case .account: "QBO account"
         case .taxCode: "QBO tax code"
         case .paymentMethod: "QBO deposit account"
+        case .location: "QBO location"
+        case .class: "QBO class"
         default: "QBO object"
         }
     }

@@ -2337,21 +2337,25 @@ const ProtobufCEnumDescriptor qbsync__v1__invoice_policy__descriptor =
   qbsync__v1__invoice_policy__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue qbsync__v1__mapping_kind__enum_values_by_number[5] =
+static const ProtobufCEnumValue qbsync__v1__mapping_kind__enum_values_by_number[7] =
 {
   { "MAPPING_KIND_UNSPECIFIED", "QBSYNC__V1__MAPPING_KIND__MAPPING_KIND_UNSPECIFIED", 0 },
   { "MAPPING_KIND_ITEM", "QBSYNC__V1__MAPPING_KIND__MAPPING_KIND_ITEM", 1 },
   { "MAPPING_KIND_ACCOUNT", "QBSYNC__V1__MAPPING_KIND__MAPPING_KIND_ACCOUNT", 2 },
   { "MAPPING_KIND_TAX_CODE", "QBSYNC__V1__MAPPING_KIND__MAPPING_KIND_TAX_CODE", 3 },
   { "MAPPING_KIND_PAYMENT_METHOD", "QBSYNC__V1__MAPPING_KIND__MAPPING_KIND_PAYMENT_METHOD", 4 },
+  { "MAPPING_KIND_LOCATION", "QBSYNC__V1__MAPPING_KIND__MAPPING_KIND_LOCATION", 5 },
+  { "MAPPING_KIND_CLASS", "QBSYNC__V1__MAPPING_KIND__MAPPING_KIND_CLASS", 6 },
 };
 static const ProtobufCIntRange qbsync__v1__mapping_kind__value_ranges[] = {
-{0, 0},{0, 5}
+{0, 0},{0, 7}
 };
-static const ProtobufCEnumValueIndex qbsync__v1__mapping_kind__enum_values_by_name[5] =
+static const ProtobufCEnumValueIndex qbsync__v1__mapping_kind__enum_values_by_name[7] =
 {
   { "MAPPING_KIND_ACCOUNT", 2 },
+  { "MAPPING_KIND_CLASS", 6 },
   { "MAPPING_KIND_ITEM", 1 },
+  { "MAPPING_KIND_LOCATION", 5 },
   { "MAPPING_KIND_PAYMENT_METHOD", 4 },
   { "MAPPING_KIND_TAX_CODE", 3 },
   { "MAPPING_KIND_UNSPECIFIED", 0 },
@@ -2363,9 +2367,9 @@ const ProtobufCEnumDescriptor qbsync__v1__mapping_kind__descriptor =
   "MappingKind",
   "Qbsync__V1__MappingKind",
   "qbsync.v1",
-  5,
+  7,
   qbsync__v1__mapping_kind__enum_values_by_number,
-  5,
+  7,
   qbsync__v1__mapping_kind__enum_values_by_name,
   1,
   qbsync__v1__mapping_kind__value_ranges,

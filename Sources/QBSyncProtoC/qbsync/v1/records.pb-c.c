@@ -1250,7 +1250,7 @@ const ProtobufCEnumDescriptor qbsync__v1__sync_status__descriptor =
   qbsync__v1__sync_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue qbsync__v1__blocker_kind__enum_values_by_number[10] =
+static const ProtobufCEnumValue qbsync__v1__blocker_kind__enum_values_by_number[12] =
 {
   { "BLOCKER_KIND_UNSPECIFIED", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_UNSPECIFIED", 0 },
   { "BLOCKER_KIND_CUSTOMER_NOT_LINKED", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_CUSTOMER_NOT_LINKED", 1 },
@@ -1262,17 +1262,21 @@ static const ProtobufCEnumValue qbsync__v1__blocker_kind__enum_values_by_number[
   { "BLOCKER_KIND_INVOICE_NOT_SYNCED", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_INVOICE_NOT_SYNCED", 7 },
   { "BLOCKER_KIND_PAYMENT_NOT_SYNCED", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_PAYMENT_NOT_SYNCED", 8 },
   { "BLOCKER_KIND_UNKNOWN_REFERENCE", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_UNKNOWN_REFERENCE", 9 },
+  { "BLOCKER_KIND_LOCATION_NOT_MAPPED", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_LOCATION_NOT_MAPPED", 10 },
+  { "BLOCKER_KIND_CLASS_NOT_MAPPED", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_CLASS_NOT_MAPPED", 11 },
 };
 static const ProtobufCIntRange qbsync__v1__blocker_kind__value_ranges[] = {
-{0, 0},{0, 10}
+{0, 0},{0, 12}
 };
-static const ProtobufCEnumValueIndex qbsync__v1__blocker_kind__enum_values_by_name[10] =
+static const ProtobufCEnumValueIndex qbsync__v1__blocker_kind__enum_values_by_name[12] =
 {
   { "BLOCKER_KIND_ACCOUNT_NOT_MAPPED", 4 },
+  { "BLOCKER_KIND_CLASS_NOT_MAPPED", 11 },
   { "BLOCKER_KIND_CUSTOMER_NEEDS_CONFIRMATION", 2 },
   { "BLOCKER_KIND_CUSTOMER_NOT_LINKED", 1 },
   { "BLOCKER_KIND_INVOICE_NOT_SYNCED", 7 },
   { "BLOCKER_KIND_ITEM_NOT_MAPPED", 3 },
+  { "BLOCKER_KIND_LOCATION_NOT_MAPPED", 10 },
   { "BLOCKER_KIND_PAYMENT_METHOD_NOT_MAPPED", 6 },
   { "BLOCKER_KIND_PAYMENT_NOT_SYNCED", 8 },
   { "BLOCKER_KIND_TAX_CODE_NOT_MAPPED", 5 },
@@ -1286,9 +1290,9 @@ const ProtobufCEnumDescriptor qbsync__v1__blocker_kind__descriptor =
   "BlockerKind",
   "Qbsync__V1__BlockerKind",
   "qbsync.v1",
-  10,
+  12,
   qbsync__v1__blocker_kind__enum_values_by_number,
-  10,
+  12,
   qbsync__v1__blocker_kind__enum_values_by_name,
   1,
   qbsync__v1__blocker_kind__value_ranges,

@@ -7,7 +7,7 @@
 #endif
 
 #include "qbsync/v1/service.pb-c.h"
-static const ProtobufCMethodDescriptor qbsync__v1__quick_books_sync__method_descriptors[21] =
+static const ProtobufCMethodDescriptor qbsync__v1__quick_books_sync__method_descriptors[22] =
 {
   { "ConnectCompany", &qbsync__v1__connect_company_request__descriptor, &qbsync__v1__connect_company_response__descriptor },
   { "DisconnectCompany", &qbsync__v1__disconnect_company_request__descriptor, &qbsync__v1__disconnect_company_response__descriptor },
@@ -30,6 +30,7 @@ static const ProtobufCMethodDescriptor qbsync__v1__quick_books_sync__method_desc
   { "BulkSync", &qbsync__v1__bulk_sync_request__descriptor, &qbsync__v1__bulk_sync_progress__descriptor },
   { "GetHealth", &qbsync__v1__get_health_request__descriptor, &qbsync__v1__get_health_response__descriptor },
   { "StreamSyncEvents", &qbsync__v1__stream_sync_events_request__descriptor, &qbsync__v1__sync_event_stream_message__descriptor },
+  { "ListQBOEntities", &qbsync__v1__list_qboentities_request__descriptor, &qbsync__v1__list_qboentities_response__descriptor },
 };
 const unsigned qbsync__v1__quick_books_sync__method_indices_by_name[] = {
   7,        /* AutoMap */
@@ -43,6 +44,7 @@ const unsigned qbsync__v1__quick_books_sync__method_indices_by_name[] = {
   8,        /* LinkCustomer */
   10,        /* ListCustomers */
   6,        /* ListMappings */
+  21,        /* ListQBOEntities */
   16,        /* ListRecords */
   13,        /* Refund */
   17,        /* Resync */
@@ -61,7 +63,7 @@ const ProtobufCServiceDescriptor qbsync__v1__quick_books_sync__descriptor =
   "QuickBooksSync",
   "Qbsync__V1__QuickBooksSync",
   "qbsync.v1",
-  21,
+  22,
   qbsync__v1__quick_books_sync__method_descriptors,
   qbsync__v1__quick_books_sync__method_indices_by_name
 };
@@ -232,6 +234,14 @@ void qbsync__v1__quick_books_sync__stream_sync_events(ProtobufCService *service,
 {
   assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
   service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void qbsync__v1__quick_books_sync__list_qboentities(ProtobufCService *service,
+                                                    const Qbsync__V1__ListQBOEntitiesRequest *input,
+                                                    Qbsync__V1__ListQBOEntitiesResponse_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void qbsync__v1__quick_books_sync__init (Qbsync__V1__QuickBooksSync_Service *service,
                                          Qbsync__V1__QuickBooksSync_ServiceDestroy destroy)

@@ -592,7 +592,7 @@ void   qbsync__v1__void_payment_response__free_unpacked
   assert(message->base.descriptor == &qbsync__v1__void_payment_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor qbsync__v1__invoice_line__field_descriptors[9] =
+static const ProtobufCFieldDescriptor qbsync__v1__invoice_line__field_descriptors[10] =
 {
   {
     "kind",
@@ -702,9 +702,22 @@ static const ProtobufCFieldDescriptor qbsync__v1__invoice_line__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "class_code",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__InvoiceLine, class_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__invoice_line__field_indices_by_name[] = {
   5,   /* field[5] = amount_minor */
+  9,   /* field[9] = class_code */
   2,   /* field[2] = description */
   8,   /* field[8] = discount_account_code */
   1,   /* field[1] = item_code */
@@ -717,7 +730,7 @@ static const unsigned qbsync__v1__invoice_line__field_indices_by_name[] = {
 static const ProtobufCIntRange qbsync__v1__invoice_line__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__invoice_line__descriptor =
 {
@@ -727,14 +740,14 @@ const ProtobufCMessageDescriptor qbsync__v1__invoice_line__descriptor =
   "Qbsync__V1__InvoiceLine",
   "qbsync.v1",
   sizeof(Qbsync__V1__InvoiceLine),
-  9,
+  10,
   qbsync__v1__invoice_line__field_descriptors,
   qbsync__v1__invoice_line__field_indices_by_name,
   1,  qbsync__v1__invoice_line__number_ranges,
   (ProtobufCMessageInit) qbsync__v1__invoice_line__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__invoice__field_descriptors[13] =
+static const ProtobufCFieldDescriptor qbsync__v1__invoice__field_descriptors[14] =
 {
   {
     "external_id",
@@ -892,6 +905,18 @@ static const ProtobufCFieldDescriptor qbsync__v1__invoice__field_descriptors[13]
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "location_code",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__Invoice, location_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__invoice__field_indices_by_name[] = {
   5,   /* field[5] = currency */
@@ -902,6 +927,7 @@ static const unsigned qbsync__v1__invoice__field_indices_by_name[] = {
   10,   /* field[10] = exclude_from_sync */
   0,   /* field[0] = external_id */
   6,   /* field[6] = lines */
+  13,   /* field[13] = location_code */
   9,   /* field[9] = private_note */
   12,   /* field[12] = tax_code */
   7,   /* field[7] = tax_minor */
@@ -911,7 +937,7 @@ static const unsigned qbsync__v1__invoice__field_indices_by_name[] = {
 static const ProtobufCIntRange qbsync__v1__invoice__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 13 }
+  { 0, 14 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__invoice__descriptor =
 {
@@ -921,7 +947,7 @@ const ProtobufCMessageDescriptor qbsync__v1__invoice__descriptor =
   "Qbsync__V1__Invoice",
   "qbsync.v1",
   sizeof(Qbsync__V1__Invoice),
-  13,
+  14,
   qbsync__v1__invoice__field_descriptors,
   qbsync__v1__invoice__field_indices_by_name,
   1,  qbsync__v1__invoice__number_ranges,

@@ -11,12 +11,14 @@ enum ItemMappings: MappingKindTag { static let kind = MappingKind.item }
 enum AccountMappings: MappingKindTag { static let kind = MappingKind.account }
 enum TaxCodeMappings: MappingKindTag { static let kind = MappingKind.taxCode }
 enum PaymentMethodMappings: MappingKindTag { static let kind = MappingKind.paymentMethod }
+enum LocationMappings: MappingKindTag { static let kind = MappingKind.location }
+enum ClassMappings: MappingKindTag { static let kind = MappingKind.class }
 
 /// `qbsync mappings`.
 struct MappingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mappings",
-        abstract: "Map rental codes to QuickBooks: items, accounts, tax codes, payment methods.",
+        abstract: "Map rental codes to QuickBooks: items, accounts, tax codes, payment methods, locations, classes.",
         discussion: "`qbsync mappings list` lists every kind; `qbsync mappings items list` one kind.",
         subcommands: [
             AllMappingsListCommand.self,
@@ -24,6 +26,8 @@ struct MappingsCommand: AsyncParsableCommand {
             MappingGroupCommand<AccountMappings>.self,
             MappingGroupCommand<TaxCodeMappings>.self,
             MappingGroupCommand<PaymentMethodMappings>.self,
+            MappingGroupCommand<LocationMappings>.self,
+            MappingGroupCommand<ClassMappings>.self,
         ]
     )
 }

@@ -105,7 +105,16 @@ typedef enum _Qbsync__V1__MappingKind {
   /*
    * Rental payment method -> QBO deposit Account (and optional QBO PaymentMethod).
    */
-  QBSYNC__V1__MAPPING_KIND__MAPPING_KIND_PAYMENT_METHOD = 4
+  QBSYNC__V1__MAPPING_KIND__MAPPING_KIND_PAYMENT_METHOD = 4,
+  /*
+   * Rental location (yard, branch) -> QBO Department ("Location" in QBO's UI),
+   * stamped on whole transactions.
+   */
+  QBSYNC__V1__MAPPING_KIND__MAPPING_KIND_LOCATION = 5,
+  /*
+   * Rental class (line of business, department) -> QBO Class, per line.
+   */
+  QBSYNC__V1__MAPPING_KIND__MAPPING_KIND_CLASS = 6
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(QBSYNC__V1__MAPPING_KIND)
 } Qbsync__V1__MappingKind;
 

@@ -131,7 +131,15 @@ typedef enum _Qbsync__V1__BlockerKind {
   /*
    * The record refers to an invoice or payment qbsync has never been given.
    */
-  QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_UNKNOWN_REFERENCE = 9
+  QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_UNKNOWN_REFERENCE = 9,
+  /*
+   * A location code has no QBO Department mapping; `ref` is the code.
+   */
+  QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_LOCATION_NOT_MAPPED = 10,
+  /*
+   * A class code has no QBO Class mapping; `ref` is the code.
+   */
+  QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_CLASS_NOT_MAPPED = 11
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(QBSYNC__V1__BLOCKER_KIND)
 } Qbsync__V1__BlockerKind;
 /*

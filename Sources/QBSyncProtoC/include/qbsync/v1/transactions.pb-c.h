@@ -99,10 +99,14 @@ struct  Qbsync__V1__InvoiceLine
    * DISCOUNT: the ledger account code the discount posts to; must be mapped.
    */
   char *discount_account_code;
+  /*
+   * SALE: the class of the line (QBO ClassRef); must be mapped when set.
+   */
+  char *class_code;
 };
 #define QBSYNC__V1__INVOICE_LINE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__invoice_line__descriptor) \
-    , QBSYNC__V1__LINE_KIND__LINE_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , QBSYNC__V1__LINE_KIND__LINE_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -168,10 +172,15 @@ struct  Qbsync__V1__Invoice
    * when its total differs, the invoice syncs with a TAX_MISMATCH warning.
    */
   char *tax_code;
+  /*
+   * The location (yard, branch) of the invoice (QBO DepartmentRef); must be
+   * mapped when set.
+   */
+  char *location_code;
 };
 #define QBSYNC__V1__INVOICE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__invoice__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -5,10 +5,12 @@ from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
 BLOCKER_KIND_ACCOUNT_NOT_MAPPED: BlockerKind
+BLOCKER_KIND_CLASS_NOT_MAPPED: BlockerKind
 BLOCKER_KIND_CUSTOMER_NEEDS_CONFIRMATION: BlockerKind
 BLOCKER_KIND_CUSTOMER_NOT_LINKED: BlockerKind
 BLOCKER_KIND_INVOICE_NOT_SYNCED: BlockerKind
 BLOCKER_KIND_ITEM_NOT_MAPPED: BlockerKind
+BLOCKER_KIND_LOCATION_NOT_MAPPED: BlockerKind
 BLOCKER_KIND_PAYMENT_METHOD_NOT_MAPPED: BlockerKind
 BLOCKER_KIND_PAYMENT_NOT_SYNCED: BlockerKind
 BLOCKER_KIND_TAX_CODE_NOT_MAPPED: BlockerKind

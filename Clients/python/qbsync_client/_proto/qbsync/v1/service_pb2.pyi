@@ -1,3 +1,4 @@
+from qbsync_client._proto.qbsync.v1 import catalog_pb2 as _catalog_pb2
 from qbsync_client._proto.qbsync.v1 import companies_pb2 as _companies_pb2
 from qbsync_client._proto.qbsync.v1 import customers_pb2 as _customers_pb2
 from qbsync_client._proto.qbsync.v1 import transactions_pb2 as _transactions_pb2

@@ -14,39 +14,39 @@ _sym_db = _symbol_database.Default()
 from qbsync_client._proto.qbsync.v1 import records_pb2 as qbsync_dot_v1_dot_records__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cqbsync/v1/transactions.proto\x12\tqbsync.v1\x1a\x17qbsync/v1/records.proto\"\xda\x01\n\x0bInvoiceLine\x12!\n\x04kind\x18\x01 \x01(\x0e\x32\x13.qbsync.v1.LineKind\x12\x11\n\titem_code\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x10\n\x08quantity\x18\x04 \x01(\t\x12\x11\n\tunit_rate\x18\x05 \x01(\t\x12\x14\n\x0c\x61mount_minor\x18\x06 \x01(\x03\x12\x10\n\x08tax_code\x18\x07 \x01(\t\x12\x14\n\x0cservice_date\x18\x08 \x01(\t\x12\x1d\n\x15\x64iscount_account_code\x18\t \x01(\t\"\xaa\x02\n\x07Invoice\x12\x13\n\x0b\x65xternal_id\x18\x01 \x01(\t\x12\x1c\n\x14\x63ustomer_external_id\x18\x02 \x01(\t\x12\x12\n\ndoc_number\x18\x03 \x01(\t\x12\x10\n\x08txn_date\x18\x04 \x01(\t\x12\x10\n\x08\x64ue_date\x18\x05 \x01(\t\x12\x10\n\x08\x63urrency\x18\x06 \x01(\t\x12%\n\x05lines\x18\x07 \x03(\x0b\x32\x16.qbsync.v1.InvoiceLine\x12\x11\n\ttax_minor\x18\x08 \x01(\x03\x12\x15\n\rcustomer_memo\x18\t \x01(\t\x12\x14\n\x0cprivate_note\x18\n \x01(\t\x12\x19\n\x11\x65xclude_from_sync\x18\x0b \x01(\x08\x12\x0e\n\x06voided\x18\x0c \x01(\x08\x12\x10\n\x08tax_code\x18\r \x01(\t\"M\n\x12SyncInvoiceRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12#\n\x07invoice\x18\x02 \x01(\x0b\x32\x12.qbsync.v1.Invoice\"M\n\x13SyncInvoiceResponse\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\"G\n\x12PaymentApplication\x12\x1b\n\x13invoice_external_id\x18\x01 \x01(\t\x12\x14\n\x0c\x61mount_minor\x18\x02 \x01(\x03\"\xe1\x01\n\x07Payment\x12\x13\n\x0b\x65xternal_id\x18\x01 \x01(\t\x12\x1c\n\x14\x63ustomer_external_id\x18\x02 \x01(\t\x12\x10\n\x08txn_date\x18\x03 \x01(\t\x12\x10\n\x08\x63urrency\x18\x04 \x01(\t\x12\x14\n\x0c\x61mount_minor\x18\x05 \x01(\x03\x12\x13\n\x0bmethod_code\x18\x06 \x01(\t\x12\x11\n\treference\x18\x07 \x01(\t\x12\x0c\n\x04memo\x18\x08 \x01(\t\x12\x33\n\x0c\x61pplications\x18\t \x03(\x0b\x32\x1d.qbsync.v1.PaymentApplication\"M\n\x12SyncPaymentRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12#\n\x07payment\x18\x02 \x01(\x0b\x32\x12.qbsync.v1.Payment\"M\n\x13SyncPaymentResponse\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\"\xdf\x01\n\x06Refund\x12\x13\n\x0b\x65xternal_id\x18\x01 \x01(\t\x12\x1d\n\x13invoice_external_id\x18\x02 \x01(\tH\x00\x12\x1d\n\x13payment_external_id\x18\x03 \x01(\tH\x00\x12\x10\n\x08txn_date\x18\x04 \x01(\t\x12\x10\n\x08\x63urrency\x18\x05 \x01(\t\x12\x14\n\x0c\x61mount_minor\x18\x06 \x01(\x03\x12\x11\n\titem_code\x18\x07 \x01(\t\x12\x1b\n\x13refund_account_code\x18\x08 \x01(\t\x12\x0e\n\x06reason\x18\t \x01(\tB\x08\n\x06target\"F\n\rRefundRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12!\n\x06refund\x18\x02 \x01(\x0b\x32\x11.qbsync.v1.Refund\"H\n\x0eRefundResponse\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\"U\n\x12VoidPaymentRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\x1b\n\x13payment_external_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"T\n\x13VoidPaymentResponse\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\x16\n\x0e\x61lready_voided\x18\x02 \x01(\x08*Q\n\x08LineKind\x12\x19\n\x15LINE_KIND_UNSPECIFIED\x10\x00\x12\x12\n\x0eLINE_KIND_SALE\x10\x01\x12\x16\n\x12LINE_KIND_DISCOUNT\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cqbsync/v1/transactions.proto\x12\tqbsync.v1\x1a\x17qbsync/v1/records.proto\"\xee\x01\n\x0bInvoiceLine\x12!\n\x04kind\x18\x01 \x01(\x0e\x32\x13.qbsync.v1.LineKind\x12\x11\n\titem_code\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x10\n\x08quantity\x18\x04 \x01(\t\x12\x11\n\tunit_rate\x18\x05 \x01(\t\x12\x14\n\x0c\x61mount_minor\x18\x06 \x01(\x03\x12\x10\n\x08tax_code\x18\x07 \x01(\t\x12\x14\n\x0cservice_date\x18\x08 \x01(\t\x12\x1d\n\x15\x64iscount_account_code\x18\t \x01(\t\x12\x12\n\nclass_code\x18\n \x01(\t\"\xc1\x02\n\x07Invoice\x12\x13\n\x0b\x65xternal_id\x18\x01 \x01(\t\x12\x1c\n\x14\x63ustomer_external_id\x18\x02 \x01(\t\x12\x12\n\ndoc_number\x18\x03 \x01(\t\x12\x10\n\x08txn_date\x18\x04 \x01(\t\x12\x10\n\x08\x64ue_date\x18\x05 \x01(\t\x12\x10\n\x08\x63urrency\x18\x06 \x01(\t\x12%\n\x05lines\x18\x07 \x03(\x0b\x32\x16.qbsync.v1.InvoiceLine\x12\x11\n\ttax_minor\x18\x08 \x01(\x03\x12\x15\n\rcustomer_memo\x18\t \x01(\t\x12\x14\n\x0cprivate_note\x18\n \x01(\t\x12\x19\n\x11\x65xclude_from_sync\x18\x0b \x01(\x08\x12\x0e\n\x06voided\x18\x0c \x01(\x08\x12\x10\n\x08tax_code\x18\r \x01(\t\x12\x15\n\rlocation_code\x18\x0e \x01(\t\"M\n\x12SyncInvoiceRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12#\n\x07invoice\x18\x02 \x01(\x0b\x32\x12.qbsync.v1.Invoice\"M\n\x13SyncInvoiceResponse\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\"G\n\x12PaymentApplication\x12\x1b\n\x13invoice_external_id\x18\x01 \x01(\t\x12\x14\n\x0c\x61mount_minor\x18\x02 \x01(\x03\"\xe1\x01\n\x07Payment\x12\x13\n\x0b\x65xternal_id\x18\x01 \x01(\t\x12\x1c\n\x14\x63ustomer_external_id\x18\x02 \x01(\t\x12\x10\n\x08txn_date\x18\x03 \x01(\t\x12\x10\n\x08\x63urrency\x18\x04 \x01(\t\x12\x14\n\x0c\x61mount_minor\x18\x05 \x01(\x03\x12\x13\n\x0bmethod_code\x18\x06 \x01(\t\x12\x11\n\treference\x18\x07 \x01(\t\x12\x0c\n\x04memo\x18\x08 \x01(\t\x12\x33\n\x0c\x61pplications\x18\t \x03(\x0b\x32\x1d.qbsync.v1.PaymentApplication\"M\n\x12SyncPaymentRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12#\n\x07payment\x18\x02 \x01(\x0b\x32\x12.qbsync.v1.Payment\"M\n\x13SyncPaymentResponse\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\"\xdf\x01\n\x06Refund\x12\x13\n\x0b\x65xternal_id\x18\x01 \x01(\t\x12\x1d\n\x13invoice_external_id\x18\x02 \x01(\tH\x00\x12\x1d\n\x13payment_external_id\x18\x03 \x01(\tH\x00\x12\x10\n\x08txn_date\x18\x04 \x01(\t\x12\x10\n\x08\x63urrency\x18\x05 \x01(\t\x12\x14\n\x0c\x61mount_minor\x18\x06 \x01(\x03\x12\x11\n\titem_code\x18\x07 \x01(\t\x12\x1b\n\x13refund_account_code\x18\x08 \x01(\t\x12\x0e\n\x06reason\x18\t \x01(\tB\x08\n\x06target\"F\n\rRefundRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12!\n\x06refund\x18\x02 \x01(\x0b\x32\x11.qbsync.v1.Refund\"H\n\x0eRefundResponse\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\"U\n\x12VoidPaymentRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\x1b\n\x13payment_external_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"T\n\x13VoidPaymentResponse\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\x16\n\x0e\x61lready_voided\x18\x02 \x01(\x08*Q\n\x08LineKind\x12\x19\n\x15LINE_KIND_UNSPECIFIED\x10\x00\x12\x12\n\x0eLINE_KIND_SALE\x10\x01\x12\x16\n\x12LINE_KIND_DISCOUNT\x10\x02\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'qbsync.v1.transactions_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _LINEKIND._serialized_start=1752
-  _LINEKIND._serialized_end=1833
+  _LINEKIND._serialized_start=1795
+  _LINEKIND._serialized_end=1876
   _INVOICELINE._serialized_start=69
-  _INVOICELINE._serialized_end=287
-  _INVOICE._serialized_start=290
-  _INVOICE._serialized_end=588
-  _SYNCINVOICEREQUEST._serialized_start=590
-  _SYNCINVOICEREQUEST._serialized_end=667
-  _SYNCINVOICERESPONSE._serialized_start=669
-  _SYNCINVOICERESPONSE._serialized_end=746
-  _PAYMENTAPPLICATION._serialized_start=748
-  _PAYMENTAPPLICATION._serialized_end=819
-  _PAYMENT._serialized_start=822
-  _PAYMENT._serialized_end=1047
-  _SYNCPAYMENTREQUEST._serialized_start=1049
-  _SYNCPAYMENTREQUEST._serialized_end=1126
-  _SYNCPAYMENTRESPONSE._serialized_start=1128
-  _SYNCPAYMENTRESPONSE._serialized_end=1205
-  _REFUND._serialized_start=1208
-  _REFUND._serialized_end=1431
-  _REFUNDREQUEST._serialized_start=1433
-  _REFUNDREQUEST._serialized_end=1503
-  _REFUNDRESPONSE._serialized_start=1505
-  _REFUNDRESPONSE._serialized_end=1577
-  _VOIDPAYMENTREQUEST._serialized_start=1579
-  _VOIDPAYMENTREQUEST._serialized_end=1664
-  _VOIDPAYMENTRESPONSE._serialized_start=1666
-  _VOIDPAYMENTRESPONSE._serialized_end=1750
+  _INVOICELINE._serialized_end=307
+  _INVOICE._serialized_start=310
+  _INVOICE._serialized_end=631
+  _SYNCINVOICEREQUEST._serialized_start=633
+  _SYNCINVOICEREQUEST._serialized_end=710
+  _SYNCINVOICERESPONSE._serialized_start=712
+  _SYNCINVOICERESPONSE._serialized_end=789
+  _PAYMENTAPPLICATION._serialized_start=791
+  _PAYMENTAPPLICATION._serialized_end=862
+  _PAYMENT._serialized_start=865
+  _PAYMENT._serialized_end=1090
+  _SYNCPAYMENTREQUEST._serialized_start=1092
+  _SYNCPAYMENTREQUEST._serialized_end=1169
+  _SYNCPAYMENTRESPONSE._serialized_start=1171
+  _SYNCPAYMENTRESPONSE._serialized_end=1248
+  _REFUND._serialized_start=1251
+  _REFUND._serialized_end=1474
+  _REFUNDREQUEST._serialized_start=1476
+  _REFUNDREQUEST._serialized_end=1546
+  _REFUNDRESPONSE._serialized_start=1548
+  _REFUNDRESPONSE._serialized_end=1620
+  _VOIDPAYMENTREQUEST._serialized_start=1622
+  _VOIDPAYMENTREQUEST._serialized_end=1707
+  _VOIDPAYMENTRESPONSE._serialized_start=1709
+  _VOIDPAYMENTRESPONSE._serialized_end=1793
 # @@protoc_insertion_point(module_scope)

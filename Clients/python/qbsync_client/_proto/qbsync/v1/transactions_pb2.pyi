@@ -11,7 +11,7 @@ LINE_KIND_SALE: LineKind
 LINE_KIND_UNSPECIFIED: LineKind
 
 class Invoice(_message.Message):
-    __slots__ = ["currency", "customer_external_id", "customer_memo", "doc_number", "due_date", "exclude_from_sync", "external_id", "lines", "private_note", "tax_code", "tax_minor", "txn_date", "voided"]
+    __slots__ = ["currency", "customer_external_id", "customer_memo", "doc_number", "due_date", "exclude_from_sync", "external_id", "lines", "location_code", "private_note", "tax_code", "tax_minor", "txn_date", "voided"]
     CURRENCY_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_EXTERNAL_ID_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_MEMO_FIELD_NUMBER: _ClassVar[int]
@@ -20,6 +20,7 @@ class Invoice(_message.Message):
     EXCLUDE_FROM_SYNC_FIELD_NUMBER: _ClassVar[int]
     EXTERNAL_ID_FIELD_NUMBER: _ClassVar[int]
     LINES_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_CODE_FIELD_NUMBER: _ClassVar[int]
     PRIVATE_NOTE_FIELD_NUMBER: _ClassVar[int]
     TAX_CODE_FIELD_NUMBER: _ClassVar[int]
     TAX_MINOR_FIELD_NUMBER: _ClassVar[int]
@@ -33,16 +34,18 @@ class Invoice(_message.Message):
     exclude_from_sync: bool
     external_id: str
     lines: _containers.RepeatedCompositeFieldContainer[InvoiceLine]
+    location_code: str
     private_note: str
     tax_code: str
     tax_minor: int
     txn_date: str
     voided: bool
-    def __init__(self, external_id: _Optional[str] = ..., customer_external_id: _Optional[str] = ..., doc_number: _Optional[str] = ..., txn_date: _Optional[str] = ..., due_date: _Optional[str] = ..., currency: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[InvoiceLine, _Mapping]]] = ..., tax_minor: _Optional[int] = ..., customer_memo: _Optional[str] = ..., private_note: _Optional[str] = ..., exclude_from_sync: bool = ..., voided: bool = ..., tax_code: _Optional[str] = ...) -> None: ...
+    def __init__(self, external_id: _Optional[str] = ..., customer_external_id: _Optional[str] = ..., doc_number: _Optional[str] = ..., txn_date: _Optional[str] = ..., due_date: _Optional[str] = ..., currency: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[InvoiceLine, _Mapping]]] = ..., tax_minor: _Optional[int] = ..., customer_memo: _Optional[str] = ..., private_note: _Optional[str] = ..., exclude_from_sync: bool = ..., voided: bool = ..., tax_code: _Optional[str] = ..., location_code: _Optional[str] = ...) -> None: ...
 
 class InvoiceLine(_message.Message):
-    __slots__ = ["amount_minor", "description", "discount_account_code", "item_code", "kind", "quantity", "service_date", "tax_code", "unit_rate"]
+    __slots__ = ["amount_minor", "class_code", "description", "discount_account_code", "item_code", "kind", "quantity", "service_date", "tax_code", "unit_rate"]
     AMOUNT_MINOR_FIELD_NUMBER: _ClassVar[int]
+    CLASS_CODE_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     DISCOUNT_ACCOUNT_CODE_FIELD_NUMBER: _ClassVar[int]
     ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -52,6 +55,7 @@ class InvoiceLine(_message.Message):
     TAX_CODE_FIELD_NUMBER: _ClassVar[int]
     UNIT_RATE_FIELD_NUMBER: _ClassVar[int]
     amount_minor: int
+    class_code: str
     description: str
     discount_account_code: str
     item_code: str
@@ -60,7 +64,7 @@ class InvoiceLine(_message.Message):
     service_date: str
     tax_code: str
     unit_rate: str
-    def __init__(self, kind: _Optional[_Union[LineKind, str]] = ..., item_code: _Optional[str] = ..., description: _Optional[str] = ..., quantity: _Optional[str] = ..., unit_rate: _Optional[str] = ..., amount_minor: _Optional[int] = ..., tax_code: _Optional[str] = ..., service_date: _Optional[str] = ..., discount_account_code: _Optional[str] = ...) -> None: ...
+    def __init__(self, kind: _Optional[_Union[LineKind, str]] = ..., item_code: _Optional[str] = ..., description: _Optional[str] = ..., quantity: _Optional[str] = ..., unit_rate: _Optional[str] = ..., amount_minor: _Optional[int] = ..., tax_code: _Optional[str] = ..., service_date: _Optional[str] = ..., discount_account_code: _Optional[str] = ..., class_code: _Optional[str] = ...) -> None: ...
 
 class Payment(_message.Message):
     __slots__ = ["amount_minor", "applications", "currency", "customer_external_id", "external_id", "memo", "method_code", "reference", "txn_date"]
