@@ -17,13 +17,7 @@ extension QuickBooksSyncService {
                     throw RPCError(code: .notFound, message: "\(ref.entity.label) \(ref.externalID) of company \(ref.companyID) is not known to qbsync")
                 }
                 let history = request.historyLimit == 0 ? [] : try database.history(recordID: row.id, limit: Int(request.historyLimit))
-                let content: String = switch try? RecordPayload(row: row) {
-                case .customer(let customer)?: WireJSON.string(customer)
-                case .invoice(let invoice)?: WireJSON.string(invoice)
-                case .payment(let payment)?: WireJSON.string(payment)
-                case .refund(let refund)?: WireJSON.string(refund)
-                case nil: "{}"
-                }
+                let content = (try? RecordPayload(row: row))?.json ?? "{}"
                 return GetRecordResponse(
                     record: self.engine.view.record(row, blockers: try database.blockers(of: row.id)),
                     history: history.map {

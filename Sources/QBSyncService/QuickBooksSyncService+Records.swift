@@ -12,28 +12,40 @@ extension QuickBooksSyncService {
         let link = try await self.mapping {
             try await self.engine.intake.linkCustomer(companyID: request.companyID, customer, mode: mode, qboCustomerID: request.qboCustomerID)
         }
+        let settled = try await self.settle(link, context: context)
+        return LinkCustomerResponse(outcome: settled.outcome, qboCustomerID: settled.row.qboID, candidates: settled.candidates, record: settled.record)
+    }
+
+    /// What a link came to: the record, and the outcome once QBO answered.
+    struct SettledLink {
+        var row: RecordRow
+        var record: SyncRecord
+        var outcome: LinkOutcome
+        var candidates: [CustomerCandidate]
+    }
+
+    /// Waits (within the caller's deadline) for the engine to match, create
+    /// or link a customer or vendor. A link QBO refused is the RPC's error.
+    func settle(_ link: Intake.LinkRequest, context: ServerContext) async throws -> SettledLink {
         let key = link.record.key
         var row = link.record
         if link.immediateOutcome == nil || row.status == .pending {
-            // Changed details of a linked customer are pushed as an update.
-            self.engine.kick(request.companyID)
+            // Changed details of a linked customer or vendor are pushed as an update.
+            self.engine.kick(key.companyID)
         }
         if link.immediateOutcome == nil {
             row = try await self.mapping { try await self.engine.settled(key, timeout: self.waitBudget(context)) } ?? row
         }
         let blockers = try await self.mapping { try self.engine.store.read { try $0.blockers(of: row.id) } }
-        var response = LinkCustomerResponse(
-            qboCustomerID: row.qboID,
-            candidates: row.state.candidates.map(\.message),
-            record: self.engine.view.record(row, blockers: blockers)
-        )
+        var settled = SettledLink(row: row, record: self.engine.view.record(row, blockers: blockers), outcome: .pending,
+                                  candidates: row.state.candidates.map(\.message))
         if let immediate = link.immediateOutcome {
-            response.outcome = immediate
-            return response
+            settled.outcome = immediate
+            return settled
         }
         switch row.status {
         case .synced, .blocked:
-            response.outcome = LinkOutcome(wireValue: row.state.linkOutcome)
+            settled.outcome = LinkOutcome(wireValue: row.state.linkOutcome)
         case .errored:
             let error = row.lastError ?? ErrorDetail()
             let code: RPCError.Code = switch error.errorClass {
@@ -43,11 +55,11 @@ extension QuickBooksSyncService {
             case .transient, .throttled: .unavailable
             default: .failedPrecondition
             }
-            throw RPCError(code: code, message: "customer \(key.externalID) could not be linked: \(error.message). \(error.fixHint)", detail: error)
+            throw RPCError(code: code, message: "\(key.entity.label) \(key.externalID) could not be linked: \(error.message). \(error.fixHint)", detail: error)
         default:
-            response.outcome = .pending
+            settled.outcome = .pending
         }
-        return response
+        return settled
     }
 
     public func unlinkCustomer(_ request: UnlinkCustomerRequest, context: ServerContext) async throws -> UnlinkCustomerResponse {

@@ -5,7 +5,7 @@ from google.protobuf.message import Message
 
 from qbsync_client._methods import RpcMethod
 from qbsync_client._proto.qbsync.rpc.v1 import frame_pb2
-from qbsync_client._proto.qbsync.v1 import catalog_pb2, companies_pb2, customers_pb2, operations_pb2, transactions_pb2
+from qbsync_client._proto.qbsync.v1 import catalog_pb2, companies_pb2, customers_pb2, operations_pb2, payables_pb2, transactions_pb2
 from qbsync_client.stream import ResponseStream
 
 __all__ = ["Client", "Metadata", "AGENT"]
@@ -513,6 +513,111 @@ class Client:
 
         Returns:
             The ``qbsync.v1.ListQBOEntitiesResponse`` (fields: entries, next_page_token).
+
+        Raises:
+            RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).
+        """
+        ...
+    def link_vendor(
+        self,
+        request: Optional[payables_pb2.LinkVendorRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: Optional[Metadata] = None,
+    ) -> payables_pb2.LinkVendorResponse:
+        """Calls ``/qbsync.v1.QuickBooksSync/LinkVendor``, a unary RPC.
+
+        Args:
+            request: A ``qbsync.v1.LinkVendorRequest`` (fields: company_id, vendor, mode, qbo_vendor_id); None sends an empty one.
+            timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
+            metadata: Key/value pairs sent with the call (keys lower-case ASCII).
+
+        Returns:
+            The ``qbsync.v1.LinkVendorResponse`` (fields: outcome, qbo_vendor_id, candidates, record).
+
+        Raises:
+            RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).
+        """
+        ...
+    def sync_bill(
+        self,
+        request: Optional[payables_pb2.SyncBillRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: Optional[Metadata] = None,
+    ) -> payables_pb2.SyncBillResponse:
+        """Calls ``/qbsync.v1.QuickBooksSync/SyncBill``, a unary RPC.
+
+        Args:
+            request: A ``qbsync.v1.SyncBillRequest`` (fields: company_id, bill); None sends an empty one.
+            timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
+            metadata: Key/value pairs sent with the call (keys lower-case ASCII).
+
+        Returns:
+            The ``qbsync.v1.SyncBillResponse`` (fields: record, changed).
+
+        Raises:
+            RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).
+        """
+        ...
+    def sync_bill_payment(
+        self,
+        request: Optional[payables_pb2.SyncBillPaymentRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: Optional[Metadata] = None,
+    ) -> payables_pb2.SyncBillPaymentResponse:
+        """Calls ``/qbsync.v1.QuickBooksSync/SyncBillPayment``, a unary RPC.
+
+        Args:
+            request: A ``qbsync.v1.SyncBillPaymentRequest`` (fields: company_id, bill_payment); None sends an empty one.
+            timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
+            metadata: Key/value pairs sent with the call (keys lower-case ASCII).
+
+        Returns:
+            The ``qbsync.v1.SyncBillPaymentResponse`` (fields: record, changed).
+
+        Raises:
+            RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).
+        """
+        ...
+    def sync_purchase_order(
+        self,
+        request: Optional[payables_pb2.SyncPurchaseOrderRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: Optional[Metadata] = None,
+    ) -> payables_pb2.SyncPurchaseOrderResponse:
+        """Calls ``/qbsync.v1.QuickBooksSync/SyncPurchaseOrder``, a unary RPC.
+
+        Args:
+            request: A ``qbsync.v1.SyncPurchaseOrderRequest`` (fields: company_id, purchase_order); None sends an empty one.
+            timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
+            metadata: Key/value pairs sent with the call (keys lower-case ASCII).
+
+        Returns:
+            The ``qbsync.v1.SyncPurchaseOrderResponse`` (fields: record, changed).
+
+        Raises:
+            RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).
+        """
+        ...
+    def sync_expense(
+        self,
+        request: Optional[payables_pb2.SyncExpenseRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: Optional[Metadata] = None,
+    ) -> payables_pb2.SyncExpenseResponse:
+        """Calls ``/qbsync.v1.QuickBooksSync/SyncExpense``, a unary RPC.
+
+        Args:
+            request: A ``qbsync.v1.SyncExpenseRequest`` (fields: company_id, expense); None sends an empty one.
+            timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
+            metadata: Key/value pairs sent with the call (keys lower-case ASCII).
+
+        Returns:
+            The ``qbsync.v1.SyncExpenseResponse`` (fields: record, changed).
 
         Raises:
             RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).

@@ -102,12 +102,29 @@ extension QBOClient {
     /// - Returns: The voided payment.
     /// - Throws: ``QBOError``.
     public func voidPayment(id: String, syncToken: String, requestID: RequestID) async throws -> QBO.Payment {
+        try await self.voidByUpdate(QBO.Payment.self, id: id, syncToken: syncToken, requestID: requestID)
+    }
+
+    /// Voids a bill payment the way QBO voids payments: `POST
+    /// /billpayment?operation=update&include=void` with `{Id, SyncToken,
+    /// "sparse": true}`; the bills it paid owe again.
+    /// - Parameters:
+    ///   - id: The bill payment's Id.
+    ///   - syncToken: Its current SyncToken.
+    ///   - requestID: The persisted id of this logical write.
+    /// - Returns: The voided bill payment.
+    /// - Throws: ``QBOError``.
+    public func voidBillPayment(id: String, syncToken: String, requestID: RequestID) async throws -> QBO.BillPayment {
+        try await self.voidByUpdate(QBO.BillPayment.self, id: id, syncToken: syncToken, requestID: requestID)
+    }
+
+    private func voidByUpdate<Entity: QBOEntity>(_ type: Entity.Type, id: String, syncToken: String, requestID: RequestID) async throws -> Entity {
         let body = try encode(IdentityBody(id: id, syncToken: syncToken, sparse: true))
         let (response, request) = try await perform(
-            .post, path: QBO.Payment.pathSegment, parameters: [("operation", "update"), ("include", "void")],
+            .post, path: Entity.pathSegment, parameters: [("operation", "update"), ("include", "void")],
             body: body, requestID: requestID
         )
-        return try decode(EntityEnvelope<QBO.Payment>.self, from: response, request: request).entity
+        return try decode(EntityEnvelope<Entity>.self, from: response, request: request).entity
     }
 
     private func write<Entity: QBOEntity>(_ entity: Entity, path: String, requestID: RequestID) async throws -> Entity {

@@ -246,4 +246,62 @@ extension QBSyncClient {
     public func listQBOEntities(_ request: ListQBOEntitiesRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> ListQBOEntitiesResponse {
         try await self.unary(QuickBooksSync.Method.listQBOEntities, request, options: options)
     }
+
+    /// Links a vendor: by email, else a name proposal to confirm; CREATE creates
+    /// it; EXISTING links the QBO vendor named. Waits briefly for QBO.
+    ///
+    /// - Parameters:
+    ///   - request: The request message.
+    ///   - options: Deadline and metadata for this call.
+    /// - Returns: The response message.
+    /// - Throws: ``RPCError`` with the server's status, or the client's own (deadline, cancel, connection lost).
+    public func linkVendor(_ request: LinkVendorRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> LinkVendorResponse {
+        try await self.unary(QuickBooksSync.Method.linkVendor, request, options: options)
+    }
+
+    /// Accepts a vendor bill (a subrental, parts, repairs); a cancelled one is
+    /// deleted in QBO.
+    ///
+    /// - Parameters:
+    ///   - request: The request message.
+    ///   - options: Deadline and metadata for this call.
+    /// - Returns: The response message.
+    /// - Throws: ``RPCError`` with the server's status, or the client's own (deadline, cancel, connection lost).
+    public func syncBill(_ request: SyncBillRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> SyncBillResponse {
+        try await self.unary(QuickBooksSync.Method.syncBill, request, options: options)
+    }
+
+    /// Accepts a payment to a vendor applied to its bills; a voided one is voided in QBO.
+    ///
+    /// - Parameters:
+    ///   - request: The request message.
+    ///   - options: Deadline and metadata for this call.
+    /// - Returns: The response message.
+    /// - Throws: ``RPCError`` with the server's status, or the client's own (deadline, cancel, connection lost).
+    public func syncBillPayment(_ request: SyncBillPaymentRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> SyncBillPaymentResponse {
+        try await self.unary(QuickBooksSync.Method.syncBillPayment, request, options: options)
+    }
+
+    /// Accepts a purchase order (or subrental): created, updated, closed when
+    /// received, deleted when cancelled.
+    ///
+    /// - Parameters:
+    ///   - request: The request message.
+    ///   - options: Deadline and metadata for this call.
+    /// - Returns: The response message.
+    /// - Throws: ``RPCError`` with the server's status, or the client's own (deadline, cancel, connection lost).
+    public func syncPurchaseOrder(_ request: SyncPurchaseOrderRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> SyncPurchaseOrderResponse {
+        try await self.unary(QuickBooksSync.Method.syncPurchaseOrder, request, options: options)
+    }
+
+    /// Accepts an expense paid by cash, check or credit card (a QBO Purchase).
+    ///
+    /// - Parameters:
+    ///   - request: The request message.
+    ///   - options: Deadline and metadata for this call.
+    /// - Returns: The response message.
+    /// - Throws: ``RPCError`` with the server's status, or the client's own (deadline, cancel, connection lost).
+    public func syncExpense(_ request: SyncExpenseRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> SyncExpenseResponse {
+        try await self.unary(QuickBooksSync.Method.syncExpense, request, options: options)
+    }
 }

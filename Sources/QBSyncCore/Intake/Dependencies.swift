@@ -15,8 +15,16 @@ public enum Dependencies {
         let companyID = company.companyID
         var references: [RecordReference]
         switch try payload ?? RecordPayload(row: row) {
-        case .customer:
+        case .customer, .vendor:
             return []
+        case .bill(let bill):
+            references = DependencyRules.references(of: bill)
+        case .billPayment(let payment):
+            references = DependencyRules.references(of: payment)
+        case .purchaseOrder(let order):
+            references = DependencyRules.references(of: order)
+        case .expense(let expense):
+            references = DependencyRules.references(of: expense)
         case .invoice(let invoice):
             references = DependencyRules.references(of: invoice)
         case .payment(let payment):
@@ -52,6 +60,8 @@ public enum Dependencies {
                            message: "\(kind.noun) \(reference.ref) is not mapped to QuickBooks; map it with SetMapping or AutoMap")
         case .record(.customer):
             return try self.customerBlocker(reference.ref, company: company, in: transaction)
+        case .record(.vendor):
+            return try self.vendorBlocker(reference.ref, company: company, in: transaction)
         case .record(let entity):
             return try self.syncedBlocker(entity, reference.ref, companyID: company.companyID, in: transaction)
         }
@@ -90,9 +100,9 @@ public enum Dependencies {
     /// - Returns: True when it became PENDING.
     @discardableResult
     public static func reevaluate(recordID: Int64, in transaction: WriteTransaction) throws -> Bool {
-        // A customer's blockers describe its own link (no match, needs
-        // confirmation), not dependencies: only matching or a person clears them.
-        guard var row = try transaction.record(id: recordID), row.status == .blocked, row.key.entity != .customer,
+        // A customer's or vendor's blockers describe its own link (no match,
+        // needs confirmation), not dependencies: only matching or a person clears them.
+        guard var row = try transaction.record(id: recordID), row.status == .blocked, row.key.entity != .customer, row.key.entity != .vendor,
               let company = try transaction.company(row.key.companyID)
         else { return false }
         let blockers = try self.blockers(of: row, company: company, in: transaction)
@@ -111,11 +121,30 @@ public enum Dependencies {
         blockers.map(\.message).joined(separator: "; ")
     }
 
+    /// Nil when the vendor is linked; otherwise what it waits for.
+    private static func vendorBlocker(_ externalID: String, company: CompanyRow, in transaction: WriteTransaction) throws -> Blocker? {
+        let key = RecordKey(companyID: company.companyID, entity: .vendor, externalID: externalID)
+        guard let link = try transaction.link(key) else {
+            return Blocker(kind: .vendorNotLinked, ref: externalID, message: "vendor \(externalID) is unknown to qbsync; send it with LinkVendor")
+        }
+        if !link.qboID.isEmpty { return nil }
+        if try transaction.blockers(of: link.id).contains(where: { $0.kind == .vendorNeedsConfirmation }) {
+            return Blocker(kind: .vendorNeedsConfirmation, ref: externalID,
+                           message: "vendor \(externalID) matched QBO vendors by name; confirm one with LinkVendor")
+        }
+        return Blocker(kind: .vendorNotLinked, ref: externalID, message: "vendor \(externalID) is not linked to a QBO vendor (\(link.status.label))")
+    }
+
     private static func syncedBlocker(_ entity: EntityType, _ externalID: String, companyID: String, in transaction: WriteTransaction) throws -> Blocker? {
-        let kind: BlockerKind = entity == .invoice ? .invoiceNotSynced : .paymentNotSynced
+        let kind = RecordReference(.record(entity), externalID).missingKind
         guard let row = try transaction.link(RecordKey(companyID: companyID, entity: entity, externalID: externalID)) else {
             // Until it arrives; then the record is looked at again (`arrived`).
-            let method = entity == .invoice ? "SyncInvoice" : "SyncPayment"
+            let method = switch entity {
+            case .invoice: "SyncInvoice"
+            case .payment: "SyncPayment"
+            case .bill: "SyncBill"
+            default: "its Sync call"
+            }
             return Blocker(kind: .unknownReference, ref: externalID,
                            message: "\(entity.label) \(externalID) is unknown to qbsync; send it (\(method)) and this record follows")
         }

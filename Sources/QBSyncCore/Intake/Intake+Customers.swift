@@ -2,71 +2,84 @@ import QBSyncStore
 import QBSyncWire
 
 extension Intake {
-    /// What LinkCustomer stored; the engine settles the link.
-    public struct CustomerLinkRequest: Sendable {
-        /// The customer record.
+    /// What LinkCustomer or LinkVendor stored; the engine settles the link.
+    public struct LinkRequest: Sendable {
+        /// The customer's or vendor's record.
         public var record: RecordRow
-        /// Set when nothing needs doing (already linked to that QBO customer).
+        /// Set when nothing needs doing (already linked to that QBO entity).
         public var immediateOutcome: LinkOutcome?
     }
 
     /// Stores a customer and what LinkCustomer asked for; the engine then
     /// matches, creates or links it.
-    public func linkCustomer(companyID: String, _ customer: Customer, mode: LinkMode, qboCustomerID: String) async throws -> CustomerLinkRequest {
+    public func linkCustomer(companyID: String, _ customer: Customer, mode: LinkMode, qboCustomerID: String) async throws -> LinkRequest {
         let bare = customer == Customer(externalID: customer.externalID)
         let key = RecordKey(companyID: companyID, entity: .customer, externalID: customer.externalID)
+        return try await self.link(key, content: bare ? nil : customer.packed(), mode: mode, qboID: qboCustomerID, field: "customer.display_name")
+    }
+
+    /// Stores a vendor and what LinkVendor asked for, as ``linkCustomer(companyID:_:mode:qboCustomerID:)``.
+    public func linkVendor(companyID: String, _ vendor: Vendor, mode: LinkMode, qboVendorID: String) async throws -> LinkRequest {
+        let bare = vendor == Vendor(externalID: vendor.externalID)
+        let key = RecordKey(companyID: companyID, entity: .vendor, externalID: vendor.externalID)
+        return try await self.link(key, content: bare ? nil : vendor.packed(), mode: mode, qboID: qboVendorID, field: "vendor.display_name")
+    }
+
+    /// The link step shared by customers and vendors. `content` nil is a
+    /// bare record (external id alone), which keeps what was stored before.
+    private func link(_ key: RecordKey, content: [UInt8]?, mode: LinkMode, qboID: String, field: String) async throws -> LinkRequest {
+        let noun = key.entity.label
         return try await self.store.write { transaction in
-            _ = try Self.company(companyID, in: transaction)
+            _ = try Self.company(key.companyID, in: transaction)
             let existing = try transaction.record(key)
-            if bare && existing == nil {
-                throw RPCError(code: .invalidArgument, message: "customer.display_name: customer \(customer.externalID) is not known yet; send its name",
-                               detail: FieldViolation(field: "customer.display_name", description: "required for a customer qbsync does not know"))
+            guard let payload = content ?? existing?.payload else {
+                throw RPCError(code: .invalidArgument, message: "\(field): \(noun) \(key.externalID) is not known yet; send its name",
+                               detail: FieldViolation(field: field, description: "required for a \(noun) qbsync does not know"))
             }
-            // A bare customer (external id only) keeps the content stored before.
-            let payload = bare ? existing!.payload : customer.packed()
+            let bare = content == nil
             let hash = bare ? existing!.contentHash : ContentHash.of(payload)
             var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
             let linked = existing.map { !$0.qboID.isEmpty } ?? false
             switch mode {
             case .existing:
-                if linked && row.qboID == qboCustomerID {
+                if linked && row.qboID == qboID {
                     try transaction.save(row)
-                    return CustomerLinkRequest(record: row, immediateOutcome: .alreadyLinked)
+                    return LinkRequest(record: row, immediateOutcome: .alreadyLinked)
                 }
             case .create, .auto, .unspecified, .unrecognized:
                 if linked {
                     // The link stands. Changed details (name, email, phone,
-                    // address) are pushed to the linked QBO customer as an update.
+                    // address) are pushed to the linked QBO entity as an update.
                     guard row.contentHash != row.syncedHash, !bare else {
                         try transaction.save(row)
-                        return CustomerLinkRequest(record: row, immediateOutcome: .alreadyLinked)
+                        return LinkRequest(record: row, immediateOutcome: .alreadyLinked)
                     }
                     if row.status == .syncing {
                         try transaction.changedWhileSyncing(&row, note: "details changed during a push; they are pushed after it")
                     } else {
-                        try transaction.queue(&row, note: "details changed; the linked QBO customer \(row.qboID) is updated")
+                        try transaction.queue(&row, note: "details changed; the linked QBO \(noun) \(row.qboID) is updated")
                     }
-                    return CustomerLinkRequest(record: row, immediateOutcome: .alreadyLinked)
+                    return LinkRequest(record: row, immediateOutcome: .alreadyLinked)
                 }
             }
             if row.status == .syncing {
-                throw RPCError(code: .aborted, message: "customer \(customer.externalID) is being linked right now; try again in a moment")
+                throw RPCError(code: .aborted, message: "\(noun) \(key.externalID) is being linked right now; try again in a moment")
             }
-            row.state.requestedQBOID = mode == .existing ? qboCustomerID : ""
+            row.state.requestedQBOID = mode == .existing ? qboID : ""
             row.state.createRequested = mode == .create
             row.state.manuallyUnlinked = false
             row.state.candidates = []
             row.state.linkOutcome = 0
             if mode == .existing && linked {
-                row.qboID = ""  // relinking to another QBO customer
+                row.qboID = ""  // relinking to another QBO entity
             }
             let note = switch mode {
-            case .existing: "link to QBO customer \(qboCustomerID) requested"
+            case .existing: "link to QBO \(noun) \(qboID) requested"
             case .create: "creation in QBO requested"
-            default: isNew ? "accepted; matching against QBO customers" : "matching against QBO customers again"
+            default: isNew ? "accepted; matching against QBO \(noun)s" : "matching against QBO \(noun)s again"
             }
             try Self.commit(&row, isNew: isNew, Decision(status: .pending, note: note), in: transaction)
-            return CustomerLinkRequest(record: row, immediateOutcome: nil)
+            return LinkRequest(record: row, immediateOutcome: nil)
         }
     }
 

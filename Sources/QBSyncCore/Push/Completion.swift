@@ -43,9 +43,10 @@ enum Completion {
         case .blocked(let blockers, let note):
             result.reachedQBO = true
             try transaction.settledBlocked(&row, blockers, note: note)
-            if row.key.entity == .customer {
-                // Invoices waiting on this customer now wait for a person's confirmation.
-                for kind in [BlockerKind.customerNotLinked, .customerNeedsConfirmation] {
+            if row.key.entity == .customer || row.key.entity == .vendor {
+                // Records waiting on it now wait for a person's confirmation.
+                let kinds: [BlockerKind] = row.key.entity == .customer ? [.customerNotLinked, .customerNeedsConfirmation] : [.vendorNotLinked, .vendorNeedsConfirmation]
+                for kind in kinds {
                     try Dependencies.satisfied(kind, ref: row.key.externalID, companyID: row.key.companyID, in: transaction)
                 }
             }
@@ -80,8 +81,10 @@ enum Completion {
         let kinds: [BlockerKind]
         switch row.key.entity {
         case .customer: kinds = [.customerNotLinked, .customerNeedsConfirmation]
+        case .vendor: kinds = [.vendorNotLinked, .vendorNeedsConfirmation]
         case .invoice: kinds = [.invoiceNotSynced]
         case .payment: kinds = [.paymentNotSynced]
+        case .bill: kinds = [.billNotSynced]
         default: kinds = []
         }
         for kind in kinds {

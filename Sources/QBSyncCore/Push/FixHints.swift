@@ -32,13 +32,17 @@ enum FixHints {
     /// For an invoice QuickBooks totals differently (TAX_MISMATCH).
     static let taxMismatch = "QuickBooks' tax differs from the rental system's, usually because the tax rates differ: use the tax rates that exist in QuickBooks in the rental system, map the invoice's tax code, and send the invoice's tax_code so QuickBooks keeps the rental system's tax. Fix the invoice or the tax setup, then Resync."
 
+    /// How a 6240's detail names the holder of a display name (see `Pusher.namingHolder`).
+    static let heldBy = "is held by "
+
     static func hint(_ error: QBOError, subject: String) -> String {
         switch error.code {
         case "6140":
             let holder = error.duplicateHolderID.map { " (QBO transaction \($0))" } ?? ""
             return "Another QBO transaction\(holder) already uses this document number; renumber \(subject) in the rental system or void the other one in QuickBooks, then Resync."
         case "6240":
-            return "A QBO customer, vendor or employee already has this name; link to the existing customer with LinkCustomer (mode EXISTING) or change the display name."
+            let holder = error.detail?.range(of: Self.heldBy).map { " (\(error.detail![$0.upperBound...]))" } ?? ""
+            return "A QBO customer, vendor or employee already has this name\(holder); link \(subject) to the existing one (LinkCustomer or LinkVendor, mode EXISTING) or change its display name."
         case "6270":
             return "The transaction date of \(subject) is earlier than the 'As of' date of an inventory item on it in QuickBooks. Set the item's 'As of' date in QuickBooks to the transaction date or earlier, or date \(subject) on or after the day QuickBooks started tracking the item; then Resync."
         case "6070":

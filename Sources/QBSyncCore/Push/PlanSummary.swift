@@ -39,8 +39,32 @@ enum PlanSummary {
         case .refundReceipt(let plan):
             let amount = plan.body.line?.first?.amount ?? 0
             return "RefundReceipt \(amount) \(currency) to customer \(plan.body.customerRef?.value ?? "?") from account \(plan.body.depositToAccountRef?.value ?? "?")"
+        case .vendor(let plan):
+            switch plan.mode {
+            case .link(let id): return "Vendor: link to QBO vendor \(id)"
+            case .create: return "Vendor \"\(plan.body.displayName ?? "")\": create in QBO"
+            case .match: return "Vendor \"\(plan.body.displayName ?? "")\": match by email or name"
+            case .update(let id): return "Vendor \"\(plan.body.displayName ?? "")\": update QBO vendor \(id)"
+            }
+        case .bill(let plan):
+            return self.document("Bill", plan.operation, lines: plan.body.line, number: plan.body.docNumber, currency: currency)
+        case .purchaseOrder(let plan):
+            return self.document("PurchaseOrder", plan.operation, lines: plan.body.line, number: plan.body.docNumber, currency: currency)
+        case .expense(let plan):
+            return self.document("Purchase (expense)", plan.operation, lines: plan.body.line, number: plan.body.docNumber, currency: currency)
+        case .billPayment(let plan):
+            if plan.operation == .void { return "BillPayment: void in QBO" }
+            let bills = plan.body.line?.count ?? 0
+            return "BillPayment \(plan.body.totalAmt ?? 0) \(currency) (\(plan.body.payType ?? "")) applied to \(bills) bill\(bills == 1 ? "" : "s")"
         case .verify(let entity, let id):
             return "\(entity) \(id): read back from QBO to confirm it is unchanged"
         }
+    }
+
+    private static func document<Document>(_ name: String, _ operation: DocumentPlan<Document>.Operation, lines: [QBO.Line]?, number: String?, currency: String) -> String {
+        if operation == .delete { return "\(name): delete in QBO" }
+        let total = (lines ?? []).reduce(Decimal(0)) { $0 + ($1.amount ?? 0) }
+        let count = lines?.count ?? 0
+        return "\(name) \(number ?? "(no number)") \(operation == .create ? "create" : "update"): \(count) line\(count == 1 ? "" : "s"), \(total) \(currency)"
     }
 }

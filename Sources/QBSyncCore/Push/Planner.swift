@@ -25,6 +25,16 @@ enum Planner {
             return .payment(try self.paymentPlan(payment, row: row, currency: currency, lookup: lookup))
         case .refund(let refund):
             return try self.refundPlan(refund, row: row, currency: currency, lookup: lookup)
+        case .vendor(let vendor):
+            return .vendor(self.vendorPlan(vendor, row: row))
+        case .bill(let bill):
+            return .bill(try self.billPlan(bill, row: row, currency: currency, lookup: lookup))
+        case .billPayment(let payment):
+            return .billPayment(try self.billPaymentPlan(payment, row: row, currency: currency, lookup: lookup))
+        case .purchaseOrder(let order):
+            return .purchaseOrder(try self.purchaseOrderPlan(order, row: row, currency: currency, lookup: lookup))
+        case .expense(let expense):
+            return .expense(try self.expensePlan(expense, row: row, currency: currency, lookup: lookup))
         }
     }
 

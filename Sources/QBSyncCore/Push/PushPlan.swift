@@ -17,6 +17,11 @@ enum PushPlan: Sendable {
     case payment(PaymentPlan)
     case creditMemo(CreditMemoPlan)
     case refundReceipt(RefundReceiptPlan)
+    case vendor(VendorPlan)
+    case bill(DocumentPlan<QBO.Bill>)
+    case billPayment(BillPaymentPlan)
+    case purchaseOrder(DocumentPlan<QBO.PurchaseOrder>)
+    case expense(DocumentPlan<QBO.Purchase>)
     /// Already in QBO and unchanged (a forced resync): read it back to
     /// confirm it still exists and refresh its SyncToken.
     case verify(entity: String, id: String)
@@ -106,4 +111,57 @@ struct PushOutcome: Sendable {
     /// QBO id learned even though the push failed later.
     var qboID: String?
     var syncToken: String?
+}
+
+struct VendorPlan: Sendable {
+    enum Mode: Sendable {
+        /// Link to this QBO vendor (after checking it exists and is active).
+        case link(String)
+        /// Create without matching.
+        case create
+        /// Match by email (links), else by name (a proposal); nothing: not linked.
+        case match
+        /// Linked already, and the vendor changed: a sparse update.
+        case update(String)
+    }
+
+    var mode: Mode
+    var body: QBO.Vendor
+    var email: String
+}
+
+/// A QBO transaction qbsync creates, updates and deletes as a whole: a Bill,
+/// a PurchaseOrder, a Purchase (expense).
+protocol SyncedDocument: QBOEntity {
+    /// Internal note, where qbsync's marker goes.
+    var privateNote: String? { get set }
+    /// When the document is dated, for finding it again.
+    var txnDate: String? { get set }
+}
+
+extension QBO.Bill: SyncedDocument {}
+extension QBO.PurchaseOrder: SyncedDocument {}
+extension QBO.Purchase: SyncedDocument {}
+
+struct DocumentPlan<Document: SyncedDocument & Equatable>: Sendable {
+    enum Operation: Sendable, Equatable {
+        case create
+        /// A sparse update of what changed (all lines are sent again).
+        case update
+        /// Gone in the rental system (cancelled bill, cancelled PO, voided expense).
+        case delete
+    }
+
+    var operation: Operation
+    var body: Document
+    /// Finding it again after an unknown outcome: a field and value (e.g. the
+    /// vendor), along with the date; recognised by the marker.
+    var findField: String
+    var findValue: String
+}
+
+struct BillPaymentPlan: Sendable {
+    enum Operation: Sendable { case create, void }
+    var operation: Operation
+    var body: QBO.BillPayment
 }

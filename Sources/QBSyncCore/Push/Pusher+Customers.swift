@@ -79,7 +79,7 @@ extension Pusher {
                 return PushOutcome(result: .synced(qboID: found.id ?? "", syncToken: found.syncToken ?? "", voided: false,
                                                    note: "found in QBO as Customer \(found.id ?? "") (it was created before)"), state: state)
             }
-            throw error
+            throw error.code == "6240" ? await self.namingHolder(error, name: plan.body.displayName ?? "", except: "") : error
         }
     }
 
@@ -97,23 +97,33 @@ extension Pusher {
             }
             return PushOutcome(result: .synced(qboID: qboID, syncToken: updated.syncToken ?? "", voided: false,
                                                note: "updated in QBO (Customer \(qboID), SyncToken \(updated.syncToken ?? ""))"), state: state)
-        } catch var error as QBOError where error.code == "6240" {
-            let name = plan.body.displayName ?? ""
-            if let holder = try? await self.nameHolder(name, except: qboID, hint: error.duplicateHolderID) {
-                error.detail = [error.detail, "the name \"\(name)\" is held by \(holder)"].compactMap { $0 }.joined(separator: "; ")
-                error.duplicateHolderID = error.duplicateHolderID ?? holder.split(separator: " ").last.map(String.init)
-            }
-            throw error
+        } catch let error as QBOError where error.code == "6240" {
+            throw await self.namingHolder(error, name: plan.body.displayName ?? "", except: qboID)
         }
     }
 
-    /// Who holds a display name in QBO ("QBO customer 58 (Amy's Bird Sanctuary)"), as far as customers tell.
+    /// A 6240 (duplicate name) with who holds the name added to its detail:
+    /// QBO's own message does not say whether a customer or a vendor has it.
+    func namingHolder(_ error: QBOError, name: String, except qboID: String) async -> QBOError {
+        var error = error
+        if let holder = try? await self.nameHolder(name, except: qboID, hint: error.duplicateHolderID) {
+            error.detail = [error.detail, "the name \"\(name)\" \(FixHints.heldBy)\(holder)"].compactMap { $0 }.joined(separator: "; ")
+            error.duplicateHolderID = error.duplicateHolderID ?? holder.split(separator: " ").last.map(String.init)
+        }
+        return error
+    }
+
+    /// Who holds a display name in QBO ("QBO customer Amy's Bird Sanctuary 58"), as far as customers and vendors tell.
     private func nameHolder(_ name: String, except qboID: String, hint: String?) async throws -> String? {
-        let query = QBOQuery<QBO.Customer>.select().where("DisplayName", .equals, .string(name))
-        if let holder = try await self.client.queryAll(query).first(where: { $0.id != qboID }) {
+        let customers = QBOQuery<QBO.Customer>.select().where("DisplayName", .equals, .string(name))
+        if let holder = try await self.client.queryAll(customers).first(where: { $0.id != qboID }) {
             return "QBO customer \(holder.displayName ?? name) \(holder.id ?? "")"
         }
-        return hint.map { "QBO name-list entry \($0) (a vendor or employee)" }
+        let vendors = QBOQuery<QBO.Vendor>.select().where("DisplayName", .equals, .string(name))
+        if let holder = try await self.client.queryAll(vendors).first(where: { $0.id != qboID }) {
+            return "QBO vendor \(holder.displayName ?? name) \(holder.id ?? "")"
+        }
+        return hint.map { "QBO name-list entry \($0) (an employee)" }
     }
 
     private func findOwnCustomer(_ plan: CustomerPlan, marker: String) async throws -> QBO.Customer? {

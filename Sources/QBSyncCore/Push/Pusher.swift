@@ -22,6 +22,11 @@ struct Pusher: Sendable {
             case .payment(let plan): return try await self.pushPayment(plan, row: claim.row)
             case .creditMemo(let plan): return try await self.pushCreditMemo(plan, row: claim.row)
             case .refundReceipt(let plan): return try await self.pushRefundReceipt(plan, row: claim.row)
+            case .vendor(let plan): return try await self.pushVendor(plan, row: claim.row)
+            case .bill(let plan): return try await self.pushDocument(plan, row: claim.row)
+            case .billPayment(let plan): return try await self.pushBillPayment(plan, row: claim.row)
+            case .purchaseOrder(let plan): return try await self.pushDocument(plan, row: claim.row)
+            case .expense(let plan): return try await self.pushDocument(plan, row: claim.row)
             case .verify(let entity, let id): return try await self.verify(entity, id: id, row: claim.row)
             }
         } catch let failure as PushFailure {
@@ -207,9 +212,17 @@ struct Pusher: Sendable {
     // MARK: Shared
 
     private func verify(_ entity: String, id: String, row: RecordRow) async throws -> PushOutcome {
+        if row.voidedInQBO, ["Bill", "PurchaseOrder", "Purchase"].contains(entity) {
+            return PushOutcome(result: .synced(qboID: id, syncToken: "", voided: true, note: "deleted in QBO as asked (\(entity) \(id))"))
+        }
         let token: String?
         switch entity {
         case "Customer": token = try await self.client.read(QBO.Customer.self, id: id).syncToken
+        case "Vendor": token = try await self.client.read(QBO.Vendor.self, id: id).syncToken
+        case "Bill": token = try await self.client.read(QBO.Bill.self, id: id).syncToken
+        case "BillPayment": token = try await self.client.read(QBO.BillPayment.self, id: id).syncToken
+        case "PurchaseOrder": token = try await self.client.read(QBO.PurchaseOrder.self, id: id).syncToken
+        case "Purchase": token = try await self.client.read(QBO.Purchase.self, id: id).syncToken
         case "Invoice": token = try await self.client.read(QBO.Invoice.self, id: id).syncToken
         case "Payment": token = try await self.client.read(QBO.Payment.self, id: id).syncToken
         case "CreditMemo": token = try await self.client.read(QBO.CreditMemo.self, id: id).syncToken
@@ -229,7 +242,7 @@ struct Pusher: Sendable {
     /// requestid (a replayed id would only replay the stale answer).
     /// Voids a document. When its QBO id is not known (the void came while its
     /// creation's outcome was unknown), finds it first, and skips when QBO has none.
-    private func void(
+    func void(
         _ row: RecordRow,
         find: () async throws -> (id: String?, syncToken: String?)?,
         read: (String) async throws -> String?,

@@ -7,6 +7,11 @@ public enum RecordPayload: Sendable {
     case invoice(Invoice)
     case payment(Payment)
     case refund(Refund)
+    case vendor(Vendor)
+    case bill(Bill)
+    case billPayment(BillPayment)
+    case purchaseOrder(PurchaseOrder)
+    case expense(Expense)
 
     /// Decodes the payload stored in a row.
     public init(row: RecordRow) throws {
@@ -15,8 +20,30 @@ public enum RecordPayload: Sendable {
         case .invoice: self = .invoice(try Invoice(unpacking: row.payload))
         case .payment: self = .payment(try Payment(unpacking: row.payload))
         case .refund: self = .refund(try Refund(unpacking: row.payload))
+        case .vendor: self = .vendor(try Vendor(unpacking: row.payload))
+        case .bill: self = .bill(try Bill(unpacking: row.payload))
+        case .billPayment: self = .billPayment(try BillPayment(unpacking: row.payload))
+        case .purchaseOrder: self = .purchaseOrder(try PurchaseOrder(unpacking: row.payload))
+        case .expense: self = .expense(try Expense(unpacking: row.payload))
         case .unspecified, .unrecognized:
             throw RPCError(code: .internal, message: "record \(row.key) has no known entity type")
+        }
+    }
+}
+
+extension RecordPayload {
+    /// The content as proto3 JSON, as the rental system sent it.
+    public var json: String {
+        switch self {
+        case .customer(let customer): WireJSON.string(customer)
+        case .invoice(let invoice): WireJSON.string(invoice)
+        case .payment(let payment): WireJSON.string(payment)
+        case .refund(let refund): WireJSON.string(refund)
+        case .vendor(let vendor): WireJSON.string(vendor)
+        case .bill(let bill): WireJSON.string(bill)
+        case .billPayment(let payment): WireJSON.string(payment)
+        case .purchaseOrder(let order): WireJSON.string(order)
+        case .expense(let expense): WireJSON.string(expense)
         }
     }
 }
@@ -31,6 +58,8 @@ public enum SkipReason {
     public static let voidedBeforeSync = "voided before it reached QuickBooks; nothing to push"
     /// QBO already shows the invoice paid.
     public static let alreadyPaid = "already paid in QuickBooks"
+    /// Cancelled (a bill, a purchase order) or voided (an expense) before anything reached QBO.
+    public static let cancelledBeforeSync = "cancelled before it reached QuickBooks; nothing to push"
     /// Every invoice the payment pays is marked "No QuickBooks".
     public static let invoiceExcluded = "pays only invoices marked No QuickBooks (payments of such an order are not synced)"
 }

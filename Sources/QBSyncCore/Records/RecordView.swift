@@ -18,6 +18,11 @@ public struct RecordView: Sendable {
         case .invoice: "Invoice"
         case .payment: "Payment"
         case .refund: row.state.qboEntity.isEmpty ? Self.refundEntity(row) : row.state.qboEntity
+        case .vendor: "Vendor"
+        case .bill: "Bill"
+        case .billPayment: "BillPayment"
+        case .purchaseOrder: "PurchaseOrder"
+        case .expense: "Purchase"
         case .unspecified, .unrecognized: ""
         }
     }
@@ -34,6 +39,11 @@ public struct RecordView: Sendable {
         let page: String
         switch Self.qboEntity(row) {
         case "Customer": return "\(self.qboAppURL)customerdetail?nameId=\(row.qboID)"
+        case "Vendor": return "\(self.qboAppURL)vendordetail?nameId=\(row.qboID)"
+        case "Bill": page = "bill"
+        case "BillPayment": page = "billpayment"
+        case "PurchaseOrder": page = "purchaseorder"
+        case "Purchase": page = "expense"
         case "Invoice": page = "invoice"
         case "Payment": page = "recvpayment"
         case "CreditMemo": page = "creditmemo"

@@ -5,6 +5,7 @@
 #include "qbsync/v1/companies.pb-c.h"
 #include "qbsync/v1/customers.pb-c.h"
 #include "qbsync/v1/operations.pb-c.h"
+#include "qbsync/v1/payables.pb-c.h"
 #include "qbsync/v1/records.pb-c.h"
 #include "qbsync/v1/service.pb-c.h"
 #include "qbsync/v1/transactions.pb-c.h"

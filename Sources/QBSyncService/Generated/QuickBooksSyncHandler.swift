@@ -57,6 +57,19 @@ public protocol QuickBooksSyncHandler: Sendable {
     /// searchable by name, live from QuickBooks: for pickers ("Select
     /// Existing") and for copying QuickBooks' tax setup into the rental system.
     func listQBOEntities(_ request: ListQBOEntitiesRequest, context: ServerContext) async throws -> ListQBOEntitiesResponse
+    /// Links a vendor: by email, else a name proposal to confirm; CREATE creates
+    /// it; EXISTING links the QBO vendor named. Waits briefly for QBO.
+    func linkVendor(_ request: LinkVendorRequest, context: ServerContext) async throws -> LinkVendorResponse
+    /// Accepts a vendor bill (a subrental, parts, repairs); a cancelled one is
+    /// deleted in QBO.
+    func syncBill(_ request: SyncBillRequest, context: ServerContext) async throws -> SyncBillResponse
+    /// Accepts a payment to a vendor applied to its bills; a voided one is voided in QBO.
+    func syncBillPayment(_ request: SyncBillPaymentRequest, context: ServerContext) async throws -> SyncBillPaymentResponse
+    /// Accepts a purchase order (or subrental): created, updated, closed when
+    /// received, deleted when cancelled.
+    func syncPurchaseOrder(_ request: SyncPurchaseOrderRequest, context: ServerContext) async throws -> SyncPurchaseOrderResponse
+    /// Accepts an expense paid by cash, check or credit card (a QBO Purchase).
+    func syncExpense(_ request: SyncExpenseRequest, context: ServerContext) async throws -> SyncExpenseResponse
 }
 
 extension QuickBooksSyncHandler {
@@ -84,5 +97,10 @@ extension QuickBooksSyncHandler {
         router.register(QuickBooksSync.Method.getHealth) { try await self.getHealth($0, context: $1) }
         router.register(QuickBooksSync.Method.streamSyncEvents, streaming: { try await self.streamSyncEvents($0, writer: $1, context: $2) })
         router.register(QuickBooksSync.Method.listQBOEntities) { try await self.listQBOEntities($0, context: $1) }
+        router.register(QuickBooksSync.Method.linkVendor) { try await self.linkVendor($0, context: $1) }
+        router.register(QuickBooksSync.Method.syncBill) { try await self.syncBill($0, context: $1) }
+        router.register(QuickBooksSync.Method.syncBillPayment) { try await self.syncBillPayment($0, context: $1) }
+        router.register(QuickBooksSync.Method.syncPurchaseOrder) { try await self.syncPurchaseOrder($0, context: $1) }
+        router.register(QuickBooksSync.Method.syncExpense) { try await self.syncExpense($0, context: $1) }
     }
 }

@@ -125,26 +125,34 @@ extension FieldRules {
         try self.email(customer.email, field: "customer.email")
         try self.text(customer.phone, field: "customer.phone", max: 30)
         try self.text(customer.notes, field: "customer.notes", max: 3900)
-        if let address = customer.billingAddress {
-            guard address.lines.count <= 5 else { throw self.invalid("customer.billing_address.lines", "has more than 5 lines") }
-            for (index, line) in address.lines.enumerated() {
-                try self.text(line, field: "customer.billing_address.lines[\(index)]", max: 500)
-            }
-            try self.text(address.city, field: "customer.billing_address.city", max: 255)
-            try self.text(address.region, field: "customer.billing_address.region", max: 255)
-            try self.text(address.postalCode, field: "customer.billing_address.postal_code", max: 30)
-            try self.text(address.country, field: "customer.billing_address.country", max: 255)
+        try self.address(customer.billingAddress, field: "customer.billing_address")
+        try self.linkMode(request.mode, qboID: request.qboCustomerID, field: "qbo_customer_id", noun: "customer")
+        return customer
+    }
+
+    static func address(_ address: Address?, field: String) throws(RPCError) {
+        guard let address else { return }
+        guard address.lines.count <= 5 else { throw self.invalid("\(field).lines", "has more than 5 lines") }
+        for (index, line) in address.lines.enumerated() {
+            try self.text(line, field: "\(field).lines[\(index)]", max: 500)
         }
-        switch request.mode {
+        try self.text(address.city, field: "\(field).city", max: 255)
+        try self.text(address.region, field: "\(field).region", max: 255)
+        try self.text(address.postalCode, field: "\(field).postal_code", max: 30)
+        try self.text(address.country, field: "\(field).country", max: 255)
+    }
+
+    /// LINK_MODE_EXISTING needs the numeric QBO id; the other modes refuse one.
+    static func linkMode(_ mode: LinkMode, qboID: String, field: String, noun: String) throws(RPCError) {
+        switch mode {
         case .existing:
-            guard !request.qboCustomerID.isEmpty, request.qboCustomerID.utf8.allSatisfy({ (48...57).contains($0) }) else {
-                throw self.invalid("qbo_customer_id", "a numeric QBO customer id is required with LINK_MODE_EXISTING")
+            guard !qboID.isEmpty, qboID.utf8.count <= 20, qboID.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                throw self.invalid(field, "a numeric QBO \(noun) id is required with LINK_MODE_EXISTING")
             }
         case .unrecognized:
             throw self.invalid("mode", "has a value this server does not know")
         default:
-            guard request.qboCustomerID.isEmpty else { throw self.invalid("qbo_customer_id", "is only used with LINK_MODE_EXISTING") }
+            guard qboID.isEmpty else { throw self.invalid(field, "is only used with LINK_MODE_EXISTING") }
         }
-        return customer
     }
 }

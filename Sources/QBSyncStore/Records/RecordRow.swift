@@ -32,6 +32,11 @@ extension EntityType {
         case .invoice: "invoice"
         case .payment: "payment"
         case .refund: "refund"
+        case .vendor: "vendor"
+        case .bill: "bill"
+        case .billPayment: "bill payment"
+        case .purchaseOrder: "purchase order"
+        case .expense: "expense"
         case .unspecified, .unrecognized: "record"
         }
     }

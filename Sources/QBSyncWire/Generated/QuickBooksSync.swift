@@ -57,6 +57,19 @@ public enum QuickBooksSync {
         /// searchable by name, live from QuickBooks: for pickers ("Select
         /// Existing") and for copying QuickBooks' tax setup into the rental system.
         public static let listQBOEntities = RPCMethod<ListQBOEntitiesRequest, ListQBOEntitiesResponse>(path: "/qbsync.v1.QuickBooksSync/ListQBOEntities", kind: .unary)
+        /// Links a vendor: by email, else a name proposal to confirm; CREATE creates
+        /// it; EXISTING links the QBO vendor named. Waits briefly for QBO.
+        public static let linkVendor = RPCMethod<LinkVendorRequest, LinkVendorResponse>(path: "/qbsync.v1.QuickBooksSync/LinkVendor", kind: .unary)
+        /// Accepts a vendor bill (a subrental, parts, repairs); a cancelled one is
+        /// deleted in QBO.
+        public static let syncBill = RPCMethod<SyncBillRequest, SyncBillResponse>(path: "/qbsync.v1.QuickBooksSync/SyncBill", kind: .unary)
+        /// Accepts a payment to a vendor applied to its bills; a voided one is voided in QBO.
+        public static let syncBillPayment = RPCMethod<SyncBillPaymentRequest, SyncBillPaymentResponse>(path: "/qbsync.v1.QuickBooksSync/SyncBillPayment", kind: .unary)
+        /// Accepts a purchase order (or subrental): created, updated, closed when
+        /// received, deleted when cancelled.
+        public static let syncPurchaseOrder = RPCMethod<SyncPurchaseOrderRequest, SyncPurchaseOrderResponse>(path: "/qbsync.v1.QuickBooksSync/SyncPurchaseOrder", kind: .unary)
+        /// Accepts an expense paid by cash, check or credit card (a QBO Purchase).
+        public static let syncExpense = RPCMethod<SyncExpenseRequest, SyncExpenseResponse>(path: "/qbsync.v1.QuickBooksSync/SyncExpense", kind: .unary)
 
         /// Every method path, in declaration order.
         public static let allPaths: [String] = [
@@ -82,6 +95,11 @@ public enum QuickBooksSync {
             "/qbsync.v1.QuickBooksSync/GetHealth",
             "/qbsync.v1.QuickBooksSync/StreamSyncEvents",
             "/qbsync.v1.QuickBooksSync/ListQBOEntities",
+            "/qbsync.v1.QuickBooksSync/LinkVendor",
+            "/qbsync.v1.QuickBooksSync/SyncBill",
+            "/qbsync.v1.QuickBooksSync/SyncBillPayment",
+            "/qbsync.v1.QuickBooksSync/SyncPurchaseOrder",
+            "/qbsync.v1.QuickBooksSync/SyncExpense",
         ]
     }
 }

@@ -15,11 +15,21 @@ public enum EntityType: Hashable, Sendable, CaseIterable {
     case payment
     /// A refund -> a QBO CreditMemo (of an invoice) or RefundReceipt (of a payment).
     case refund
+    /// A supplier -> a QBO Vendor.
+    case vendor
+    /// A vendor bill -> a QBO Bill.
+    case bill
+    /// A payment to a vendor -> a QBO BillPayment applied to bills.
+    case billPayment
+    /// A purchase order (or subrental) -> a QBO PurchaseOrder.
+    case purchaseOrder
+    /// An expense paid at once -> a QBO Purchase.
+    case expense
     /// A value this build does not know (sent by a newer peer).
     case unrecognized(Int32)
 
     /// The known cases.
-    public static let allCases: [EntityType] = [.unspecified, .customer, .invoice, .payment, .refund]
+    public static let allCases: [EntityType] = [.unspecified, .customer, .invoice, .payment, .refund, .vendor, .bill, .billPayment, .purchaseOrder, .expense]
 
     /// Creates the case for a number on the wire.
     public init(wireValue: Int32) {
@@ -29,6 +39,11 @@ public enum EntityType: Hashable, Sendable, CaseIterable {
         case 2: self = .invoice
         case 3: self = .payment
         case 4: self = .refund
+        case 5: self = .vendor
+        case 6: self = .bill
+        case 7: self = .billPayment
+        case 8: self = .purchaseOrder
+        case 9: self = .expense
         default: self = .unrecognized(wireValue)
         }
     }
@@ -41,6 +56,11 @@ public enum EntityType: Hashable, Sendable, CaseIterable {
         case .invoice: return "ENTITY_TYPE_INVOICE"
         case .payment: return "ENTITY_TYPE_PAYMENT"
         case .refund: return "ENTITY_TYPE_REFUND"
+        case .vendor: return "ENTITY_TYPE_VENDOR"
+        case .bill: return "ENTITY_TYPE_BILL"
+        case .billPayment: return "ENTITY_TYPE_BILL_PAYMENT"
+        case .purchaseOrder: return "ENTITY_TYPE_PURCHASE_ORDER"
+        case .expense: return "ENTITY_TYPE_EXPENSE"
         case .unrecognized(let value): return String(value)
         }
     }
@@ -53,6 +73,11 @@ public enum EntityType: Hashable, Sendable, CaseIterable {
         case .invoice: return 2
         case .payment: return 3
         case .refund: return 4
+        case .vendor: return 5
+        case .bill: return 6
+        case .billPayment: return 7
+        case .purchaseOrder: return 8
+        case .expense: return 9
         case .unrecognized(let value): return value
         }
     }
@@ -150,11 +175,17 @@ public enum BlockerKind: Hashable, Sendable, CaseIterable {
     case locationNotMapped
     /// A class code has no QBO Class mapping; `ref` is the code.
     case classNotMapped
+    /// The vendor has no QBO vendor linked; `ref` is its external id.
+    case vendorNotLinked
+    /// QBO vendors matched by name only, or several: a person confirms one with LinkVendor.
+    case vendorNeedsConfirmation
+    /// A bill this record applies to is not synced yet; `ref` is its external id.
+    case billNotSynced
     /// A value this build does not know (sent by a newer peer).
     case unrecognized(Int32)
 
     /// The known cases.
-    public static let allCases: [BlockerKind] = [.unspecified, .customerNotLinked, .customerNeedsConfirmation, .itemNotMapped, .accountNotMapped, .taxCodeNotMapped, .paymentMethodNotMapped, .invoiceNotSynced, .paymentNotSynced, .unknownReference, .locationNotMapped, .classNotMapped]
+    public static let allCases: [BlockerKind] = [.unspecified, .customerNotLinked, .customerNeedsConfirmation, .itemNotMapped, .accountNotMapped, .taxCodeNotMapped, .paymentMethodNotMapped, .invoiceNotSynced, .paymentNotSynced, .unknownReference, .locationNotMapped, .classNotMapped, .vendorNotLinked, .vendorNeedsConfirmation, .billNotSynced]
 
     /// Creates the case for a number on the wire.
     public init(wireValue: Int32) {
@@ -171,6 +202,9 @@ public enum BlockerKind: Hashable, Sendable, CaseIterable {
         case 9: self = .unknownReference
         case 10: self = .locationNotMapped
         case 11: self = .classNotMapped
+        case 12: self = .vendorNotLinked
+        case 13: self = .vendorNeedsConfirmation
+        case 14: self = .billNotSynced
         default: self = .unrecognized(wireValue)
         }
     }
@@ -190,6 +224,9 @@ public enum BlockerKind: Hashable, Sendable, CaseIterable {
         case .unknownReference: return "BLOCKER_KIND_UNKNOWN_REFERENCE"
         case .locationNotMapped: return "BLOCKER_KIND_LOCATION_NOT_MAPPED"
         case .classNotMapped: return "BLOCKER_KIND_CLASS_NOT_MAPPED"
+        case .vendorNotLinked: return "BLOCKER_KIND_VENDOR_NOT_LINKED"
+        case .vendorNeedsConfirmation: return "BLOCKER_KIND_VENDOR_NEEDS_CONFIRMATION"
+        case .billNotSynced: return "BLOCKER_KIND_BILL_NOT_SYNCED"
         case .unrecognized(let value): return String(value)
         }
     }
@@ -209,6 +246,9 @@ public enum BlockerKind: Hashable, Sendable, CaseIterable {
         case .unknownReference: return 9
         case .locationNotMapped: return 10
         case .classNotMapped: return 11
+        case .vendorNotLinked: return 12
+        case .vendorNeedsConfirmation: return 13
+        case .billNotSynced: return 14
         case .unrecognized(let value): return value
         }
     }

@@ -30,7 +30,9 @@ public struct RecordReference: Hashable, Sendable {
         case .mapping(.class): .classNotMapped
         case .mapping: .paymentMethodNotMapped
         case .record(.customer): .customerNotLinked
+        case .record(.vendor): .vendorNotLinked
         case .record(.payment): .paymentNotSynced
+        case .record(.bill): .billNotSynced
         case .record: .invoiceNotSynced
         }
     }
@@ -40,6 +42,7 @@ public struct RecordReference: Hashable, Sendable {
         switch self.target {
         case .mapping: [self.missingKind]
         case .record(.customer): [.customerNotLinked, .customerNeedsConfirmation]
+        case .record(.vendor): [.vendorNotLinked, .vendorNeedsConfirmation]
         case .record: [self.missingKind, .unknownReference]
         }
     }
@@ -89,6 +92,59 @@ public enum DependencyRules {
         references.append(RecordReference(.mapping(.item), refund.itemCode))
         references.append(RecordReference(.mapping(.account), refund.refundAccountCode))
         return self.unique(references)
+    }
+
+    /// A bill needs its vendor, its payables account and location when named,
+    /// and what each line names; a cancelled one needs nothing (it is deleted by id).
+    public static func references(of bill: Bill) -> [RecordReference] {
+        if bill.cancelled { return [] }
+        var references = [RecordReference(.record(.vendor), bill.vendorExternalID)]
+        references.append(RecordReference(.mapping(.account), bill.apAccountCode))
+        references.append(RecordReference(.mapping(.location), bill.locationCode))
+        references += bill.lines.flatMap(self.references(of:))
+        return self.unique(references)
+    }
+
+    /// A bill payment needs its vendor, the account it pays from and every bill it pays.
+    public static func references(of payment: BillPayment) -> [RecordReference] {
+        if payment.voided { return [] }
+        var references = [RecordReference(.record(.vendor), payment.vendorExternalID)]
+        references.append(RecordReference(.mapping(.account), payment.paymentAccountCode))
+        references += payment.applications.map { RecordReference(.record(.bill), $0.billExternalID) }
+        return self.unique(references)
+    }
+
+    /// A purchase order needs its vendor, location and lines; a cancelled one nothing.
+    public static func references(of order: PurchaseOrder) -> [RecordReference] {
+        if order.status == .cancelled { return [] }
+        var references = [RecordReference(.record(.vendor), order.vendorExternalID)]
+        references.append(RecordReference(.mapping(.location), order.locationCode))
+        references += order.lines.flatMap(self.references(of:))
+        return self.unique(references)
+    }
+
+    /// An expense needs its payee (when named), the account it is paid from,
+    /// its location and lines; a voided one nothing.
+    public static func references(of expense: Expense) -> [RecordReference] {
+        if expense.voided { return [] }
+        var references = [RecordReference(.record(.vendor), expense.vendorExternalID)]
+        references.append(RecordReference(.mapping(.account), expense.paymentAccountCode))
+        references.append(RecordReference(.mapping(.location), expense.locationCode))
+        references += expense.lines.flatMap(self.references(of:))
+        return self.unique(references)
+    }
+
+    /// A line's item or account, class, and the customer it is billable to.
+    public static func references(of line: ExpenseLine) -> [RecordReference] {
+        var references: [RecordReference] = []
+        switch line.target {
+        case .itemCode(let code)?: references.append(RecordReference(.mapping(.item), code))
+        case .accountCode(let code)?: references.append(RecordReference(.mapping(.account), code))
+        case nil: break
+        }
+        references.append(RecordReference(.mapping(.class), line.classCode))
+        references.append(RecordReference(.record(.customer), line.customerExternalID))
+        return references
     }
 
     /// Without empty codes and repeats, in first-seen order.

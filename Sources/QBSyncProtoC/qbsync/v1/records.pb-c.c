@@ -1178,24 +1178,34 @@ const ProtobufCMessageDescriptor qbsync__v1__address__descriptor =
   (ProtobufCMessageInit) qbsync__v1__address__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue qbsync__v1__entity_type__enum_values_by_number[5] =
+static const ProtobufCEnumValue qbsync__v1__entity_type__enum_values_by_number[10] =
 {
   { "ENTITY_TYPE_UNSPECIFIED", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_UNSPECIFIED", 0 },
   { "ENTITY_TYPE_CUSTOMER", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_CUSTOMER", 1 },
   { "ENTITY_TYPE_INVOICE", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_INVOICE", 2 },
   { "ENTITY_TYPE_PAYMENT", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_PAYMENT", 3 },
   { "ENTITY_TYPE_REFUND", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_REFUND", 4 },
+  { "ENTITY_TYPE_VENDOR", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_VENDOR", 5 },
+  { "ENTITY_TYPE_BILL", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_BILL", 6 },
+  { "ENTITY_TYPE_BILL_PAYMENT", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_BILL_PAYMENT", 7 },
+  { "ENTITY_TYPE_PURCHASE_ORDER", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_PURCHASE_ORDER", 8 },
+  { "ENTITY_TYPE_EXPENSE", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_EXPENSE", 9 },
 };
 static const ProtobufCIntRange qbsync__v1__entity_type__value_ranges[] = {
-{0, 0},{0, 5}
+{0, 0},{0, 10}
 };
-static const ProtobufCEnumValueIndex qbsync__v1__entity_type__enum_values_by_name[5] =
+static const ProtobufCEnumValueIndex qbsync__v1__entity_type__enum_values_by_name[10] =
 {
+  { "ENTITY_TYPE_BILL", 6 },
+  { "ENTITY_TYPE_BILL_PAYMENT", 7 },
   { "ENTITY_TYPE_CUSTOMER", 1 },
+  { "ENTITY_TYPE_EXPENSE", 9 },
   { "ENTITY_TYPE_INVOICE", 2 },
   { "ENTITY_TYPE_PAYMENT", 3 },
+  { "ENTITY_TYPE_PURCHASE_ORDER", 8 },
   { "ENTITY_TYPE_REFUND", 4 },
   { "ENTITY_TYPE_UNSPECIFIED", 0 },
+  { "ENTITY_TYPE_VENDOR", 5 },
 };
 const ProtobufCEnumDescriptor qbsync__v1__entity_type__descriptor =
 {
@@ -1204,9 +1214,9 @@ const ProtobufCEnumDescriptor qbsync__v1__entity_type__descriptor =
   "EntityType",
   "Qbsync__V1__EntityType",
   "qbsync.v1",
-  5,
+  10,
   qbsync__v1__entity_type__enum_values_by_number,
-  5,
+  10,
   qbsync__v1__entity_type__enum_values_by_name,
   1,
   qbsync__v1__entity_type__value_ranges,
@@ -1250,7 +1260,7 @@ const ProtobufCEnumDescriptor qbsync__v1__sync_status__descriptor =
   qbsync__v1__sync_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue qbsync__v1__blocker_kind__enum_values_by_number[12] =
+static const ProtobufCEnumValue qbsync__v1__blocker_kind__enum_values_by_number[15] =
 {
   { "BLOCKER_KIND_UNSPECIFIED", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_UNSPECIFIED", 0 },
   { "BLOCKER_KIND_CUSTOMER_NOT_LINKED", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_CUSTOMER_NOT_LINKED", 1 },
@@ -1264,13 +1274,17 @@ static const ProtobufCEnumValue qbsync__v1__blocker_kind__enum_values_by_number[
   { "BLOCKER_KIND_UNKNOWN_REFERENCE", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_UNKNOWN_REFERENCE", 9 },
   { "BLOCKER_KIND_LOCATION_NOT_MAPPED", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_LOCATION_NOT_MAPPED", 10 },
   { "BLOCKER_KIND_CLASS_NOT_MAPPED", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_CLASS_NOT_MAPPED", 11 },
+  { "BLOCKER_KIND_VENDOR_NOT_LINKED", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_VENDOR_NOT_LINKED", 12 },
+  { "BLOCKER_KIND_VENDOR_NEEDS_CONFIRMATION", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_VENDOR_NEEDS_CONFIRMATION", 13 },
+  { "BLOCKER_KIND_BILL_NOT_SYNCED", "QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_BILL_NOT_SYNCED", 14 },
 };
 static const ProtobufCIntRange qbsync__v1__blocker_kind__value_ranges[] = {
-{0, 0},{0, 12}
+{0, 0},{0, 15}
 };
-static const ProtobufCEnumValueIndex qbsync__v1__blocker_kind__enum_values_by_name[12] =
+static const ProtobufCEnumValueIndex qbsync__v1__blocker_kind__enum_values_by_name[15] =
 {
   { "BLOCKER_KIND_ACCOUNT_NOT_MAPPED", 4 },
+  { "BLOCKER_KIND_BILL_NOT_SYNCED", 14 },
   { "BLOCKER_KIND_CLASS_NOT_MAPPED", 11 },
   { "BLOCKER_KIND_CUSTOMER_NEEDS_CONFIRMATION", 2 },
   { "BLOCKER_KIND_CUSTOMER_NOT_LINKED", 1 },
@@ -1282,6 +1296,8 @@ static const ProtobufCEnumValueIndex qbsync__v1__blocker_kind__enum_values_by_na
   { "BLOCKER_KIND_TAX_CODE_NOT_MAPPED", 5 },
   { "BLOCKER_KIND_UNKNOWN_REFERENCE", 9 },
   { "BLOCKER_KIND_UNSPECIFIED", 0 },
+  { "BLOCKER_KIND_VENDOR_NEEDS_CONFIRMATION", 13 },
+  { "BLOCKER_KIND_VENDOR_NOT_LINKED", 12 },
 };
 const ProtobufCEnumDescriptor qbsync__v1__blocker_kind__descriptor =
 {
@@ -1290,9 +1306,9 @@ const ProtobufCEnumDescriptor qbsync__v1__blocker_kind__descriptor =
   "BlockerKind",
   "Qbsync__V1__BlockerKind",
   "qbsync.v1",
-  12,
+  15,
   qbsync__v1__blocker_kind__enum_values_by_number,
-  12,
+  15,
   qbsync__v1__blocker_kind__enum_values_by_name,
   1,
   qbsync__v1__blocker_kind__value_ranges,

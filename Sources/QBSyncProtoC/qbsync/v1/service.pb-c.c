@@ -7,7 +7,7 @@
 #endif
 
 #include "qbsync/v1/service.pb-c.h"
-static const ProtobufCMethodDescriptor qbsync__v1__quick_books_sync__method_descriptors[22] =
+static const ProtobufCMethodDescriptor qbsync__v1__quick_books_sync__method_descriptors[27] =
 {
   { "ConnectCompany", &qbsync__v1__connect_company_request__descriptor, &qbsync__v1__connect_company_response__descriptor },
   { "DisconnectCompany", &qbsync__v1__disconnect_company_request__descriptor, &qbsync__v1__disconnect_company_response__descriptor },
@@ -31,6 +31,11 @@ static const ProtobufCMethodDescriptor qbsync__v1__quick_books_sync__method_desc
   { "GetHealth", &qbsync__v1__get_health_request__descriptor, &qbsync__v1__get_health_response__descriptor },
   { "StreamSyncEvents", &qbsync__v1__stream_sync_events_request__descriptor, &qbsync__v1__sync_event_stream_message__descriptor },
   { "ListQBOEntities", &qbsync__v1__list_qboentities_request__descriptor, &qbsync__v1__list_qboentities_response__descriptor },
+  { "LinkVendor", &qbsync__v1__link_vendor_request__descriptor, &qbsync__v1__link_vendor_response__descriptor },
+  { "SyncBill", &qbsync__v1__sync_bill_request__descriptor, &qbsync__v1__sync_bill_response__descriptor },
+  { "SyncBillPayment", &qbsync__v1__sync_bill_payment_request__descriptor, &qbsync__v1__sync_bill_payment_response__descriptor },
+  { "SyncPurchaseOrder", &qbsync__v1__sync_purchase_order_request__descriptor, &qbsync__v1__sync_purchase_order_response__descriptor },
+  { "SyncExpense", &qbsync__v1__sync_expense_request__descriptor, &qbsync__v1__sync_expense_response__descriptor },
 };
 const unsigned qbsync__v1__quick_books_sync__method_indices_by_name[] = {
   7,        /* AutoMap */
@@ -42,6 +47,7 @@ const unsigned qbsync__v1__quick_books_sync__method_indices_by_name[] = {
   19,        /* GetHealth */
   15,        /* GetRecord */
   8,        /* LinkCustomer */
+  22,        /* LinkVendor */
   10,        /* ListCustomers */
   6,        /* ListMappings */
   21,        /* ListQBOEntities */
@@ -50,8 +56,12 @@ const unsigned qbsync__v1__quick_books_sync__method_indices_by_name[] = {
   17,        /* Resync */
   4,        /* SetMapping */
   20,        /* StreamSyncEvents */
+  23,        /* SyncBill */
+  24,        /* SyncBillPayment */
+  26,        /* SyncExpense */
   11,        /* SyncInvoice */
   12,        /* SyncPayment */
+  25,        /* SyncPurchaseOrder */
   9,        /* UnlinkCustomer */
   3,        /* UpdateCompanySettings */
   14         /* VoidPayment */
@@ -63,7 +73,7 @@ const ProtobufCServiceDescriptor qbsync__v1__quick_books_sync__descriptor =
   "QuickBooksSync",
   "Qbsync__V1__QuickBooksSync",
   "qbsync.v1",
-  22,
+  27,
   qbsync__v1__quick_books_sync__method_descriptors,
   qbsync__v1__quick_books_sync__method_indices_by_name
 };
@@ -242,6 +252,46 @@ void qbsync__v1__quick_books_sync__list_qboentities(ProtobufCService *service,
 {
   assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
   service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void qbsync__v1__quick_books_sync__link_vendor(ProtobufCService *service,
+                                               const Qbsync__V1__LinkVendorRequest *input,
+                                               Qbsync__V1__LinkVendorResponse_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void qbsync__v1__quick_books_sync__sync_bill(ProtobufCService *service,
+                                             const Qbsync__V1__SyncBillRequest *input,
+                                             Qbsync__V1__SyncBillResponse_Closure closure,
+                                             void *closure_data)
+{
+  assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void qbsync__v1__quick_books_sync__sync_bill_payment(ProtobufCService *service,
+                                                     const Qbsync__V1__SyncBillPaymentRequest *input,
+                                                     Qbsync__V1__SyncBillPaymentResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void qbsync__v1__quick_books_sync__sync_purchase_order(ProtobufCService *service,
+                                                       const Qbsync__V1__SyncPurchaseOrderRequest *input,
+                                                       Qbsync__V1__SyncPurchaseOrderResponse_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void qbsync__v1__quick_books_sync__sync_expense(ProtobufCService *service,
+                                                const Qbsync__V1__SyncExpenseRequest *input,
+                                                Qbsync__V1__SyncExpenseResponse_Closure closure,
+                                                void *closure_data)
+{
+  assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void qbsync__v1__quick_books_sync__init (Qbsync__V1__QuickBooksSync_Service *service,
                                          Qbsync__V1__QuickBooksSync_ServiceDestroy destroy)

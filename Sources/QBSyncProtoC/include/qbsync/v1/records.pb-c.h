@@ -50,7 +50,27 @@ typedef enum _Qbsync__V1__EntityType {
   /*
    * A refund -> a QBO CreditMemo (of an invoice) or RefundReceipt (of a payment).
    */
-  QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_REFUND = 4
+  QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_REFUND = 4,
+  /*
+   * A supplier -> a QBO Vendor.
+   */
+  QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_VENDOR = 5,
+  /*
+   * A vendor bill -> a QBO Bill.
+   */
+  QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_BILL = 6,
+  /*
+   * A payment to a vendor -> a QBO BillPayment applied to bills.
+   */
+  QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_BILL_PAYMENT = 7,
+  /*
+   * A purchase order (or subrental) -> a QBO PurchaseOrder.
+   */
+  QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_PURCHASE_ORDER = 8,
+  /*
+   * An expense paid at once -> a QBO Purchase.
+   */
+  QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_EXPENSE = 9
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(QBSYNC__V1__ENTITY_TYPE)
 } Qbsync__V1__EntityType;
 /*
@@ -139,7 +159,19 @@ typedef enum _Qbsync__V1__BlockerKind {
   /*
    * A class code has no QBO Class mapping; `ref` is the code.
    */
-  QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_CLASS_NOT_MAPPED = 11
+  QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_CLASS_NOT_MAPPED = 11,
+  /*
+   * The vendor has no QBO vendor linked; `ref` is its external id.
+   */
+  QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_VENDOR_NOT_LINKED = 12,
+  /*
+   * QBO vendors matched by name only, or several: a person confirms one with LinkVendor.
+   */
+  QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_VENDOR_NEEDS_CONFIRMATION = 13,
+  /*
+   * A bill this record applies to is not synced yet; `ref` is its external id.
+   */
+  QBSYNC__V1__BLOCKER_KIND__BLOCKER_KIND_BILL_NOT_SYNCED = 14
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(QBSYNC__V1__BLOCKER_KIND)
 } Qbsync__V1__BlockerKind;
 /*

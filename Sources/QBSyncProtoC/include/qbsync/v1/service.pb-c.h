@@ -19,6 +19,7 @@ PROTOBUF_C__BEGIN_DECLS
 #include "qbsync/v1/customers.pb-c.h"
 #include "qbsync/v1/transactions.pb-c.h"
 #include "qbsync/v1/operations.pb-c.h"
+#include "qbsync/v1/payables.pb-c.h"
 
 
 
@@ -124,6 +125,26 @@ struct Qbsync__V1__QuickBooksSync_Service
                            const Qbsync__V1__ListQBOEntitiesRequest *input,
                            Qbsync__V1__ListQBOEntitiesResponse_Closure closure,
                            void *closure_data);
+  void (*link_vendor)(Qbsync__V1__QuickBooksSync_Service *service,
+                      const Qbsync__V1__LinkVendorRequest *input,
+                      Qbsync__V1__LinkVendorResponse_Closure closure,
+                      void *closure_data);
+  void (*sync_bill)(Qbsync__V1__QuickBooksSync_Service *service,
+                    const Qbsync__V1__SyncBillRequest *input,
+                    Qbsync__V1__SyncBillResponse_Closure closure,
+                    void *closure_data);
+  void (*sync_bill_payment)(Qbsync__V1__QuickBooksSync_Service *service,
+                            const Qbsync__V1__SyncBillPaymentRequest *input,
+                            Qbsync__V1__SyncBillPaymentResponse_Closure closure,
+                            void *closure_data);
+  void (*sync_purchase_order)(Qbsync__V1__QuickBooksSync_Service *service,
+                              const Qbsync__V1__SyncPurchaseOrderRequest *input,
+                              Qbsync__V1__SyncPurchaseOrderResponse_Closure closure,
+                              void *closure_data);
+  void (*sync_expense)(Qbsync__V1__QuickBooksSync_Service *service,
+                       const Qbsync__V1__SyncExpenseRequest *input,
+                       Qbsync__V1__SyncExpenseResponse_Closure closure,
+                       void *closure_data);
 };
 typedef void (*Qbsync__V1__QuickBooksSync_ServiceDestroy)(Qbsync__V1__QuickBooksSync_Service *);
 void qbsync__v1__quick_books_sync__init (Qbsync__V1__QuickBooksSync_Service *service,
@@ -153,7 +174,12 @@ void qbsync__v1__quick_books_sync__init (Qbsync__V1__QuickBooksSync_Service *ser
       function_prefix__ ## bulk_sync,\
       function_prefix__ ## get_health,\
       function_prefix__ ## stream_sync_events,\
-      function_prefix__ ## list_qboentities  }
+      function_prefix__ ## list_qboentities,\
+      function_prefix__ ## link_vendor,\
+      function_prefix__ ## sync_bill,\
+      function_prefix__ ## sync_bill_payment,\
+      function_prefix__ ## sync_purchase_order,\
+      function_prefix__ ## sync_expense  }
 void qbsync__v1__quick_books_sync__connect_company(ProtobufCService *service,
                                                    const Qbsync__V1__ConnectCompanyRequest *input,
                                                    Qbsync__V1__ConnectCompanyResponse_Closure closure,
@@ -242,6 +268,26 @@ void qbsync__v1__quick_books_sync__list_qboentities(ProtobufCService *service,
                                                     const Qbsync__V1__ListQBOEntitiesRequest *input,
                                                     Qbsync__V1__ListQBOEntitiesResponse_Closure closure,
                                                     void *closure_data);
+void qbsync__v1__quick_books_sync__link_vendor(ProtobufCService *service,
+                                               const Qbsync__V1__LinkVendorRequest *input,
+                                               Qbsync__V1__LinkVendorResponse_Closure closure,
+                                               void *closure_data);
+void qbsync__v1__quick_books_sync__sync_bill(ProtobufCService *service,
+                                             const Qbsync__V1__SyncBillRequest *input,
+                                             Qbsync__V1__SyncBillResponse_Closure closure,
+                                             void *closure_data);
+void qbsync__v1__quick_books_sync__sync_bill_payment(ProtobufCService *service,
+                                                     const Qbsync__V1__SyncBillPaymentRequest *input,
+                                                     Qbsync__V1__SyncBillPaymentResponse_Closure closure,
+                                                     void *closure_data);
+void qbsync__v1__quick_books_sync__sync_purchase_order(ProtobufCService *service,
+                                                       const Qbsync__V1__SyncPurchaseOrderRequest *input,
+                                                       Qbsync__V1__SyncPurchaseOrderResponse_Closure closure,
+                                                       void *closure_data);
+void qbsync__v1__quick_books_sync__sync_expense(ProtobufCService *service,
+                                                const Qbsync__V1__SyncExpenseRequest *input,
+                                                Qbsync__V1__SyncExpenseResponse_Closure closure,
+                                                void *closure_data);
 
 /* --- descriptors --- */
 
