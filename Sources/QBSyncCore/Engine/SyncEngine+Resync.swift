@@ -26,7 +26,7 @@ extension SyncEngine {
                 throw RPCError(code: .notFound, message: "company \(companyID) is not known")
             }
             var count = 0
-            for entity in [EntityType.customer, .invoice, .payment, .refund] {
+            for entity in EntityType.recordTypes {
                 for id in try transaction.recordIDs(companyID: companyID, entity: entity, status: .errored) {
                     guard var row = try transaction.record(id: id) else { continue }
                     try Self.requeue(&row, force: false, note: "resync of errored records requested", in: transaction)
@@ -46,7 +46,8 @@ extension SyncEngine {
         if row.status == .synced && !force { return }
         row.attempts = 0
         row.state.forcePush = force && row.status == .synced
-        if row.key.entity == .customer, row.qboID.isEmpty {
+        let linksItself = row.key.entity == .customer || row.key.entity == .vendor
+        if linksItself, row.qboID.isEmpty {
             if row.state.manuallyUnlinked { return }
             row.state.candidates = []
         }
@@ -64,8 +65,15 @@ extension SyncEngine {
                 return
             }
         }
-        if row.status == .skipped, row.skipReason.hasPrefix(SkipReason.voidedBeforeSync) { return }
-        let blockers = row.key.entity == .customer ? [] : try Dependencies.blockers(of: row, company: company, in: transaction)
+        if row.qboID.isEmpty, !row.outcomeUnknown, row.state.voidRequested, row.key.entity != .invoice {
+            // Voided or cancelled before it reached QBO: nothing to push.
+            let documents: Set<EntityType> = [.bill, .purchaseOrder, .expense]
+            let reason = documents.contains(row.key.entity) ? SkipReason.cancelledBeforeSync : SkipReason.voidedBeforeSync
+            if row.status != .skipped { try transaction.skip(&row, reason: reason, note: "\(note): withdrawn before sync") }
+            return
+        }
+        if row.status == .skipped, row.skipReason.hasPrefix(SkipReason.voidedBeforeSync) || row.skipReason.hasPrefix(SkipReason.cancelledBeforeSync) { return }
+        let blockers = linksItself ? [] : try Dependencies.blockers(of: row, company: company, in: transaction)
         try transaction.queueOrBlock(&row, blockers, note: note)
     }
 }

@@ -25,13 +25,13 @@ extension SyncStatus {
 }
 
 extension EntityType {
-    static let shown: [EntityType] = [.customer, .invoice, .payment, .refund]
+    static let shown = EntityType.recordTypes
 
-    /// "invoice".
-    var label: String { shortName(self.protoName, prefix: "ENTITY_TYPE_").lowercased() }
+    /// "invoice", "bill payment".
+    var label: String { shortName(self.protoName, prefix: "ENTITY_TYPE_").lowercased().replacingOccurrences(of: "_", with: " ") }
 
-    /// "invoices": the CLI's command group for the entity.
-    var plural: String { self.label + "s" }
+    /// "invoices", "bill-payments": the CLI's command group for the entity.
+    var plural: String { self.label.replacingOccurrences(of: " ", with: "-") + "s" }
 }
 
 extension ConnectionState {
@@ -127,6 +127,8 @@ extension Blocker {
         case .accountNotMapped: .account
         case .taxCodeNotMapped: .taxCode
         case .paymentMethodNotMapped: .paymentMethod
+        case .locationNotMapped: .location
+        case .classNotMapped: .class
         default: nil
         }
     }
@@ -136,11 +138,14 @@ extension Blocker {
         switch self.kind {
         case .customerNotLinked: "qbsync customers link \(self.ref) --auto   (or --create, or --to <qbo-customer-id>)"
         case .customerNeedsConfirmation: "qbsync customers link \(self.ref) --to <qbo-customer-id>   (see `qbsync customers show \(self.ref)` for the candidates)"
-        case .itemNotMapped, .accountNotMapped, .taxCodeNotMapped, .paymentMethodNotMapped:
+        case .vendorNotLinked: "qbsync vendors link \(self.ref) --auto   (or --create, or --to <qbo-vendor-id>)"
+        case .vendorNeedsConfirmation: "qbsync vendors link \(self.ref) --to <qbo-vendor-id>   (see `qbsync vendors show \(self.ref)` for the candidates)"
+        case .itemNotMapped, .accountNotMapped, .taxCodeNotMapped, .paymentMethodNotMapped, .locationNotMapped, .classNotMapped:
             "qbsync mappings \(self.mappingKind!.command) set \(self.ref) <\(self.mappingKind!.qboNoun.lowercased().replacingOccurrences(of: " ", with: "-"))-id>   (or auto-map \(self.ref)='<QBO name>')"
         case .invoiceNotSynced: "qbsync invoices show \(self.ref)   (it syncs first; this record follows by itself)"
         case .paymentNotSynced: "qbsync payments show \(self.ref)   (it syncs first; this record follows by itself)"
-        case .unknownReference: "send the missing record: qbsync invoices sync FILE  (or payments sync)"
+        case .billNotSynced: "qbsync bills show \(self.ref)   (it syncs first; this record follows by itself)"
+        case .unknownReference: "send the missing record: qbsync invoices sync FILE  (or payments, bills sync)"
         default: ""
         }
     }
@@ -154,6 +159,11 @@ extension Blocker {
         case .accountNotMapped: "account \(self.ref) not mapped"
         case .taxCodeNotMapped: "tax code \(self.ref) not mapped"
         case .paymentMethodNotMapped: "payment method \(self.ref) not mapped"
+        case .locationNotMapped: "location \(self.ref) not mapped"
+        case .classNotMapped: "class \(self.ref) not mapped"
+        case .vendorNotLinked: "vendor \(self.ref) not linked to QuickBooks"
+        case .vendorNeedsConfirmation: "vendor \(self.ref) needs a confirmed QuickBooks match"
+        case .billNotSynced: "bill \(self.ref) not synced yet"
         case .invoiceNotSynced: "invoice \(self.ref) not synced yet"
         case .paymentNotSynced: "payment \(self.ref) not synced yet"
         case .unknownReference: "\(self.ref) is not known to qbsync"

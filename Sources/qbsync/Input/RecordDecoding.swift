@@ -57,3 +57,23 @@ extension Payment: JSONDecodableRecord {
 extension Refund: JSONDecodableRecord {
     static let requestField = "refund"
 }
+
+extension Vendor: JSONDecodableRecord {
+    static let requestField = "vendor"
+}
+
+extension Bill: JSONDecodableRecord {
+    static let requestField = "bill"
+}
+
+extension BillPayment: JSONDecodableRecord {
+    static let requestField = "billPayment"
+}
+
+extension PurchaseOrder: JSONDecodableRecord {
+    static let requestField = "purchaseOrder"
+}
+
+extension Expense: JSONDecodableRecord {
+    static let requestField = "expense"
+}

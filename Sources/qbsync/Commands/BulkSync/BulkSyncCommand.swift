@@ -3,27 +3,17 @@ import Foundation
 import QBSyncClient
 import QBSyncWire
 
-/// An entity type as the CLI spells it in --entities.
-enum EntityArgument: String, CaseIterable {
-    case customers, invoices, payments, refunds
-
-    var entity: EntityType {
-        switch self {
-        case .customers: .customer
-        case .invoices: .invoice
-        case .payments: .payment
-        case .refunds: .refund
-        }
-    }
-
-    /// "invoices,payments" (singular forms accepted too).
+/// An entity type as the CLI spells it in --entities: its command group's
+/// name ("invoices", "bill-payments"), or the singular.
+enum EntityArgument {
+    /// "invoices,bill-payments" (singular forms, and _ for -, accepted too).
     static func parseList(_ text: String) throws -> [EntityType] {
         try text.split(separator: ",").map { part in
-            let word = part.trimmingCharacters(in: .whitespaces).lowercased()
-            guard let value = EntityArgument(rawValue: word) ?? EntityArgument(rawValue: word + "s") else {
-                throw ValidationError("--entities: '\(word)' is not one of customers, invoices, payments, refunds")
+            let word = part.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: "-")
+            guard let entity = EntityType.shown.first(where: { $0.plural == word || $0.plural == word + "s" }) else {
+                throw ValidationError("--entities: '\(word)' is not one of \(EntityType.shown.map(\.plural).joined(separator: ", "))")
             }
-            return value.entity
+            return entity
         }
     }
 }
@@ -44,7 +34,7 @@ struct BulkSyncCommand: AsyncParsableCommand {
 
     @OptionGroup var service: ServiceOptions
     @OptionGroup var company: CompanyOption
-    @Option(help: ArgumentHelp("Entity types, comma-separated (default all).", valueName: "customers,invoices,payments,refunds"))
+    @Option(help: ArgumentHelp("Entity types, comma-separated (default all).", valueName: "invoices,bills,..."))
     var entities: String?
     @Option(help: ArgumentHelp("Records dated on or after this date.", valueName: "yyyy-mm-dd")) var from: String?
     @Option(help: ArgumentHelp("Records dated on or before this date.", valueName: "yyyy-mm-dd")) var to: String?

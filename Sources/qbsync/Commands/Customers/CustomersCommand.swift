@@ -86,30 +86,10 @@ struct LinkCustomerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let company = self.company.company
-        var base: Customer?
-        if let path = self.fields.fromJSON {
-            let documents: [(location: String, value: ProtoJSON)]
-            do { documents = try JSONDocuments.parse(try JSONDocuments.read(path: path), source: path == "-" ? "stdin" : path) } catch let error as ProtoJSONError { throw CLIFailure.usage(error.description) }
-            guard documents.count == 1 else { throw CLIFailure.usage("\(path): expected one Customer object, found \(documents.count)") }
-            var customer = try Customer.decode(documents[0].value, location: documents[0].location, company: company)
-            if !customer.externalID.isEmpty, customer.externalID != self.id {
-                throw CLIFailure.usage("\(path): externalId is \(customer.externalID), but the command links \(self.id)")
-            }
-            customer.externalID = self.id
-            base = customer
-        }
         let client = try await self.service.connect()
-        if base == nil {
-            // Re-use what qbsync stored for this customer; the options change only what they name.
-            let ref = RecordRef(companyID: company, entity: .customer, externalID: self.id)
-            if let stored = try? await client.getRecord(GetRecordRequest(ref: ref)),
-               let document = try? JSONDocuments.parse(stored.contentJson, source: "stored").first?.value
-            {
-                base = try? Customer.decode(document, location: "stored", company: company)
-            }
-            if base == nil, !self.fields.hasFields {
-                throw CLIFailure.usage("customer \(self.id) is not known to qbsync yet: give its fields (--name, --email, ...) or --from-json FILE")
-            }
+        let base: Customer? = try await LinkInput.base(id: self.id, fromJSON: self.fields.fromJSON, entity: .customer, company: company, client: client)
+        if base == nil, !self.fields.hasFields {
+            throw CLIFailure.usage("customer \(self.id) is not known to qbsync yet: give its fields (--name, --email, ...) or --from-json FILE")
         }
         var customer = self.fields.apply(to: base ?? Customer())
         customer.externalID = self.id
@@ -118,37 +98,89 @@ struct LinkCustomerCommand: AsyncParsableCommand {
         if self.output.json {
             Console.out(WireJSON.string(response))
         } else {
-            Self.print(response, id: self.id, style: .forOutput())
+            LinkOutcomeText.print(LinkOutcomeText.Link(outcome: response.outcome, qboID: response.qboCustomerID, candidates: response.candidates, record: response.record),
+                                  entity: .customer, id: self.id, style: .forOutput())
         }
-        switch response.outcome {
-        case .proposed, .ambiguous, .noMatch:
-            throw CLIFailure(.syncFailed, "customer \(self.id) is not linked (\(response.outcome.label))")
-        default:
-            break
+        try LinkOutcomeText.exit(response.outcome, entity: .customer, id: self.id)
+    }
+}
+
+/// The link commands' shared steps (customers and vendors link alike).
+enum LinkInput {
+    /// The record to link: read from --from-json, else as qbsync last stored it (nil when unknown).
+    static func base<Message: JSONDecodableRecord & ExternallyIdentified>(
+        id: String, fromJSON path: String?, entity: EntityType, company: String, client: QBSyncClient
+    ) async throws -> Message? {
+        if let path {
+            let documents: [(location: String, value: ProtoJSON)]
+            do { documents = try JSONDocuments.parse(try JSONDocuments.read(path: path), source: path == "-" ? "stdin" : path) } catch let error as ProtoJSONError { throw CLIFailure.usage(error.description) }
+            guard documents.count == 1 else { throw CLIFailure.usage("\(path): expected one \(Message.protoTypeName) object, found \(documents.count)") }
+            var message = try Message.decode(documents[0].value, location: documents[0].location, company: company)
+            if !message.externalID.isEmpty, message.externalID != id {
+                throw CLIFailure.usage("\(path): externalId is \(message.externalID), but the command links \(id)")
+            }
+            message.externalID = id
+            return message
         }
+        // Re-use what qbsync stored; the options change only what they name.
+        let ref = RecordRef(companyID: company, entity: entity, externalID: id)
+        guard let stored = try? await client.getRecord(GetRecordRequest(ref: ref)),
+              let document = try? JSONDocuments.parse(stored.contentJson, source: "stored").first?.value
+        else { return nil }
+        return try? Message.decode(document, location: "stored", company: company)
+    }
+}
+
+/// A message with the caller's id (Customer, Vendor).
+protocol ExternallyIdentified {
+    var externalID: String { get set }
+}
+
+extension Customer: ExternallyIdentified {}
+extension Vendor: ExternallyIdentified {}
+
+/// How a link's outcome reads, and the exit status it earns.
+enum LinkOutcomeText {
+    struct Link {
+        var outcome: LinkOutcome
+        var qboID: String
+        var candidates: [CustomerCandidate]
+        var record: SyncRecord?
     }
 
-    static func print(_ response: LinkCustomerResponse, id: String, style: Style) {
-        let verdict: String = switch response.outcome {
-        case .linkedByEmail: "\(style.check(true)) linked by email to QBO customer \(response.qboCustomerID)"
-        case .linkedExisting: "\(style.check(true)) linked to QBO customer \(response.qboCustomerID)"
-        case .created: "\(style.check(true)) created QBO customer \(response.qboCustomerID) and linked it"
-        case .alreadyLinked: "\(style.check(true)) already linked to QBO customer \(response.qboCustomerID)"
-        case .proposed: "\(style.yellow("?")) one QBO customer matches by name or phone: confirm it with `qbsync customers link \(id) --to <qbo-id>`"
-        case .ambiguous: "\(style.check(false)) several QBO customers match; nothing linked: pick one with `qbsync customers link \(id) --to <qbo-id>`"
-        case .noMatch: "\(style.check(false)) no QBO customer matches and auto-create is off: use --create, or --to <qbo-id>"
-        case .pending: "\(style.yellow("…")) QuickBooks did not answer in time; qbsync keeps trying (qbsync customers show \(id))"
-        default: "outcome \(response.outcome.label)"
+    static func print(_ link: Link, entity: EntityType, id: String, style: Style) {
+        let noun = entity.label
+        let relink = "qbsync \(entity.plural) link \(id) --to <qbo-id>"
+        let verdict: String = switch link.outcome {
+        case .linkedByEmail: "\(style.check(true)) linked by email to QBO \(noun) \(link.qboID)"
+        case .linkedExisting: "\(style.check(true)) linked to QBO \(noun) \(link.qboID)"
+        case .created: "\(style.check(true)) created QBO \(noun) \(link.qboID) and linked it"
+        case .alreadyLinked: "\(style.check(true)) already linked to QBO \(noun) \(link.qboID)"
+        case .proposed: "\(style.yellow("?")) one QBO \(noun) matches by name or phone: confirm it with `\(relink)`"
+        case .ambiguous: "\(style.check(false)) several QBO \(noun)s match; nothing linked: pick one with `\(relink)`"
+        case .noMatch: "\(style.check(false)) no QBO \(noun) matches\(entity == .customer ? " and auto-create is off" : ""): use --create, or --to <qbo-id>"
+        case .pending: "\(style.yellow("…")) QuickBooks did not answer in time; qbsync keeps trying (qbsync \(entity.plural) show \(id))"
+        default: "outcome \(link.outcome.label)"
         }
-        Console.out("Customer \(id): \(verdict)")
-        if !response.candidates.isEmpty {
+        Console.out("\(noun.prefix(1).uppercased() + noun.dropFirst()) \(id): \(verdict)")
+        if !link.candidates.isEmpty {
             var table = TextTable(["QBO ID", "DISPLAY NAME", "EMAIL", "PHONE", "MATCHED ON"])
-            for candidate in response.candidates {
+            for candidate in link.candidates {
                 table.add([candidate.qboID, candidate.displayName, candidate.email, candidate.phone, candidate.matchedOn])
             }
             Console.out(table.render(style: style, indent: "  "))
         }
-        if let url = response.record?.qboURL, !url.isEmpty { Console.out("View in QuickBooks: \(url)") }
+        if let url = link.record?.qboURL, !url.isEmpty { Console.out("View in QuickBooks: \(url)") }
+    }
+
+    /// Exit 70 when the record is left unlinked (proposal, ambiguous, no match).
+    static func exit(_ outcome: LinkOutcome, entity: EntityType, id: String) throws {
+        switch outcome {
+        case .proposed, .ambiguous, .noMatch:
+            throw CLIFailure(.syncFailed, "\(entity.label) \(id) is not linked (\(outcome.label))")
+        default:
+            break
+        }
     }
 }
 

@@ -30,6 +30,10 @@ struct RecordDependency {
         case .invoice: references = (try? Invoice(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
         case .payment: references = (try? Payment(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
         case .refund: references = (try? Refund(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
+        case .bill: references = (try? Bill(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
+        case .billPayment: references = (try? BillPayment(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
+        case .purchaseOrder: references = (try? PurchaseOrder(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
+        case .expense: references = (try? Expense(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
         default: references = []
         }
         return references.map(RecordDependency.init)

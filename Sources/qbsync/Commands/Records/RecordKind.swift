@@ -18,14 +18,23 @@ protocol RecordKind: Sendable {
     static func sync(_ message: Message, company: String, client: QBSyncClient) async throws(RPCError) -> Response
 }
 
-/// A response that carries the accepted record (SyncInvoice, SyncPayment, Refund).
+/// A response that carries the accepted record (SyncInvoice, SyncBill, ...).
 protocol AcceptedRecordResponse {
     var record: SyncRecord? { get set }
+    /// False when the content equals what was already accepted.
+    var changed: Bool { get }
 }
 
 extension SyncInvoiceResponse: AcceptedRecordResponse {}
 extension SyncPaymentResponse: AcceptedRecordResponse {}
 extension RefundResponse: AcceptedRecordResponse {}
+extension SyncBillResponse: AcceptedRecordResponse {}
+extension SyncBillPaymentResponse: AcceptedRecordResponse {}
+extension SyncPurchaseOrderResponse: AcceptedRecordResponse {}
+extension SyncExpenseResponse: AcceptedRecordResponse {}
+extension LinkVendorResponse: AcceptedRecordResponse {
+    var changed: Bool { self.outcome != .alreadyLinked || self.record?.status == .pending }
+}
 
 extension RecordKind {
     /// The accepted record in the response.
@@ -66,7 +75,53 @@ enum RefundKind: RecordKind {
     }
 }
 
-/// `qbsync invoices|payments|refunds`.
+enum VendorKind: RecordKind {
+    static let entity = EntityType.vendor
+    static var extraSubcommands: [any ParsableCommand.Type] { [LinkVendorCommand.self] }
+    static func externalID(_ message: Vendor) -> String { message.externalID }
+    /// Sending vendors links each automatically (by email; a name match is a proposal).
+    static func sync(_ message: Vendor, company: String, client: QBSyncClient) async throws(RPCError) -> LinkVendorResponse {
+        try await client.linkVendor(LinkVendorRequest(companyID: company, vendor: message, mode: .auto))
+    }
+}
+
+enum BillKind: RecordKind {
+    static let entity = EntityType.bill
+    static var extraSubcommands: [any ParsableCommand.Type] { [] }
+    static func externalID(_ message: Bill) -> String { message.externalID }
+    static func sync(_ message: Bill, company: String, client: QBSyncClient) async throws(RPCError) -> SyncBillResponse {
+        try await client.syncBill(SyncBillRequest(companyID: company, bill: message))
+    }
+}
+
+enum BillPaymentKind: RecordKind {
+    static let entity = EntityType.billPayment
+    static var extraSubcommands: [any ParsableCommand.Type] { [] }
+    static func externalID(_ message: BillPayment) -> String { message.externalID }
+    static func sync(_ message: BillPayment, company: String, client: QBSyncClient) async throws(RPCError) -> SyncBillPaymentResponse {
+        try await client.syncBillPayment(SyncBillPaymentRequest(companyID: company, billPayment: message))
+    }
+}
+
+enum PurchaseOrderKind: RecordKind {
+    static let entity = EntityType.purchaseOrder
+    static var extraSubcommands: [any ParsableCommand.Type] { [] }
+    static func externalID(_ message: PurchaseOrder) -> String { message.externalID }
+    static func sync(_ message: PurchaseOrder, company: String, client: QBSyncClient) async throws(RPCError) -> SyncPurchaseOrderResponse {
+        try await client.syncPurchaseOrder(SyncPurchaseOrderRequest(companyID: company, purchaseOrder: message))
+    }
+}
+
+enum ExpenseKind: RecordKind {
+    static let entity = EntityType.expense
+    static var extraSubcommands: [any ParsableCommand.Type] { [] }
+    static func externalID(_ message: Expense) -> String { message.externalID }
+    static func sync(_ message: Expense, company: String, client: QBSyncClient) async throws(RPCError) -> SyncExpenseResponse {
+        try await client.syncExpense(SyncExpenseRequest(companyID: company, expense: message))
+    }
+}
+
+/// `qbsync invoices|payments|refunds|vendors|bills|bill-payments|purchase-orders|expenses`.
 struct RecordGroupCommand<Kind: RecordKind>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(

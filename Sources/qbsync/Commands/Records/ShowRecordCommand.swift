@@ -31,23 +31,9 @@ enum RecordDrawer {
         if json { return Console.out(WireJSON.string(response)) }
         let dependencies = RecordDependency.of(entity: entity, contentJSON: response.contentJson, company: company)
         let facts = await DependencyFacts.load(dependencies, company: company, client: client)
-        var candidates: [CustomerCandidate] = []
-        if entity == .customer, response.record?.blockers.contains(where: { $0.kind == .customerNeedsConfirmation }) == true {
-            candidates = await Self.candidates(of: id, company: company, client: client)
-        }
-        Console.out(Self.render(response, dependencies: dependencies, facts: facts, candidates: candidates, style: .forOutput()).joined(separator: "\n"))
+        Console.out(Self.render(response, dependencies: dependencies, facts: facts, candidates: response.candidates, style: .forOutput()).joined(separator: "\n"))
     }
 
-    /// A customer's match candidates (ListCustomers is the only RPC that returns them).
-    static func candidates(of id: String, company: String, client: QBSyncClient) async -> [CustomerCandidate] {
-        var token = ""
-        repeat {
-            guard let page = try? await client.listCustomers(ListCustomersRequest(companyID: company, filter: .unmapped, pageSize: 1000, pageToken: token)) else { return [] }
-            if let summary = page.customers.first(where: { $0.record?.ref?.externalID == id }) { return summary.candidates }
-            token = page.nextPageToken
-        } while !token.isEmpty
-        return []
-    }
 
     static func render(_ response: GetRecordResponse, dependencies: [RecordDependency], facts: DependencyFacts, candidates: [CustomerCandidate], style: Style) -> [String] {
         let record = response.record ?? SyncRecord()
@@ -74,9 +60,10 @@ enum RecordDrawer {
         lines.append("")
         lines.append(style.bold("Dependencies"))
         var shown = Set<Int>()
-        if ref.entity == .customer {
+        let linksItself = ref.entity == .customer || ref.entity == .vendor
+        if linksItself {
             let linked = record.status == .synced
-            lines.append("  \(style.check(linked || record.status != .blocked)) " + (linked ? "linked to QBO customer \(record.qboID)" : "not linked to QuickBooks yet (\(record.status.label))"))
+            lines.append("  \(style.check(linked || record.status != .blocked)) " + (linked ? "linked to QBO \(ref.entity.label) \(record.qboID)" : "not linked to QuickBooks yet (\(record.status.label))"))
         }
         for dependency in dependencies {
             let (met, note) = facts.check(dependency)
@@ -95,9 +82,9 @@ enum RecordDrawer {
             lines += Self.blockerLines(blocker, style: style)
         }
         for candidate in candidates {
-            lines.append("      candidate: QBO customer \(candidate.qboID) \"\(candidate.displayName)\" (matched on \(candidate.matchedOn)\(candidate.email.isEmpty ? "" : ", \(candidate.email)")\(candidate.phone.isEmpty ? "" : ", \(candidate.phone)"))")
+            lines.append("      candidate: QBO \(ref.entity.label) \(candidate.qboID) \"\(candidate.displayName)\" (matched on \(candidate.matchedOn)\(candidate.email.isEmpty ? "" : ", \(candidate.email)")\(candidate.phone.isEmpty ? "" : ", \(candidate.phone)"))")
         }
-        if dependencies.isEmpty && record.blockers.isEmpty && ref.entity != .customer { lines.append(style.dim("  (none)")) }
+        if dependencies.isEmpty && record.blockers.isEmpty && !linksItself { lines.append(style.dim("  (none)")) }
 
         if let error = record.lastError, !error.message.isEmpty || !error.qboCode.isEmpty {
             lines.append("")
@@ -164,8 +151,34 @@ enum RecordDrawer {
             guard let customer = try? Customer.decode(document, location: "", company: company) else { return nil }
             let name = !customer.displayName.isEmpty ? customer.displayName : (!customer.companyName.isEmpty ? customer.companyName : "\(customer.givenName) \(customer.familyName)")
             return [name, customer.email, customer.phone].filter { !$0.isEmpty }.joined(separator: ", ")
+        case .vendor:
+            guard let vendor = try? Vendor.decode(document, location: "", company: company) else { return nil }
+            let name = !vendor.displayName.isEmpty ? vendor.displayName : (!vendor.companyName.isEmpty ? vendor.companyName : "\(vendor.givenName) \(vendor.familyName)")
+            return [name, vendor.email, vendor.phone].filter { !$0.isEmpty }.joined(separator: ", ")
+        case .bill:
+            guard let bill = try? Bill.decode(document, location: "", company: company) else { return nil }
+            return Self.document("vendor \(bill.vendorExternalID)", bill.lines, bill.currency) + (bill.dueDate.isEmpty ? "" : ", due \(bill.dueDate)") + (bill.cancelled ? ", cancelled" : "")
+        case .purchaseOrder:
+            guard let order = try? PurchaseOrder.decode(document, location: "", company: company) else { return nil }
+            let status = order.status == .unspecified ? "open" : shortName(order.status.protoName, prefix: "PURCHASE_ORDER_STATUS_").lowercased()
+            return Self.document("vendor \(order.vendorExternalID)", order.lines, order.currency) + ", \(status)"
+        case .expense:
+            guard let expense = try? Expense.decode(document, location: "", company: company) else { return nil }
+            let paidBy = shortName(expense.paymentType.protoName, prefix: "EXPENSE_PAYMENT_TYPE_").lowercased().replacingOccurrences(of: "_", with: " ")
+            let payee = expense.vendorExternalID.isEmpty ? "no payee" : "vendor \(expense.vendorExternalID)"
+            return Self.document(payee, expense.lines, expense.currency) + ", paid by \(paidBy) from \(expense.paymentAccountCode)" + (expense.voided ? ", voided" : "")
+        case .billPayment:
+            guard let payment = try? BillPayment.decode(document, location: "", company: company) else { return nil }
+            let applied = payment.applications.map { "\($0.billExternalID) \(Money.format($0.amountMinor, payment.currency))" }.joined(separator: ", ")
+            let method = shortName(payment.method.protoName, prefix: "BILL_PAYMENT_METHOD_").lowercased().replacingOccurrences(of: "_", with: " ")
+            return "vendor \(payment.vendorExternalID), \(Money.format(payment.amountMinor, payment.currency)) by \(method) from \(payment.paymentAccountCode) paying \(applied)"
         default:
             return nil
         }
+    }
+
+    /// "vendor v1, 2 line(s), total $150.49".
+    private static func document(_ party: String, _ lines: [ExpenseLine], _ currency: String) -> String {
+        "\(party), \(lines.count) line(s), total \(Money.format(lines.reduce(0) { $0 + $1.amountMinor }, currency))"
     }
 }

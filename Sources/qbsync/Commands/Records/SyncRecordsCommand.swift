@@ -84,7 +84,7 @@ struct SyncRecordsCommand<Kind: RecordKind>: AsyncParsableCommand {
         if self.output.json {
             Console.out(WireJSON.string(accepted))
         } else {
-            RecordOutcomeText.print(records: records, changed: accepted.map { Self.changed($0) }, rejected: rejected, style: .forOutput())
+            RecordOutcomeText.print(records: records, changed: accepted.map(\.changed), rejected: rejected, style: .forOutput())
         }
         for (id, error) in rejected {
             Console.error(FailureReport.describe(error).replacingOccurrences(of: "qbsync: ", with: "qbsync: \(Kind.entity.label) \(id): ", options: .anchored))
@@ -92,14 +92,7 @@ struct SyncRecordsCommand<Kind: RecordKind>: AsyncParsableCommand {
         try RecordOutcomeText.exit(records: records, rejected: !rejected.isEmpty, waited: self.waiting.wait)
     }
 
-    private static func changed(_ response: Kind.Response) -> Bool {
-        switch response {
-        case let response as SyncInvoiceResponse: response.changed
-        case let response as SyncPaymentResponse: response.changed
-        case let response as RefundResponse: response.changed
-        default: true
-        }
-    }
+    private static func changed(_ response: Kind.Response) -> Bool { response.changed }
 }
 
 extension JSONDecodableRecord {
