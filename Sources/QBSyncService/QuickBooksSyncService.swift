@@ -84,8 +84,10 @@ public struct QuickBooksSyncService: QuickBooksSyncHandler {
     public func updateCompanySettings(_ request: UpdateCompanySettingsRequest, context: ServerContext) async throws -> UpdateCompanySettingsResponse {
         try FieldRules.companyID(request.companyID)
         if case .unrecognized = request.invoicePolicy { throw FieldRules.invalid("invoice_policy", "has a value this server does not know") }
+        let toggles = try FieldRules.validateToggles(request)
         let (company, changed) = try await self.mapping {
-            try await self.engine.updateSettings(companyID: request.companyID, autoCreateCustomers: request.autoCreateCustomers, invoicePolicy: request.invoicePolicy)
+            try await self.engine.updateSettings(companyID: request.companyID, autoCreateCustomers: request.autoCreateCustomers,
+                                                 invoicePolicy: request.invoicePolicy, enable: toggles.enable, disable: toggles.disable)
         }
         return UpdateCompanySettingsResponse(company: company, recordsRequeued: UInt32(clamping: changed))
     }

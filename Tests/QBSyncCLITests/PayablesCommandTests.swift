@@ -44,6 +44,15 @@ import Testing
             let bad = try await harness.cli("expenses", "sync", "-", stdin: #"{"externalId":"e1","txnDate":"2026-11-09","currency":"USD","paymentAccountCode":"BANK","lines":[{"accountCode":"REPAIRS","amountMinor":"100"}]}"#)
             #expect(bad.status == 65, "\(bad)")
             #expect(bad.stderr.contains("expense.payment_type"), "\(bad.stderr)")
+            // Entity types are turned off and on by name.
+            let off = try await harness.cli("settings", "--disable", "expenses,purchase-orders")
+            #expect(off.status == 0, "\(off)")
+            #expect(off.stdout.contains("Not synced") && off.stdout.contains("purchase-orders, expenses"), "\(off.stdout)")
+            let refused = try await harness.cli("settings", "--disable", "customers")
+            #expect(refused.status == 65, "\(refused)")
+            #expect(refused.stderr.contains("disable_entities[0]"), "\(refused.stderr)")
+            let on = try await harness.cli("settings", "--enable", "expense")
+            #expect(on.stdout.contains("Not synced") && !on.stdout.contains("purchase-orders, expenses"), "\(on.stdout)")
             // Bulk sync takes the new entity names; a dry run plans a bill again.
             let dry = try await harness.cli("bulk-sync", "--entities", "bills,bill-payments", "--from", "2026-11-01", "--to", "2026-11-30", "--dry-run", "--force")
             #expect(dry.status == 0, "\(dry)")

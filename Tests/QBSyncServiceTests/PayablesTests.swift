@@ -276,6 +276,49 @@ import Testing
         await harness.stop()
     }
 
+    // MARK: Per-entity toggles
+
+    @Test func aDisabledEntityTypeIsKeptSkippedAndSyncsWhenEnabledAgain() async throws {
+        let (harness, realm) = try await self.ready()
+        // Expenses are kept out of QuickBooks: accepted and stored, SKIPPED.
+        let off = try await harness.client.updateCompanySettings(UpdateCompanySettingsRequest(companyID: "acme", disableEntities: [.expense, .purchaseOrder]))
+        #expect(off.company?.settings?.disabledEntities == [.purchaseOrder, .expense])
+        let expense = Expense(externalID: "e-off", txnDate: "2026-11-06", currency: "USD", paymentType: .cash, paymentAccountCode: "BANK",
+                              lines: [Self.accountLine("SUPPLIES", 2_500)])
+        let skipped = try await harness.client.syncExpense(SyncExpenseRequest(companyID: "acme", expense: expense))
+        #expect(skipped.record?.status == .skipped)
+        #expect(skipped.record?.skipReason.contains("disabled") == true)
+        // A bill, still enabled, syncs; one queued then disabled is skipped before it is pushed.
+        #expect(try await self.sync(harness, Self.bill("b-on", doc: "ON-1", lines: [Self.accountLine("REPAIRS", 1_000)])).status == .synced)
+        _ = try await harness.client.syncBill(SyncBillRequest(companyID: "acme", bill: Self.bill("b-held", vendor: "v-unknown", doc: "HELD-1", lines: [Self.accountLine("REPAIRS", 700)])))
+        let billsOff = try await harness.client.updateCompanySettings(UpdateCompanySettingsRequest(companyID: "acme", disableEntities: [.bill]))
+        #expect(billsOff.recordsRequeued == 1)
+        #expect(try await harness.client.getRecord(GetRecordRequest(ref: harness.ref("acme", .bill, "b-held"))).record?.status == .skipped)
+        // A resync does not push a disabled type either.
+        _ = try await harness.client.resync(ResyncRequest(companyID: "acme", target: .record(harness.ref("acme", .expense, "e-off"))))
+        _ = try await harness.waitUntilIdle("acme")
+        #expect(try await harness.ledger(realm, "Purchase").isEmpty)
+        // Turned on again: the skipped expense is queued and reaches QuickBooks once, to the cent.
+        let on = try await harness.client.updateCompanySettings(UpdateCompanySettingsRequest(companyID: "acme", enableEntities: [.expense, .bill]))
+        #expect(on.recordsRequeued == 2)
+        #expect(on.company?.settings?.disabledEntities == [.purchaseOrder])
+        #expect(try await harness.waitForRecord(harness.ref("acme", .expense, "e-off")) { $0.status == .synced }.status == .synced)
+        #expect(try await harness.ledger(realm, "Purchase").map { $0["TotalAmt"]?.decimalValue } == [25])
+        #expect(try await harness.client.getRecord(GetRecordRequest(ref: harness.ref("acme", .bill, "b-held"))).record?.blockers.map(\.kind) == [.vendorNotLinked])
+        // Bad toggles name the field and change nothing.
+        for (request, field) in [
+            (UpdateCompanySettingsRequest(companyID: "acme", disableEntities: [.customer]), "disable_entities[0]"),
+            (UpdateCompanySettingsRequest(companyID: "acme", enableEntities: [.vendor]), "enable_entities[0]"),
+            (UpdateCompanySettingsRequest(companyID: "acme", disableEntities: [.init(wireValue: 99)]), "disable_entities[0]"),
+            (UpdateCompanySettingsRequest(companyID: "acme", enableEntities: [.bill], disableEntities: [.bill]), "disable_entities"),
+        ] {
+            let error = await #expect(throws: RPCError.self) { _ = try await harness.client.updateCompanySettings(request) }
+            #expect(error?.detail(FieldViolation.self)?.field == field)
+        }
+        #expect(try await harness.client.getCompany(GetCompanyRequest(companyID: "acme")).company?.settings?.disabledEntities == [.purchaseOrder])
+        await harness.stop()
+    }
+
     // MARK: Exactly once
 
     @Test func lostAnswersNeverDoubleABillAPaymentOrAnExpense() async throws {

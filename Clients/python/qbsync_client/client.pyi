@@ -129,7 +129,7 @@ class Client:
         """Calls ``/qbsync.v1.QuickBooksSync/UpdateCompanySettings``, a unary RPC.
 
         Args:
-            request: A ``qbsync.v1.UpdateCompanySettingsRequest`` (fields: company_id, auto_create_customers, invoice_policy); None sends an empty one.
+            request: A ``qbsync.v1.UpdateCompanySettingsRequest`` (fields: company_id, auto_create_customers, invoice_policy, enable_entities, disable_entities); None sends an empty one.
             timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
             metadata: Key/value pairs sent with the call (keys lower-case ASCII).
 

@@ -7,7 +7,12 @@ extension SyncEngine {
     /// held work resumes.
     public func connect(companyID: String, credentials: QBOCredentials, settings: CompanySettings?) async throws -> Company {
         let company = try await self.store.write { transaction in
-            try transaction.connectCompany(companyID, credentials: credentials, settings: settings)
+            var company = try transaction.connectCompany(companyID, credentials: credentials, settings: settings)
+            // Types named disabled at connect are turned off; turning them on is UpdateCompanySettings.
+            if let disabled = settings?.disabledEntities, !disabled.isEmpty {
+                _ = try Self.applyToggles(&company, enable: [], disable: Set(disabled), in: transaction)
+            }
+            return company
         }
         let syncer = self.syncer(for: companyID)
         await syncer.disconnect()
@@ -47,7 +52,9 @@ extension SyncEngine {
     /// Changes settings and requeues records the change affects.
     ///
     /// - Returns: The company and how many records changed status.
-    public func updateSettings(companyID: String, autoCreateCustomers: Bool?, invoicePolicy: InvoicePolicy) async throws -> (Company, Int) {
+    public func updateSettings(
+        companyID: String, autoCreateCustomers: Bool?, invoicePolicy: InvoicePolicy, enable: Set<EntityType> = [], disable: Set<EntityType> = []
+    ) async throws -> (Company, Int) {
         let (company, changed) = try await self.store.write { transaction -> (CompanyRow, Int) in
             guard var company = try transaction.company(companyID) else {
                 throw RPCError(code: .notFound, message: "company \(companyID) is not known")
@@ -72,10 +79,43 @@ extension SyncEngine {
             if previousPolicy != company.invoicePolicy {
                 changed += try Self.applyInvoicePolicy(company, in: transaction)
             }
+            changed += try Self.applyToggles(&company, enable: enable, disable: disable, in: transaction)
             return (company, changed)
         }
         self.kick(companyID)
         return (company.message, changed)
+    }
+
+    /// Turns entity types on and off. Records of a type turned off that are
+    /// not yet pushed (PENDING, BLOCKED, ERRORED) become SKIPPED; the SKIPPED
+    /// records of a type turned on are decided again.
+    ///
+    /// - Returns: How many records changed status.
+    static func applyToggles(_ company: inout CompanyRow, enable: Set<EntityType>, disable: Set<EntityType>, in transaction: WriteTransaction) throws -> Int {
+        let disabling = disable.subtracting(company.disabledEntities)
+        let enabling = enable.intersection(company.disabledEntities)
+        guard !disabling.isEmpty || !enabling.isEmpty else { return 0 }
+        company.disabledEntities.formUnion(disabling)
+        company.disabledEntities.subtract(enabling)
+        try transaction.save(company)
+        var changed = 0
+        for entity in EntityType.recordTypes where disabling.contains(entity) {
+            for status in [SyncStatus.pending, .blocked, .errored] {
+                for id in try transaction.recordIDs(companyID: company.companyID, entity: entity, status: status) {
+                    guard var row = try transaction.record(id: id) else { continue }
+                    try transaction.skip(&row, reason: SkipReason.entityDisabled, note: "\(entity.label)s disabled for this company")
+                    changed += 1
+                }
+            }
+        }
+        for entity in EntityType.recordTypes where enabling.contains(entity) {
+            for id in try transaction.recordIDs(companyID: company.companyID, entity: entity, status: .skipped) {
+                guard var row = try transaction.record(id: id), row.skipReason == SkipReason.entityDisabled else { continue }
+                try Self.requeue(&row, force: false, note: "\(entity.label)s enabled for this company", in: transaction)
+                changed += 1
+            }
+        }
+        return changed
     }
 
     /// Moves unsynced invoices between SKIPPED (awaiting a payment) and queued, per the policy.

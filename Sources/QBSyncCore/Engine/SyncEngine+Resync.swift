@@ -73,6 +73,12 @@ extension SyncEngine {
             return
         }
         if row.status == .skipped, row.skipReason.hasPrefix(SkipReason.voidedBeforeSync) || row.skipReason.hasPrefix(SkipReason.cancelledBeforeSync) { return }
+        if try Intake.isDisabled(row.key, in: transaction) {
+            if row.status != .skipped || row.skipReason != SkipReason.entityDisabled {
+                try transaction.skip(&row, reason: SkipReason.entityDisabled, note: "\(note): \(row.key.entity.label)s are disabled for this company")
+            }
+            return
+        }
         let blockers = linksItself ? [] : try Dependencies.blockers(of: row, company: company, in: transaction)
         try transaction.queueOrBlock(&row, blockers, note: note)
     }

@@ -49,6 +49,11 @@ public struct Intake: Sendable {
 
     /// Inserts or updates `row` with the decided status and returns the view.
     static func commit(_ row: inout RecordRow, isNew: Bool, _ decision: Decision, in transaction: WriteTransaction) throws {
+        var decision = decision
+        if decision.status == .pending || decision.status == .blocked, try Self.isDisabled(row.key, in: transaction) {
+            decision = Decision(status: .skipped, note: "\(decision.note); not synced: \(row.key.entity.label)s are disabled for this company",
+                                skipReason: SkipReason.entityDisabled)
+        }
         if isNew {
             row.skipReason = decision.skipReason
             if let error = decision.error { row.lastError = error }
@@ -65,6 +70,11 @@ public struct Intake: Sendable {
         case .errored: try transaction.fail(&row, error: decision.error ?? ErrorDetail(), keepRequestID: false, note: decision.note)
         default: try transaction.transition(&row, to: decision.status, note: decision.note)
         }
+    }
+
+    /// Whether the company has turned syncing of the record's entity type off.
+    static func isDisabled(_ key: RecordKey, in transaction: WriteTransaction) throws -> Bool {
+        try transaction.company(key.companyID)?.disabledEntities.contains(key.entity) ?? false
     }
 
     /// A new row or the existing one (as just read) with fresh content (attempts and errors reset).

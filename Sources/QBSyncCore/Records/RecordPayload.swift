@@ -59,6 +59,8 @@ public enum SkipReason {
     /// QBO already shows the invoice paid.
     public static let alreadyPaid = "already paid in QuickBooks"
     /// Cancelled (a bill, a purchase order) or voided (an expense) before anything reached QBO.
+    public static let entityDisabled = "not synced: this entity type is disabled in the company's settings (enable it to sync)"
+    /// Cancelled (a bill, purchase order) or voided (an expense) before anything reached QBO.
     public static let cancelledBeforeSync = "cancelled before it reached QuickBooks; nothing to push"
     /// Every invoice the payment pays is marked "No QuickBooks".
     public static let invoiceExcluded = "pays only invoices marked No QuickBooks (payments of such an order are not synced)"

@@ -14,7 +14,36 @@ extension FieldRules {
         if let settings = request.settings {
             if !settings.homeCurrency.isEmpty { _ = try self.currency(settings.homeCurrency, field: "settings.home_currency") }
             if case .unrecognized = settings.invoicePolicy { throw self.invalid("settings.invoice_policy", "has a value this server does not know") }
+            _ = try self.toggles(settings.disabledEntities, field: "settings.disabled_entities")
         }
+    }
+
+    /// The entity types of UpdateCompanySettings: which to enable, which to disable.
+    static func validateToggles(_ request: UpdateCompanySettingsRequest) throws(RPCError) -> (enable: Set<EntityType>, disable: Set<EntityType>) {
+        let enable = try self.toggles(request.enableEntities, field: "enable_entities")
+        let disable = try self.toggles(request.disableEntities, field: "disable_entities")
+        if let both = EntityType.recordTypes.first(where: { enable.contains($0) && disable.contains($0) }) {
+            throw self.invalid("disable_entities", "\(both.label)s are also in enable_entities")
+        }
+        return (enable, disable)
+    }
+
+    /// Entity types that can be turned off: every record type but customers
+    /// and vendors, which are linked on request.
+    private static func toggles(_ entities: [EntityType], field: String) throws(RPCError) -> Set<EntityType> {
+        guard entities.count <= 64 else { throw self.invalid(field, "names more than 64 entity types") }
+        var result = Set<EntityType>()
+        for (index, entity) in entities.enumerated() {
+            switch entity {
+            case .customer, .vendor:
+                throw self.invalid("\(field)[\(index)]", "\(entity.label)s are linked on request (LinkCustomer, LinkVendor) and cannot be turned off")
+            case .unspecified, .unrecognized:
+                throw self.invalid("\(field)[\(index)]", "is not an entity type this server syncs")
+            default:
+                result.insert(entity)
+            }
+        }
+        return result
     }
 
     static func validate(_ mapping: Mapping?, field: String) throws(RPCError) -> Mapping {

@@ -28,6 +28,8 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
     public var homeCurrency = "USD"
     /// Epoch ms of the last successful push.
     public var lastSyncedAt: Int64 = 0
+    /// Entity types not synced for this company (their records are SKIPPED).
+    public var disabledEntities: Set<EntityType> = []
 
     /// Creates a company with defaults.
     public init(companyID: String) {
@@ -36,7 +38,10 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
 
     /// The settings as a wire message.
     public var settings: CompanySettings {
-        CompanySettings(autoCreateCustomers: self.autoCreateCustomers, invoicePolicy: self.invoicePolicy, homeCurrency: self.homeCurrency)
+        CompanySettings(
+            autoCreateCustomers: self.autoCreateCustomers, invoicePolicy: self.invoicePolicy, homeCurrency: self.homeCurrency,
+            disabledEntities: EntityType.recordTypes.filter(self.disabledEntities.contains)
+        )
     }
 
     /// The company as a wire message (no secrets).
@@ -58,7 +63,7 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
     /// The columns of `companies` a row holds, in SELECT order.
     static let layout = ColumnList("""
         company_id, realm_id, client_id, client_secret, refresh_token, connection_state, connection_message, \
-        connection_changed_at, auto_create_customers, invoice_policy, home_currency, last_synced_at
+        connection_changed_at, auto_create_customers, invoice_policy, home_currency, last_synced_at, disabled_entities
         """)
 
     static let columns = Self.layout.sql
@@ -79,6 +84,12 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
         self.invoicePolicy = InvoicePolicy(wireValue: Int32(row.int64(column("invoice_policy"))))
         self.homeCurrency = row.text(column("home_currency"))
         self.lastSyncedAt = row.int64(column("last_synced_at"))
+        self.disabledEntities = Set(row.text(column("disabled_entities")).split(separator: ",").compactMap { Int32($0) }.map(EntityType.init(wireValue:)))
+    }
+
+    /// `disabled_entities` as stored: wire values, ascending, comma-separated.
+    var disabledEntitiesText: String {
+        self.disabledEntities.map(\.wireValue).sorted().map(String.init).joined(separator: ",")
     }
 }
 
@@ -95,12 +106,13 @@ extension WriteTransaction {
     public func save(_ company: CompanyRow) throws {
         self.companyCache[company.companyID] = company
         try self.database.run(
-            "INSERT OR REPLACE INTO companies (\(CompanyRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO companies (\(CompanyRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 .text(company.companyID), .text(company.realmID), .text(company.clientID), .text(company.clientSecret),
                 .text(company.refreshToken), .integer(Int64(company.connectionState.wireValue)), .text(company.connectionMessage),
                 .integer(company.connectionChangedAt), .integer(company.autoCreateCustomers ? 1 : 0),
                 .integer(Int64(company.invoicePolicy.wireValue)), .text(company.homeCurrency), .integer(company.lastSyncedAt),
+                .text(company.disabledEntitiesText),
             ]
         )
     }

@@ -128,6 +128,11 @@ enum Migrations {
         ) WITHOUT ROWID;
         CREATE INDEX warnings_by_company ON warnings (company_id, kind);
         """,
+        // 3: per-entity sync toggles: the disabled entity types, as their
+        // wire values separated by commas ("" when every type syncs).
+        """
+        ALTER TABLE companies ADD COLUMN disabled_entities TEXT NOT NULL DEFAULT '';
+        """,
     ]
 
     /// Brings `database` to the newest schema, one transaction per step.

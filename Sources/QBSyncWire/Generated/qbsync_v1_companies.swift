@@ -174,16 +174,22 @@ public struct CompanySettings: Sendable, Hashable {
     public var invoicePolicy: InvoicePolicy
     /// Currency of the QBO company (ISO 4217); records in another currency are rejected.
     public var homeCurrency: String
+    /// Entity types not synced for this company: their records are accepted and
+    /// stored, and SKIPPED ("entity disabled") until the type is enabled again.
+    /// Customers and vendors are linked on request and cannot be disabled.
+    public var disabledEntities: [EntityType]
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
         autoCreateCustomers: Bool = false,
         invoicePolicy: InvoicePolicy = .init(wireValue: 0),
-        homeCurrency: String = ""
+        homeCurrency: String = "",
+        disabledEntities: [EntityType] = []
     ) {
         self.autoCreateCustomers = autoCreateCustomers
         self.invoicePolicy = invoicePolicy
         self.homeCurrency = homeCurrency
+        self.disabledEntities = disabledEntities
     }
 }
 
@@ -340,16 +346,25 @@ public struct UpdateCompanySettingsRequest: Sendable, Hashable {
     public var autoCreateCustomers: Bool?
     /// INVOICE_POLICY_UNSPECIFIED keeps the current policy.
     public var invoicePolicy: InvoicePolicy
+    /// Entity types to sync again: their SKIPPED ("entity disabled") records are queued.
+    public var enableEntities: [EntityType]
+    /// Entity types to stop syncing: their records not yet pushed become SKIPPED.
+    /// A type may not be named in both lists.
+    public var disableEntities: [EntityType]
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
         companyID: String = "",
         autoCreateCustomers: Bool? = nil,
-        invoicePolicy: InvoicePolicy = .init(wireValue: 0)
+        invoicePolicy: InvoicePolicy = .init(wireValue: 0),
+        enableEntities: [EntityType] = [],
+        disableEntities: [EntityType] = []
     ) {
         self.companyID = companyID
         self.autoCreateCustomers = autoCreateCustomers
         self.invoicePolicy = invoicePolicy
+        self.enableEntities = enableEntities
+        self.disableEntities = disableEntities
     }
 }
 
@@ -599,6 +614,7 @@ extension CompanySettings: WireMessage, CBridged {
         self.autoCreateCustomers = (c.auto_create_customers != 0)
         self.invoicePolicy = InvoicePolicy(wireValue: Int32(truncatingIfNeeded: c.invoice_policy.rawValue))
         self.homeCurrency = CBridge.string(c.home_currency)
+        self.disabledEntities = CBridge.values(c.disabled_entities, c.n_disabled_entities) { EntityType(wireValue: Int32(truncatingIfNeeded: $0.rawValue)) }
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__CompanySettings> {
@@ -607,6 +623,8 @@ extension CompanySettings: WireMessage, CBridged {
         c.pointee.auto_create_customers = (self.autoCreateCustomers ? 1 : 0)
         c.pointee.invoice_policy = Qbsync__V1__InvoicePolicy(rawValue: numericCast(UInt32(bitPattern: self.invoicePolicy.wireValue)))
         c.pointee.home_currency = arena.string(self.homeCurrency)
+        c.pointee.n_disabled_entities = self.disabledEntities.count
+        c.pointee.disabled_entities = arena.values(self.disabledEntities) { Qbsync__V1__EntityType(rawValue: numericCast(UInt32(bitPattern: $0.wireValue))) }
         return c
     }
 
@@ -651,6 +669,7 @@ extension CompanySettings: Encodable {
         try container.encode(self.autoCreateCustomers, forKey: WireJSON.Key("autoCreateCustomers"))
         try container.encode(self.invoicePolicy, forKey: WireJSON.Key("invoicePolicy"))
         try container.encode(self.homeCurrency, forKey: WireJSON.Key("homeCurrency"))
+        try container.encode(self.disabledEntities, forKey: WireJSON.Key("disabledEntities"))
     }
 }
 
@@ -660,6 +679,7 @@ extension CompanySettings: ProtoJSONDecodable {
         self.autoCreateCustomers = try fields.bool("autoCreateCustomers")
         if let value = try fields.enumeration("invoicePolicy", InvoicePolicy.self) { self.invoicePolicy = value }
         self.homeCurrency = try fields.string("homeCurrency")
+        self.disabledEntities = try fields.enums("disabledEntities", EntityType.self)
         try fields.rejectUnknown()
     }
 }
@@ -1250,6 +1270,8 @@ extension UpdateCompanySettingsRequest: WireMessage, CBridged {
         self.companyID = CBridge.string(c.company_id)
         self.autoCreateCustomers = c.auto_create_customers_value_case.rawValue == 2 ? (c.auto_create_customers != 0) : nil
         self.invoicePolicy = InvoicePolicy(wireValue: Int32(truncatingIfNeeded: c.invoice_policy.rawValue))
+        self.enableEntities = CBridge.values(c.enable_entities, c.n_enable_entities) { EntityType(wireValue: Int32(truncatingIfNeeded: $0.rawValue)) }
+        self.disableEntities = CBridge.values(c.disable_entities, c.n_disable_entities) { EntityType(wireValue: Int32(truncatingIfNeeded: $0.rawValue)) }
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__UpdateCompanySettingsRequest> {
@@ -1261,6 +1283,10 @@ extension UpdateCompanySettingsRequest: WireMessage, CBridged {
             c.pointee.auto_create_customers = (value ? 1 : 0)
         }
         c.pointee.invoice_policy = Qbsync__V1__InvoicePolicy(rawValue: numericCast(UInt32(bitPattern: self.invoicePolicy.wireValue)))
+        c.pointee.n_enable_entities = self.enableEntities.count
+        c.pointee.enable_entities = arena.values(self.enableEntities) { Qbsync__V1__EntityType(rawValue: numericCast(UInt32(bitPattern: $0.wireValue))) }
+        c.pointee.n_disable_entities = self.disableEntities.count
+        c.pointee.disable_entities = arena.values(self.disableEntities) { Qbsync__V1__EntityType(rawValue: numericCast(UInt32(bitPattern: $0.wireValue))) }
         return c
     }
 
@@ -1305,6 +1331,8 @@ extension UpdateCompanySettingsRequest: Encodable {
         try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
         if let value = self.autoCreateCustomers { try container.encode(value, forKey: WireJSON.Key("autoCreateCustomers")) }
         try container.encode(self.invoicePolicy, forKey: WireJSON.Key("invoicePolicy"))
+        try container.encode(self.enableEntities, forKey: WireJSON.Key("enableEntities"))
+        try container.encode(self.disableEntities, forKey: WireJSON.Key("disableEntities"))
     }
 }
 
@@ -1314,6 +1342,8 @@ extension UpdateCompanySettingsRequest: ProtoJSONDecodable {
         self.companyID = try fields.string("companyId")
         if fields.has("autoCreateCustomers") { self.autoCreateCustomers = try fields.bool("autoCreateCustomers") }
         if let value = try fields.enumeration("invoicePolicy", InvoicePolicy.self) { self.invoicePolicy = value }
+        self.enableEntities = try fields.enums("enableEntities", EntityType.self)
+        self.disableEntities = try fields.enums("disableEntities", EntityType.self)
         try fields.rejectUnknown()
     }
 }

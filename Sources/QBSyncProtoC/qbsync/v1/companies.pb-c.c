@@ -997,7 +997,7 @@ void   qbsync__v1__auto_map_response__free_unpacked
   assert(message->base.descriptor == &qbsync__v1__auto_map_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor qbsync__v1__company_settings__field_descriptors[3] =
+static const ProtobufCFieldDescriptor qbsync__v1__company_settings__field_descriptors[4] =
 {
   {
     "auto_create_customers",
@@ -1035,16 +1035,29 @@ static const ProtobufCFieldDescriptor qbsync__v1__company_settings__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "disabled_entities",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Qbsync__V1__CompanySettings, n_disabled_entities),
+    offsetof(Qbsync__V1__CompanySettings, disabled_entities),
+    &qbsync__v1__entity_type__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__company_settings__field_indices_by_name[] = {
   0,   /* field[0] = auto_create_customers */
+  3,   /* field[3] = disabled_entities */
   2,   /* field[2] = home_currency */
   1,   /* field[1] = invoice_policy */
 };
 static const ProtobufCIntRange qbsync__v1__company_settings__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__company_settings__descriptor =
 {
@@ -1054,7 +1067,7 @@ const ProtobufCMessageDescriptor qbsync__v1__company_settings__descriptor =
   "Qbsync__V1__CompanySettings",
   "qbsync.v1",
   sizeof(Qbsync__V1__CompanySettings),
-  3,
+  4,
   qbsync__v1__company_settings__field_descriptors,
   qbsync__v1__company_settings__field_indices_by_name,
   1,  qbsync__v1__company_settings__number_ranges,
@@ -1495,7 +1508,7 @@ const ProtobufCMessageDescriptor qbsync__v1__get_company_response__descriptor =
   (ProtobufCMessageInit) qbsync__v1__get_company_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__update_company_settings_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor qbsync__v1__update_company_settings_request__field_descriptors[5] =
 {
   {
     "company_id",
@@ -1533,16 +1546,42 @@ static const ProtobufCFieldDescriptor qbsync__v1__update_company_settings_reques
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "enable_entities",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Qbsync__V1__UpdateCompanySettingsRequest, n_enable_entities),
+    offsetof(Qbsync__V1__UpdateCompanySettingsRequest, enable_entities),
+    &qbsync__v1__entity_type__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "disable_entities",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Qbsync__V1__UpdateCompanySettingsRequest, n_disable_entities),
+    offsetof(Qbsync__V1__UpdateCompanySettingsRequest, disable_entities),
+    &qbsync__v1__entity_type__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__update_company_settings_request__field_indices_by_name[] = {
   1,   /* field[1] = auto_create_customers */
   0,   /* field[0] = company_id */
+  4,   /* field[4] = disable_entities */
+  3,   /* field[3] = enable_entities */
   2,   /* field[2] = invoice_policy */
 };
 static const ProtobufCIntRange qbsync__v1__update_company_settings_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__update_company_settings_request__descriptor =
 {
@@ -1552,7 +1591,7 @@ const ProtobufCMessageDescriptor qbsync__v1__update_company_settings_request__de
   "Qbsync__V1__UpdateCompanySettingsRequest",
   "qbsync.v1",
   sizeof(Qbsync__V1__UpdateCompanySettingsRequest),
-  3,
+  5,
   qbsync__v1__update_company_settings_request__field_descriptors,
   qbsync__v1__update_company_settings_request__field_indices_by_name,
   1,  qbsync__v1__update_company_settings_request__number_ranges,

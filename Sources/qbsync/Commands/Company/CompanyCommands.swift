@@ -25,7 +25,21 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("invoice-policy"), help: ArgumentHelp("Which invoices are sent: all, or only those with a payment (with-payment).", valueName: "all|with-payment"))
     var invoicePolicy: InvoicePolicyArgument?
 
-    var isEmpty: Bool { self.autoCreateCustomers == nil && self.invoicePolicy == nil }
+    @Option(name: .customLong("enable"), help: ArgumentHelp("Sync these entity types again (comma-separated, e.g. bills,expenses).", valueName: "types"))
+    var enable: String?
+
+    @Option(name: .customLong("disable"), help: ArgumentHelp("Stop syncing these entity types: their records are kept, SKIPPED (comma-separated).", valueName: "types"))
+    var disable: String?
+
+    var isEmpty: Bool { self.autoCreateCustomers == nil && self.invoicePolicy == nil && self.enable == nil && self.disable == nil }
+
+    func validate() throws {
+        if let enable { _ = try EntityArgument.parseList(enable) }
+        if let disable { _ = try EntityArgument.parseList(disable) }
+    }
+
+    var enabledEntities: [EntityType] { (try? self.enable.map(EntityArgument.parseList)) ?? [] }
+    var disabledEntities: [EntityType] { (try? self.disable.map(EntityArgument.parseList)) ?? [] }
 }
 
 /// `qbsync connect`: connects a company to its QuickBooks realm.
@@ -70,6 +84,8 @@ struct ConnectCommand: AsyncParsableCommand {
             var merged = current ?? CompanySettings(autoCreateCustomers: false, invoicePolicy: .syncAll)
             if let auto = self.settings.autoCreateCustomers { merged.autoCreateCustomers = auto.value }
             if let policy = self.settings.invoicePolicy { merged.invoicePolicy = policy.policy }
+            guard self.settings.enable == nil else { throw CLIFailure.usage("--enable: connect only turns entity types off; turn them on with `qbsync settings --enable`") }
+            merged.disabledEntities = EntityType.shown.filter { merged.disabledEntities.contains($0) || self.settings.disabledEntities.contains($0) }
             settings = merged
         }
         let response = try await client.connectCompany(ConnectCompanyRequest(
@@ -127,7 +143,9 @@ struct SettingsCommand: AsyncParsableCommand {
         let response = try await client.updateCompanySettings(UpdateCompanySettingsRequest(
             companyID: self.company.company,
             autoCreateCustomers: self.settings.autoCreateCustomers?.value,
-            invoicePolicy: self.settings.invoicePolicy?.policy ?? .unspecified
+            invoicePolicy: self.settings.invoicePolicy?.policy ?? .unspecified,
+            enableEntities: self.settings.enabledEntities,
+            disableEntities: self.settings.disabledEntities
         ))
         if self.output.json { return Console.out(WireJSON.string(response)) }
         Console.out(CompanyText.describe(response.company ?? Company(), style: style, verb: "Updated"))
@@ -151,6 +169,9 @@ enum CompanyText {
         table.add(["Auto-create customers", settings.autoCreateCustomers ? "on" : "off"])
         table.add(["Invoice policy", settings.invoicePolicy.label])
         table.add(["Home currency", settings.homeCurrency.isEmpty ? "-" : settings.homeCurrency])
+        let disabled = Set(settings.disabledEntities)
+        table.add(["Synced", EntityType.shown.filter { !disabled.contains($0) }.map(\.plural).joined(separator: ", ")])
+        if !disabled.isEmpty { table.add(["Not synced", EntityType.shown.filter(disabled.contains).map(\.plural).joined(separator: ", ")]) }
         lines += table.lines(style: .plain)
         return lines.joined(separator: "\n")
     }

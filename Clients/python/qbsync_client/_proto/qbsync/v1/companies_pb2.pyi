@@ -1,3 +1,4 @@
+from qbsync_client._proto.qbsync.v1 import records_pb2 as _records_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -69,14 +70,16 @@ class Company(_message.Message):
     def __init__(self, company_id: _Optional[str] = ..., realm_id: _Optional[str] = ..., connection_state: _Optional[_Union[ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., settings: _Optional[_Union[CompanySettings, _Mapping]] = ..., connection_changed_at: _Optional[str] = ...) -> None: ...
 
 class CompanySettings(_message.Message):
-    __slots__ = ["auto_create_customers", "home_currency", "invoice_policy"]
+    __slots__ = ["auto_create_customers", "disabled_entities", "home_currency", "invoice_policy"]
     AUTO_CREATE_CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
+    DISABLED_ENTITIES_FIELD_NUMBER: _ClassVar[int]
     HOME_CURRENCY_FIELD_NUMBER: _ClassVar[int]
     INVOICE_POLICY_FIELD_NUMBER: _ClassVar[int]
     auto_create_customers: bool
+    disabled_entities: _containers.RepeatedScalarFieldContainer[_records_pb2.EntityType]
     home_currency: str
     invoice_policy: InvoicePolicy
-    def __init__(self, auto_create_customers: bool = ..., invoice_policy: _Optional[_Union[InvoicePolicy, str]] = ..., home_currency: _Optional[str] = ...) -> None: ...
+    def __init__(self, auto_create_customers: bool = ..., invoice_policy: _Optional[_Union[InvoicePolicy, str]] = ..., home_currency: _Optional[str] = ..., disabled_entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ...) -> None: ...
 
 class ConnectCompanyRequest(_message.Message):
     __slots__ = ["company_id", "credentials", "settings"]
@@ -203,14 +206,18 @@ class UnmappedCode(_message.Message):
     def __init__(self, kind: _Optional[_Union[MappingKind, str]] = ..., external_code: _Optional[str] = ..., blocked_records: _Optional[int] = ...) -> None: ...
 
 class UpdateCompanySettingsRequest(_message.Message):
-    __slots__ = ["auto_create_customers", "company_id", "invoice_policy"]
+    __slots__ = ["auto_create_customers", "company_id", "disable_entities", "enable_entities", "invoice_policy"]
     AUTO_CREATE_CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
+    DISABLE_ENTITIES_FIELD_NUMBER: _ClassVar[int]
+    ENABLE_ENTITIES_FIELD_NUMBER: _ClassVar[int]
     INVOICE_POLICY_FIELD_NUMBER: _ClassVar[int]
     auto_create_customers: bool
     company_id: str
+    disable_entities: _containers.RepeatedScalarFieldContainer[_records_pb2.EntityType]
+    enable_entities: _containers.RepeatedScalarFieldContainer[_records_pb2.EntityType]
     invoice_policy: InvoicePolicy
-    def __init__(self, company_id: _Optional[str] = ..., auto_create_customers: bool = ..., invoice_policy: _Optional[_Union[InvoicePolicy, str]] = ...) -> None: ...
+    def __init__(self, company_id: _Optional[str] = ..., auto_create_customers: bool = ..., invoice_policy: _Optional[_Union[InvoicePolicy, str]] = ..., enable_entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ..., disable_entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ...) -> None: ...
 
 class UpdateCompanySettingsResponse(_message.Message):
     __slots__ = ["company", "records_requeued"]
