@@ -25,6 +25,7 @@ struct QBSyncCommand: AsyncParsableCommand {
             RecordGroupCommand<InvoiceKind>.self,
             RecordGroupCommand<PaymentKind>.self,
             RecordGroupCommand<RefundKind>.self,
+            RecordGroupCommand<ItemKind>.self,
             RecordGroupCommand<VendorKind>.self,
             RecordGroupCommand<BillKind>.self,
             RecordGroupCommand<BillPaymentKind>.self,

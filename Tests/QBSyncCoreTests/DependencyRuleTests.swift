@@ -27,6 +27,29 @@ import Testing
         #expect(DependencyRules.references(of: payment).map(\.missingKind) == [.customerNotLinked, .invoiceNotSynced, .paymentMethodNotMapped])
     }
 
+    @Test func payablesAndItemsNameTheirVendorAccountsAndBillsAndAWithdrawalNothing() {
+        var bill = Bill(externalID: "b1", vendorExternalID: "v1", lines: [
+            ExpenseLine(target: .accountCode("REPAIRS"), amountMinor: 5, classCode: "RENT", customerExternalID: "c1"),
+            ExpenseLine(target: .itemCode("TENT"), quantity: "1", unitCost: "1", amountMinor: 100),
+        ], apAccountCode: "AP")
+        #expect(DependencyRules.references(of: bill) == [
+            RecordReference(.record(.vendor), "v1"), RecordReference(.mapping(.account), "AP"),
+            RecordReference(.mapping(.account), "REPAIRS"), RecordReference(.mapping(.class), "RENT"),
+            RecordReference(.record(.customer), "c1"), RecordReference(.mapping(.item), "TENT"),
+        ])
+        bill.cancelled = true
+        #expect(DependencyRules.references(of: bill).isEmpty)
+        let payment = BillPayment(externalID: "bp", vendorExternalID: "v1", paymentAccountCode: "BANK",
+                                  applications: [BillApplication(billExternalID: "b1", amountMinor: 5)])
+        #expect(DependencyRules.references(of: payment).map(\.missingKind) == [.vendorNotLinked, .accountNotMapped, .billNotSynced])
+        let expense = Expense(externalID: "e", paymentAccountCode: "CARD", lines: [ExpenseLine(target: .accountCode("FUEL"), amountMinor: 1)])
+        #expect(DependencyRules.references(of: expense) == [RecordReference(.mapping(.account), "CARD"), RecordReference(.mapping(.account), "FUEL")])
+        let service = Item(externalID: "STAGE", name: "Stage", type: .service, incomeAccountCode: "RENTAL")
+        #expect(DependencyRules.references(of: service) == [RecordReference(.mapping(.account), "RENTAL")])
+        let stock = Item(externalID: "PROP", name: "Propane", type: .inventory, incomeAccountCode: "SALES", assetAccountCode: "STOCK")
+        #expect(DependencyRules.references(of: stock).map(\.ref) == ["SALES", "STOCK"])
+    }
+
     @Test func anInvoiceIsBlockedOnEachMissingPieceAndUnblockedWhenTheLastArrives() async throws {
         let core = try await CoreStore.make()
         defer { core.close() }

@@ -5,7 +5,7 @@ from google.protobuf.message import Message
 
 from qbsync_client._methods import RpcMethod
 from qbsync_client._proto.qbsync.rpc.v1 import frame_pb2
-from qbsync_client._proto.qbsync.v1 import catalog_pb2, companies_pb2, customers_pb2, operations_pb2, payables_pb2, transactions_pb2
+from qbsync_client._proto.qbsync.v1 import catalog_pb2, companies_pb2, customers_pb2, items_pb2, operations_pb2, payables_pb2, transactions_pb2
 from qbsync_client.stream import ResponseStream
 
 __all__ = ["Client", "Metadata", "AGENT"]
@@ -618,6 +618,27 @@ class Client:
 
         Returns:
             The ``qbsync.v1.SyncExpenseResponse`` (fields: record, changed).
+
+        Raises:
+            RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).
+        """
+        ...
+    def sync_item(
+        self,
+        request: Optional[items_pb2.SyncItemRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: Optional[Metadata] = None,
+    ) -> items_pb2.SyncItemResponse:
+        """Calls ``/qbsync.v1.QuickBooksSync/SyncItem``, a unary RPC.
+
+        Args:
+            request: A ``qbsync.v1.SyncItemRequest`` (fields: company_id, item); None sends an empty one.
+            timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
+            metadata: Key/value pairs sent with the call (keys lower-case ASCII).
+
+        Returns:
+            The ``qbsync.v1.SyncItemResponse`` (fields: record, changed).
 
         Raises:
             RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).

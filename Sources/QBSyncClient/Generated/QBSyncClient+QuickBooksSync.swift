@@ -304,4 +304,17 @@ extension QBSyncClient {
     public func syncExpense(_ request: SyncExpenseRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> SyncExpenseResponse {
         try await self.unary(QuickBooksSync.Method.syncExpense, request, options: options)
     }
+
+    /// Creates or updates an item (service, non-inventory, inventory) in QBO;
+    /// once there, its external id is mapped as an item code. INVENTORY on a QBO
+    /// company that does not track quantities is FAILED_PRECONDITION.
+    ///
+    /// - Parameters:
+    ///   - request: The request message.
+    ///   - options: Deadline and metadata for this call.
+    /// - Returns: The response message.
+    /// - Throws: ``RPCError`` with the server's status, or the client's own (deadline, cancel, connection lost).
+    public func syncItem(_ request: SyncItemRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> SyncItemResponse {
+        try await self.unary(QuickBooksSync.Method.syncItem, request, options: options)
+    }
 }

@@ -67,6 +67,33 @@ actor CompanySyncer {
         self.consecutiveFailures = 0
         self.startLoop()
         self.kick()
+        // What the QBO company allows (inventory, automated sales tax) is
+        // read once per connect, beside the queue: pushes do not wait for it.
+        Task { await self.readFacts() }
+    }
+
+    /// Reads the QBO company's Preferences and CompanyInfo and stores what
+    /// decides what qbsync may send it. A failure leaves the facts as they
+    /// were (unknown on a first connect); QBO still refuses what it does not allow.
+    func readFacts() async {
+        guard let client = self.client else { return }
+        do {
+            async let preferences = client.preferences()
+            async let info = client.companyInfo()
+            let (settings, company) = try await (preferences, info)
+            let facts = QBOCompanyFacts(
+                known: true,
+                companyName: company.companyName ?? "",
+                tracksInventory: settings.tracksQuantityOnHand,
+                automatedSalesTax: settings.usesAutomatedSalesTax,
+                homeCurrency: settings.currencyPrefs?.homeCurrency?.value ?? "",
+                readAt: Clock.rfc3339(milliseconds: Clock.milliseconds())
+            )
+            let companyID = self.companyID
+            try await self.store.write { try $0.saveQBOFacts(facts, companyID: companyID) }
+        } catch {
+            self.logger.warning("could not read the QBO company's preferences", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Stops pushing; held records wait for the next connect.

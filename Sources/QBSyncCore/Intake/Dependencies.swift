@@ -25,6 +25,8 @@ public enum Dependencies {
             references = DependencyRules.references(of: order)
         case .expense(let expense):
             references = DependencyRules.references(of: expense)
+        case .item(let item):
+            references = DependencyRules.references(of: item)
         case .invoice(let invoice):
             references = DependencyRules.references(of: invoice)
         case .payment(let payment):

@@ -39,6 +39,12 @@ enum Completion {
             let newer = row.contentHash != claim.row.contentHash || (row.state.voidRequested && !(row.voidedInQBO || voided))
             try transaction.synced(&row, qboID: qboID, syncToken: syncToken, voided: voided, pushedHash: claim.row.contentHash, pending: newer, note: note)
             result.requeued = newer
+            if case .item(let item) = try RecordPayload(row: claim.row) {
+                // The item's external id is the item code records use: map it
+                // to the QBO item, and records waiting on the code follow.
+                try transaction.save(Mapping(kind: .item, externalCode: item.externalID, qboID: row.qboID, qboName: item.name), companyID: row.key.companyID)
+                try Dependencies.satisfied(.itemNotMapped, ref: item.externalID, companyID: row.key.companyID, in: transaction)
+            }
             if firstTime { try self.releaseDependents(of: row, in: transaction) }
         case .blocked(let blockers, let note):
             result.reachedQBO = true

@@ -56,6 +56,9 @@ enum PlanSummary {
             if plan.operation == .void { return "BillPayment: void in QBO" }
             let bills = plan.body.line?.count ?? 0
             return "BillPayment \(plan.body.totalAmt ?? 0) \(currency) (\(plan.body.payType ?? "")) applied to \(bills) bill\(bills == 1 ? "" : "s")"
+        case .item(let plan):
+            let verb = if case .update(let id) = plan.mode { "update QBO item \(id)" } else { "create in QBO" }
+            return "Item \"\(plan.body.name ?? "")\" (\(plan.body.type ?? "")): \(verb)"
         case .verify(let entity, let id):
             return "\(entity) \(id): read back from QBO to confirm it is unchanged"
         }

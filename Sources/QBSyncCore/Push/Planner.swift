@@ -35,6 +35,8 @@ enum Planner {
             return .purchaseOrder(try self.purchaseOrderPlan(order, row: row, currency: currency, lookup: lookup))
         case .expense(let expense):
             return .expense(try self.expensePlan(expense, row: row, currency: currency, lookup: lookup))
+        case .item(let item):
+            return .item(try self.itemPlan(item, row: row, lookup: lookup))
         }
     }
 

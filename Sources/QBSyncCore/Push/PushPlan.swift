@@ -22,6 +22,7 @@ enum PushPlan: Sendable {
     case billPayment(BillPaymentPlan)
     case purchaseOrder(DocumentPlan<QBO.PurchaseOrder>)
     case expense(DocumentPlan<QBO.Purchase>)
+    case item(ItemPlan)
     /// Already in QBO and unchanged (a forced resync): read it back to
     /// confirm it still exists and refresh its SyncToken.
     case verify(entity: String, id: String)
@@ -164,4 +165,18 @@ struct BillPaymentPlan: Sendable {
     enum Operation: Sendable { case create, void }
     var operation: Operation
     var body: QBO.BillPayment
+}
+
+/// An item to create in QBO, or to update: the one qbsync created, or the
+/// QBO item its code is already mapped to.
+struct ItemPlan: Sendable {
+    enum Mode: Sendable, Equatable {
+        case create
+        case update(String)
+    }
+
+    var mode: Mode
+    var body: QBO.Item
+    /// An inventory item: the QBO company must track quantities.
+    var inventory: Bool
 }

@@ -27,6 +27,7 @@ struct Pusher: Sendable {
             case .billPayment(let plan): return try await self.pushBillPayment(plan, row: claim.row)
             case .purchaseOrder(let plan): return try await self.pushDocument(plan, row: claim.row)
             case .expense(let plan): return try await self.pushDocument(plan, row: claim.row)
+            case .item(let plan): return try await self.pushItem(plan, row: claim.row)
             case .verify(let entity, let id): return try await self.verify(entity, id: id, row: claim.row)
             }
         } catch let failure as PushFailure {

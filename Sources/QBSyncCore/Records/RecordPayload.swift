@@ -12,6 +12,7 @@ public enum RecordPayload: Sendable {
     case billPayment(BillPayment)
     case purchaseOrder(PurchaseOrder)
     case expense(Expense)
+    case item(Item)
 
     /// Decodes the payload stored in a row.
     public init(row: RecordRow) throws {
@@ -25,6 +26,7 @@ public enum RecordPayload: Sendable {
         case .billPayment: self = .billPayment(try BillPayment(unpacking: row.payload))
         case .purchaseOrder: self = .purchaseOrder(try PurchaseOrder(unpacking: row.payload))
         case .expense: self = .expense(try Expense(unpacking: row.payload))
+        case .item: self = .item(try Item(unpacking: row.payload))
         case .unspecified, .unrecognized:
             throw RPCError(code: .internal, message: "record \(row.key) has no known entity type")
         }
@@ -44,6 +46,7 @@ extension RecordPayload {
         case .billPayment(let payment): WireJSON.string(payment)
         case .purchaseOrder(let order): WireJSON.string(order)
         case .expense(let expense): WireJSON.string(expense)
+        case .item(let item): WireJSON.string(item)
         }
     }
 }

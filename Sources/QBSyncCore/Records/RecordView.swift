@@ -23,6 +23,7 @@ public struct RecordView: Sendable {
         case .billPayment: "BillPayment"
         case .purchaseOrder: "PurchaseOrder"
         case .expense: "Purchase"
+        case .item: "Item"
         case .unspecified, .unrecognized: ""
         }
     }
@@ -40,6 +41,7 @@ public struct RecordView: Sendable {
         switch Self.qboEntity(row) {
         case "Customer": return "\(self.qboAppURL)customerdetail?nameId=\(row.qboID)"
         case "Vendor": return "\(self.qboAppURL)vendordetail?nameId=\(row.qboID)"
+        case "Item": return "\(self.qboAppURL)items?itemId=\(row.qboID)"
         case "Bill": page = "bill"
         case "BillPayment": page = "billpayment"
         case "PurchaseOrder": page = "purchaseorder"

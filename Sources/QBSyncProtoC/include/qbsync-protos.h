@@ -4,6 +4,7 @@
 #include "qbsync/v1/catalog.pb-c.h"
 #include "qbsync/v1/companies.pb-c.h"
 #include "qbsync/v1/customers.pb-c.h"
+#include "qbsync/v1/items.pb-c.h"
 #include "qbsync/v1/operations.pb-c.h"
 #include "qbsync/v1/payables.pb-c.h"
 #include "qbsync/v1/records.pb-c.h"

@@ -70,6 +70,10 @@ public protocol QuickBooksSyncHandler: Sendable {
     func syncPurchaseOrder(_ request: SyncPurchaseOrderRequest, context: ServerContext) async throws -> SyncPurchaseOrderResponse
     /// Accepts an expense paid by cash, check or credit card (a QBO Purchase).
     func syncExpense(_ request: SyncExpenseRequest, context: ServerContext) async throws -> SyncExpenseResponse
+    /// Creates or updates an item (service, non-inventory, inventory) in QBO;
+    /// once there, its external id is mapped as an item code. INVENTORY on a QBO
+    /// company that does not track quantities is FAILED_PRECONDITION.
+    func syncItem(_ request: SyncItemRequest, context: ServerContext) async throws -> SyncItemResponse
 }
 
 extension QuickBooksSyncHandler {
@@ -102,5 +106,6 @@ extension QuickBooksSyncHandler {
         router.register(QuickBooksSync.Method.syncBillPayment) { try await self.syncBillPayment($0, context: $1) }
         router.register(QuickBooksSync.Method.syncPurchaseOrder) { try await self.syncPurchaseOrder($0, context: $1) }
         router.register(QuickBooksSync.Method.syncExpense) { try await self.syncExpense($0, context: $1) }
+        router.register(QuickBooksSync.Method.syncItem) { try await self.syncItem($0, context: $1) }
     }
 }

@@ -30,6 +30,8 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
     public var lastSyncedAt: Int64 = 0
     /// Entity types not synced for this company (their records are SKIPPED).
     public var disabledEntities: Set<EntityType> = []
+    /// What was read from the QBO company's Preferences and CompanyInfo.
+    public var qboFacts = QBOCompanyFacts()
 
     /// Creates a company with defaults.
     public init(companyID: String) {
@@ -52,7 +54,8 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
             connectionState: self.connectionState,
             connectionMessage: self.connectionMessage,
             settings: self.settings,
-            connectionChangedAt: Clock.rfc3339(milliseconds: self.connectionChangedAt)
+            connectionChangedAt: Clock.rfc3339(milliseconds: self.connectionChangedAt),
+            qbo: self.qboFacts
         )
     }
 
@@ -63,7 +66,7 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
     /// The columns of `companies` a row holds, in SELECT order.
     static let layout = ColumnList("""
         company_id, realm_id, client_id, client_secret, refresh_token, connection_state, connection_message, \
-        connection_changed_at, auto_create_customers, invoice_policy, home_currency, last_synced_at, disabled_entities
+        connection_changed_at, auto_create_customers, invoice_policy, home_currency, last_synced_at, disabled_entities, qbo_facts
         """)
 
     static let columns = Self.layout.sql
@@ -84,6 +87,7 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
         self.invoicePolicy = InvoicePolicy(wireValue: Int32(row.int64(column("invoice_policy"))))
         self.homeCurrency = row.text(column("home_currency"))
         self.lastSyncedAt = row.int64(column("last_synced_at"))
+        self.qboFacts = (try? QBOCompanyFacts(unpacking: row.blob(column("qbo_facts")))) ?? QBOCompanyFacts()
         self.disabledEntities = Set(row.text(column("disabled_entities")).split(separator: ",").compactMap { Int32($0) }.map(EntityType.init(wireValue:)))
     }
 
@@ -106,13 +110,13 @@ extension WriteTransaction {
     public func save(_ company: CompanyRow) throws {
         self.companyCache[company.companyID] = company
         try self.database.run(
-            "INSERT OR REPLACE INTO companies (\(CompanyRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO companies (\(CompanyRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 .text(company.companyID), .text(company.realmID), .text(company.clientID), .text(company.clientSecret),
                 .text(company.refreshToken), .integer(Int64(company.connectionState.wireValue)), .text(company.connectionMessage),
                 .integer(company.connectionChangedAt), .integer(company.autoCreateCustomers ? 1 : 0),
                 .integer(Int64(company.invoicePolicy.wireValue)), .text(company.homeCurrency), .integer(company.lastSyncedAt),
-                .text(company.disabledEntitiesText),
+                .text(company.disabledEntitiesText), .blob(company.qboFacts.packed()),
             ]
         )
     }
@@ -121,6 +125,12 @@ extension WriteTransaction {
     public func saveRefreshToken(_ token: String, companyID: String) throws {
         self.companyCache[companyID] = nil
         try self.database.run("UPDATE companies SET refresh_token = ? WHERE company_id = ?", [.text(token), .text(companyID)])
+    }
+
+    /// Stores what was read from the QBO company.
+    public func saveQBOFacts(_ facts: QBOCompanyFacts, companyID: String) throws {
+        self.companyCache[companyID] = nil
+        try self.database.run("UPDATE companies SET qbo_facts = ? WHERE company_id = ?", [.blob(facts.packed()), .text(companyID)])
     }
 
     /// Records a successful push time.

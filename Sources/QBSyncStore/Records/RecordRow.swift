@@ -37,6 +37,7 @@ extension EntityType {
         case .billPayment: "bill payment"
         case .purchaseOrder: "purchase order"
         case .expense: "expense"
+        case .item: "item"
         case .unspecified, .unrecognized: "record"
         }
     }

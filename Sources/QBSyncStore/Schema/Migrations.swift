@@ -133,6 +133,11 @@ enum Migrations {
         """
         ALTER TABLE companies ADD COLUMN disabled_entities TEXT NOT NULL DEFAULT '';
         """,
+        // 4: what qbsync read from the QBO company at connect (an encoded
+        // qbsync.v1.QBOCompanyFacts; empty until read).
+        """
+        ALTER TABLE companies ADD COLUMN qbo_facts BLOB NOT NULL DEFAULT x'';
+        """,
     ]
 
     /// Brings `database` to the newest schema, one transaction per step.

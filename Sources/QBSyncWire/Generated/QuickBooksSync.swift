@@ -70,6 +70,10 @@ public enum QuickBooksSync {
         public static let syncPurchaseOrder = RPCMethod<SyncPurchaseOrderRequest, SyncPurchaseOrderResponse>(path: "/qbsync.v1.QuickBooksSync/SyncPurchaseOrder", kind: .unary)
         /// Accepts an expense paid by cash, check or credit card (a QBO Purchase).
         public static let syncExpense = RPCMethod<SyncExpenseRequest, SyncExpenseResponse>(path: "/qbsync.v1.QuickBooksSync/SyncExpense", kind: .unary)
+        /// Creates or updates an item (service, non-inventory, inventory) in QBO;
+        /// once there, its external id is mapped as an item code. INVENTORY on a QBO
+        /// company that does not track quantities is FAILED_PRECONDITION.
+        public static let syncItem = RPCMethod<SyncItemRequest, SyncItemResponse>(path: "/qbsync.v1.QuickBooksSync/SyncItem", kind: .unary)
 
         /// Every method path, in declaration order.
         public static let allPaths: [String] = [
@@ -100,6 +104,7 @@ public enum QuickBooksSync {
             "/qbsync.v1.QuickBooksSync/SyncBillPayment",
             "/qbsync.v1.QuickBooksSync/SyncPurchaseOrder",
             "/qbsync.v1.QuickBooksSync/SyncExpense",
+            "/qbsync.v1.QuickBooksSync/SyncItem",
         ]
     }
 }

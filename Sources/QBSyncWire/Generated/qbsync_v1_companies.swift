@@ -232,6 +232,8 @@ public struct Company: Sendable, Hashable {
     public var settings: CompanySettings?
     /// When the connection last changed, RFC 3339 UTC.
     public var connectionChangedAt: String
+    /// What qbsync read from the QBO company at connect (Preferences, CompanyInfo).
+    public var qbo: QBOCompanyFacts?
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
@@ -240,7 +242,8 @@ public struct Company: Sendable, Hashable {
         connectionState: ConnectionState = .init(wireValue: 0),
         connectionMessage: String = "",
         settings: CompanySettings? = nil,
-        connectionChangedAt: String = ""
+        connectionChangedAt: String = "",
+        qbo: QBOCompanyFacts? = nil
     ) {
         self.companyID = companyID
         self.realmID = realmID
@@ -248,6 +251,42 @@ public struct Company: Sendable, Hashable {
         self.connectionMessage = connectionMessage
         self.settings = settings
         self.connectionChangedAt = connectionChangedAt
+        self.qbo = qbo
+    }
+}
+
+/// Facts about the QBO company that decide what qbsync may send it, read from
+/// its Preferences and CompanyInfo when the company connects.
+public struct QBOCompanyFacts: Sendable, Hashable {
+    /// False until they were read (QBO did not answer at connect; the syncer
+    /// reads them before its first push).
+    public var known: Bool
+    /// CompanyInfo.CompanyName.
+    public var companyName: String
+    /// Preferences.ProductAndServicesPrefs.QuantityOnHand: inventory items allowed.
+    public var tracksInventory: Bool
+    /// Preferences.TaxPrefs.PartnerTaxEnabled: automated sales tax.
+    public var automatedSalesTax: Bool
+    /// Preferences.CurrencyPrefs.HomeCurrency.
+    public var homeCurrency: String
+    /// When they were read, RFC 3339 UTC.
+    public var readAt: String
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        known: Bool = false,
+        companyName: String = "",
+        tracksInventory: Bool = false,
+        automatedSalesTax: Bool = false,
+        homeCurrency: String = "",
+        readAt: String = ""
+    ) {
+        self.known = known
+        self.companyName = companyName
+        self.tracksInventory = tracksInventory
+        self.automatedSalesTax = automatedSalesTax
+        self.homeCurrency = homeCurrency
+        self.readAt = readAt
     }
 }
 
@@ -777,6 +816,7 @@ extension Company: WireMessage, CBridged {
         self.connectionMessage = CBridge.string(c.connection_message)
         self.settings = c.settings.map { CompanySettings(c: $0) }
         self.connectionChangedAt = CBridge.string(c.connection_changed_at)
+        self.qbo = c.qbo.map { QBOCompanyFacts(c: $0) }
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__Company> {
@@ -788,6 +828,7 @@ extension Company: WireMessage, CBridged {
         c.pointee.connection_message = arena.string(self.connectionMessage)
         c.pointee.settings = self.settings.map { $0.cMessage(in: arena) }
         c.pointee.connection_changed_at = arena.string(self.connectionChangedAt)
+        c.pointee.qbo = self.qbo.map { $0.cMessage(in: arena) }
         return c
     }
 
@@ -826,6 +867,7 @@ extension Company: WireMessage, CBridged {
         if CBridge.hasNUL(self.connectionMessage) { return prefix + "connection_message" }
         if let value = self.settings, let found = value.fieldWithNUL(prefix: prefix + "settings.") { return found }
         if CBridge.hasNUL(self.connectionChangedAt) { return prefix + "connection_changed_at" }
+        if let value = self.qbo, let found = value.fieldWithNUL(prefix: prefix + "qbo.") { return found }
         return nil
     }
 }
@@ -839,6 +881,7 @@ extension Company: Encodable {
         try container.encode(self.connectionMessage, forKey: WireJSON.Key("connectionMessage"))
         try container.encodeIfPresent(self.settings, forKey: WireJSON.Key("settings"))
         try container.encode(self.connectionChangedAt, forKey: WireJSON.Key("connectionChangedAt"))
+        try container.encodeIfPresent(self.qbo, forKey: WireJSON.Key("qbo"))
     }
 }
 
@@ -851,6 +894,95 @@ extension Company: ProtoJSONDecodable {
         self.connectionMessage = try fields.string("connectionMessage")
         self.settings = try fields.message("settings", CompanySettings.self)
         self.connectionChangedAt = try fields.string("connectionChangedAt")
+        self.qbo = try fields.message("qbo", QBOCompanyFacts.self)
+        try fields.rejectUnknown()
+    }
+}
+
+extension QBOCompanyFacts: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__QBOCompanyFacts
+    public static let protoMessageName = "qbsync.v1.QBOCompanyFacts"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__QBOCompanyFacts>) {
+        let c = pointer.pointee
+        self.known = (c.known != 0)
+        self.companyName = CBridge.string(c.company_name)
+        self.tracksInventory = (c.tracks_inventory != 0)
+        self.automatedSalesTax = (c.automated_sales_tax != 0)
+        self.homeCurrency = CBridge.string(c.home_currency)
+        self.readAt = CBridge.string(c.read_at)
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__QBOCompanyFacts> {
+        let c = arena.allocate(Qbsync__V1__QBOCompanyFacts.self)
+        qbsync__v1__qbocompany_facts__init(c)
+        c.pointee.known = (self.known ? 1 : 0)
+        c.pointee.company_name = arena.string(self.companyName)
+        c.pointee.tracks_inventory = (self.tracksInventory ? 1 : 0)
+        c.pointee.automated_sales_tax = (self.automatedSalesTax ? 1 : 0)
+        c.pointee.home_currency = arena.string(self.homeCurrency)
+        c.pointee.read_at = arena.string(self.readAt)
+        return c
+    }
+
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__QBOCompanyFacts()
+        qbsync__v1__qbocompany_facts__init(&c)
+        return c.base.descriptor
+    }()
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__qbocompany_facts__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__qbocompany_facts__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__qbocompany_facts__get_packed_size(c)) { qbsync__v1__qbocompany_facts__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyName) { return prefix + "company_name" }
+        if CBridge.hasNUL(self.homeCurrency) { return prefix + "home_currency" }
+        if CBridge.hasNUL(self.readAt) { return prefix + "read_at" }
+        return nil
+    }
+}
+
+extension QBOCompanyFacts: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.known, forKey: WireJSON.Key("known"))
+        try container.encode(self.companyName, forKey: WireJSON.Key("companyName"))
+        try container.encode(self.tracksInventory, forKey: WireJSON.Key("tracksInventory"))
+        try container.encode(self.automatedSalesTax, forKey: WireJSON.Key("automatedSalesTax"))
+        try container.encode(self.homeCurrency, forKey: WireJSON.Key("homeCurrency"))
+        try container.encode(self.readAt, forKey: WireJSON.Key("readAt"))
+    }
+}
+
+extension QBOCompanyFacts: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.known = try fields.bool("known")
+        self.companyName = try fields.string("companyName")
+        self.tracksInventory = try fields.bool("tracksInventory")
+        self.automatedSalesTax = try fields.bool("automatedSalesTax")
+        self.homeCurrency = try fields.string("homeCurrency")
+        self.readAt = try fields.string("readAt")
         try fields.rejectUnknown()
     }
 }

@@ -25,11 +25,13 @@ public enum EntityType: Hashable, Sendable, CaseIterable {
     case purchaseOrder
     /// An expense paid at once -> a QBO Purchase.
     case expense
+    /// An item (product or service) created in QBO.
+    case item
     /// A value this build does not know (sent by a newer peer).
     case unrecognized(Int32)
 
     /// The known cases.
-    public static let allCases: [EntityType] = [.unspecified, .customer, .invoice, .payment, .refund, .vendor, .bill, .billPayment, .purchaseOrder, .expense]
+    public static let allCases: [EntityType] = [.unspecified, .customer, .invoice, .payment, .refund, .vendor, .bill, .billPayment, .purchaseOrder, .expense, .item]
 
     /// Creates the case for a number on the wire.
     public init(wireValue: Int32) {
@@ -44,6 +46,7 @@ public enum EntityType: Hashable, Sendable, CaseIterable {
         case 7: self = .billPayment
         case 8: self = .purchaseOrder
         case 9: self = .expense
+        case 10: self = .item
         default: self = .unrecognized(wireValue)
         }
     }
@@ -61,6 +64,7 @@ public enum EntityType: Hashable, Sendable, CaseIterable {
         case .billPayment: return "ENTITY_TYPE_BILL_PAYMENT"
         case .purchaseOrder: return "ENTITY_TYPE_PURCHASE_ORDER"
         case .expense: return "ENTITY_TYPE_EXPENSE"
+        case .item: return "ENTITY_TYPE_ITEM"
         case .unrecognized(let value): return String(value)
         }
     }
@@ -78,6 +82,7 @@ public enum EntityType: Hashable, Sendable, CaseIterable {
         case .billPayment: return 7
         case .purchaseOrder: return 8
         case .expense: return 9
+        case .item: return 10
         case .unrecognized(let value): return value
         }
     }

@@ -123,6 +123,11 @@ public enum DependencyRules {
         return self.unique(references)
     }
 
+    /// An item needs its accounts mapped (income; expense and asset when named).
+    public static func references(of item: Item) -> [RecordReference] {
+        self.unique([item.incomeAccountCode, item.expenseAccountCode, item.assetAccountCode].map { RecordReference(.mapping(.account), $0) })
+    }
+
     /// An expense needs its payee (when named), the account it is paid from,
     /// its location and lines; a voided one nothing.
     public static func references(of expense: Expense) -> [RecordReference] {

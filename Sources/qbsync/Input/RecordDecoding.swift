@@ -77,3 +77,7 @@ extension PurchaseOrder: JSONDecodableRecord {
 extension Expense: JSONDecodableRecord {
     static let requestField = "expense"
 }
+
+extension Item: JSONDecodableRecord {
+    static let requestField = "item"
+}

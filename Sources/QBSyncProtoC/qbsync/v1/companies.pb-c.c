@@ -142,6 +142,51 @@ void   qbsync__v1__company__free_unpacked
   assert(message->base.descriptor == &qbsync__v1__company__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   qbsync__v1__qbocompany_facts__init
+                     (Qbsync__V1__QBOCompanyFacts         *message)
+{
+  static const Qbsync__V1__QBOCompanyFacts init_value = QBSYNC__V1__QBOCOMPANY_FACTS__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__qbocompany_facts__get_packed_size
+                     (const Qbsync__V1__QBOCompanyFacts *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__qbocompany_facts__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__qbocompany_facts__pack
+                     (const Qbsync__V1__QBOCompanyFacts *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__qbocompany_facts__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__qbocompany_facts__pack_to_buffer
+                     (const Qbsync__V1__QBOCompanyFacts *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__qbocompany_facts__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__QBOCompanyFacts *
+       qbsync__v1__qbocompany_facts__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__QBOCompanyFacts *)
+     protobuf_c_message_unpack (&qbsync__v1__qbocompany_facts__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__qbocompany_facts__free_unpacked
+                     (Qbsync__V1__QBOCompanyFacts *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__qbocompany_facts__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   qbsync__v1__connect_company_request__init
                      (Qbsync__V1__ConnectCompanyRequest         *message)
 {
@@ -1151,7 +1196,7 @@ const ProtobufCMessageDescriptor qbsync__v1__qbocredentials__descriptor =
   (ProtobufCMessageInit) qbsync__v1__qbocredentials__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__company__field_descriptors[6] =
+static const ProtobufCFieldDescriptor qbsync__v1__company__field_descriptors[7] =
 {
   {
     "company_id",
@@ -1225,19 +1270,32 @@ static const ProtobufCFieldDescriptor qbsync__v1__company__field_descriptors[6] 
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "qbo",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__Company, qbo),
+    &qbsync__v1__qbocompany_facts__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__company__field_indices_by_name[] = {
   0,   /* field[0] = company_id */
   5,   /* field[5] = connection_changed_at */
   3,   /* field[3] = connection_message */
   2,   /* field[2] = connection_state */
+  6,   /* field[6] = qbo */
   1,   /* field[1] = realm_id */
   4,   /* field[4] = settings */
 };
 static const ProtobufCIntRange qbsync__v1__company__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__company__descriptor =
 {
@@ -1247,11 +1305,114 @@ const ProtobufCMessageDescriptor qbsync__v1__company__descriptor =
   "Qbsync__V1__Company",
   "qbsync.v1",
   sizeof(Qbsync__V1__Company),
-  6,
+  7,
   qbsync__v1__company__field_descriptors,
   qbsync__v1__company__field_indices_by_name,
   1,  qbsync__v1__company__number_ranges,
   (ProtobufCMessageInit) qbsync__v1__company__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__qbocompany_facts__field_descriptors[6] =
+{
+  {
+    "known",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__QBOCompanyFacts, known),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "company_name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__QBOCompanyFacts, company_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tracks_inventory",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__QBOCompanyFacts, tracks_inventory),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "automated_sales_tax",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__QBOCompanyFacts, automated_sales_tax),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "home_currency",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__QBOCompanyFacts, home_currency),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "read_at",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__QBOCompanyFacts, read_at),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__qbocompany_facts__field_indices_by_name[] = {
+  3,   /* field[3] = automated_sales_tax */
+  1,   /* field[1] = company_name */
+  4,   /* field[4] = home_currency */
+  0,   /* field[0] = known */
+  5,   /* field[5] = read_at */
+  2,   /* field[2] = tracks_inventory */
+};
+static const ProtobufCIntRange qbsync__v1__qbocompany_facts__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__qbocompany_facts__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.QBOCompanyFacts",
+  "QBOCompanyFacts",
+  "Qbsync__V1__QBOCompanyFacts",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__QBOCompanyFacts),
+  6,
+  qbsync__v1__qbocompany_facts__field_descriptors,
+  qbsync__v1__qbocompany_facts__field_indices_by_name,
+  1,  qbsync__v1__qbocompany_facts__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__qbocompany_facts__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor qbsync__v1__connect_company_request__field_descriptors[3] =

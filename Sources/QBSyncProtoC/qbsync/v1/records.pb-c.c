@@ -1178,7 +1178,7 @@ const ProtobufCMessageDescriptor qbsync__v1__address__descriptor =
   (ProtobufCMessageInit) qbsync__v1__address__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue qbsync__v1__entity_type__enum_values_by_number[10] =
+static const ProtobufCEnumValue qbsync__v1__entity_type__enum_values_by_number[11] =
 {
   { "ENTITY_TYPE_UNSPECIFIED", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_UNSPECIFIED", 0 },
   { "ENTITY_TYPE_CUSTOMER", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_CUSTOMER", 1 },
@@ -1190,17 +1190,19 @@ static const ProtobufCEnumValue qbsync__v1__entity_type__enum_values_by_number[1
   { "ENTITY_TYPE_BILL_PAYMENT", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_BILL_PAYMENT", 7 },
   { "ENTITY_TYPE_PURCHASE_ORDER", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_PURCHASE_ORDER", 8 },
   { "ENTITY_TYPE_EXPENSE", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_EXPENSE", 9 },
+  { "ENTITY_TYPE_ITEM", "QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_ITEM", 10 },
 };
 static const ProtobufCIntRange qbsync__v1__entity_type__value_ranges[] = {
-{0, 0},{0, 10}
+{0, 0},{0, 11}
 };
-static const ProtobufCEnumValueIndex qbsync__v1__entity_type__enum_values_by_name[10] =
+static const ProtobufCEnumValueIndex qbsync__v1__entity_type__enum_values_by_name[11] =
 {
   { "ENTITY_TYPE_BILL", 6 },
   { "ENTITY_TYPE_BILL_PAYMENT", 7 },
   { "ENTITY_TYPE_CUSTOMER", 1 },
   { "ENTITY_TYPE_EXPENSE", 9 },
   { "ENTITY_TYPE_INVOICE", 2 },
+  { "ENTITY_TYPE_ITEM", 10 },
   { "ENTITY_TYPE_PAYMENT", 3 },
   { "ENTITY_TYPE_PURCHASE_ORDER", 8 },
   { "ENTITY_TYPE_REFUND", 4 },
@@ -1214,9 +1216,9 @@ const ProtobufCEnumDescriptor qbsync__v1__entity_type__descriptor =
   "EntityType",
   "Qbsync__V1__EntityType",
   "qbsync.v1",
-  10,
+  11,
   qbsync__v1__entity_type__enum_values_by_number,
-  10,
+  11,
   qbsync__v1__entity_type__enum_values_by_name,
   1,
   qbsync__v1__entity_type__value_ranges,

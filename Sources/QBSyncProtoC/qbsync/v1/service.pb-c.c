@@ -7,7 +7,7 @@
 #endif
 
 #include "qbsync/v1/service.pb-c.h"
-static const ProtobufCMethodDescriptor qbsync__v1__quick_books_sync__method_descriptors[27] =
+static const ProtobufCMethodDescriptor qbsync__v1__quick_books_sync__method_descriptors[28] =
 {
   { "ConnectCompany", &qbsync__v1__connect_company_request__descriptor, &qbsync__v1__connect_company_response__descriptor },
   { "DisconnectCompany", &qbsync__v1__disconnect_company_request__descriptor, &qbsync__v1__disconnect_company_response__descriptor },
@@ -36,6 +36,7 @@ static const ProtobufCMethodDescriptor qbsync__v1__quick_books_sync__method_desc
   { "SyncBillPayment", &qbsync__v1__sync_bill_payment_request__descriptor, &qbsync__v1__sync_bill_payment_response__descriptor },
   { "SyncPurchaseOrder", &qbsync__v1__sync_purchase_order_request__descriptor, &qbsync__v1__sync_purchase_order_response__descriptor },
   { "SyncExpense", &qbsync__v1__sync_expense_request__descriptor, &qbsync__v1__sync_expense_response__descriptor },
+  { "SyncItem", &qbsync__v1__sync_item_request__descriptor, &qbsync__v1__sync_item_response__descriptor },
 };
 const unsigned qbsync__v1__quick_books_sync__method_indices_by_name[] = {
   7,        /* AutoMap */
@@ -60,6 +61,7 @@ const unsigned qbsync__v1__quick_books_sync__method_indices_by_name[] = {
   24,        /* SyncBillPayment */
   26,        /* SyncExpense */
   11,        /* SyncInvoice */
+  27,        /* SyncItem */
   12,        /* SyncPayment */
   25,        /* SyncPurchaseOrder */
   9,        /* UnlinkCustomer */
@@ -73,7 +75,7 @@ const ProtobufCServiceDescriptor qbsync__v1__quick_books_sync__descriptor =
   "QuickBooksSync",
   "Qbsync__V1__QuickBooksSync",
   "qbsync.v1",
-  27,
+  28,
   qbsync__v1__quick_books_sync__method_descriptors,
   qbsync__v1__quick_books_sync__method_indices_by_name
 };
@@ -292,6 +294,14 @@ void qbsync__v1__quick_books_sync__sync_expense(ProtobufCService *service,
 {
   assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
   service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void qbsync__v1__quick_books_sync__sync_item(ProtobufCService *service,
+                                             const Qbsync__V1__SyncItemRequest *input,
+                                             Qbsync__V1__SyncItemResponse_Closure closure,
+                                             void *closure_data)
+{
+  assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void qbsync__v1__quick_books_sync__init (Qbsync__V1__QuickBooksSync_Service *service,
                                          Qbsync__V1__QuickBooksSync_ServiceDestroy destroy)

@@ -34,6 +34,7 @@ struct RecordDependency {
         case .billPayment: references = (try? BillPayment(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
         case .purchaseOrder: references = (try? PurchaseOrder(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
         case .expense: references = (try? Expense(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
+        case .item: references = (try? Item(protoJSON: document)).map(DependencyRules.references(of:)) ?? []
         default: references = []
         }
         return references.map(RecordDependency.init)

@@ -32,6 +32,7 @@ extension SyncBillResponse: AcceptedRecordResponse {}
 extension SyncBillPaymentResponse: AcceptedRecordResponse {}
 extension SyncPurchaseOrderResponse: AcceptedRecordResponse {}
 extension SyncExpenseResponse: AcceptedRecordResponse {}
+extension SyncItemResponse: AcceptedRecordResponse {}
 extension LinkVendorResponse: AcceptedRecordResponse {
     var changed: Bool { self.outcome != .alreadyLinked || self.record?.status == .pending }
 }
@@ -82,6 +83,15 @@ enum VendorKind: RecordKind {
     /// Sending vendors links each automatically (by email; a name match is a proposal).
     static func sync(_ message: Vendor, company: String, client: QBSyncClient) async throws(RPCError) -> LinkVendorResponse {
         try await client.linkVendor(LinkVendorRequest(companyID: company, vendor: message, mode: .auto))
+    }
+}
+
+enum ItemKind: RecordKind {
+    static let entity = EntityType.item
+    static var extraSubcommands: [any ParsableCommand.Type] { [] }
+    static func externalID(_ message: Item) -> String { message.externalID }
+    static func sync(_ message: Item, company: String, client: QBSyncClient) async throws(RPCError) -> SyncItemResponse {
+        try await client.syncItem(SyncItemRequest(companyID: company, item: message))
     }
 }
 

@@ -151,6 +151,11 @@ enum RecordDrawer {
             guard let customer = try? Customer.decode(document, location: "", company: company) else { return nil }
             let name = !customer.displayName.isEmpty ? customer.displayName : (!customer.companyName.isEmpty ? customer.companyName : "\(customer.givenName) \(customer.familyName)")
             return [name, customer.email, customer.phone].filter { !$0.isEmpty }.joined(separator: ", ")
+        case .item:
+            guard let item = try? Item.decode(document, location: "", company: company) else { return nil }
+            let type = shortName(item.type.protoName, prefix: "ITEM_TYPE_").lowercased().replacingOccurrences(of: "_", with: "-")
+            return "\"\(item.name)\", \(type)" + (item.unitPrice.isEmpty ? "" : ", price \(item.unitPrice)")
+                + (item.type == .inventory ? ", \(item.quantityOnHand) on hand as of \(item.inventoryStartDate)" : "") + (item.inactive ? ", inactive" : "")
         case .vendor:
             guard let vendor = try? Vendor.decode(document, location: "", company: company) else { return nil }
             let name = !vendor.displayName.isEmpty ? vendor.displayName : (!vendor.companyName.isEmpty ? vendor.companyName : "\(vendor.givenName) \(vendor.familyName)")

@@ -19,6 +19,7 @@ PROTOBUF_C__BEGIN_DECLS
 typedef struct Qbsync__V1__CompanySettings Qbsync__V1__CompanySettings;
 typedef struct Qbsync__V1__QBOCredentials Qbsync__V1__QBOCredentials;
 typedef struct Qbsync__V1__Company Qbsync__V1__Company;
+typedef struct Qbsync__V1__QBOCompanyFacts Qbsync__V1__QBOCompanyFacts;
 typedef struct Qbsync__V1__ConnectCompanyRequest Qbsync__V1__ConnectCompanyRequest;
 typedef struct Qbsync__V1__ConnectCompanyResponse Qbsync__V1__ConnectCompanyResponse;
 typedef struct Qbsync__V1__DisconnectCompanyRequest Qbsync__V1__DisconnectCompanyRequest;
@@ -211,10 +212,52 @@ struct  Qbsync__V1__Company
    * When the connection last changed, RFC 3339 UTC.
    */
   char *connection_changed_at;
+  /*
+   * What qbsync read from the QBO company at connect (Preferences, CompanyInfo).
+   */
+  Qbsync__V1__QBOCompanyFacts *qbo;
 };
 #define QBSYNC__V1__COMPANY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__company__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, QBSYNC__V1__CONNECTION_STATE__CONNECTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, QBSYNC__V1__CONNECTION_STATE__CONNECTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * Facts about the QBO company that decide what qbsync may send it, read from
+ * its Preferences and CompanyInfo when the company connects.
+ */
+struct  Qbsync__V1__QBOCompanyFacts
+{
+  ProtobufCMessage base;
+  /*
+   * False until they were read (QBO did not answer at connect; the syncer
+   * reads them before its first push).
+   */
+  protobuf_c_boolean known;
+  /*
+   * CompanyInfo.CompanyName.
+   */
+  char *company_name;
+  /*
+   * Preferences.ProductAndServicesPrefs.QuantityOnHand: inventory items allowed.
+   */
+  protobuf_c_boolean tracks_inventory;
+  /*
+   * Preferences.TaxPrefs.PartnerTaxEnabled: automated sales tax.
+   */
+  protobuf_c_boolean automated_sales_tax;
+  /*
+   * Preferences.CurrencyPrefs.HomeCurrency.
+   */
+  char *home_currency;
+  /*
+   * When they were read, RFC 3339 UTC.
+   */
+  char *read_at;
+};
+#define QBSYNC__V1__QBOCOMPANY_FACTS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__qbocompany_facts__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -702,6 +745,25 @@ Qbsync__V1__Company *
 void   qbsync__v1__company__free_unpacked
                      (Qbsync__V1__Company *message,
                       ProtobufCAllocator *allocator);
+/* Qbsync__V1__QBOCompanyFacts methods */
+void   qbsync__v1__qbocompany_facts__init
+                     (Qbsync__V1__QBOCompanyFacts         *message);
+size_t qbsync__v1__qbocompany_facts__get_packed_size
+                     (const Qbsync__V1__QBOCompanyFacts   *message);
+size_t qbsync__v1__qbocompany_facts__pack
+                     (const Qbsync__V1__QBOCompanyFacts   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__qbocompany_facts__pack_to_buffer
+                     (const Qbsync__V1__QBOCompanyFacts   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__QBOCompanyFacts *
+       qbsync__v1__qbocompany_facts__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__qbocompany_facts__free_unpacked
+                     (Qbsync__V1__QBOCompanyFacts *message,
+                      ProtobufCAllocator *allocator);
 /* Qbsync__V1__ConnectCompanyRequest methods */
 void   qbsync__v1__connect_company_request__init
                      (Qbsync__V1__ConnectCompanyRequest         *message);
@@ -1074,6 +1136,9 @@ typedef void (*Qbsync__V1__QBOCredentials_Closure)
 typedef void (*Qbsync__V1__Company_Closure)
                  (const Qbsync__V1__Company *message,
                   void *closure_data);
+typedef void (*Qbsync__V1__QBOCompanyFacts_Closure)
+                 (const Qbsync__V1__QBOCompanyFacts *message,
+                  void *closure_data);
 typedef void (*Qbsync__V1__ConnectCompanyRequest_Closure)
                  (const Qbsync__V1__ConnectCompanyRequest *message,
                   void *closure_data);
@@ -1143,6 +1208,7 @@ extern const ProtobufCEnumDescriptor    qbsync__v1__mapping_kind__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__company_settings__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__qbocredentials__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__company__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__qbocompany_facts__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__connect_company_request__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__connect_company_response__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__disconnect_company_request__descriptor;

@@ -70,7 +70,11 @@ typedef enum _Qbsync__V1__EntityType {
   /*
    * An expense paid at once -> a QBO Purchase.
    */
-  QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_EXPENSE = 9
+  QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_EXPENSE = 9,
+  /*
+   * An item (product or service) created in QBO.
+   */
+  QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_ITEM = 10
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(QBSYNC__V1__ENTITY_TYPE)
 } Qbsync__V1__EntityType;
 /*

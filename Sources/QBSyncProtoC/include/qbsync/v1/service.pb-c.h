@@ -19,6 +19,7 @@ PROTOBUF_C__BEGIN_DECLS
 #include "qbsync/v1/customers.pb-c.h"
 #include "qbsync/v1/transactions.pb-c.h"
 #include "qbsync/v1/operations.pb-c.h"
+#include "qbsync/v1/items.pb-c.h"
 #include "qbsync/v1/payables.pb-c.h"
 
 
@@ -145,6 +146,10 @@ struct Qbsync__V1__QuickBooksSync_Service
                        const Qbsync__V1__SyncExpenseRequest *input,
                        Qbsync__V1__SyncExpenseResponse_Closure closure,
                        void *closure_data);
+  void (*sync_item)(Qbsync__V1__QuickBooksSync_Service *service,
+                    const Qbsync__V1__SyncItemRequest *input,
+                    Qbsync__V1__SyncItemResponse_Closure closure,
+                    void *closure_data);
 };
 typedef void (*Qbsync__V1__QuickBooksSync_ServiceDestroy)(Qbsync__V1__QuickBooksSync_Service *);
 void qbsync__v1__quick_books_sync__init (Qbsync__V1__QuickBooksSync_Service *service,
@@ -179,7 +184,8 @@ void qbsync__v1__quick_books_sync__init (Qbsync__V1__QuickBooksSync_Service *ser
       function_prefix__ ## sync_bill,\
       function_prefix__ ## sync_bill_payment,\
       function_prefix__ ## sync_purchase_order,\
-      function_prefix__ ## sync_expense  }
+      function_prefix__ ## sync_expense,\
+      function_prefix__ ## sync_item  }
 void qbsync__v1__quick_books_sync__connect_company(ProtobufCService *service,
                                                    const Qbsync__V1__ConnectCompanyRequest *input,
                                                    Qbsync__V1__ConnectCompanyResponse_Closure closure,
@@ -288,6 +294,10 @@ void qbsync__v1__quick_books_sync__sync_expense(ProtobufCService *service,
                                                 const Qbsync__V1__SyncExpenseRequest *input,
                                                 Qbsync__V1__SyncExpenseResponse_Closure closure,
                                                 void *closure_data);
+void qbsync__v1__quick_books_sync__sync_item(ProtobufCService *service,
+                                             const Qbsync__V1__SyncItemRequest *input,
+                                             Qbsync__V1__SyncItemResponse_Closure closure,
+                                             void *closure_data);
 
 /* --- descriptors --- */
 

@@ -54,20 +54,22 @@ class AutoMapResponse(_message.Message):
     def __init__(self, mapped: _Optional[_Iterable[_Union[Mapping, _Mapping]]] = ..., unmatched_codes: _Optional[_Iterable[str]] = ..., ambiguous_codes: _Optional[_Iterable[str]] = ..., records_unblocked: _Optional[int] = ...) -> None: ...
 
 class Company(_message.Message):
-    __slots__ = ["company_id", "connection_changed_at", "connection_message", "connection_state", "realm_id", "settings"]
+    __slots__ = ["company_id", "connection_changed_at", "connection_message", "connection_state", "qbo", "realm_id", "settings"]
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
     CONNECTION_CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
     CONNECTION_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     CONNECTION_STATE_FIELD_NUMBER: _ClassVar[int]
+    QBO_FIELD_NUMBER: _ClassVar[int]
     REALM_ID_FIELD_NUMBER: _ClassVar[int]
     SETTINGS_FIELD_NUMBER: _ClassVar[int]
     company_id: str
     connection_changed_at: str
     connection_message: str
     connection_state: ConnectionState
+    qbo: QBOCompanyFacts
     realm_id: str
     settings: CompanySettings
-    def __init__(self, company_id: _Optional[str] = ..., realm_id: _Optional[str] = ..., connection_state: _Optional[_Union[ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., settings: _Optional[_Union[CompanySettings, _Mapping]] = ..., connection_changed_at: _Optional[str] = ...) -> None: ...
+    def __init__(self, company_id: _Optional[str] = ..., realm_id: _Optional[str] = ..., connection_state: _Optional[_Union[ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., settings: _Optional[_Union[CompanySettings, _Mapping]] = ..., connection_changed_at: _Optional[str] = ..., qbo: _Optional[_Union[QBOCompanyFacts, _Mapping]] = ...) -> None: ...
 
 class CompanySettings(_message.Message):
     __slots__ = ["auto_create_customers", "disabled_entities", "home_currency", "invoice_policy"]
@@ -166,6 +168,22 @@ class Mapping(_message.Message):
     qbo_name: str
     qbo_payment_method_id: str
     def __init__(self, kind: _Optional[_Union[MappingKind, str]] = ..., external_code: _Optional[str] = ..., qbo_id: _Optional[str] = ..., qbo_name: _Optional[str] = ..., qbo_payment_method_id: _Optional[str] = ...) -> None: ...
+
+class QBOCompanyFacts(_message.Message):
+    __slots__ = ["automated_sales_tax", "company_name", "home_currency", "known", "read_at", "tracks_inventory"]
+    AUTOMATED_SALES_TAX_FIELD_NUMBER: _ClassVar[int]
+    COMPANY_NAME_FIELD_NUMBER: _ClassVar[int]
+    HOME_CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    KNOWN_FIELD_NUMBER: _ClassVar[int]
+    READ_AT_FIELD_NUMBER: _ClassVar[int]
+    TRACKS_INVENTORY_FIELD_NUMBER: _ClassVar[int]
+    automated_sales_tax: bool
+    company_name: str
+    home_currency: str
+    known: bool
+    read_at: str
+    tracks_inventory: bool
+    def __init__(self, known: bool = ..., company_name: _Optional[str] = ..., tracks_inventory: bool = ..., automated_sales_tax: bool = ..., home_currency: _Optional[str] = ..., read_at: _Optional[str] = ...) -> None: ...
 
 class QBOCredentials(_message.Message):
     __slots__ = ["client_id", "client_secret", "realm_id", "refresh_token"]
