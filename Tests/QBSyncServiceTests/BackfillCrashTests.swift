@@ -7,9 +7,11 @@ import QBSyncWire
 import Synchronization
 import Testing
 
-/// The proof: a backfill of 2,000 invoices with payments, refunds and voids
-/// under injected QBO faults, with the service killed -9 three times. QBO
-/// ends up with every document exactly once and every balance right, and a
+/// The proof: a backfill of 2,000 invoices with payments, refunds and voids,
+/// and beside them 500 bills, their payments (some voided), purchase orders
+/// (received, cancelled) and expenses (some voided), under injected QBO
+/// faults, with the service killed -9 three times. QBO ends up with every
+/// document exactly once and every balance right, and a
 /// subscriber that resumed across the restarts saw every transition once, in order.
 @Suite(.serialized, .timeLimit(.minutes(15))) struct BackfillCrashTests {
     static let invoiceCount = Int(ProcessInfo.processInfo.environment["QBSYNC_BACKFILL_INVOICES"] ?? "") ?? 2000
@@ -102,12 +104,14 @@ import Testing
 
     @Test func backfillUnderFaultsSurvivesThreeKills() async throws {
         let plan = Plan()
+        let payables = PayablesBook(scale: Self.invoiceCount)
         let faults = FaultPlan(errorRate: 0.04, latencyMs: 4, latencyJitterMs: 6, dropRate: 0.01, lostResponseRate: 0.04, seed: 2026)
         let environment = try await CrashTests.Environment.start(faults: faults)
         // QBO admits fewer concurrent requests than qbsync sends: some 429s.
         try await environment.simulator.setLimits(realmID: environment.realm.realmId, requestsPerMinute: 1_000_000, concurrent: 8)
         Self.progress("service up")
         try await CrashTests.setUp(environment, customers: Self.customers)
+        try await PayablesBook.setUp(environment)
         Self.progress("customers linked")
         let start = try await environment.retrying { try await $0.getHealth(GetHealthRequest()) }.lastSequence
         let subscriber = Subscriber(socketPath: environment.service.socketPath, after: start)
@@ -126,6 +130,11 @@ import Testing
                 _ = try await client.voidPayment(VoidPaymentRequest(companyID: "acme", paymentExternalID: id, reason: "chargeback"), options: CallOptions(timeout: .seconds(2)))
             } }, environment)
         }
+        // The payables arrive at the same time, from another part of the rental system.
+        let submittingPayables = Task {
+            try await payables.submit(environment)
+            Self.progress("payables submitted")
+        }
         var kills: [String] = []
         let scale = Self.invoiceCount
         for (entity, threshold) in [("Invoice", scale / 4), ("Invoice", scale * 7 / 10), ("Payment", scale * 3 / 10)] {
@@ -138,6 +147,7 @@ import Testing
             try await environment.service.start()
         }
         try await submitting.value
+        try await submittingPayables.value
         Self.progress("all submitted")
         let health = try await environment.waitUntilIdle("acme", timeout: .seconds(600))
         Self.progress("idle: \(health.counts.map { "\($0.entity)/\($0.status)=\($0.count)" })")
@@ -146,9 +156,11 @@ import Testing
 
         let ledger = try await environment.simulator.ledger(realmID: environment.realm.realmId)
         try Self.checkLedger(ledger, plan)
+        payables.check(ledger)
         let counts = Dictionary(health.counts.map { ("\($0.entity)/\($0.status)", $0.count) }, uniquingKeysWith: +)
         #expect(counts["invoice/synced"] == UInt64(Self.invoiceCount), "\(counts)")
-        #expect((counts["invoice/errored"] ?? 0) + (counts["payment/errored"] ?? 0) + (counts["refund/errored"] ?? 0) == 0, "\(counts)")
+        #expect(counts.filter { $0.key.hasSuffix("/errored") }.values.reduce(0, +) == 0, "\(counts)")
+        #expect(counts["bill/synced"] == UInt64(payables.bills.count), "\(counts)")
 
         // Every transition in the log, exactly once and in order, for the subscriber that lived through three kills.
         let last = try await environment.retrying { try await $0.getHealth(GetHealthRequest()) }.lastSequence

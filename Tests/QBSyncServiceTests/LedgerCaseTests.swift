@@ -45,6 +45,25 @@ import Testing
 
     // MARK: 1. Payments of "No QuickBooks" invoices
 
+    @Test func anInvoiceChangedWhileItsLostCreateIsCheckedEndsInQuickBooksAsChanged() async throws {
+        // QBO creates the invoice but its answer is lost; the rental system then adds a day.
+        let losing = try AnswerLosingTransport(count: 1, lose: AnswerLosingTransport.write("invoice"))
+        let (harness, realm) = try await self.ready(transport: losing) { configuration in
+            configuration.engine.retry.baseDelay = .seconds(1)
+            configuration.engine.retry.maxDelay = .seconds(1)
+        }
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-l", customer: "c1")))
+        _ = try await harness.waitForRecord(harness.ref("acme", .invoice, "inv-l")) { $0.status == .pending && $0.attempts > 0 }
+        let longer = Fixtures.invoice("inv-l", customer: "c1", quantity: "4", amountMinor: 50_000)
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: longer))
+        #expect(try await self.settled(harness, .invoice, "inv-l").status == .synced)
+        let invoices = try await harness.ledger(realm, "Invoice")
+        #expect(invoices.count == 1)
+        #expect(invoices.first?["TotalAmt"]?.decimalValue == 500)
+        #expect(invoices.first?["Balance"]?.decimalValue == 500)
+        await harness.stop()
+    }
+
     @Test func aPaymentOfAnExcludedInvoiceIsSkippedNeverBlockedForever() async throws {
         let (harness, realm) = try await self.ready()
         _ = try await self.invoice(harness, "inv-x", excluded: true)

@@ -343,6 +343,33 @@ import Testing
         await harness.stop()
     }
 
+    @Test func aChangeSentWhileALostCreateIsCheckedEndsInQuickBooks() async throws {
+        // The create's answer is lost; before qbsync retries, the PO is received.
+        let losing = try AnswerLosingTransport(count: 1, lose: AnswerLosingTransport.write("purchaseorder"))
+        let harness = try await ServiceHarness.start(transport: losing) { configuration in
+            configuration.engine.retry.baseDelay = .seconds(1)
+            configuration.engine.retry.maxDelay = .seconds(1)
+        }
+        let realm = try await harness.connect("acme")
+        _ = try await harness.client.autoMap(AutoMapRequest(companyID: "acme", kind: .account, entries: [AutoMapEntry(externalCode: "REPAIRS", name: "Equipment Repairs")]))
+        _ = try await harness.client.linkVendor(LinkVendorRequest(companyID: "acme", vendor: Self.vendor("v1", name: "Summit Subrentals"), mode: .create))
+        var order = PurchaseOrder(externalID: "po1", vendorExternalID: "v1", docNumber: "PO-9", txnDate: "2026-11-03", currency: "USD",
+                                  lines: [Self.accountLine("REPAIRS", 45_000)])
+        _ = try await harness.client.syncPurchaseOrder(SyncPurchaseOrderRequest(companyID: "acme", purchaseOrder: order))
+        let lost = try await harness.waitForRecord(harness.ref("acme", .purchaseOrder, "po1")) { $0.status == .pending && $0.attempts > 0 }
+        #expect(lost.lastError?.errorClass == .transient)
+        #expect(try await harness.ledger(realm, "PurchaseOrder").count == 1)  // QBO has the open PO
+        order.status = .received
+        order.lines[0].amountMinor = 47_500
+        _ = try await harness.client.syncPurchaseOrder(SyncPurchaseOrderRequest(companyID: "acme", purchaseOrder: order))
+        #expect(try await harness.waitForRecord(harness.ref("acme", .purchaseOrder, "po1")) { $0.status == .synced }.status == .synced)
+        let stored = try await harness.ledger(realm, "PurchaseOrder")
+        #expect(stored.count == 1)
+        #expect(stored.first?["POStatus"]?.stringValue == "Closed")
+        #expect(stored.first?["TotalAmt"]?.decimalValue == 475)
+        await harness.stop()
+    }
+
     // MARK: Bad input
 
     @Test func badPayablesAreRefusedNamingTheFieldAndNothingIsStored() async throws {

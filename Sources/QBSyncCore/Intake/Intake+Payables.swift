@@ -103,7 +103,9 @@ extension Intake {
             row.docNumber = payment.docNumber
             row.state.voidRequested = payment.voided
             let decision: Decision
-            if payment.voided && row.qboID.isEmpty && !row.outcomeUnknown {
+            if row.status == .syncing {
+                decision = Decision(status: .syncing, note: "void accepted during a push; it is voided in QuickBooks after it")
+            } else if payment.voided && row.qboID.isEmpty && !row.outcomeUnknown {
                 decision = Decision(status: .skipped, note: "voided before sync", skipReason: SkipReason.voidedBeforeSync)
             } else if payment.voided {
                 decision = Decision(status: .pending, note: "void accepted; it is voided in QuickBooks")
@@ -115,18 +117,23 @@ extension Intake {
         })
     }
 
-    /// A bill payment already pushed (or being pushed) may only be voided.
+    /// A bill payment already pushed (or being pushed) may only be voided; a
+    /// void may arrive at any time (during a push it is carried out after it).
     private static func requireChangeable(_ existing: RecordRow, into payment: BillPayment) throws {
         if existing.state.voidRequested {
             throw RPCError(code: .failedPrecondition, message: "bill payment \(payment.externalID) is voided; send the new payment under a new external id")
         }
+        guard case .billPayment(var before) = try RecordPayload(row: existing) else { return }
+        before.voided = payment.voided
+        if before == payment { return }  // only the void changed
         if existing.status == .syncing {
             throw RPCError(code: .aborted, message: "bill payment \(payment.externalID) is being pushed to QuickBooks right now; send it again in a moment")
         }
-        guard !existing.qboID.isEmpty || existing.outcomeUnknown, case .billPayment(var before) = try RecordPayload(row: existing) else { return }
-        before.voided = payment.voided
-        guard before != payment else { return }
-        let where_ = existing.qboID.isEmpty ? "may already be in QuickBooks" : "is already in QuickBooks (BillPayment \(existing.qboID))"
+        if existing.qboID.isEmpty, existing.outcomeUnknown {
+            throw RPCError(code: .aborted, message: "bill payment \(payment.externalID) may already be in QuickBooks (its last push's answer was lost); qbsync is checking. Send the change again once it has settled")
+        }
+        guard !existing.qboID.isEmpty else { return }
+        let where_ = "is already in QuickBooks (BillPayment \(existing.qboID))"
         throw RPCError(
             code: .failedPrecondition,
             message: "bill payment \(payment.externalID) \(where_); it can only be voided (voided = true). Void it and send a new bill payment for other amounts, dates, bills or accounts"

@@ -98,6 +98,9 @@ extension Intake {
         if existing.status == .syncing {
             throw RPCError(code: .aborted, message: "payment \(payment.externalID) is being pushed to QuickBooks right now; send it again in a moment")
         }
+        if existing.qboID.isEmpty, existing.outcomeUnknown {
+            throw RPCError(code: .aborted, message: "payment \(payment.externalID) may already be in QuickBooks (its last push's answer was lost); qbsync is checking. Send the change again once it has settled")
+        }
         guard !existing.qboID.isEmpty, case .payment(let before) = try RecordPayload(row: existing) else { return }
         var same = payment
         same.applications = before.applications
@@ -128,7 +131,7 @@ extension Intake {
             }
             try Self.requireHomeCurrency(refund.currency, field: "refund.currency", company: company)
             var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
-            if !row.qboID.isEmpty || row.status == .syncing {
+            if !row.qboID.isEmpty || row.status == .syncing || row.outcomeUnknown {
                 throw RPCError(code: .failedPrecondition, message: "refund \(refund.externalID) is already in QuickBooks and cannot change; send another refund for a further amount")
             }
             row.txnDate = refund.txnDate

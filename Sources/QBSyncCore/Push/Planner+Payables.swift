@@ -74,8 +74,7 @@ extension Planner {
 
     static func billPlan(_ bill: Bill, row: RecordRow, currency: Currency, lookup: Lookup) throws -> DocumentPlan<QBO.Bill> {
         if bill.cancelled {
-            return DocumentPlan(operation: .delete, body: QBO.Bill(txnDate: bill.txnDate, privateNote: nil),
-                                findField: "DocNumber", findValue: bill.docNumber)
+            return self.deletion(QBO.Bill(txnDate: bill.txnDate, privateNote: nil), find: ("VendorRef", try? lookup.vendorID(bill.vendorExternalID)), docNumber: bill.docNumber)
         }
         let vendorID = try lookup.vendorID(bill.vendorExternalID)
         var body = QBO.Bill(
@@ -93,8 +92,7 @@ extension Planner {
 
     static func purchaseOrderPlan(_ order: PurchaseOrder, row: RecordRow, currency: Currency, lookup: Lookup) throws -> DocumentPlan<QBO.PurchaseOrder> {
         if order.status == .cancelled {
-            return DocumentPlan(operation: .delete, body: QBO.PurchaseOrder(txnDate: order.txnDate),
-                                findField: "DocNumber", findValue: order.docNumber)
+            return self.deletion(QBO.PurchaseOrder(txnDate: order.txnDate), find: ("VendorRef", try? lookup.vendorID(order.vendorExternalID)), docNumber: order.docNumber)
         }
         let vendorID = try lookup.vendorID(order.vendorExternalID)
         var body = QBO.PurchaseOrder(
@@ -113,8 +111,8 @@ extension Planner {
 
     static func expensePlan(_ expense: Expense, row: RecordRow, currency: Currency, lookup: Lookup) throws -> DocumentPlan<QBO.Purchase> {
         if expense.voided {
-            return DocumentPlan(operation: .delete, body: QBO.Purchase(txnDate: expense.txnDate),
-                                findField: "DocNumber", findValue: expense.docNumber)
+            let account = try? lookup.mapping(.account, expense.paymentAccountCode).qboID
+            return self.deletion(QBO.Purchase(txnDate: expense.txnDate), find: ("AccountRef", account), docNumber: expense.docNumber)
         }
         let account = try lookup.mapping(.account, expense.paymentAccountCode)
         let paymentType = switch expense.paymentType {
@@ -137,6 +135,16 @@ extension Planner {
         )
         body.departmentRef = expense.locationCode.isEmpty ? nil : QBO.Ref(value: try lookup.mapping(.location, expense.locationCode).qboID)
         return DocumentPlan(operation: row.qboID.isEmpty ? .create : .update, body: body, findField: "AccountRef", findValue: account.qboID)
+    }
+
+    /// A withdrawn document is deleted by its QBO id. One whose create's
+    /// outcome is unknown is looked up the way its create would be (by
+    /// vendor or payment account, and date), else by its number.
+    private static func deletion<Document>(_ body: Document, find: (field: String, value: String?), docNumber: String) -> DocumentPlan<Document> {
+        if let value = find.value, !value.isEmpty {
+            return DocumentPlan(operation: .delete, body: body, findField: find.field, findValue: value)
+        }
+        return DocumentPlan(operation: .delete, body: body, findField: "DocNumber", findValue: docNumber)
     }
 
     static func billPaymentPlan(_ payment: BillPayment, row: RecordRow, currency: Currency, lookup: Lookup) throws -> BillPaymentPlan {

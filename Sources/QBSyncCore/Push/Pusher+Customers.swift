@@ -65,7 +65,8 @@ extension Pusher {
         var state = state
         state.linkOutcome = LinkOutcome.created.wireValue
         state.candidates = []
-        if row.outcomeUnknown, let found = try await self.findOwnCustomer(plan, marker: row.key.marker) {
+        if row.outcomeUnknown, let lost = try await self.findOwnCustomer(plan, marker: row.key.marker) {
+            let found = try await self.bringUpToDate(lost, with: plan.body, row: row)
             return PushOutcome(result: .synced(qboID: found.id ?? "", syncToken: found.syncToken ?? "", voided: false,
                                                note: "found in QBO as Customer \(found.id ?? "") after an unknown outcome; not created twice"), state: state)
         }

@@ -80,7 +80,8 @@ extension Pusher {
         // Vendors carry no note for a marker: a create whose outcome is
         // unknown is found again by its unique DisplayName (the requestid
         // replays the answer within QBO's replay window anyway).
-        if row.outcomeUnknown, let found = try await self.vendorNamed(plan.body.displayName ?? "") {
+        if row.outcomeUnknown, let lost = try await self.vendorNamed(plan.body.displayName ?? "") {
+            let found = try await self.bringUpToDate(lost, with: plan.body, row: row)
             return PushOutcome(result: .synced(qboID: found.id ?? "", syncToken: found.syncToken ?? "", voided: false,
                                                note: "found in QBO as Vendor \(found.id ?? "") after an unknown outcome; not created twice"), state: state)
         }
@@ -114,7 +115,8 @@ extension Pusher {
         switch plan.operation {
         case .create:
             if row.outcomeUnknown, let found = try await self.findDocument(plan, row: row) {
-                return self.synced(found.id, found.syncToken, note: "found in QBO as \(name) \(found.id ?? "") after an unknown outcome; not created twice")
+                let current = try await self.bringUpToDate(found, with: plan.body, row: row)
+                return self.synced(current.id, current.syncToken, note: "found in QBO as \(name) \(found.id ?? "") after an unknown outcome; not created twice")
             }
             let created = try await self.client.create(plan.body, requestID: try Self.requestID(row, "c"))
             return self.synced(created.id, created.syncToken, note: "created in QBO as \(name) \(created.id ?? "")")

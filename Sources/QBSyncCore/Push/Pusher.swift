@@ -51,14 +51,16 @@ struct Pusher: Sendable {
         switch plan.operation {
         case .create:
             if row.outcomeUnknown, let found = try await self.findInvoice(plan.body, row: row) {
-                return self.syncedInvoice(found, plan: plan, note: "found in QBO as Invoice \(found.id ?? "") after an unknown outcome; not created twice")
+                let current = try await self.bringUpToDate(found, with: plan.body, row: row)
+                return self.syncedInvoice(current, plan: plan, note: "found in QBO as Invoice \(found.id ?? "") after an unknown outcome; not created twice")
             }
             do {
                 let created = try await self.client.create(plan.body, requestID: try Self.requestID(row, "c"))
                 return self.syncedInvoice(created, plan: plan, note: "created in QBO as Invoice \(created.id ?? "")")
             } catch let error as QBOError where error.kind == .duplicate {
                 if let found = try await self.findInvoice(plan.body, row: row) {
-                    return self.syncedInvoice(found, plan: plan, note: "found in QBO as Invoice \(found.id ?? "") (it was created before)")
+                    let current = try await self.bringUpToDate(found, with: plan.body, row: row)
+                    return self.syncedInvoice(current, plan: plan, note: "found in QBO as Invoice \(found.id ?? "") (it was created before)")
                 }
                 throw error
             }
@@ -236,6 +238,24 @@ struct Pusher: Sendable {
 
     func synced(_ id: String?, _ token: String?, note: String) -> PushOutcome {
         PushOutcome(result: .synced(qboID: id ?? "", syncToken: token ?? "", voided: false, note: note))
+    }
+
+    /// A document found in QBO after an unknown outcome holds the content of
+    /// the attempt whose answer was lost, which may be older than what is
+    /// pushed now (the rental system changed it meanwhile): it is brought up
+    /// to date with a sparse update, so QBO ends with the content recorded as synced.
+    func bringUpToDate<Entity: QBOEntity>(_ found: Entity, with body: Entity, row: RecordRow) async throws -> Entity {
+        guard let id = found.id else { return found }
+        var known = row
+        known.qboID = id
+        known.qboSyncToken = found.syncToken ?? ""
+        return try await self.withFreshToken(known, read: { try await self.client.read(Entity.self, id: id).syncToken }) { token, step in
+            var update = body
+            update.id = id
+            update.syncToken = token
+            update.sparse = true
+            return try await self.client.sparseUpdate(update, requestID: try Self.requestID(row, "f\(step)"))
+        }
     }
 
     /// Runs a write with the record's SyncToken; on 5010 (stale) re-reads the
