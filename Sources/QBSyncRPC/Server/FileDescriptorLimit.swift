@@ -36,8 +36,11 @@ enum FileDescriptorLimit {
         guard let directory = opendir("/proc/self/fd") else { return 0 }
         defer { closedir(directory) }
         var count = 0
+        // glibc packs entries by d_reclen: copying the fixed-size d_name
+        // tuple could read past the buffer's end. Read the name in place, up to its NUL.
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = String(cString: UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
             if name != "." && name != ".." { count += 1 }
         }
         return max(0, count - 1)  // opendir's own descriptor

@@ -172,6 +172,11 @@ enum CompanyText {
         let disabled = Set(settings.disabledEntities)
         table.add(["Synced", EntityType.shown.filter { !disabled.contains($0) }.map(\.plural).joined(separator: ", ")])
         if !disabled.isEmpty { table.add(["Not synced", EntityType.shown.filter(disabled.contains).map(\.plural).joined(separator: ", ")]) }
+        if let qbo = company.qbo, qbo.known {
+            table.add(["QBO company", qbo.companyName.isEmpty ? "-" : qbo.companyName])
+            table.add(["QBO inventory", qbo.tracksInventory ? "tracks quantities" : "off (no inventory items)"])
+            table.add(["QBO sales tax", qbo.automatedSalesTax ? "automated" : "manual"])
+        }
         lines += table.lines(style: .plain)
         return lines.joined(separator: "\n")
     }
