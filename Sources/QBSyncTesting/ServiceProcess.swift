@@ -27,7 +27,7 @@ public final class ServiceProcess: @unchecked Sendable {
     private let arguments: [String]
     private let fileDescriptorLimit: Int?
     private let logPath: String
-    private var process: Process?
+    private var process: ChildProcess?
 
     /// Prepares (does not start) a service talking to QBO at `qboBaseURL`.
     ///
@@ -47,25 +47,22 @@ public final class ServiceProcess: @unchecked Sendable {
 
     /// Starts the process and waits until it answers on its socket.
     public func start(timeout: Duration = .seconds(30)) async throws {
-        let process = Process()
-        if let limit = self.fileDescriptorLimit {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -n \(limit) && exec \"$0\" \"$@\"", Self.binary.path] + self.arguments
-        } else {
-            process.executableURL = Self.binary
-            process.arguments = self.arguments
-        }
         FileManager.default.createFile(atPath: self.logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: self.logPath))
-        try log.seekToEnd()
-        process.standardError = log
-        process.standardOutput = log
-        try process.run()
+        let log = open(self.logPath, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard log >= 0 else { throw ServiceProcessError(message: "cannot open \(self.logPath)") }
+        defer { close(log) }
+        let process: ChildProcess
+        if let limit = self.fileDescriptorLimit {
+            process = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "ulimit -n \(limit) && exec \"$0\" \"$@\"", Self.binary.path] + self.arguments,
+                                       stdout: log, stderr: log)
+        } else {
+            process = try ChildProcess(executable: Self.binary.path, arguments: self.arguments, stdout: log, stderr: log)
+        }
         self.process = process
         let end = ContinuousClock.now + timeout
         while ContinuousClock.now < end {
-            if !process.isRunning {
-                throw ServiceProcessError(message: "qbsync serve exited with \(process.terminationStatus); log: \(self.logTail())")
+            if let status = process.exitStatus {
+                throw ServiceProcessError(message: "qbsync serve exited with \(status); log: \(self.logTail())")
             }
             if let client = try? await QBSyncClient(socketPath: self.socketPath) {
                 await client.close()
@@ -79,7 +76,7 @@ public final class ServiceProcess: @unchecked Sendable {
     /// SIGKILL: no chance to finish anything.
     public func kill9() {
         guard let process = self.process else { return }
-        kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitUntilExit()
         self.process = nil
     }
@@ -88,10 +85,9 @@ public final class ServiceProcess: @unchecked Sendable {
     @discardableResult
     public func terminate() -> Int32 {
         guard let process = self.process else { return 0 }
-        process.terminate()
-        process.waitUntilExit()
+        process.signal(SIGTERM)
         self.process = nil
-        return process.terminationStatus
+        return process.waitUntilExit()
     }
 
     /// The end of the process's log, for failure messages.

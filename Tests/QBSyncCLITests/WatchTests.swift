@@ -17,41 +17,16 @@ struct TmuxSession {
     }
 
     static func tmux(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = Pipe()
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let run = try ChildProcess.run("/usr/bin/env", ["tmux"] + arguments)
+        return (run.status, run.stdout)
     }
 
-    /// Starts the session. Not through Foundation's Process: the tmux server this
-    /// forks would inherit Process's exit-watching descriptor, so Process would never
-    /// see the client exit. posix_spawn (closing every other descriptor) and waitpid do.
+    /// Starts the session. The tmux server this forks must not inherit the test
+    /// process's descriptors (a pipe kept open would hide the client's exit):
+    /// ChildProcess closes every descriptor from 3 up in the child.
     func start(_ command: String) throws {
-        let arguments = ["tmux", "-S", self.server, "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command]
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] {
-            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == STDIN_FILENO ? O_RDONLY : O_WRONLY, 0)
-        }
-        // Nothing else of this process may leak into the tmux server, in particular the
-        // descriptors Foundation's Process uses to see other CLI runs exit.
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for descriptor in open.compactMap(Int32.init) where descriptor > STDERR_FILENO {
-            posix_spawn_file_actions_addclose(&actions, descriptor)
-        }
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        guard posix_spawnp(&pid, "tmux", &actions, nil, &argv, environ) == 0 else { throw CLIError("cannot run tmux") }
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        let child = try ChildProcess(executable: "/usr/bin/env", arguments: ["tmux", "-S", self.server, "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command])
+        let status = child.waitUntilExit()
         guard status == 0 else { throw CLIError("tmux new-session failed (\(status))") }
     }
 

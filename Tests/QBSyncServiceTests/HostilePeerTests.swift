@@ -450,14 +450,8 @@ import Testing
                     data += chunk
                 print(data.hex())
                 """
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script, harness.socketPath, groups, hello.bytes.map { String(format: "%02x", $0) }.joined()]
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            process.waitUntilExit()
-            return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let run = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, harness.socketPath, groups, hello.bytes.map { String(format: "%02x", $0) }.joined()])
+            return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         func reply(groups: String) throws -> Envelope.Frame? {
             let hex = try handshake(groups: groups)

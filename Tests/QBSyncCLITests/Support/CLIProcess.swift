@@ -32,60 +32,33 @@ struct CLIError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// The `qbsync` binary as a child process, its output collected as it comes.
+/// The `qbsync` binary as a child process (`ChildProcess`), its output collected as it comes.
 ///
 /// Each pipe is drained by its own thread with blocking reads until EOF. (Not
 /// `FileHandle.readabilityHandler`: its dispatch read source outlives the pipe's
 /// descriptor on Linux and crashes libdispatch's event loop under load.)
 final class CLIProcess: Sendable {
-    private let process: Process
-    private let output = Mutex<(stdout: Data, stderr: Data, openPipes: Int)>((Data(), Data(), 2))
+    private let process: ChildProcess
+    private let output = Mutex<(stdout: [UInt8], stderr: [UInt8], openPipes: Int)>(([], [], 2))
 
     /// Starts `qbsync args...` with NO_COLOR set and QBSYNC_* variables cleared.
     init(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws {
-        let process = Process()
-        process.executableURL = ServiceProcess.binary
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("QBSYNC_") }
         env["NO_COLOR"] = "1"
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = input
-        self.process = process
-        try process.run()
-        self.drain(out.fileHandleForReading) { $0.stdout.append($1) }
-        self.drain(err.fileHandleForReading) { $0.stderr.append($1) }
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try? input.fileHandleForWriting.close()
-    }
-
-    /// Reads `handle` on a thread of its own until EOF, appending each chunk.
-    private func drain(
-        _ handle: FileHandle,
-        append: @escaping @Sendable (inout (stdout: Data, stderr: Data, openPipes: Int), Data) -> Void
-    ) {
-        let thread = Thread { [self] in
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
-                if count <= 0 { break }
-                let chunk = Data(buffer[0..<count])
-                self.output.withLock { append(&$0, chunk) }
-            }
-            try? handle.close()
-            self.output.withLock { $0.openPipes -= 1 }
-        }
-        thread.start()
+        let out = try ChildProcess.pipe()
+        let err = try ChildProcess.pipe()
+        let input = try ChildProcess.pipe()
+        self.process = try ChildProcess(executable: ServiceProcess.binary.path, arguments: arguments, environment: env,
+                                        stdin: input.read, stdout: out.write, stderr: err.write)
+        for descriptor in [out.write, err.write, input.read] { close(descriptor) }
+        ChildProcess.drain(out.read, append: { [self] chunk in self.output.withLock { $0.stdout += chunk } }, done: { [self] in self.output.withLock { $0.openPipes -= 1 } })
+        ChildProcess.drain(err.read, append: { [self] chunk in self.output.withLock { $0.stderr += chunk } }, done: { [self] in self.output.withLock { $0.openPipes -= 1 } })
+        ChildProcess.write(Array((stdin ?? "").utf8), to: input.write)
     }
 
     /// Sends SIGTERM.
-    func terminate() { self.process.terminate() }
+    func terminate() { self.process.signal(SIGTERM) }
 
     var stdout: String { self.output.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
     var stderr: String { self.output.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
@@ -104,12 +77,12 @@ final class CLIProcess: Sendable {
         let end = ContinuousClock.now + timeout
         while self.process.isRunning || self.output.withLock({ $0.openPipes }) > 0 {
             if ContinuousClock.now > end {
-                self.process.terminate()
+                self.process.signal(SIGTERM)
                 throw CLIError("qbsync did not exit within \(timeout): \(self.stdout) \(self.stderr)")
             }
             try await Task.sleep(for: .milliseconds(10))
         }
-        return CLIResult(status: self.process.terminationStatus, stdout: self.stdout, stderr: self.stderr)
+        return CLIResult(status: self.process.exitStatus ?? -1, stdout: self.stdout, stderr: self.stderr)
     }
 
     /// Runs `qbsync args...` to completion.
