@@ -92,8 +92,8 @@ public actor QBOSimulator: Service {
         guard let starting else { return }
         self.starting = nil
         guard let running = try? await starting.value else { return }
+        // Closing the listener ends serving: see HTTPServer.serve (no cancellation, apple/swift-nio#2813).
         await running.server.close()
-        running.serving.cancel()
         await running.serving.value
         if let path = running.endpoint.unixSocketPath { unlink(path) }
         logger.info("QBO simulator stopped")

@@ -54,7 +54,14 @@ final class HTTPServer: Sendable {
         return HTTPServer(listener: listener, router: router, logger: logger)
     }
 
-    /// Accepts connections until the listener closes or the task is cancelled.
+    /// Accepts connections until the listener closes, then ends the open ones.
+    ///
+    /// The serving task is not cancelled to stop: a connection accepted but
+    /// not yet taken from the listener's stream would be dropped with its
+    /// outbound writer unfinished, which traps in NIO (apple/swift-nio#2813).
+    /// Closing the listener ends the stream after every accepted connection
+    /// has been handed out; only then are the connections' tasks cancelled,
+    /// each inside its `executeThenClose`.
     func serve() async {
         do {
             try await listener.executeThenClose { connections in
@@ -62,6 +69,7 @@ final class HTTPServer: Sendable {
                     for try await connection in connections {
                         group.addTask { await self.serve(connection) }
                     }
+                    group.cancelAll()
                 }
             }
         } catch {
