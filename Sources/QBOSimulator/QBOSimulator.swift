@@ -190,6 +190,21 @@ public actor QBOSimulator: Service {
         try await core.markDeposited(realmID, paymentID: paymentID)
     }
 
+    /// Changes an entity as an accountant would in QBO's screens: the API's
+    /// rules, its SyncToken bumped and `LastUpdatedTime` now, so change data
+    /// capture reports it; a delete leaves the deletion stub.
+    /// - Parameters:
+    ///   - realmID: The realm.
+    ///   - entity: The entity name (`"Invoice"`).
+    ///   - id: Its Id.
+    ///   - action: Edit (the properties to change), delete or void.
+    /// - Returns: The entity afterwards.
+    /// - Throws: ``SimulatorError`` for an unknown realm or entity, or a change QBO would refuse.
+    @discardableResult
+    public nonisolated func byHand(realmID: String, entity: String, id: String, _ action: HandAction) async throws -> JSONObject {
+        try await core.byHand(realmID, action, entity: entity, entityID: id)
+    }
+
     // MARK: Clock
 
     /// The simulated company time: the wall clock moved forward by `advanceClock(by:)`.

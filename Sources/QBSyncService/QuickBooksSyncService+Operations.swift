@@ -68,7 +68,7 @@ extension QuickBooksSyncService {
                 throw FieldRules.invalid("record.company_id", "differs from company_id")
             }
             let record = try await self.mapping {
-                try await self.engine.resync(RecordKey(companyID: request.companyID, entity: ref.entity, externalID: ref.externalID))
+                try await self.engine.resync(RecordKey(companyID: request.companyID, entity: ref.entity, externalID: ref.externalID), force: request.force)
             }
             return ResyncResponse(requeued: 1, record: record)
         case .allErrored(let all)?:
@@ -119,6 +119,49 @@ extension QuickBooksSyncService {
                 companyID: request.companyID, list: request.list, nameContains: request.nameContains,
                 includeInactive: request.includeInactive, pageSize: pageSize, after: Int(after)
             )
+        }
+    }
+
+    // MARK: Drift
+
+    public func checkDrift(_ request: CheckDriftRequest, context: ServerContext) async throws -> CheckDriftResponse {
+        try FieldRules.companyID(request.companyID)
+        let check = try await self.mapping {
+            _ = try self.engine.company(request.companyID)  // NOT_FOUND for an unknown company
+            return try await self.engine.checkDrift(companyID: request.companyID)
+        }
+        return CheckDriftResponse(changesRead: UInt32(clamping: check.changesRead), drifted: check.drifted,
+                                  checkedThrough: check.checkedThrough, requests: UInt32(clamping: check.requests))
+    }
+
+    public func acceptDrift(_ request: AcceptDriftRequest, context: ServerContext) async throws -> AcceptDriftResponse {
+        guard let ref = request.ref else { throw FieldRules.invalid("ref", "is required") }
+        try FieldRules.companyID(ref.companyID, field: "ref.company_id")
+        try FieldRules.entity(ref.entity, field: "ref.entity", required: true)
+        try FieldRules.externalID(ref.externalID, field: "ref.external_id")
+        let (record, accepted) = try await self.mapping {
+            try await self.engine.acceptDrift(RecordKey(companyID: ref.companyID, entity: ref.entity, externalID: ref.externalID))
+        }
+        return AcceptDriftResponse(record: record, accepted: accepted)
+    }
+
+    public func reconcile(_ request: ReconcileRequest, context: ServerContext) async throws -> ReconcileResponse {
+        try FieldRules.companyID(request.companyID)
+        try FieldRules.date(request.fromDate, field: "from_date", required: false)
+        try FieldRules.date(request.toDate, field: "to_date", required: false)
+        let to = request.toDate.isEmpty ? Clock.date(milliseconds: Clock.milliseconds()) : request.toDate
+        let from = request.fromDate.isEmpty ? Clock.date(milliseconds: Clock.milliseconds() - 30 * 86_400_000) : request.fromDate
+        guard from <= to else { throw FieldRules.invalid("from_date", "is after to_date") }
+        guard request.entities.count <= 32 else { throw FieldRules.invalid("entities", "names more than 32 entity types") }
+        for (index, entity) in request.entities.enumerated() {
+            switch entity {
+            case .invoice, .payment, .refund, .bill, .billPayment, .expense, .purchaseOrder: continue
+            default: throw FieldRules.invalid("entities[\(index)]", "is not a transaction qbsync reconciles (invoices, payments, refunds, bills, bill payments, expenses, purchase orders)")
+            }
+        }
+        return try await self.mapping {
+            _ = try self.engine.company(request.companyID)
+            return try await self.engine.reconcile(companyID: request.companyID, from: from, to: to, entities: Array(Set(request.entities)).sorted { $0.wireValue < $1.wireValue })
         }
     }
 }

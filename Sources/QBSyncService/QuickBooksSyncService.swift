@@ -85,9 +85,11 @@ public struct QuickBooksSyncService: QuickBooksSyncHandler {
         try FieldRules.companyID(request.companyID)
         if case .unrecognized = request.invoicePolicy { throw FieldRules.invalid("invoice_policy", "has a value this server does not know") }
         let toggles = try FieldRules.validateToggles(request)
+        if case .unrecognized = request.driftPolicy { throw FieldRules.invalid("drift_policy", "has a value this server does not know") }
         let (company, changed) = try await self.mapping {
             try await self.engine.updateSettings(companyID: request.companyID, autoCreateCustomers: request.autoCreateCustomers,
-                                                 invoicePolicy: request.invoicePolicy, enable: toggles.enable, disable: toggles.disable)
+                                                 invoicePolicy: request.invoicePolicy, enable: toggles.enable, disable: toggles.disable,
+                                                 driftPolicy: request.driftPolicy)
         }
         return UpdateCompanySettingsResponse(company: company, recordsRequeued: UInt32(clamping: changed))
     }

@@ -46,7 +46,12 @@ public enum Clock {
 
     /// Today's date in UTC, `2026-11-21`.
     public static func today() -> String {
-        let (year, month, day) = self.civil(fromDays: self.milliseconds() / 86_400_000)
+        self.date(milliseconds: self.milliseconds())
+    }
+
+    /// The UTC date of an epoch time in milliseconds, `2026-11-21`.
+    public static func date(milliseconds: Int64) -> String {
+        let (year, month, day) = self.civil(fromDays: milliseconds / 86_400_000)
         return "\(self.pad(year, 4))-\(self.pad(month, 2))-\(self.pad(day, 2))"
     }
 

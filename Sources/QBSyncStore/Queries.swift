@@ -59,6 +59,15 @@ extension Database {
         return try self.statement(sql, values).rows { $0.int64(0) }
     }
 
+    /// A company's records of `entity` dated within `from...to` (either bound may be empty).
+    public func records(companyID: String, entity: EntityType, from: String, to: String) throws -> [RecordRow] {
+        var sql = "SELECT \(RecordRow.columns) FROM records WHERE company_id = ? AND entity = ?"
+        var values: [Statement.Value] = [.text(companyID), .integer(Int64(entity.wireValue))]
+        if !from.isEmpty { sql += " AND txn_date >= ?"; values.append(.text(from)) }
+        if !to.isEmpty { sql += " AND txn_date <= ?"; values.append(.text(to)) }
+        return try self.statement(sql, values).rows(RecordRow.init)
+    }
+
     /// PENDING records of a company whose next attempt is due, oldest first.
     public func dueRecords(companyID: String, now: Int64, limit: Int) throws -> [RecordRow] {
         try self.statement(

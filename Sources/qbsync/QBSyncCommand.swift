@@ -34,6 +34,8 @@ struct QBSyncCommand: AsyncParsableCommand {
             RefundShortcutCommand.self,
             VoidPaymentCommand.self,
             BulkSyncCommand.self,
+            DriftCommand.self,
+            ReconcileCommand.self,
         ]
     )
 

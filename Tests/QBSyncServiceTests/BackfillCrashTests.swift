@@ -157,6 +157,11 @@ import Testing
         let ledger = try await environment.simulator.ledger(realmID: environment.realm.realmId)
         try Self.checkLedger(ledger, plan)
         payables.check(ledger)
+        // Nothing qbsync did itself (creates, updates, payments applied, voids,
+        // deletions, retries after lost answers) is mistaken for drift.
+        let drift = try await environment.retrying { try await $0.checkDrift(CheckDriftRequest(companyID: "acme")) }
+        #expect(drift.changesRead > 0)
+        #expect(drift.drifted.isEmpty, "false drift: \(drift.drifted.prefix(5).map { "\($0.ref?.externalID ?? ""): \($0.warnings.map(\.message))" })")
         let counts = Dictionary(health.counts.map { ("\($0.entity)/\($0.status)", $0.count) }, uniquingKeysWith: +)
         #expect(counts["invoice/synced"] == UInt64(Self.invoiceCount), "\(counts)")
         #expect(counts.filter { $0.key.hasSuffix("/errored") }.values.reduce(0, +) == 0, "\(counts)")

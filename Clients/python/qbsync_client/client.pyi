@@ -129,7 +129,7 @@ class Client:
         """Calls ``/qbsync.v1.QuickBooksSync/UpdateCompanySettings``, a unary RPC.
 
         Args:
-            request: A ``qbsync.v1.UpdateCompanySettingsRequest`` (fields: company_id, auto_create_customers, invoice_policy, enable_entities, disable_entities); None sends an empty one.
+            request: A ``qbsync.v1.UpdateCompanySettingsRequest`` (fields: company_id, auto_create_customers, invoice_policy, enable_entities, disable_entities, drift_policy); None sends an empty one.
             timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
             metadata: Key/value pairs sent with the call (keys lower-case ASCII).
 
@@ -423,7 +423,7 @@ class Client:
         """Calls ``/qbsync.v1.QuickBooksSync/Resync``, a unary RPC.
 
         Args:
-            request: A ``qbsync.v1.ResyncRequest`` (fields: company_id, record, all_errored); None sends an empty one.
+            request: A ``qbsync.v1.ResyncRequest`` (fields: company_id, record, all_errored, force); None sends an empty one.
             timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
             metadata: Key/value pairs sent with the call (keys lower-case ASCII).
 
@@ -639,6 +639,69 @@ class Client:
 
         Returns:
             The ``qbsync.v1.SyncItemResponse`` (fields: record, changed).
+
+        Raises:
+            RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).
+        """
+        ...
+    def check_drift(
+        self,
+        request: Optional[operations_pb2.CheckDriftRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: Optional[Metadata] = None,
+    ) -> operations_pb2.CheckDriftResponse:
+        """Calls ``/qbsync.v1.QuickBooksSync/CheckDrift``, a unary RPC.
+
+        Args:
+            request: A ``qbsync.v1.CheckDriftRequest`` (fields: company_id); None sends an empty one.
+            timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
+            metadata: Key/value pairs sent with the call (keys lower-case ASCII).
+
+        Returns:
+            The ``qbsync.v1.CheckDriftResponse`` (fields: changes_read, drifted, checked_through, requests).
+
+        Raises:
+            RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).
+        """
+        ...
+    def accept_drift(
+        self,
+        request: Optional[operations_pb2.AcceptDriftRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: Optional[Metadata] = None,
+    ) -> operations_pb2.AcceptDriftResponse:
+        """Calls ``/qbsync.v1.QuickBooksSync/AcceptDrift``, a unary RPC.
+
+        Args:
+            request: A ``qbsync.v1.AcceptDriftRequest`` (fields: ref); None sends an empty one.
+            timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
+            metadata: Key/value pairs sent with the call (keys lower-case ASCII).
+
+        Returns:
+            The ``qbsync.v1.AcceptDriftResponse`` (fields: record, accepted).
+
+        Raises:
+            RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).
+        """
+        ...
+    def reconcile(
+        self,
+        request: Optional[operations_pb2.ReconcileRequest] = None,
+        *,
+        timeout: Optional[float] = None,
+        metadata: Optional[Metadata] = None,
+    ) -> operations_pb2.ReconcileResponse:
+        """Calls ``/qbsync.v1.QuickBooksSync/Reconcile``, a unary RPC.
+
+        Args:
+            request: A ``qbsync.v1.ReconcileRequest`` (fields: company_id, from_date, to_date, entities); None sends an empty one.
+            timeout: Seconds before the call ends DEADLINE_EXCEEDED; None uses the client's ``timeout``.
+            metadata: Key/value pairs sent with the call (keys lower-case ASCII).
+
+        Returns:
+            The ``qbsync.v1.ReconcileResponse`` (fields: from_date, to_date, entities, mismatches, mismatches_truncated, requests).
 
         Raises:
             RpcError: The call ended with a non-OK status (``.code``, ``.message``, ``.details``).

@@ -66,6 +66,19 @@ struct AdminAPI: Sendable {
             try await core.markDeposited(id, paymentID: paymentID)
             return ["realmId": .string(id), "paymentId": .string(paymentID), "deposited": true]
         }
+        // POST /admin/realms/{id}/entities/{Entity}/{entityId}/{edit|delete|void}: an accountant's change.
+        if request.method == .POST, segments.count == 6, segments[0] == "realms", segments[2] == "entities",
+            ["edit", "delete", "void", "create"].contains(segments[5])
+        {
+            let (id, entity, entityID) = (segments[1], segments[3], segments[4])
+            let action: HandAction = switch segments[5] {
+            case "edit": .edit(try Self.object(request))
+            case "create": .create(try Self.object(request))
+            case "delete": .delete
+            default: .void
+            }
+            return ["realmId": .string(id), entity: .object(try await core.byHand(id, action, entity: entity, entityID: entityID))]
+        }
         if let id = path.realm(.POST, "tokens", "expire") {
             try core.expireAccessTokens(id)
             return ["realmId": .string(id), "accessTokens": "expired"]

@@ -60,6 +60,25 @@ actor RealmStore {
         return ledger.settings
     }
 
+    /// A change made in QBO's own screens (an accountant): the same rules as
+    /// the API, with the entity's current SyncToken filled in; no requestid.
+    /// - Returns: The entity afterwards (the deletion stub for a delete).
+    func byHand(_ action: HandAction, kind: EntityKind, id: String, at now: Date) throws(QBOFault) -> JSONObject {
+        if case .create(let body) = action { return try ledger.save(kind, body, at: now) }
+        guard let current = ledger.entity(kind, id) else { throw .objectNotFound() }
+        let identity: JSONObject = ["Id": .string(id), "SyncToken": .string(current.syncToken)]
+        switch action {
+        case .edit(let changes):
+            return try ledger.save(kind, identity.merging(changes).merging(["sparse": true]), at: now)
+        case .delete:
+            return try ledger.delete(kind, identity, at: now)
+        case .void:
+            return try ledger.void(kind, identity, at: now)
+        case .create:
+            preconditionFailure("handled above")
+        }
+    }
+
     func markDeposited(paymentID: String) throws(QBOFault) {
         try ledger.markDeposited(paymentID: paymentID)
     }
@@ -128,4 +147,16 @@ actor RealmStore {
             return .failure(error)
         }
     }
+}
+
+/// What an accountant does to an entity in QBO's screens.
+public enum HandAction: Sendable {
+    /// Changes these properties (a sparse update: the rest stays).
+    case edit(JSONObject)
+    /// Deletes it (transactions).
+    case delete
+    /// Voids it (invoices, payments, bill payments, sales receipts).
+    case void
+    /// Records a new one (a payment taken at the counter); the id is ignored.
+    case create(JSONObject)
 }

@@ -37,6 +37,16 @@ extension SimulatorCore {
         try requireRealm(id).gate.withLock { ($0.requestsPerMinute, $0.concurrentLimit) }
     }
 
+    func byHand(_ id: String, _ action: HandAction, entity: String, entityID: String) async throws(SimulatorError) -> JSONObject {
+        let realm = try requireRealm(id)
+        guard let kind = EntityKind(caseInsensitiveName: entity) else { throw .badRequest("no entity \(entity)") }
+        do {
+            return try await realm.store.byHand(action, kind: kind, id: entityID, at: clock.now)
+        } catch {
+            throw .badRequest("\(entity) \(entityID): \(error)")
+        }
+    }
+
     func markDeposited(_ id: String, paymentID: String) async throws(SimulatorError) {
         let realm = try requireRealm(id)
         do {

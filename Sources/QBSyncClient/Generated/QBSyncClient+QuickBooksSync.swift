@@ -317,4 +317,40 @@ extension QBSyncClient {
     public func syncItem(_ request: SyncItemRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> SyncItemResponse {
         try await self.unary(QuickBooksSync.Method.syncItem, request, options: options)
     }
+
+    /// Reads QuickBooks' changes since the last check now and reports the
+    /// records that no longer match what was synced (the service also polls on
+    /// its own, every --drift-interval).
+    ///
+    /// - Parameters:
+    ///   - request: The request message.
+    ///   - options: Deadline and metadata for this call.
+    /// - Returns: The response message.
+    /// - Throws: ``RPCError`` with the server's status, or the client's own (deadline, cancel, connection lost).
+    public func checkDrift(_ request: CheckDriftRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> CheckDriftResponse {
+        try await self.unary(QuickBooksSync.Method.checkDrift, request, options: options)
+    }
+
+    /// Accepts QuickBooks' version of a drifted record.
+    ///
+    /// - Parameters:
+    ///   - request: The request message.
+    ///   - options: Deadline and metadata for this call.
+    /// - Returns: The response message.
+    /// - Throws: ``RPCError`` with the server's status, or the client's own (deadline, cancel, connection lost).
+    public func acceptDrift(_ request: AcceptDriftRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> AcceptDriftResponse {
+        try await self.unary(QuickBooksSync.Method.acceptDrift, request, options: options)
+    }
+
+    /// Compares the rental store with QuickBooks for a period: counts, totals,
+    /// balances and every mismatch with a fix.
+    ///
+    /// - Parameters:
+    ///   - request: The request message.
+    ///   - options: Deadline and metadata for this call.
+    /// - Returns: The response message.
+    /// - Throws: ``RPCError`` with the server's status, or the client's own (deadline, cancel, connection lost).
+    public func reconcile(_ request: ReconcileRequest, options: CallOptions = CallOptions()) async throws(RPCError) -> ReconcileResponse {
+        try await self.unary(QuickBooksSync.Method.reconcile, request, options: options)
+    }
 }

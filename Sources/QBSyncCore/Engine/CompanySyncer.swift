@@ -10,7 +10,7 @@ import QBSyncWire
 /// record is claimed (SYNCING) while pushed, so no record is pushed twice at once.
 actor CompanySyncer {
     let companyID: String
-    private let store: Store
+    let store: Store
     private let configuration: EngineConfiguration
     private let transport: any HTTPTransport
     private let logger: Logger

@@ -22,6 +22,9 @@ public struct EngineConfiguration: Sendable {
     public var errorThreshold = 5
     /// Interval of the sweep that retries and re-links (nightly by default).
     public var sweepInterval: Duration = .seconds(86_400)
+    /// How often QuickBooks' changes are read to find drift (change data
+    /// capture); nil turns the poll off (CheckDrift still works).
+    public var driftInterval: Duration? = .seconds(300)
     /// Events older than this are deleted by the sweep.
     public var eventRetention: Duration = .seconds(30 * 86_400)
 

@@ -53,7 +53,8 @@ extension SyncEngine {
     ///
     /// - Returns: The company and how many records changed status.
     public func updateSettings(
-        companyID: String, autoCreateCustomers: Bool?, invoicePolicy: InvoicePolicy, enable: Set<EntityType> = [], disable: Set<EntityType> = []
+        companyID: String, autoCreateCustomers: Bool?, invoicePolicy: InvoicePolicy, enable: Set<EntityType> = [], disable: Set<EntityType> = [],
+        driftPolicy: DriftPolicy = .unspecified
     ) async throws -> (Company, Int) {
         let (company, changed) = try await self.store.write { transaction -> (CompanyRow, Int) in
             guard var company = try transaction.company(companyID) else {
@@ -63,6 +64,7 @@ extension SyncEngine {
             if let autoCreateCustomers { company.autoCreateCustomers = autoCreateCustomers }
             let previousPolicy = company.invoicePolicy
             if invoicePolicy != .unspecified { company.invoicePolicy = invoicePolicy }
+            if driftPolicy != .unspecified { company.driftPolicy = driftPolicy }
             try transaction.save(company)
             var changed = 0
             if createTurnedOn {
@@ -163,6 +165,7 @@ extension WriteTransaction {
             company.autoCreateCustomers = settings.autoCreateCustomers
             if settings.invoicePolicy != .unspecified { company.invoicePolicy = settings.invoicePolicy }
             if !settings.homeCurrency.isEmpty { company.homeCurrency = settings.homeCurrency }
+            if settings.driftPolicy != .unspecified { company.driftPolicy = settings.driftPolicy }
         }
         try self.save(company)
         return company

@@ -4,7 +4,10 @@ import QBSyncWire
 extension SyncEngine {
     /// Queues one record again (a SYNCED invoice is re-pushed as an update;
     /// other SYNCED records are read back from QBO).
-    public func resync(_ key: RecordKey) async throws -> SyncRecord {
+    ///
+    /// A record that drifted (someone changed it in QuickBooks) is pushed over
+    /// QuickBooks' version only with `force`; without it, FAILED_PRECONDITION.
+    public func resync(_ key: RecordKey, force: Bool = false) async throws -> SyncRecord {
         let record = try await self.store.write { transaction -> SyncRecord in
             guard var row = try transaction.record(key) else {
                 throw RPCError(code: .notFound, message: "\(key.entity.label) \(key.externalID) is not known to qbsync")
@@ -12,7 +15,18 @@ extension SyncEngine {
             if row.status == .syncing {
                 throw RPCError(code: .failedPrecondition, message: "\(key.entity.label) \(key.externalID) is being pushed right now; it settles by itself")
             }
-            try Self.requeue(&row, force: true, note: "resync requested", in: transaction)
+            let drift = row.state.warnings.filter(\.isDrift).map(\.wire)
+            if !drift.isEmpty {
+                guard force else {
+                    throw RPCError(
+                        code: .failedPrecondition,
+                        message: "\(key.entity.label) \(key.externalID) was changed in QuickBooks (\(drift.map(\.message).joined(separator: "; "))); resync with force to push the rental system's version over it, or accept QuickBooks' version (AcceptDrift)"
+                    )
+                }
+                Self.prepareOverwrite(&row, drift: drift)
+                transaction.beginNewPush(&row)
+            }
+            try Self.requeue(&row, force: true, note: drift.isEmpty ? "resync requested" : "resync with force: the rental system's version goes over QuickBooks'", in: transaction)
             return self.view.record(row, blockers: try transaction.blockers(of: row.id))
         }
         self.kick(key.companyID)

@@ -28,7 +28,7 @@ extension SyncEngine {
                     try Self.requeue(&row, force: false, note: "nightly sweep: matching against QBO customers again", in: transaction)
                     report.customersRelinking += 1
                 }
-                for entity in [EntityType.customer, .invoice, .payment, .refund] {
+                for entity in EntityType.recordTypes {
                     for id in try transaction.recordIDs(companyID: companyID, entity: entity, status: .errored) {
                         guard var row = try transaction.record(id: id), row.lastError?.retryable == true else { continue }
                         try Self.requeue(&row, force: false, note: "nightly sweep: retrying after transient failures", in: transaction)

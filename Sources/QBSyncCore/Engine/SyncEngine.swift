@@ -29,6 +29,7 @@ public actor SyncEngine {
     /// Each syncer's wake signal, reachable without a hop onto this actor.
     private nonisolated let wakes = Mutex<[String: WakeSignal]>([:])
     private var sweepTask: Task<Void, Never>?
+    private var driftTask: Task<Void, Never>?
 
     /// Opens the engine on a store.
     ///
@@ -68,11 +69,21 @@ public actor SyncEngine {
                 _ = try? await self?.sweep()
             }
         }
+        if let interval = self.configuration.driftInterval {
+            self.driftTask = Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    if Task.isCancelled { break }
+                    await self?.checkDriftEverywhere()
+                }
+            }
+        }
     }
 
     /// Stops the sweep and every syncer, letting pushes in flight finish.
     public func stop() async {
         self.sweepTask?.cancel()
+        self.driftTask?.cancel()
         for syncer in self.syncers.values { await syncer.stop() }
         self.syncers.removeAll()
     }
@@ -92,6 +103,15 @@ public actor SyncEngine {
 
     func existingSyncer(_ companyID: String) -> CompanySyncer? {
         self.syncers[companyID]
+    }
+
+    /// The companies whose syncer is connected now.
+    func connectedSyncers() async -> [(String, CompanySyncer)] {
+        var connected: [(String, CompanySyncer)] = []
+        for (companyID, syncer) in self.syncers.sorted(by: { $0.key < $1.key }) where await syncer.client != nil {
+            connected.append((companyID, syncer))
+        }
+        return connected
     }
 
     /// The company's QBO client, when connected.

@@ -30,6 +30,17 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
         return value
     }
 
+    /// A QBO amount in minor units, rounded half away from zero (QBO keeps
+    /// amounts at the currency's places); nil beyond Int64.
+    public func minorUnits(_ amount: Decimal) -> Int64? {
+        var scaled = amount
+        if self.exponent > 0 { scaled *= self.scale }
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &scaled, 0, .plain)
+        guard rounded.magnitude <= Decimal(Int64.max) else { return nil }
+        return NSDecimalNumber(decimal: rounded).int64Value
+    }
+
     /// `quantity` x `rate` in minor units, rounded half away from zero (QBO's
     /// rule for Qty x UnitPrice); nil when it does not fit in Int64.
     ///

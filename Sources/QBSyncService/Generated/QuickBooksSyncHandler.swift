@@ -74,6 +74,15 @@ public protocol QuickBooksSyncHandler: Sendable {
     /// once there, its external id is mapped as an item code. INVENTORY on a QBO
     /// company that does not track quantities is FAILED_PRECONDITION.
     func syncItem(_ request: SyncItemRequest, context: ServerContext) async throws -> SyncItemResponse
+    /// Reads QuickBooks' changes since the last check now and reports the
+    /// records that no longer match what was synced (the service also polls on
+    /// its own, every --drift-interval).
+    func checkDrift(_ request: CheckDriftRequest, context: ServerContext) async throws -> CheckDriftResponse
+    /// Accepts QuickBooks' version of a drifted record.
+    func acceptDrift(_ request: AcceptDriftRequest, context: ServerContext) async throws -> AcceptDriftResponse
+    /// Compares the rental store with QuickBooks for a period: counts, totals,
+    /// balances and every mismatch with a fix.
+    func reconcile(_ request: ReconcileRequest, context: ServerContext) async throws -> ReconcileResponse
 }
 
 extension QuickBooksSyncHandler {
@@ -107,5 +116,8 @@ extension QuickBooksSyncHandler {
         router.register(QuickBooksSync.Method.syncPurchaseOrder) { try await self.syncPurchaseOrder($0, context: $1) }
         router.register(QuickBooksSync.Method.syncExpense) { try await self.syncExpense($0, context: $1) }
         router.register(QuickBooksSync.Method.syncItem) { try await self.syncItem($0, context: $1) }
+        router.register(QuickBooksSync.Method.checkDrift) { try await self.checkDrift($0, context: $1) }
+        router.register(QuickBooksSync.Method.acceptDrift) { try await self.acceptDrift($0, context: $1) }
+        router.register(QuickBooksSync.Method.reconcile) { try await self.reconcile($0, context: $1) }
     }
 }

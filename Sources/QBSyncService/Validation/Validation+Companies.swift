@@ -15,6 +15,7 @@ extension FieldRules {
             if !settings.homeCurrency.isEmpty { _ = try self.currency(settings.homeCurrency, field: "settings.home_currency") }
             if case .unrecognized = settings.invoicePolicy { throw self.invalid("settings.invoice_policy", "has a value this server does not know") }
             _ = try self.toggles(settings.disabledEntities, field: "settings.disabled_entities")
+            if case .unrecognized = settings.driftPolicy { throw self.invalid("settings.drift_policy", "has a value this server does not know") }
         }
     }
 

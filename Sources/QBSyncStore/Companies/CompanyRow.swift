@@ -32,6 +32,11 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
     public var disabledEntities: Set<EntityType> = []
     /// What was read from the QBO company's Preferences and CompanyInfo.
     public var qboFacts = QBOCompanyFacts()
+    /// Changes in QBO were read up to this time (ISO 8601 with offset, as QBO's
+    /// `changedSince` takes it); empty before the first check.
+    public var driftCursor = ""
+    /// What to do with a record that drifted.
+    public var driftPolicy: DriftPolicy = .report
 
     /// Creates a company with defaults.
     public init(companyID: String) {
@@ -42,7 +47,8 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
     public var settings: CompanySettings {
         CompanySettings(
             autoCreateCustomers: self.autoCreateCustomers, invoicePolicy: self.invoicePolicy, homeCurrency: self.homeCurrency,
-            disabledEntities: EntityType.recordTypes.filter(self.disabledEntities.contains)
+            disabledEntities: EntityType.recordTypes.filter(self.disabledEntities.contains),
+            driftPolicy: self.driftPolicy
         )
     }
 
@@ -55,6 +61,7 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
             connectionMessage: self.connectionMessage,
             settings: self.settings,
             connectionChangedAt: Clock.rfc3339(milliseconds: self.connectionChangedAt),
+            driftCheckedThrough: self.driftCursor,
             qbo: self.qboFacts
         )
     }
@@ -66,7 +73,7 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
     /// The columns of `companies` a row holds, in SELECT order.
     static let layout = ColumnList("""
         company_id, realm_id, client_id, client_secret, refresh_token, connection_state, connection_message, \
-        connection_changed_at, auto_create_customers, invoice_policy, home_currency, last_synced_at, disabled_entities, qbo_facts
+        connection_changed_at, auto_create_customers, invoice_policy, home_currency, last_synced_at, disabled_entities, qbo_facts, drift_cursor, drift_policy
         """)
 
     static let columns = Self.layout.sql
@@ -88,6 +95,9 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
         self.homeCurrency = row.text(column("home_currency"))
         self.lastSyncedAt = row.int64(column("last_synced_at"))
         self.qboFacts = (try? QBOCompanyFacts(unpacking: row.blob(column("qbo_facts")))) ?? QBOCompanyFacts()
+        self.driftCursor = row.text(column("drift_cursor"))
+        let policy = DriftPolicy(wireValue: Int32(row.int64(column("drift_policy"))))
+        self.driftPolicy = policy == .unspecified ? .report : policy
         self.disabledEntities = Set(row.text(column("disabled_entities")).split(separator: ",").compactMap { Int32($0) }.map(EntityType.init(wireValue:)))
     }
 
@@ -110,13 +120,14 @@ extension WriteTransaction {
     public func save(_ company: CompanyRow) throws {
         self.companyCache[company.companyID] = company
         try self.database.run(
-            "INSERT OR REPLACE INTO companies (\(CompanyRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO companies (\(CompanyRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 .text(company.companyID), .text(company.realmID), .text(company.clientID), .text(company.clientSecret),
                 .text(company.refreshToken), .integer(Int64(company.connectionState.wireValue)), .text(company.connectionMessage),
                 .integer(company.connectionChangedAt), .integer(company.autoCreateCustomers ? 1 : 0),
                 .integer(Int64(company.invoicePolicy.wireValue)), .text(company.homeCurrency), .integer(company.lastSyncedAt),
                 .text(company.disabledEntitiesText), .blob(company.qboFacts.packed()),
+                .text(company.driftCursor), .integer(Int64(company.driftPolicy.wireValue)),
             ]
         )
     }
@@ -131,6 +142,12 @@ extension WriteTransaction {
     public func saveQBOFacts(_ facts: QBOCompanyFacts, companyID: String) throws {
         self.companyCache[companyID] = nil
         try self.database.run("UPDATE companies SET qbo_facts = ? WHERE company_id = ?", [.blob(facts.packed()), .text(companyID)])
+    }
+
+    /// Moves a company's change-data-capture cursor.
+    public func saveDriftCursor(_ cursor: String, companyID: String) throws {
+        self.companyCache[companyID] = nil
+        try self.database.run("UPDATE companies SET drift_cursor = ? WHERE company_id = ?", [.text(cursor), .text(companyID)])
     }
 
     /// Records a successful push time.

@@ -132,4 +132,23 @@ extension WriteTransaction {
         row.outcomeUnknown = true
         try self.queue(&row, note: "service restarted during a push; it will be read back from QBO before any retry")
     }
+
+    /// QuickBooks no longer holds what was synced (or holds it again): the
+    /// record's drift warnings become `drift` (its other warnings stay), with
+    /// one event. The status does not change.
+    public func drifted(_ row: inout RecordRow, _ drift: [RecordWarning], note: String) throws {
+        let kept = row.state.warnings.filter { !$0.isDrift }.map(\.wire)
+        try self.setWarnings(kept + drift, of: &row)
+        try self.transition(&row, to: row.status, note: note)
+    }
+}
+
+extension WarningKind {
+    /// The kinds that say someone changed the record in QuickBooks.
+    public var isDrift: Bool {
+        switch self {
+        case .driftEdited, .driftDeleted, .driftVoided, .driftPaymentRecorded, .driftInactive: true
+        default: false
+        }
+    }
 }

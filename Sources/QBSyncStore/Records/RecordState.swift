@@ -34,17 +34,45 @@ public struct RecordState: Sendable, Codable, Hashable {
         public var kind: Int32
         public var message: String
         public var fixHint: String
+        /// Drift: field, ours, QuickBooks'.
+        public var fields: [[String]]
+        public var qboSyncToken: String
+        public var detectedAt: String
 
         public init(_ warning: RecordWarning) {
             self.kind = warning.kind.wireValue
             self.message = warning.message
             self.fixHint = warning.fixHint
+            self.fields = warning.fields.map { [$0.field, $0.ours, $0.quickbooks] }
+            self.qboSyncToken = warning.qboSyncToken
+            self.detectedAt = warning.detectedAt
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case kind, message, fixHint, fields, qboSyncToken, detectedAt
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.kind = try container.decode(Int32.self, forKey: .kind)
+            self.message = try container.decodeIfPresent(String.self, forKey: .message) ?? ""
+            self.fixHint = try container.decodeIfPresent(String.self, forKey: .fixHint) ?? ""
+            self.fields = try container.decodeIfPresent([[String]].self, forKey: .fields) ?? []
+            self.qboSyncToken = try container.decodeIfPresent(String.self, forKey: .qboSyncToken) ?? ""
+            self.detectedAt = try container.decodeIfPresent(String.self, forKey: .detectedAt) ?? ""
         }
 
         /// As a wire message.
         public var wire: RecordWarning {
-            RecordWarning(kind: WarningKind(wireValue: self.kind), message: self.message, fixHint: self.fixHint)
+            RecordWarning(
+                kind: WarningKind(wireValue: self.kind), message: self.message, fixHint: self.fixHint,
+                fields: self.fields.filter { $0.count == 3 }.map { FieldDrift(field: $0[0], ours: $0[1], quickbooks: $0[2]) },
+                qboSyncToken: self.qboSyncToken, detectedAt: self.detectedAt
+            )
         }
+
+        /// A drift warning (someone changed the record in QuickBooks).
+        public var isDrift: Bool { WarningKind(wireValue: self.kind).isDrift }
     }
 
     private enum CodingKeys: String, CodingKey {

@@ -8,6 +8,31 @@ extension WriteTransaction {
         ).first(RecordRow.init)
     }
 
+    /// The records of `entities` that are a QBO object (change data capture
+    /// names objects by Id; a refund's credit memo and refund receipt share the entity).
+    public func records(companyID: String, entity: EntityType, qboID: String) throws -> [RecordRow] {
+        try self.database.statement(
+            "SELECT \(RecordRow.columns) FROM records WHERE company_id = ? AND entity = ? AND qbo_id = ?",
+            [.text(companyID), .integer(Int64(entity.wireValue)), .text(qboID)]
+        ).rows(RecordRow.init)
+    }
+
+    /// The QBO ids of a company's records of one entity (the payments qbsync pushed, for example).
+    public func qboIDs(companyID: String, entity: EntityType) throws -> [String] {
+        try self.database.statement(
+            "SELECT qbo_id FROM records WHERE company_id = ? AND entity = ? AND qbo_id != ''",
+            [.text(companyID), .integer(Int64(entity.wireValue))]
+        ).rows { $0.text(0) }
+    }
+
+    /// The zero-amount payments that apply qbsync's credit memos to invoices.
+    public func applicationPaymentIDs(companyID: String) throws -> [String] {
+        try self.database.statement(
+            "SELECT state FROM records WHERE company_id = ? AND entity = ? AND qbo_id != ''",
+            [.text(companyID), .integer(Int64(EntityType.refund.wireValue))]
+        ).rows { RecordState(decoding: $0.blob(0)).applicationPaymentID }.filter { !$0.isEmpty }
+    }
+
     /// A record's link to QBO without decoding it: row id, status, QBO id.
     /// Dependency checks need only this, for every record they look at.
     public func link(_ key: RecordKey) throws -> (id: Int64, status: SyncStatus, qboID: String)? {

@@ -138,6 +138,13 @@ enum Migrations {
         """
         ALTER TABLE companies ADD COLUMN qbo_facts BLOB NOT NULL DEFAULT x'';
         """,
+        // 5: drift detection: records found by their QBO id (change data
+        // capture names objects by Id), the capture cursor and the policy.
+        """
+        CREATE INDEX records_by_qbo_id ON records (company_id, entity, qbo_id) WHERE qbo_id != '';
+        ALTER TABLE companies ADD COLUMN drift_cursor TEXT NOT NULL DEFAULT '';
+        ALTER TABLE companies ADD COLUMN drift_policy INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 
     /// Brings `database` to the newest schema, one transaction per step.

@@ -74,6 +74,15 @@ public enum QuickBooksSync {
         /// once there, its external id is mapped as an item code. INVENTORY on a QBO
         /// company that does not track quantities is FAILED_PRECONDITION.
         public static let syncItem = RPCMethod<SyncItemRequest, SyncItemResponse>(path: "/qbsync.v1.QuickBooksSync/SyncItem", kind: .unary)
+        /// Reads QuickBooks' changes since the last check now and reports the
+        /// records that no longer match what was synced (the service also polls on
+        /// its own, every --drift-interval).
+        public static let checkDrift = RPCMethod<CheckDriftRequest, CheckDriftResponse>(path: "/qbsync.v1.QuickBooksSync/CheckDrift", kind: .unary)
+        /// Accepts QuickBooks' version of a drifted record.
+        public static let acceptDrift = RPCMethod<AcceptDriftRequest, AcceptDriftResponse>(path: "/qbsync.v1.QuickBooksSync/AcceptDrift", kind: .unary)
+        /// Compares the rental store with QuickBooks for a period: counts, totals,
+        /// balances and every mismatch with a fix.
+        public static let reconcile = RPCMethod<ReconcileRequest, ReconcileResponse>(path: "/qbsync.v1.QuickBooksSync/Reconcile", kind: .unary)
 
         /// Every method path, in declaration order.
         public static let allPaths: [String] = [
@@ -105,6 +114,9 @@ public enum QuickBooksSync {
             "/qbsync.v1.QuickBooksSync/SyncPurchaseOrder",
             "/qbsync.v1.QuickBooksSync/SyncExpense",
             "/qbsync.v1.QuickBooksSync/SyncItem",
+            "/qbsync.v1.QuickBooksSync/CheckDrift",
+            "/qbsync.v1.QuickBooksSync/AcceptDrift",
+            "/qbsync.v1.QuickBooksSync/Reconcile",
         ]
     }
 }

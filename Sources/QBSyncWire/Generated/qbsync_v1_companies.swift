@@ -99,6 +99,61 @@ public enum InvoicePolicy: Hashable, Sendable, CaseIterable {
     }
 }
 
+/// What happens to a synced record someone changed in QuickBooks.
+public enum DriftPolicy: Hashable, Sendable, CaseIterable {
+    /// Not set: REPORT.
+    case unspecified
+    /// Mark it (a DRIFT_* warning on the SYNCED record, an event, health
+    /// counts) and change nothing; an operator decides (Resync with force
+    /// pushes ours, AcceptDrift takes QuickBooks').
+    case report
+    /// Push the rental system's version again at once (a deleted one is
+    /// created again).
+    case repush
+    /// Keep QuickBooks' version: the drift is recorded as accepted, the record
+    /// follows QuickBooks' SyncToken, and an event tells the rental system
+    /// what changed so it can update its own copy.
+    case acceptQuickbooks
+    /// A value this build does not know (sent by a newer peer).
+    case unrecognized(Int32)
+
+    /// The known cases.
+    public static let allCases: [DriftPolicy] = [.unspecified, .report, .repush, .acceptQuickbooks]
+
+    /// Creates the case for a number on the wire.
+    public init(wireValue: Int32) {
+        switch wireValue {
+        case 0: self = .unspecified
+        case 1: self = .report
+        case 2: self = .repush
+        case 3: self = .acceptQuickbooks
+        default: self = .unrecognized(wireValue)
+        }
+    }
+
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "DRIFT_POLICY_UNSPECIFIED"
+        case .report: return "DRIFT_POLICY_REPORT"
+        case .repush: return "DRIFT_POLICY_REPUSH"
+        case .acceptQuickbooks: return "DRIFT_POLICY_ACCEPT_QUICKBOOKS"
+        case .unrecognized(let value): return String(value)
+        }
+    }
+
+    /// The number on the wire.
+    public var wireValue: Int32 {
+        switch self {
+        case .unspecified: return 0
+        case .report: return 1
+        case .repush: return 2
+        case .acceptQuickbooks: return 3
+        case .unrecognized(let value): return value
+        }
+    }
+}
+
 /// What a mapping maps.
 public enum MappingKind: Hashable, Sendable, CaseIterable {
     /// Not set; "all kinds" in ListMappings.
@@ -178,18 +233,22 @@ public struct CompanySettings: Sendable, Hashable {
     /// stored, and SKIPPED ("entity disabled") until the type is enabled again.
     /// Customers and vendors are linked on request and cannot be disabled.
     public var disabledEntities: [EntityType]
+    /// What qbsync does when QuickBooks no longer matches a synced record.
+    public var driftPolicy: DriftPolicy
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
         autoCreateCustomers: Bool = false,
         invoicePolicy: InvoicePolicy = .init(wireValue: 0),
         homeCurrency: String = "",
-        disabledEntities: [EntityType] = []
+        disabledEntities: [EntityType] = [],
+        driftPolicy: DriftPolicy = .init(wireValue: 0)
     ) {
         self.autoCreateCustomers = autoCreateCustomers
         self.invoicePolicy = invoicePolicy
         self.homeCurrency = homeCurrency
         self.disabledEntities = disabledEntities
+        self.driftPolicy = driftPolicy
     }
 }
 
@@ -232,6 +291,9 @@ public struct Company: Sendable, Hashable {
     public var settings: CompanySettings?
     /// When the connection last changed, RFC 3339 UTC.
     public var connectionChangedAt: String
+    /// Changes in QuickBooks are checked up to this time (the change data
+    /// capture cursor), RFC 3339 UTC; empty before the first check.
+    public var driftCheckedThrough: String
     /// What qbsync read from the QBO company at connect (Preferences, CompanyInfo).
     public var qbo: QBOCompanyFacts?
 
@@ -243,6 +305,7 @@ public struct Company: Sendable, Hashable {
         connectionMessage: String = "",
         settings: CompanySettings? = nil,
         connectionChangedAt: String = "",
+        driftCheckedThrough: String = "",
         qbo: QBOCompanyFacts? = nil
     ) {
         self.companyID = companyID
@@ -251,6 +314,7 @@ public struct Company: Sendable, Hashable {
         self.connectionMessage = connectionMessage
         self.settings = settings
         self.connectionChangedAt = connectionChangedAt
+        self.driftCheckedThrough = driftCheckedThrough
         self.qbo = qbo
     }
 }
@@ -390,6 +454,8 @@ public struct UpdateCompanySettingsRequest: Sendable, Hashable {
     /// Entity types to stop syncing: their records not yet pushed become SKIPPED.
     /// A type may not be named in both lists.
     public var disableEntities: [EntityType]
+    /// DRIFT_POLICY_UNSPECIFIED keeps the current policy.
+    public var driftPolicy: DriftPolicy
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
@@ -397,13 +463,15 @@ public struct UpdateCompanySettingsRequest: Sendable, Hashable {
         autoCreateCustomers: Bool? = nil,
         invoicePolicy: InvoicePolicy = .init(wireValue: 0),
         enableEntities: [EntityType] = [],
-        disableEntities: [EntityType] = []
+        disableEntities: [EntityType] = [],
+        driftPolicy: DriftPolicy = .init(wireValue: 0)
     ) {
         self.companyID = companyID
         self.autoCreateCustomers = autoCreateCustomers
         self.invoicePolicy = invoicePolicy
         self.enableEntities = enableEntities
         self.disableEntities = disableEntities
+        self.driftPolicy = driftPolicy
     }
 }
 
@@ -654,6 +722,7 @@ extension CompanySettings: WireMessage, CBridged {
         self.invoicePolicy = InvoicePolicy(wireValue: Int32(truncatingIfNeeded: c.invoice_policy.rawValue))
         self.homeCurrency = CBridge.string(c.home_currency)
         self.disabledEntities = CBridge.values(c.disabled_entities, c.n_disabled_entities) { EntityType(wireValue: Int32(truncatingIfNeeded: $0.rawValue)) }
+        self.driftPolicy = DriftPolicy(wireValue: Int32(truncatingIfNeeded: c.drift_policy.rawValue))
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__CompanySettings> {
@@ -664,6 +733,7 @@ extension CompanySettings: WireMessage, CBridged {
         c.pointee.home_currency = arena.string(self.homeCurrency)
         c.pointee.n_disabled_entities = self.disabledEntities.count
         c.pointee.disabled_entities = arena.values(self.disabledEntities) { Qbsync__V1__EntityType(rawValue: numericCast(UInt32(bitPattern: $0.wireValue))) }
+        c.pointee.drift_policy = Qbsync__V1__DriftPolicy(rawValue: numericCast(UInt32(bitPattern: self.driftPolicy.wireValue)))
         return c
     }
 
@@ -709,6 +779,7 @@ extension CompanySettings: Encodable {
         try container.encode(self.invoicePolicy, forKey: WireJSON.Key("invoicePolicy"))
         try container.encode(self.homeCurrency, forKey: WireJSON.Key("homeCurrency"))
         try container.encode(self.disabledEntities, forKey: WireJSON.Key("disabledEntities"))
+        try container.encode(self.driftPolicy, forKey: WireJSON.Key("driftPolicy"))
     }
 }
 
@@ -719,6 +790,7 @@ extension CompanySettings: ProtoJSONDecodable {
         if let value = try fields.enumeration("invoicePolicy", InvoicePolicy.self) { self.invoicePolicy = value }
         self.homeCurrency = try fields.string("homeCurrency")
         self.disabledEntities = try fields.enums("disabledEntities", EntityType.self)
+        if let value = try fields.enumeration("driftPolicy", DriftPolicy.self) { self.driftPolicy = value }
         try fields.rejectUnknown()
     }
 }
@@ -816,6 +888,7 @@ extension Company: WireMessage, CBridged {
         self.connectionMessage = CBridge.string(c.connection_message)
         self.settings = c.settings.map { CompanySettings(c: $0) }
         self.connectionChangedAt = CBridge.string(c.connection_changed_at)
+        self.driftCheckedThrough = CBridge.string(c.drift_checked_through)
         self.qbo = c.qbo.map { QBOCompanyFacts(c: $0) }
     }
 
@@ -828,6 +901,7 @@ extension Company: WireMessage, CBridged {
         c.pointee.connection_message = arena.string(self.connectionMessage)
         c.pointee.settings = self.settings.map { $0.cMessage(in: arena) }
         c.pointee.connection_changed_at = arena.string(self.connectionChangedAt)
+        c.pointee.drift_checked_through = arena.string(self.driftCheckedThrough)
         c.pointee.qbo = self.qbo.map { $0.cMessage(in: arena) }
         return c
     }
@@ -867,6 +941,7 @@ extension Company: WireMessage, CBridged {
         if CBridge.hasNUL(self.connectionMessage) { return prefix + "connection_message" }
         if let value = self.settings, let found = value.fieldWithNUL(prefix: prefix + "settings.") { return found }
         if CBridge.hasNUL(self.connectionChangedAt) { return prefix + "connection_changed_at" }
+        if CBridge.hasNUL(self.driftCheckedThrough) { return prefix + "drift_checked_through" }
         if let value = self.qbo, let found = value.fieldWithNUL(prefix: prefix + "qbo.") { return found }
         return nil
     }
@@ -881,6 +956,7 @@ extension Company: Encodable {
         try container.encode(self.connectionMessage, forKey: WireJSON.Key("connectionMessage"))
         try container.encodeIfPresent(self.settings, forKey: WireJSON.Key("settings"))
         try container.encode(self.connectionChangedAt, forKey: WireJSON.Key("connectionChangedAt"))
+        try container.encode(self.driftCheckedThrough, forKey: WireJSON.Key("driftCheckedThrough"))
         try container.encodeIfPresent(self.qbo, forKey: WireJSON.Key("qbo"))
     }
 }
@@ -894,6 +970,7 @@ extension Company: ProtoJSONDecodable {
         self.connectionMessage = try fields.string("connectionMessage")
         self.settings = try fields.message("settings", CompanySettings.self)
         self.connectionChangedAt = try fields.string("connectionChangedAt")
+        self.driftCheckedThrough = try fields.string("driftCheckedThrough")
         self.qbo = try fields.message("qbo", QBOCompanyFacts.self)
         try fields.rejectUnknown()
     }
@@ -1404,6 +1481,7 @@ extension UpdateCompanySettingsRequest: WireMessage, CBridged {
         self.invoicePolicy = InvoicePolicy(wireValue: Int32(truncatingIfNeeded: c.invoice_policy.rawValue))
         self.enableEntities = CBridge.values(c.enable_entities, c.n_enable_entities) { EntityType(wireValue: Int32(truncatingIfNeeded: $0.rawValue)) }
         self.disableEntities = CBridge.values(c.disable_entities, c.n_disable_entities) { EntityType(wireValue: Int32(truncatingIfNeeded: $0.rawValue)) }
+        self.driftPolicy = DriftPolicy(wireValue: Int32(truncatingIfNeeded: c.drift_policy.rawValue))
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__UpdateCompanySettingsRequest> {
@@ -1419,6 +1497,7 @@ extension UpdateCompanySettingsRequest: WireMessage, CBridged {
         c.pointee.enable_entities = arena.values(self.enableEntities) { Qbsync__V1__EntityType(rawValue: numericCast(UInt32(bitPattern: $0.wireValue))) }
         c.pointee.n_disable_entities = self.disableEntities.count
         c.pointee.disable_entities = arena.values(self.disableEntities) { Qbsync__V1__EntityType(rawValue: numericCast(UInt32(bitPattern: $0.wireValue))) }
+        c.pointee.drift_policy = Qbsync__V1__DriftPolicy(rawValue: numericCast(UInt32(bitPattern: self.driftPolicy.wireValue)))
         return c
     }
 
@@ -1465,6 +1544,7 @@ extension UpdateCompanySettingsRequest: Encodable {
         try container.encode(self.invoicePolicy, forKey: WireJSON.Key("invoicePolicy"))
         try container.encode(self.enableEntities, forKey: WireJSON.Key("enableEntities"))
         try container.encode(self.disableEntities, forKey: WireJSON.Key("disableEntities"))
+        try container.encode(self.driftPolicy, forKey: WireJSON.Key("driftPolicy"))
     }
 }
 
@@ -1476,6 +1556,7 @@ extension UpdateCompanySettingsRequest: ProtoJSONDecodable {
         if let value = try fields.enumeration("invoicePolicy", InvoicePolicy.self) { self.invoicePolicy = value }
         self.enableEntities = try fields.enums("enableEntities", EntityType.self)
         self.disableEntities = try fields.enums("disableEntities", EntityType.self)
+        if let value = try fields.enumeration("driftPolicy", DriftPolicy.self) { self.driftPolicy = value }
         try fields.rejectUnknown()
     }
 }
@@ -2383,6 +2464,17 @@ extension InvoicePolicy: WireEnum {
 }
 
 extension InvoicePolicy: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
+    }
+}
+
+extension DriftPolicy: WireEnum {
+    public static let protoPrefix = "DRIFT_POLICY_"
+}
+
+extension DriftPolicy: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(self.protoName)

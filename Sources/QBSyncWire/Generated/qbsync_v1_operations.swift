@@ -3,6 +3,68 @@
 
 import QBSyncProtoC
 
+/// Why a record does not match.
+public enum MismatchKind: Hashable, Sendable, CaseIterable {
+    /// Not set.
+    case unspecified
+    /// qbsync holds it as SYNCED but QuickBooks has no such document.
+    case missingInQuickbooks
+    /// QuickBooks' total differs from the rental system's.
+    case amountDiffers
+    /// An invoice's balance in QuickBooks differs from what the rental
+    /// system's payments and credits leave open.
+    case balanceDiffers
+    /// QuickBooks holds a document with qbsync's marker that no record knows
+    /// (a duplicate, or a record deleted from the store).
+    case unknownToQbsync
+    /// Not in QuickBooks because it is not synced yet (pending, blocked, errored).
+    case notSynced
+    /// A value this build does not know (sent by a newer peer).
+    case unrecognized(Int32)
+
+    /// The known cases.
+    public static let allCases: [MismatchKind] = [.unspecified, .missingInQuickbooks, .amountDiffers, .balanceDiffers, .unknownToQbsync, .notSynced]
+
+    /// Creates the case for a number on the wire.
+    public init(wireValue: Int32) {
+        switch wireValue {
+        case 0: self = .unspecified
+        case 1: self = .missingInQuickbooks
+        case 2: self = .amountDiffers
+        case 3: self = .balanceDiffers
+        case 4: self = .unknownToQbsync
+        case 5: self = .notSynced
+        default: self = .unrecognized(wireValue)
+        }
+    }
+
+    /// The value's name in the .proto (its protobuf JSON form).
+    public var protoName: String {
+        switch self {
+        case .unspecified: return "MISMATCH_KIND_UNSPECIFIED"
+        case .missingInQuickbooks: return "MISMATCH_KIND_MISSING_IN_QUICKBOOKS"
+        case .amountDiffers: return "MISMATCH_KIND_AMOUNT_DIFFERS"
+        case .balanceDiffers: return "MISMATCH_KIND_BALANCE_DIFFERS"
+        case .unknownToQbsync: return "MISMATCH_KIND_UNKNOWN_TO_QBSYNC"
+        case .notSynced: return "MISMATCH_KIND_NOT_SYNCED"
+        case .unrecognized(let value): return String(value)
+        }
+    }
+
+    /// The number on the wire.
+    public var wireValue: Int32 {
+        switch self {
+        case .unspecified: return 0
+        case .missingInQuickbooks: return 1
+        case .amountDiffers: return 2
+        case .balanceDiffers: return 3
+        case .unknownToQbsync: return 4
+        case .notSynced: return 5
+        case .unrecognized(let value): return value
+        }
+    }
+}
+
 /// What a bulk sync did, or would do, with one record.
 public enum BulkOutcome: Hashable, Sendable, CaseIterable {
     /// Not set.
@@ -174,14 +236,228 @@ public struct ResyncRequest: Sendable, Hashable {
     }
     /// What to resync.
     public var target: Target?
+    /// Push a record that drifted (someone changed it in QuickBooks) over
+    /// QuickBooks' version; without it such a record is FAILED_PRECONDITION.
+    public var force: Bool
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
         companyID: String = "",
-        target: Target? = nil
+        target: Target? = nil,
+        force: Bool = false
     ) {
         self.companyID = companyID
         self.target = target
+        self.force = force
+    }
+}
+
+/// Checks QuickBooks for changes now (change data capture since the
+/// company's cursor) instead of waiting for the next poll.
+public struct CheckDriftRequest: Sendable, Hashable {
+    /// The rental company's id.
+    public var companyID: String
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        companyID: String = ""
+    ) {
+        self.companyID = companyID
+    }
+}
+
+/// Result of CheckDrift.
+public struct CheckDriftResponse: Sendable, Hashable {
+    /// Changed QBO objects read.
+    public var changesRead: UInt32
+    /// Records newly found drifted (each drift is reported once).
+    public var drifted: [SyncRecord]
+    /// Changes were read up to this time, RFC 3339 UTC.
+    public var checkedThrough: String
+    /// QBO requests the check used.
+    public var requests: UInt32
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        changesRead: UInt32 = 0,
+        drifted: [SyncRecord] = [],
+        checkedThrough: String = "",
+        requests: UInt32 = 0
+    ) {
+        self.changesRead = changesRead
+        self.drifted = drifted
+        self.checkedThrough = checkedThrough
+        self.requests = requests
+    }
+}
+
+/// Compares the rental store with QuickBooks for a period: counts and
+/// totals per entity, invoice balances, and every record that does not match.
+public struct ReconcileRequest: Sendable, Hashable {
+    /// The rental company's id.
+    public var companyID: String
+    /// First transaction date (YYYY-MM-DD) included; empty: 30 days before to_date.
+    public var fromDate: String
+    /// Last transaction date included; empty: today.
+    public var toDate: String
+    /// Entity types to compare; empty: invoices, payments, refunds, bills,
+    /// bill payments, expenses.
+    public var entities: [EntityType]
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        companyID: String = "",
+        fromDate: String = "",
+        toDate: String = "",
+        entities: [EntityType] = []
+    ) {
+        self.companyID = companyID
+        self.fromDate = fromDate
+        self.toDate = toDate
+        self.entities = entities
+    }
+}
+
+/// One entity type's side-by-side.
+public struct EntityReconciliation: Sendable, Hashable {
+    /// The entity type.
+    public var entity: EntityType
+    /// Records qbsync holds for the period that are SYNCED (not voided).
+    public var syncedCount: UInt64
+    /// Their total as the rental system sent it, in minor units.
+    public var syncedTotalMinor: Int64
+    /// Those found in QuickBooks.
+    public var foundCount: UInt64
+    /// QuickBooks' total of those, in minor units.
+    public var foundTotalMinor: Int64
+    /// Documents of the period in QuickBooks that qbsync did not push
+    /// (entered there by hand, or by another integration).
+    public var onlyInQuickbooksCount: UInt64
+    /// Their total, in minor units.
+    public var onlyInQuickbooksTotalMinor: Int64
+    /// Records of the period qbsync holds that are not SYNCED (pending, blocked, errored).
+    public var notSyncedCount: UInt64
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        entity: EntityType = .init(wireValue: 0),
+        syncedCount: UInt64 = 0,
+        syncedTotalMinor: Int64 = 0,
+        foundCount: UInt64 = 0,
+        foundTotalMinor: Int64 = 0,
+        onlyInQuickbooksCount: UInt64 = 0,
+        onlyInQuickbooksTotalMinor: Int64 = 0,
+        notSyncedCount: UInt64 = 0
+    ) {
+        self.entity = entity
+        self.syncedCount = syncedCount
+        self.syncedTotalMinor = syncedTotalMinor
+        self.foundCount = foundCount
+        self.foundTotalMinor = foundTotalMinor
+        self.onlyInQuickbooksCount = onlyInQuickbooksCount
+        self.onlyInQuickbooksTotalMinor = onlyInQuickbooksTotalMinor
+        self.notSyncedCount = notSyncedCount
+    }
+}
+
+/// One record that does not match.
+public struct Mismatch: Sendable, Hashable {
+    /// What.
+    public var kind: MismatchKind
+    /// The record (empty for UNKNOWN_TO_QBSYNC).
+    public var ref: RecordRef?
+    /// The QBO entity and id (empty for MISSING_IN_QUICKBOOKS and NOT_SYNCED).
+    public var qboEntity: String
+    /// qbo_id
+    public var qboID: String
+    /// The rental system's value and QuickBooks' (amounts in major units).
+    public var ours: String
+    /// quickbooks
+    public var quickbooks: String
+    /// What to do.
+    public var fixHint: String
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        kind: MismatchKind = .init(wireValue: 0),
+        ref: RecordRef? = nil,
+        qboEntity: String = "",
+        qboID: String = "",
+        ours: String = "",
+        quickbooks: String = "",
+        fixHint: String = ""
+    ) {
+        self.kind = kind
+        self.ref = ref
+        self.qboEntity = qboEntity
+        self.qboID = qboID
+        self.ours = ours
+        self.quickbooks = quickbooks
+        self.fixHint = fixHint
+    }
+}
+
+/// Result of Reconcile.
+public struct ReconcileResponse: Sendable, Hashable {
+    /// The period compared.
+    public var fromDate: String
+    /// to_date
+    public var toDate: String
+    /// Per entity type.
+    public var entities: [EntityReconciliation]
+    /// Every record that does not match, at most 10,000.
+    public var mismatches: [Mismatch]
+    /// More mismatches than listed.
+    public var mismatchesTruncated: Bool
+    /// QBO requests the comparison used.
+    public var requests: UInt32
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        fromDate: String = "",
+        toDate: String = "",
+        entities: [EntityReconciliation] = [],
+        mismatches: [Mismatch] = [],
+        mismatchesTruncated: Bool = false,
+        requests: UInt32 = 0
+    ) {
+        self.fromDate = fromDate
+        self.toDate = toDate
+        self.entities = entities
+        self.mismatches = mismatches
+        self.mismatchesTruncated = mismatchesTruncated
+        self.requests = requests
+    }
+}
+
+/// Takes QuickBooks' version of a drifted record: the drift is recorded as
+/// accepted and the record follows QuickBooks from now on.
+public struct AcceptDriftRequest: Sendable, Hashable {
+    /// The record.
+    public var ref: RecordRef?
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        ref: RecordRef? = nil
+    ) {
+        self.ref = ref
+    }
+}
+
+/// Result of AcceptDrift.
+public struct AcceptDriftResponse: Sendable, Hashable {
+    /// The record afterwards.
+    public var record: SyncRecord?
+    /// What was accepted.
+    public var accepted: [RecordWarning]
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        record: SyncRecord? = nil,
+        accepted: [RecordWarning] = []
+    ) {
+        self.record = record
+        self.accepted = accepted
     }
 }
 
@@ -936,6 +1212,7 @@ extension ResyncRequest: WireMessage, CBridged {
         case 3: self.target = .allErrored((c.all_errored != 0))
         default: self.target = nil
         }
+        self.force = (c.force != 0)
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__ResyncRequest> {
@@ -951,6 +1228,7 @@ extension ResyncRequest: WireMessage, CBridged {
             c.pointee.target_case = Qbsync__V1__ResyncRequest__TargetCase(rawValue: 3)
             c.pointee.all_errored = (value ? 1 : 0)
         }
+        c.pointee.force = (self.force ? 1 : 0)
         return c
     }
 
@@ -996,6 +1274,7 @@ extension ResyncRequest: Encodable {
         try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
         if case .record(let value)? = self.target { try container.encode(value, forKey: WireJSON.Key("record")) }
         if case .allErrored(let value)? = self.target { try container.encode(value, forKey: WireJSON.Key("allErrored")) }
+        try container.encode(self.force, forKey: WireJSON.Key("force"))
     }
 }
 
@@ -1006,6 +1285,651 @@ extension ResyncRequest: ProtoJSONDecodable {
         try fields.requireAtMostOne(["record", "allErrored"])
         if fields.has("record"), let value = try fields.message("record", RecordRef.self) { self.target = .record(value) }
         if fields.has("allErrored") { self.target = .allErrored(try fields.bool("allErrored")) }
+        self.force = try fields.bool("force")
+        try fields.rejectUnknown()
+    }
+}
+
+extension CheckDriftRequest: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__CheckDriftRequest
+    public static let protoMessageName = "qbsync.v1.CheckDriftRequest"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__CheckDriftRequest>) {
+        let c = pointer.pointee
+        self.companyID = CBridge.string(c.company_id)
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__CheckDriftRequest> {
+        let c = arena.allocate(Qbsync__V1__CheckDriftRequest.self)
+        qbsync__v1__check_drift_request__init(c)
+        c.pointee.company_id = arena.string(self.companyID)
+        return c
+    }
+
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__CheckDriftRequest()
+        qbsync__v1__check_drift_request__init(&c)
+        return c.base.descriptor
+    }()
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__check_drift_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__check_drift_request__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__check_drift_request__get_packed_size(c)) { qbsync__v1__check_drift_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        return nil
+    }
+}
+
+extension CheckDriftRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+    }
+}
+
+extension CheckDriftRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        try fields.rejectUnknown()
+    }
+}
+
+extension CheckDriftResponse: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__CheckDriftResponse
+    public static let protoMessageName = "qbsync.v1.CheckDriftResponse"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__CheckDriftResponse>) {
+        let c = pointer.pointee
+        self.changesRead = c.changes_read
+        self.drifted = CBridge.messages(c.drifted, c.n_drifted) { SyncRecord(c: $0) }
+        self.checkedThrough = CBridge.string(c.checked_through)
+        self.requests = c.requests
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__CheckDriftResponse> {
+        let c = arena.allocate(Qbsync__V1__CheckDriftResponse.self)
+        qbsync__v1__check_drift_response__init(c)
+        c.pointee.changes_read = self.changesRead
+        c.pointee.n_drifted = self.drifted.count
+        c.pointee.drifted = arena.messages(self.drifted)
+        c.pointee.checked_through = arena.string(self.checkedThrough)
+        c.pointee.requests = self.requests
+        return c
+    }
+
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__CheckDriftResponse()
+        qbsync__v1__check_drift_response__init(&c)
+        return c.base.descriptor
+    }()
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__check_drift_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__check_drift_response__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__check_drift_response__get_packed_size(c)) { qbsync__v1__check_drift_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        for (index, value) in self.drifted.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "drifted[\(index)].") { return found } }
+        if CBridge.hasNUL(self.checkedThrough) { return prefix + "checked_through" }
+        return nil
+    }
+}
+
+extension CheckDriftResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.changesRead, forKey: WireJSON.Key("changesRead"))
+        try container.encode(self.drifted, forKey: WireJSON.Key("drifted"))
+        try container.encode(self.checkedThrough, forKey: WireJSON.Key("checkedThrough"))
+        try container.encode(self.requests, forKey: WireJSON.Key("requests"))
+    }
+}
+
+extension CheckDriftResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.changesRead = try fields.uint32("changesRead")
+        self.drifted = try fields.messages("drifted", SyncRecord.self)
+        self.checkedThrough = try fields.string("checkedThrough")
+        self.requests = try fields.uint32("requests")
+        try fields.rejectUnknown()
+    }
+}
+
+extension ReconcileRequest: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__ReconcileRequest
+    public static let protoMessageName = "qbsync.v1.ReconcileRequest"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__ReconcileRequest>) {
+        let c = pointer.pointee
+        self.companyID = CBridge.string(c.company_id)
+        self.fromDate = CBridge.string(c.from_date)
+        self.toDate = CBridge.string(c.to_date)
+        self.entities = CBridge.values(c.entities, c.n_entities) { EntityType(wireValue: Int32(truncatingIfNeeded: $0.rawValue)) }
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__ReconcileRequest> {
+        let c = arena.allocate(Qbsync__V1__ReconcileRequest.self)
+        qbsync__v1__reconcile_request__init(c)
+        c.pointee.company_id = arena.string(self.companyID)
+        c.pointee.from_date = arena.string(self.fromDate)
+        c.pointee.to_date = arena.string(self.toDate)
+        c.pointee.n_entities = self.entities.count
+        c.pointee.entities = arena.values(self.entities) { Qbsync__V1__EntityType(rawValue: numericCast(UInt32(bitPattern: $0.wireValue))) }
+        return c
+    }
+
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__ReconcileRequest()
+        qbsync__v1__reconcile_request__init(&c)
+        return c.base.descriptor
+    }()
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__reconcile_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__reconcile_request__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__reconcile_request__get_packed_size(c)) { qbsync__v1__reconcile_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.companyID) { return prefix + "company_id" }
+        if CBridge.hasNUL(self.fromDate) { return prefix + "from_date" }
+        if CBridge.hasNUL(self.toDate) { return prefix + "to_date" }
+        return nil
+    }
+}
+
+extension ReconcileRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.companyID, forKey: WireJSON.Key("companyId"))
+        try container.encode(self.fromDate, forKey: WireJSON.Key("fromDate"))
+        try container.encode(self.toDate, forKey: WireJSON.Key("toDate"))
+        try container.encode(self.entities, forKey: WireJSON.Key("entities"))
+    }
+}
+
+extension ReconcileRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.companyID = try fields.string("companyId")
+        self.fromDate = try fields.string("fromDate")
+        self.toDate = try fields.string("toDate")
+        self.entities = try fields.enums("entities", EntityType.self)
+        try fields.rejectUnknown()
+    }
+}
+
+extension EntityReconciliation: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__EntityReconciliation
+    public static let protoMessageName = "qbsync.v1.EntityReconciliation"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__EntityReconciliation>) {
+        let c = pointer.pointee
+        self.entity = EntityType(wireValue: Int32(truncatingIfNeeded: c.entity.rawValue))
+        self.syncedCount = c.synced_count
+        self.syncedTotalMinor = c.synced_total_minor
+        self.foundCount = c.found_count
+        self.foundTotalMinor = c.found_total_minor
+        self.onlyInQuickbooksCount = c.only_in_quickbooks_count
+        self.onlyInQuickbooksTotalMinor = c.only_in_quickbooks_total_minor
+        self.notSyncedCount = c.not_synced_count
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__EntityReconciliation> {
+        let c = arena.allocate(Qbsync__V1__EntityReconciliation.self)
+        qbsync__v1__entity_reconciliation__init(c)
+        c.pointee.entity = Qbsync__V1__EntityType(rawValue: numericCast(UInt32(bitPattern: self.entity.wireValue)))
+        c.pointee.synced_count = self.syncedCount
+        c.pointee.synced_total_minor = self.syncedTotalMinor
+        c.pointee.found_count = self.foundCount
+        c.pointee.found_total_minor = self.foundTotalMinor
+        c.pointee.only_in_quickbooks_count = self.onlyInQuickbooksCount
+        c.pointee.only_in_quickbooks_total_minor = self.onlyInQuickbooksTotalMinor
+        c.pointee.not_synced_count = self.notSyncedCount
+        return c
+    }
+
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__EntityReconciliation()
+        qbsync__v1__entity_reconciliation__init(&c)
+        return c.base.descriptor
+    }()
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__entity_reconciliation__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__entity_reconciliation__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__entity_reconciliation__get_packed_size(c)) { qbsync__v1__entity_reconciliation__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        nil
+    }
+}
+
+extension EntityReconciliation: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.entity, forKey: WireJSON.Key("entity"))
+        try container.encode(String(self.syncedCount), forKey: WireJSON.Key("syncedCount"))
+        try container.encode(String(self.syncedTotalMinor), forKey: WireJSON.Key("syncedTotalMinor"))
+        try container.encode(String(self.foundCount), forKey: WireJSON.Key("foundCount"))
+        try container.encode(String(self.foundTotalMinor), forKey: WireJSON.Key("foundTotalMinor"))
+        try container.encode(String(self.onlyInQuickbooksCount), forKey: WireJSON.Key("onlyInQuickbooksCount"))
+        try container.encode(String(self.onlyInQuickbooksTotalMinor), forKey: WireJSON.Key("onlyInQuickbooksTotalMinor"))
+        try container.encode(String(self.notSyncedCount), forKey: WireJSON.Key("notSyncedCount"))
+    }
+}
+
+extension EntityReconciliation: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        if let value = try fields.enumeration("entity", EntityType.self) { self.entity = value }
+        self.syncedCount = try fields.uint64("syncedCount")
+        self.syncedTotalMinor = try fields.int64("syncedTotalMinor")
+        self.foundCount = try fields.uint64("foundCount")
+        self.foundTotalMinor = try fields.int64("foundTotalMinor")
+        self.onlyInQuickbooksCount = try fields.uint64("onlyInQuickbooksCount")
+        self.onlyInQuickbooksTotalMinor = try fields.int64("onlyInQuickbooksTotalMinor")
+        self.notSyncedCount = try fields.uint64("notSyncedCount")
+        try fields.rejectUnknown()
+    }
+}
+
+extension Mismatch: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__Mismatch
+    public static let protoMessageName = "qbsync.v1.Mismatch"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__Mismatch>) {
+        let c = pointer.pointee
+        self.kind = MismatchKind(wireValue: Int32(truncatingIfNeeded: c.kind.rawValue))
+        self.ref = c.ref.map { RecordRef(c: $0) }
+        self.qboEntity = CBridge.string(c.qbo_entity)
+        self.qboID = CBridge.string(c.qbo_id)
+        self.ours = CBridge.string(c.ours)
+        self.quickbooks = CBridge.string(c.quickbooks)
+        self.fixHint = CBridge.string(c.fix_hint)
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__Mismatch> {
+        let c = arena.allocate(Qbsync__V1__Mismatch.self)
+        qbsync__v1__mismatch__init(c)
+        c.pointee.kind = Qbsync__V1__MismatchKind(rawValue: numericCast(UInt32(bitPattern: self.kind.wireValue)))
+        c.pointee.ref = self.ref.map { $0.cMessage(in: arena) }
+        c.pointee.qbo_entity = arena.string(self.qboEntity)
+        c.pointee.qbo_id = arena.string(self.qboID)
+        c.pointee.ours = arena.string(self.ours)
+        c.pointee.quickbooks = arena.string(self.quickbooks)
+        c.pointee.fix_hint = arena.string(self.fixHint)
+        return c
+    }
+
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__Mismatch()
+        qbsync__v1__mismatch__init(&c)
+        return c.base.descriptor
+    }()
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__mismatch__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__mismatch__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__mismatch__get_packed_size(c)) { qbsync__v1__mismatch__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.ref, let found = value.fieldWithNUL(prefix: prefix + "ref.") { return found }
+        if CBridge.hasNUL(self.qboEntity) { return prefix + "qbo_entity" }
+        if CBridge.hasNUL(self.qboID) { return prefix + "qbo_id" }
+        if CBridge.hasNUL(self.ours) { return prefix + "ours" }
+        if CBridge.hasNUL(self.quickbooks) { return prefix + "quickbooks" }
+        if CBridge.hasNUL(self.fixHint) { return prefix + "fix_hint" }
+        return nil
+    }
+}
+
+extension Mismatch: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.kind, forKey: WireJSON.Key("kind"))
+        try container.encodeIfPresent(self.ref, forKey: WireJSON.Key("ref"))
+        try container.encode(self.qboEntity, forKey: WireJSON.Key("qboEntity"))
+        try container.encode(self.qboID, forKey: WireJSON.Key("qboId"))
+        try container.encode(self.ours, forKey: WireJSON.Key("ours"))
+        try container.encode(self.quickbooks, forKey: WireJSON.Key("quickbooks"))
+        try container.encode(self.fixHint, forKey: WireJSON.Key("fixHint"))
+    }
+}
+
+extension Mismatch: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        if let value = try fields.enumeration("kind", MismatchKind.self) { self.kind = value }
+        self.ref = try fields.message("ref", RecordRef.self)
+        self.qboEntity = try fields.string("qboEntity")
+        self.qboID = try fields.string("qboId")
+        self.ours = try fields.string("ours")
+        self.quickbooks = try fields.string("quickbooks")
+        self.fixHint = try fields.string("fixHint")
+        try fields.rejectUnknown()
+    }
+}
+
+extension ReconcileResponse: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__ReconcileResponse
+    public static let protoMessageName = "qbsync.v1.ReconcileResponse"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__ReconcileResponse>) {
+        let c = pointer.pointee
+        self.fromDate = CBridge.string(c.from_date)
+        self.toDate = CBridge.string(c.to_date)
+        self.entities = CBridge.messages(c.entities, c.n_entities) { EntityReconciliation(c: $0) }
+        self.mismatches = CBridge.messages(c.mismatches, c.n_mismatches) { Mismatch(c: $0) }
+        self.mismatchesTruncated = (c.mismatches_truncated != 0)
+        self.requests = c.requests
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__ReconcileResponse> {
+        let c = arena.allocate(Qbsync__V1__ReconcileResponse.self)
+        qbsync__v1__reconcile_response__init(c)
+        c.pointee.from_date = arena.string(self.fromDate)
+        c.pointee.to_date = arena.string(self.toDate)
+        c.pointee.n_entities = self.entities.count
+        c.pointee.entities = arena.messages(self.entities)
+        c.pointee.n_mismatches = self.mismatches.count
+        c.pointee.mismatches = arena.messages(self.mismatches)
+        c.pointee.mismatches_truncated = (self.mismatchesTruncated ? 1 : 0)
+        c.pointee.requests = self.requests
+        return c
+    }
+
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__ReconcileResponse()
+        qbsync__v1__reconcile_response__init(&c)
+        return c.base.descriptor
+    }()
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__reconcile_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__reconcile_response__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__reconcile_response__get_packed_size(c)) { qbsync__v1__reconcile_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.fromDate) { return prefix + "from_date" }
+        if CBridge.hasNUL(self.toDate) { return prefix + "to_date" }
+        for (index, value) in self.entities.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "entities[\(index)].") { return found } }
+        for (index, value) in self.mismatches.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "mismatches[\(index)].") { return found } }
+        return nil
+    }
+}
+
+extension ReconcileResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.fromDate, forKey: WireJSON.Key("fromDate"))
+        try container.encode(self.toDate, forKey: WireJSON.Key("toDate"))
+        try container.encode(self.entities, forKey: WireJSON.Key("entities"))
+        try container.encode(self.mismatches, forKey: WireJSON.Key("mismatches"))
+        try container.encode(self.mismatchesTruncated, forKey: WireJSON.Key("mismatchesTruncated"))
+        try container.encode(self.requests, forKey: WireJSON.Key("requests"))
+    }
+}
+
+extension ReconcileResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.fromDate = try fields.string("fromDate")
+        self.toDate = try fields.string("toDate")
+        self.entities = try fields.messages("entities", EntityReconciliation.self)
+        self.mismatches = try fields.messages("mismatches", Mismatch.self)
+        self.mismatchesTruncated = try fields.bool("mismatchesTruncated")
+        self.requests = try fields.uint32("requests")
+        try fields.rejectUnknown()
+    }
+}
+
+extension AcceptDriftRequest: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__AcceptDriftRequest
+    public static let protoMessageName = "qbsync.v1.AcceptDriftRequest"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__AcceptDriftRequest>) {
+        let c = pointer.pointee
+        self.ref = c.ref.map { RecordRef(c: $0) }
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__AcceptDriftRequest> {
+        let c = arena.allocate(Qbsync__V1__AcceptDriftRequest.self)
+        qbsync__v1__accept_drift_request__init(c)
+        c.pointee.ref = self.ref.map { $0.cMessage(in: arena) }
+        return c
+    }
+
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__AcceptDriftRequest()
+        qbsync__v1__accept_drift_request__init(&c)
+        return c.base.descriptor
+    }()
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__accept_drift_request__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__accept_drift_request__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__accept_drift_request__get_packed_size(c)) { qbsync__v1__accept_drift_request__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.ref, let found = value.fieldWithNUL(prefix: prefix + "ref.") { return found }
+        return nil
+    }
+}
+
+extension AcceptDriftRequest: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.ref, forKey: WireJSON.Key("ref"))
+    }
+}
+
+extension AcceptDriftRequest: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.ref = try fields.message("ref", RecordRef.self)
+        try fields.rejectUnknown()
+    }
+}
+
+extension AcceptDriftResponse: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__AcceptDriftResponse
+    public static let protoMessageName = "qbsync.v1.AcceptDriftResponse"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__AcceptDriftResponse>) {
+        let c = pointer.pointee
+        self.record = c.record.map { SyncRecord(c: $0) }
+        self.accepted = CBridge.messages(c.accepted, c.n_accepted) { RecordWarning(c: $0) }
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__AcceptDriftResponse> {
+        let c = arena.allocate(Qbsync__V1__AcceptDriftResponse.self)
+        qbsync__v1__accept_drift_response__init(c)
+        c.pointee.record = self.record.map { $0.cMessage(in: arena) }
+        c.pointee.n_accepted = self.accepted.count
+        c.pointee.accepted = arena.messages(self.accepted)
+        return c
+    }
+
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__AcceptDriftResponse()
+        qbsync__v1__accept_drift_response__init(&c)
+        return c.base.descriptor
+    }()
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__accept_drift_response__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__accept_drift_response__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__accept_drift_response__get_packed_size(c)) { qbsync__v1__accept_drift_response__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if let value = self.record, let found = value.fieldWithNUL(prefix: prefix + "record.") { return found }
+        for (index, value) in self.accepted.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "accepted[\(index)].") { return found } }
+        return nil
+    }
+}
+
+extension AcceptDriftResponse: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encodeIfPresent(self.record, forKey: WireJSON.Key("record"))
+        try container.encode(self.accepted, forKey: WireJSON.Key("accepted"))
+    }
+}
+
+extension AcceptDriftResponse: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.record = try fields.message("record", SyncRecord.self)
+        self.accepted = try fields.messages("accepted", RecordWarning.self)
         try fields.rejectUnknown()
     }
 }
@@ -2259,6 +3183,17 @@ extension SyncEventStreamMessage: ProtoJSONDecodable {
         if fields.has("event"), let value = try fields.message("event", SyncEvent.self) { self.kind = .event(value) }
         if fields.has("health"), let value = try fields.message("health", GetHealthResponse.self) { self.kind = .health(value) }
         try fields.rejectUnknown()
+    }
+}
+
+extension MismatchKind: WireEnum {
+    public static let protoPrefix = "MISMATCH_KIND_"
+}
+
+extension MismatchKind: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(self.protoName)
     }
 }
 

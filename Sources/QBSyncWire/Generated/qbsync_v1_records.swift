@@ -271,11 +271,25 @@ public enum WarningKind: Hashable, Sendable, CaseIterable {
     /// (partly) paid in QuickBooks. What could be applied was; the message
     /// names each invoice and the amount left out.
     case paymentPartlyApplied
+    /// Drift: someone edited it in QuickBooks after qbsync pushed it; `fields`
+    /// lists what differs from what the rental system sent.
+    case driftEdited
+    /// Drift: deleted in QuickBooks.
+    case driftDeleted
+    /// Drift: voided in QuickBooks (qbsync did not void it).
+    case driftVoided
+    /// Drift: a payment or credit was recorded in QuickBooks against this
+    /// invoice (not one qbsync pushed); its balance no longer follows the
+    /// rental system's payments.
+    case driftPaymentRecorded
+    /// Drift: the customer or vendor was made inactive (or merged into
+    /// another) in QuickBooks.
+    case driftInactive
     /// A value this build does not know (sent by a newer peer).
     case unrecognized(Int32)
 
     /// The known cases.
-    public static let allCases: [WarningKind] = [.unspecified, .taxMismatch, .paymentPartlyApplied]
+    public static let allCases: [WarningKind] = [.unspecified, .taxMismatch, .paymentPartlyApplied, .driftEdited, .driftDeleted, .driftVoided, .driftPaymentRecorded, .driftInactive]
 
     /// Creates the case for a number on the wire.
     public init(wireValue: Int32) {
@@ -283,6 +297,11 @@ public enum WarningKind: Hashable, Sendable, CaseIterable {
         case 0: self = .unspecified
         case 1: self = .taxMismatch
         case 2: self = .paymentPartlyApplied
+        case 3: self = .driftEdited
+        case 4: self = .driftDeleted
+        case 5: self = .driftVoided
+        case 6: self = .driftPaymentRecorded
+        case 7: self = .driftInactive
         default: self = .unrecognized(wireValue)
         }
     }
@@ -293,6 +312,11 @@ public enum WarningKind: Hashable, Sendable, CaseIterable {
         case .unspecified: return "WARNING_KIND_UNSPECIFIED"
         case .taxMismatch: return "WARNING_KIND_TAX_MISMATCH"
         case .paymentPartlyApplied: return "WARNING_KIND_PAYMENT_PARTLY_APPLIED"
+        case .driftEdited: return "WARNING_KIND_DRIFT_EDITED"
+        case .driftDeleted: return "WARNING_KIND_DRIFT_DELETED"
+        case .driftVoided: return "WARNING_KIND_DRIFT_VOIDED"
+        case .driftPaymentRecorded: return "WARNING_KIND_DRIFT_PAYMENT_RECORDED"
+        case .driftInactive: return "WARNING_KIND_DRIFT_INACTIVE"
         case .unrecognized(let value): return String(value)
         }
     }
@@ -303,6 +327,11 @@ public enum WarningKind: Hashable, Sendable, CaseIterable {
         case .unspecified: return 0
         case .taxMismatch: return 1
         case .paymentPartlyApplied: return 2
+        case .driftEdited: return 3
+        case .driftDeleted: return 4
+        case .driftVoided: return 5
+        case .driftPaymentRecorded: return 6
+        case .driftInactive: return 7
         case .unrecognized(let value): return value
         }
     }
@@ -396,16 +425,50 @@ public struct RecordWarning: Sendable, Hashable {
     public var message: String
     /// What an operator should do, in a sentence.
     public var fixHint: String
+    /// Drift: each field that differs, the rental system's value and QuickBooks'.
+    public var fields: [FieldDrift]
+    /// Drift: the QBO SyncToken of the version that differs.
+    public var qboSyncToken: String
+    /// Drift: when qbsync saw it, RFC 3339 UTC.
+    public var detectedAt: String
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
         kind: WarningKind = .init(wireValue: 0),
         message: String = "",
-        fixHint: String = ""
+        fixHint: String = "",
+        fields: [FieldDrift] = [],
+        qboSyncToken: String = "",
+        detectedAt: String = ""
     ) {
         self.kind = kind
         self.message = message
         self.fixHint = fixHint
+        self.fields = fields
+        self.qboSyncToken = qboSyncToken
+        self.detectedAt = detectedAt
+    }
+}
+
+/// One field that differs between what the rental system sent and what
+/// QuickBooks holds now.
+public struct FieldDrift: Sendable, Hashable {
+    /// The field, in QuickBooks' words ("TotalAmt", "Line 2 Amount", "TxnDate").
+    public var field: String
+    /// What qbsync pushed (from the rental system).
+    public var ours: String
+    /// What QuickBooks holds.
+    public var quickbooks: String
+
+    /// Creates a message; every field defaults to its protobuf zero value.
+    public init(
+        field: String = "",
+        ours: String = "",
+        quickbooks: String = ""
+    ) {
+        self.field = field
+        self.ours = ours
+        self.quickbooks = quickbooks
     }
 }
 
@@ -657,6 +720,9 @@ extension RecordWarning: WireMessage, CBridged {
         self.kind = WarningKind(wireValue: Int32(truncatingIfNeeded: c.kind.rawValue))
         self.message = CBridge.string(c.message)
         self.fixHint = CBridge.string(c.fix_hint)
+        self.fields = CBridge.messages(c.fields, c.n_fields) { FieldDrift(c: $0) }
+        self.qboSyncToken = CBridge.string(c.qbo_sync_token)
+        self.detectedAt = CBridge.string(c.detected_at)
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__RecordWarning> {
@@ -665,6 +731,10 @@ extension RecordWarning: WireMessage, CBridged {
         c.pointee.kind = Qbsync__V1__WarningKind(rawValue: numericCast(UInt32(bitPattern: self.kind.wireValue)))
         c.pointee.message = arena.string(self.message)
         c.pointee.fix_hint = arena.string(self.fixHint)
+        c.pointee.n_fields = self.fields.count
+        c.pointee.fields = arena.messages(self.fields)
+        c.pointee.qbo_sync_token = arena.string(self.qboSyncToken)
+        c.pointee.detected_at = arena.string(self.detectedAt)
         return c
     }
 
@@ -700,6 +770,9 @@ extension RecordWarning: WireMessage, CBridged {
     public func fieldWithNUL(prefix: String = "") -> String? {
         if CBridge.hasNUL(self.message) { return prefix + "message" }
         if CBridge.hasNUL(self.fixHint) { return prefix + "fix_hint" }
+        for (index, value) in self.fields.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "fields[\(index)].") { return found } }
+        if CBridge.hasNUL(self.qboSyncToken) { return prefix + "qbo_sync_token" }
+        if CBridge.hasNUL(self.detectedAt) { return prefix + "detected_at" }
         return nil
     }
 }
@@ -710,6 +783,9 @@ extension RecordWarning: Encodable {
         try container.encode(self.kind, forKey: WireJSON.Key("kind"))
         try container.encode(self.message, forKey: WireJSON.Key("message"))
         try container.encode(self.fixHint, forKey: WireJSON.Key("fixHint"))
+        try container.encode(self.fields, forKey: WireJSON.Key("fields"))
+        try container.encode(self.qboSyncToken, forKey: WireJSON.Key("qboSyncToken"))
+        try container.encode(self.detectedAt, forKey: WireJSON.Key("detectedAt"))
     }
 }
 
@@ -719,6 +795,85 @@ extension RecordWarning: ProtoJSONDecodable {
         if let value = try fields.enumeration("kind", WarningKind.self) { self.kind = value }
         self.message = try fields.string("message")
         self.fixHint = try fields.string("fixHint")
+        self.fields = try fields.messages("fields", FieldDrift.self)
+        self.qboSyncToken = try fields.string("qboSyncToken")
+        self.detectedAt = try fields.string("detectedAt")
+        try fields.rejectUnknown()
+    }
+}
+
+extension FieldDrift: WireMessage, CBridged {
+    typealias CMessage = Qbsync__V1__FieldDrift
+    public static let protoMessageName = "qbsync.v1.FieldDrift"
+
+    init(c pointer: UnsafePointer<Qbsync__V1__FieldDrift>) {
+        let c = pointer.pointee
+        self.field = CBridge.string(c.field)
+        self.ours = CBridge.string(c.ours)
+        self.quickbooks = CBridge.string(c.quickbooks)
+    }
+
+    func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__FieldDrift> {
+        let c = arena.allocate(Qbsync__V1__FieldDrift.self)
+        qbsync__v1__field_drift__init(c)
+        c.pointee.field = arena.string(self.field)
+        c.pointee.ours = arena.string(self.ours)
+        c.pointee.quickbooks = arena.string(self.quickbooks)
+        return c
+    }
+
+    nonisolated(unsafe) static let cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> = {
+        var c = Qbsync__V1__FieldDrift()
+        qbsync__v1__field_drift__init(&c)
+        return c.base.descriptor
+    }()
+
+    public init(unpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        try Self.checkStrings(bytes)
+        try self.init(uncheckedUnpacking: bytes, allocator: allocator)
+    }
+
+    init(uncheckedUnpacking bytes: UnsafeRawBufferPointer, allocator: WireAllocator) throws(WireDecodingError) {
+        guard let c = qbsync__v1__field_drift__unpack(allocator.pointer, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)) else {
+            throw WireDecodingError(messageName: Self.protoMessageName, byteCount: bytes.count)
+        }
+        defer { qbsync__v1__field_drift__free_unpacked(c, allocator.pointer) }
+        self.init(c: c)
+    }
+
+    public func withPacked<Result>(
+        allocator: WireAllocator,
+        _ body: (_ size: Int, _ pack: (UnsafeMutableRawPointer) -> Int) throws -> Result
+    ) rethrows -> Result {
+        let arena = CArena(allocator: allocator)
+        defer { arena.release() }
+        let c = self.cMessage(in: arena)
+        return try body(qbsync__v1__field_drift__get_packed_size(c)) { qbsync__v1__field_drift__pack(c, $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    public func fieldWithNUL(prefix: String = "") -> String? {
+        if CBridge.hasNUL(self.field) { return prefix + "field" }
+        if CBridge.hasNUL(self.ours) { return prefix + "ours" }
+        if CBridge.hasNUL(self.quickbooks) { return prefix + "quickbooks" }
+        return nil
+    }
+}
+
+extension FieldDrift: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireJSON.Key.self)
+        try container.encode(self.field, forKey: WireJSON.Key("field"))
+        try container.encode(self.ours, forKey: WireJSON.Key("ours"))
+        try container.encode(self.quickbooks, forKey: WireJSON.Key("quickbooks"))
+    }
+}
+
+extension FieldDrift: ProtoJSONDecodable {
+    public init(protoJSON fields: inout ProtoJSONFields) throws {
+        self.init()
+        self.field = try fields.string("field")
+        self.ours = try fields.string("ours")
+        self.quickbooks = try fields.string("quickbooks")
         try fields.rejectUnknown()
     }
 }

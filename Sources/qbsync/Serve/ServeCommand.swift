@@ -102,6 +102,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between sweeps that retry and re-link (default nightly).")
     var sweepInterval: Int = 86_400
 
+    @Option(help: "Seconds between reads of QuickBooks' changes that find drift (records changed in QuickBooks after sync); 0 turns the poll off (CheckDrift still works).")
+    var driftInterval: Int = 300
+
     @Option(help: "Days of events kept for resuming subscribers.")
     var eventRetentionDays: Int = 30
 
@@ -124,6 +127,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard self.sweepInterval > 0, self.eventRetentionDays > 0, self.drainTimeout >= 0, self.requestTimeout > 0, self.outboundGrace > 0 else {
             throw ValidationError("intervals must be positive")
         }
+        guard self.driftInterval >= 0 else { throw ValidationError("--drift-interval must be 0 (off) or a number of seconds") }
         guard self.maxConnections > 0, self.maxStreams > 0 else { throw ValidationError("--max-connections and --max-streams must be positive") }
         guard self.maxFrameSize >= Int(WireProtocol.minimumMaxFrameSize), self.maxFrameSize <= 64 * 1024 * 1024 else {
             throw ValidationError("--max-frame-size must be between 4096 and 67108864 bytes")
@@ -162,6 +166,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.engine.requestsPerMinute = self.requestsPerMinute
         configuration.engine.concurrentRequests = self.concurrent
         configuration.engine.sweepInterval = .seconds(self.sweepInterval)
+        configuration.engine.driftInterval = self.driftInterval == 0 ? nil : .seconds(self.driftInterval)
         configuration.engine.eventRetention = .seconds(self.eventRetentionDays * 86_400)
         configuration.engine.retry.baseDelay = .milliseconds(Int64(self.retryBaseDelay * 1000))
         configuration.engine.retry.maxDelay = .milliseconds(Int64(self.retryMaxDelay * 1000))

@@ -1042,7 +1042,7 @@ void   qbsync__v1__auto_map_response__free_unpacked
   assert(message->base.descriptor == &qbsync__v1__auto_map_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor qbsync__v1__company_settings__field_descriptors[4] =
+static const ProtobufCFieldDescriptor qbsync__v1__company_settings__field_descriptors[5] =
 {
   {
     "auto_create_customers",
@@ -1092,17 +1092,30 @@ static const ProtobufCFieldDescriptor qbsync__v1__company_settings__field_descri
     0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "drift_policy",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__CompanySettings, drift_policy),
+    &qbsync__v1__drift_policy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__company_settings__field_indices_by_name[] = {
   0,   /* field[0] = auto_create_customers */
   3,   /* field[3] = disabled_entities */
+  4,   /* field[4] = drift_policy */
   2,   /* field[2] = home_currency */
   1,   /* field[1] = invoice_policy */
 };
 static const ProtobufCIntRange qbsync__v1__company_settings__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__company_settings__descriptor =
 {
@@ -1112,7 +1125,7 @@ const ProtobufCMessageDescriptor qbsync__v1__company_settings__descriptor =
   "Qbsync__V1__CompanySettings",
   "qbsync.v1",
   sizeof(Qbsync__V1__CompanySettings),
-  4,
+  5,
   qbsync__v1__company_settings__field_descriptors,
   qbsync__v1__company_settings__field_indices_by_name,
   1,  qbsync__v1__company_settings__number_ranges,
@@ -1196,7 +1209,7 @@ const ProtobufCMessageDescriptor qbsync__v1__qbocredentials__descriptor =
   (ProtobufCMessageInit) qbsync__v1__qbocredentials__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__company__field_descriptors[7] =
+static const ProtobufCFieldDescriptor qbsync__v1__company__field_descriptors[8] =
 {
   {
     "company_id",
@@ -1282,12 +1295,25 @@ static const ProtobufCFieldDescriptor qbsync__v1__company__field_descriptors[7] 
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "drift_checked_through",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__Company, drift_checked_through),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__company__field_indices_by_name[] = {
   0,   /* field[0] = company_id */
   5,   /* field[5] = connection_changed_at */
   3,   /* field[3] = connection_message */
   2,   /* field[2] = connection_state */
+  7,   /* field[7] = drift_checked_through */
   6,   /* field[6] = qbo */
   1,   /* field[1] = realm_id */
   4,   /* field[4] = settings */
@@ -1295,7 +1321,7 @@ static const unsigned qbsync__v1__company__field_indices_by_name[] = {
 static const ProtobufCIntRange qbsync__v1__company__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__company__descriptor =
 {
@@ -1305,7 +1331,7 @@ const ProtobufCMessageDescriptor qbsync__v1__company__descriptor =
   "Qbsync__V1__Company",
   "qbsync.v1",
   sizeof(Qbsync__V1__Company),
-  7,
+  8,
   qbsync__v1__company__field_descriptors,
   qbsync__v1__company__field_indices_by_name,
   1,  qbsync__v1__company__number_ranges,
@@ -1669,7 +1695,7 @@ const ProtobufCMessageDescriptor qbsync__v1__get_company_response__descriptor =
   (ProtobufCMessageInit) qbsync__v1__get_company_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__update_company_settings_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor qbsync__v1__update_company_settings_request__field_descriptors[6] =
 {
   {
     "company_id",
@@ -1731,18 +1757,31 @@ static const ProtobufCFieldDescriptor qbsync__v1__update_company_settings_reques
     0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "drift_policy",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__UpdateCompanySettingsRequest, drift_policy),
+    &qbsync__v1__drift_policy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__update_company_settings_request__field_indices_by_name[] = {
   1,   /* field[1] = auto_create_customers */
   0,   /* field[0] = company_id */
   4,   /* field[4] = disable_entities */
+  5,   /* field[5] = drift_policy */
   3,   /* field[3] = enable_entities */
   2,   /* field[2] = invoice_policy */
 };
 static const ProtobufCIntRange qbsync__v1__update_company_settings_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__update_company_settings_request__descriptor =
 {
@@ -1752,7 +1791,7 @@ const ProtobufCMessageDescriptor qbsync__v1__update_company_settings_request__de
   "Qbsync__V1__UpdateCompanySettingsRequest",
   "qbsync.v1",
   sizeof(Qbsync__V1__UpdateCompanySettingsRequest),
-  5,
+  6,
   qbsync__v1__update_company_settings_request__field_descriptors,
   qbsync__v1__update_company_settings_request__field_indices_by_name,
   1,  qbsync__v1__update_company_settings_request__number_ranges,
@@ -2535,6 +2574,38 @@ const ProtobufCEnumDescriptor qbsync__v1__invoice_policy__descriptor =
   qbsync__v1__invoice_policy__enum_values_by_name,
   1,
   qbsync__v1__invoice_policy__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue qbsync__v1__drift_policy__enum_values_by_number[4] =
+{
+  { "DRIFT_POLICY_UNSPECIFIED", "QBSYNC__V1__DRIFT_POLICY__DRIFT_POLICY_UNSPECIFIED", 0 },
+  { "DRIFT_POLICY_REPORT", "QBSYNC__V1__DRIFT_POLICY__DRIFT_POLICY_REPORT", 1 },
+  { "DRIFT_POLICY_REPUSH", "QBSYNC__V1__DRIFT_POLICY__DRIFT_POLICY_REPUSH", 2 },
+  { "DRIFT_POLICY_ACCEPT_QUICKBOOKS", "QBSYNC__V1__DRIFT_POLICY__DRIFT_POLICY_ACCEPT_QUICKBOOKS", 3 },
+};
+static const ProtobufCIntRange qbsync__v1__drift_policy__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex qbsync__v1__drift_policy__enum_values_by_name[4] =
+{
+  { "DRIFT_POLICY_ACCEPT_QUICKBOOKS", 3 },
+  { "DRIFT_POLICY_REPORT", 1 },
+  { "DRIFT_POLICY_REPUSH", 2 },
+  { "DRIFT_POLICY_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor qbsync__v1__drift_policy__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "qbsync.v1.DriftPolicy",
+  "DriftPolicy",
+  "Qbsync__V1__DriftPolicy",
+  "qbsync.v1",
+  4,
+  qbsync__v1__drift_policy__enum_values_by_number,
+  4,
+  qbsync__v1__drift_policy__enum_values_by_name,
+  1,
+  qbsync__v1__drift_policy__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue qbsync__v1__mapping_kind__enum_values_by_number[7] =

@@ -232,6 +232,366 @@ void   qbsync__v1__resync_request__free_unpacked
   assert(message->base.descriptor == &qbsync__v1__resync_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   qbsync__v1__check_drift_request__init
+                     (Qbsync__V1__CheckDriftRequest         *message)
+{
+  static const Qbsync__V1__CheckDriftRequest init_value = QBSYNC__V1__CHECK_DRIFT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__check_drift_request__get_packed_size
+                     (const Qbsync__V1__CheckDriftRequest *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__check_drift_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__check_drift_request__pack
+                     (const Qbsync__V1__CheckDriftRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__check_drift_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__check_drift_request__pack_to_buffer
+                     (const Qbsync__V1__CheckDriftRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__check_drift_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__CheckDriftRequest *
+       qbsync__v1__check_drift_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__CheckDriftRequest *)
+     protobuf_c_message_unpack (&qbsync__v1__check_drift_request__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__check_drift_request__free_unpacked
+                     (Qbsync__V1__CheckDriftRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__check_drift_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   qbsync__v1__check_drift_response__init
+                     (Qbsync__V1__CheckDriftResponse         *message)
+{
+  static const Qbsync__V1__CheckDriftResponse init_value = QBSYNC__V1__CHECK_DRIFT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__check_drift_response__get_packed_size
+                     (const Qbsync__V1__CheckDriftResponse *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__check_drift_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__check_drift_response__pack
+                     (const Qbsync__V1__CheckDriftResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__check_drift_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__check_drift_response__pack_to_buffer
+                     (const Qbsync__V1__CheckDriftResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__check_drift_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__CheckDriftResponse *
+       qbsync__v1__check_drift_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__CheckDriftResponse *)
+     protobuf_c_message_unpack (&qbsync__v1__check_drift_response__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__check_drift_response__free_unpacked
+                     (Qbsync__V1__CheckDriftResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__check_drift_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   qbsync__v1__reconcile_request__init
+                     (Qbsync__V1__ReconcileRequest         *message)
+{
+  static const Qbsync__V1__ReconcileRequest init_value = QBSYNC__V1__RECONCILE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__reconcile_request__get_packed_size
+                     (const Qbsync__V1__ReconcileRequest *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__reconcile_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__reconcile_request__pack
+                     (const Qbsync__V1__ReconcileRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__reconcile_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__reconcile_request__pack_to_buffer
+                     (const Qbsync__V1__ReconcileRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__reconcile_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__ReconcileRequest *
+       qbsync__v1__reconcile_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__ReconcileRequest *)
+     protobuf_c_message_unpack (&qbsync__v1__reconcile_request__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__reconcile_request__free_unpacked
+                     (Qbsync__V1__ReconcileRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__reconcile_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   qbsync__v1__entity_reconciliation__init
+                     (Qbsync__V1__EntityReconciliation         *message)
+{
+  static const Qbsync__V1__EntityReconciliation init_value = QBSYNC__V1__ENTITY_RECONCILIATION__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__entity_reconciliation__get_packed_size
+                     (const Qbsync__V1__EntityReconciliation *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__entity_reconciliation__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__entity_reconciliation__pack
+                     (const Qbsync__V1__EntityReconciliation *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__entity_reconciliation__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__entity_reconciliation__pack_to_buffer
+                     (const Qbsync__V1__EntityReconciliation *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__entity_reconciliation__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__EntityReconciliation *
+       qbsync__v1__entity_reconciliation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__EntityReconciliation *)
+     protobuf_c_message_unpack (&qbsync__v1__entity_reconciliation__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__entity_reconciliation__free_unpacked
+                     (Qbsync__V1__EntityReconciliation *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__entity_reconciliation__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   qbsync__v1__mismatch__init
+                     (Qbsync__V1__Mismatch         *message)
+{
+  static const Qbsync__V1__Mismatch init_value = QBSYNC__V1__MISMATCH__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__mismatch__get_packed_size
+                     (const Qbsync__V1__Mismatch *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__mismatch__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__mismatch__pack
+                     (const Qbsync__V1__Mismatch *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__mismatch__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__mismatch__pack_to_buffer
+                     (const Qbsync__V1__Mismatch *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__mismatch__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__Mismatch *
+       qbsync__v1__mismatch__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__Mismatch *)
+     protobuf_c_message_unpack (&qbsync__v1__mismatch__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__mismatch__free_unpacked
+                     (Qbsync__V1__Mismatch *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__mismatch__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   qbsync__v1__reconcile_response__init
+                     (Qbsync__V1__ReconcileResponse         *message)
+{
+  static const Qbsync__V1__ReconcileResponse init_value = QBSYNC__V1__RECONCILE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__reconcile_response__get_packed_size
+                     (const Qbsync__V1__ReconcileResponse *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__reconcile_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__reconcile_response__pack
+                     (const Qbsync__V1__ReconcileResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__reconcile_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__reconcile_response__pack_to_buffer
+                     (const Qbsync__V1__ReconcileResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__reconcile_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__ReconcileResponse *
+       qbsync__v1__reconcile_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__ReconcileResponse *)
+     protobuf_c_message_unpack (&qbsync__v1__reconcile_response__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__reconcile_response__free_unpacked
+                     (Qbsync__V1__ReconcileResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__reconcile_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   qbsync__v1__accept_drift_request__init
+                     (Qbsync__V1__AcceptDriftRequest         *message)
+{
+  static const Qbsync__V1__AcceptDriftRequest init_value = QBSYNC__V1__ACCEPT_DRIFT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__accept_drift_request__get_packed_size
+                     (const Qbsync__V1__AcceptDriftRequest *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__accept_drift_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__accept_drift_request__pack
+                     (const Qbsync__V1__AcceptDriftRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__accept_drift_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__accept_drift_request__pack_to_buffer
+                     (const Qbsync__V1__AcceptDriftRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__accept_drift_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__AcceptDriftRequest *
+       qbsync__v1__accept_drift_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__AcceptDriftRequest *)
+     protobuf_c_message_unpack (&qbsync__v1__accept_drift_request__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__accept_drift_request__free_unpacked
+                     (Qbsync__V1__AcceptDriftRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__accept_drift_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   qbsync__v1__accept_drift_response__init
+                     (Qbsync__V1__AcceptDriftResponse         *message)
+{
+  static const Qbsync__V1__AcceptDriftResponse init_value = QBSYNC__V1__ACCEPT_DRIFT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__accept_drift_response__get_packed_size
+                     (const Qbsync__V1__AcceptDriftResponse *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__accept_drift_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__accept_drift_response__pack
+                     (const Qbsync__V1__AcceptDriftResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__accept_drift_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__accept_drift_response__pack_to_buffer
+                     (const Qbsync__V1__AcceptDriftResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__accept_drift_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__AcceptDriftResponse *
+       qbsync__v1__accept_drift_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__AcceptDriftResponse *)
+     protobuf_c_message_unpack (&qbsync__v1__accept_drift_response__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__accept_drift_response__free_unpacked
+                     (Qbsync__V1__AcceptDriftResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__accept_drift_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   qbsync__v1__resync_response__init
                      (Qbsync__V1__ResyncResponse         *message)
 {
@@ -1176,7 +1536,7 @@ const ProtobufCMessageDescriptor qbsync__v1__list_records_response__descriptor =
   (ProtobufCMessageInit) qbsync__v1__list_records_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__resync_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor qbsync__v1__resync_request__field_descriptors[4] =
 {
   {
     "company_id",
@@ -1214,16 +1574,29 @@ static const ProtobufCFieldDescriptor qbsync__v1__resync_request__field_descript
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "force",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__ResyncRequest, force),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__resync_request__field_indices_by_name[] = {
   2,   /* field[2] = all_errored */
   0,   /* field[0] = company_id */
+  3,   /* field[3] = force */
   1,   /* field[1] = record */
 };
 static const ProtobufCIntRange qbsync__v1__resync_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__resync_request__descriptor =
 {
@@ -1233,11 +1606,640 @@ const ProtobufCMessageDescriptor qbsync__v1__resync_request__descriptor =
   "Qbsync__V1__ResyncRequest",
   "qbsync.v1",
   sizeof(Qbsync__V1__ResyncRequest),
-  3,
+  4,
   qbsync__v1__resync_request__field_descriptors,
   qbsync__v1__resync_request__field_indices_by_name,
   1,  qbsync__v1__resync_request__number_ranges,
   (ProtobufCMessageInit) qbsync__v1__resync_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__check_drift_request__field_descriptors[1] =
+{
+  {
+    "company_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__CheckDriftRequest, company_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__check_drift_request__field_indices_by_name[] = {
+  0,   /* field[0] = company_id */
+};
+static const ProtobufCIntRange qbsync__v1__check_drift_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__check_drift_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.CheckDriftRequest",
+  "CheckDriftRequest",
+  "Qbsync__V1__CheckDriftRequest",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__CheckDriftRequest),
+  1,
+  qbsync__v1__check_drift_request__field_descriptors,
+  qbsync__v1__check_drift_request__field_indices_by_name,
+  1,  qbsync__v1__check_drift_request__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__check_drift_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__check_drift_response__field_descriptors[4] =
+{
+  {
+    "changes_read",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__CheckDriftResponse, changes_read),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "drifted",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Qbsync__V1__CheckDriftResponse, n_drifted),
+    offsetof(Qbsync__V1__CheckDriftResponse, drifted),
+    &qbsync__v1__sync_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "checked_through",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__CheckDriftResponse, checked_through),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "requests",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__CheckDriftResponse, requests),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__check_drift_response__field_indices_by_name[] = {
+  0,   /* field[0] = changes_read */
+  2,   /* field[2] = checked_through */
+  1,   /* field[1] = drifted */
+  3,   /* field[3] = requests */
+};
+static const ProtobufCIntRange qbsync__v1__check_drift_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__check_drift_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.CheckDriftResponse",
+  "CheckDriftResponse",
+  "Qbsync__V1__CheckDriftResponse",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__CheckDriftResponse),
+  4,
+  qbsync__v1__check_drift_response__field_descriptors,
+  qbsync__v1__check_drift_response__field_indices_by_name,
+  1,  qbsync__v1__check_drift_response__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__check_drift_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__reconcile_request__field_descriptors[4] =
+{
+  {
+    "company_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__ReconcileRequest, company_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from_date",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__ReconcileRequest, from_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to_date",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__ReconcileRequest, to_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "entities",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Qbsync__V1__ReconcileRequest, n_entities),
+    offsetof(Qbsync__V1__ReconcileRequest, entities),
+    &qbsync__v1__entity_type__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__reconcile_request__field_indices_by_name[] = {
+  0,   /* field[0] = company_id */
+  3,   /* field[3] = entities */
+  1,   /* field[1] = from_date */
+  2,   /* field[2] = to_date */
+};
+static const ProtobufCIntRange qbsync__v1__reconcile_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__reconcile_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.ReconcileRequest",
+  "ReconcileRequest",
+  "Qbsync__V1__ReconcileRequest",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__ReconcileRequest),
+  4,
+  qbsync__v1__reconcile_request__field_descriptors,
+  qbsync__v1__reconcile_request__field_indices_by_name,
+  1,  qbsync__v1__reconcile_request__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__reconcile_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__entity_reconciliation__field_descriptors[8] =
+{
+  {
+    "entity",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__EntityReconciliation, entity),
+    &qbsync__v1__entity_type__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "synced_count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__EntityReconciliation, synced_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "synced_total_minor",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__EntityReconciliation, synced_total_minor),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "found_count",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__EntityReconciliation, found_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "found_total_minor",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__EntityReconciliation, found_total_minor),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "only_in_quickbooks_count",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__EntityReconciliation, only_in_quickbooks_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "only_in_quickbooks_total_minor",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__EntityReconciliation, only_in_quickbooks_total_minor),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "not_synced_count",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__EntityReconciliation, not_synced_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__entity_reconciliation__field_indices_by_name[] = {
+  0,   /* field[0] = entity */
+  3,   /* field[3] = found_count */
+  4,   /* field[4] = found_total_minor */
+  7,   /* field[7] = not_synced_count */
+  5,   /* field[5] = only_in_quickbooks_count */
+  6,   /* field[6] = only_in_quickbooks_total_minor */
+  1,   /* field[1] = synced_count */
+  2,   /* field[2] = synced_total_minor */
+};
+static const ProtobufCIntRange qbsync__v1__entity_reconciliation__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__entity_reconciliation__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.EntityReconciliation",
+  "EntityReconciliation",
+  "Qbsync__V1__EntityReconciliation",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__EntityReconciliation),
+  8,
+  qbsync__v1__entity_reconciliation__field_descriptors,
+  qbsync__v1__entity_reconciliation__field_indices_by_name,
+  1,  qbsync__v1__entity_reconciliation__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__entity_reconciliation__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__mismatch__field_descriptors[7] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__Mismatch, kind),
+    &qbsync__v1__mismatch_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ref",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__Mismatch, ref),
+    &qbsync__v1__record_ref__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "qbo_entity",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__Mismatch, qbo_entity),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "qbo_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__Mismatch, qbo_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ours",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__Mismatch, ours),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "quickbooks",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__Mismatch, quickbooks),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fix_hint",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__Mismatch, fix_hint),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__mismatch__field_indices_by_name[] = {
+  6,   /* field[6] = fix_hint */
+  0,   /* field[0] = kind */
+  4,   /* field[4] = ours */
+  2,   /* field[2] = qbo_entity */
+  3,   /* field[3] = qbo_id */
+  5,   /* field[5] = quickbooks */
+  1,   /* field[1] = ref */
+};
+static const ProtobufCIntRange qbsync__v1__mismatch__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__mismatch__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.Mismatch",
+  "Mismatch",
+  "Qbsync__V1__Mismatch",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__Mismatch),
+  7,
+  qbsync__v1__mismatch__field_descriptors,
+  qbsync__v1__mismatch__field_indices_by_name,
+  1,  qbsync__v1__mismatch__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__mismatch__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__reconcile_response__field_descriptors[6] =
+{
+  {
+    "from_date",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__ReconcileResponse, from_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to_date",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__ReconcileResponse, to_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "entities",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Qbsync__V1__ReconcileResponse, n_entities),
+    offsetof(Qbsync__V1__ReconcileResponse, entities),
+    &qbsync__v1__entity_reconciliation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "mismatches",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Qbsync__V1__ReconcileResponse, n_mismatches),
+    offsetof(Qbsync__V1__ReconcileResponse, mismatches),
+    &qbsync__v1__mismatch__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "mismatches_truncated",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__ReconcileResponse, mismatches_truncated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "requests",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__ReconcileResponse, requests),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__reconcile_response__field_indices_by_name[] = {
+  2,   /* field[2] = entities */
+  0,   /* field[0] = from_date */
+  3,   /* field[3] = mismatches */
+  4,   /* field[4] = mismatches_truncated */
+  5,   /* field[5] = requests */
+  1,   /* field[1] = to_date */
+};
+static const ProtobufCIntRange qbsync__v1__reconcile_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__reconcile_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.ReconcileResponse",
+  "ReconcileResponse",
+  "Qbsync__V1__ReconcileResponse",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__ReconcileResponse),
+  6,
+  qbsync__v1__reconcile_response__field_descriptors,
+  qbsync__v1__reconcile_response__field_indices_by_name,
+  1,  qbsync__v1__reconcile_response__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__reconcile_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__accept_drift_request__field_descriptors[1] =
+{
+  {
+    "ref",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__AcceptDriftRequest, ref),
+    &qbsync__v1__record_ref__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__accept_drift_request__field_indices_by_name[] = {
+  0,   /* field[0] = ref */
+};
+static const ProtobufCIntRange qbsync__v1__accept_drift_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__accept_drift_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.AcceptDriftRequest",
+  "AcceptDriftRequest",
+  "Qbsync__V1__AcceptDriftRequest",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__AcceptDriftRequest),
+  1,
+  qbsync__v1__accept_drift_request__field_descriptors,
+  qbsync__v1__accept_drift_request__field_indices_by_name,
+  1,  qbsync__v1__accept_drift_request__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__accept_drift_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__accept_drift_response__field_descriptors[2] =
+{
+  {
+    "record",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__AcceptDriftResponse, record),
+    &qbsync__v1__sync_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accepted",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Qbsync__V1__AcceptDriftResponse, n_accepted),
+    offsetof(Qbsync__V1__AcceptDriftResponse, accepted),
+    &qbsync__v1__record_warning__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__accept_drift_response__field_indices_by_name[] = {
+  1,   /* field[1] = accepted */
+  0,   /* field[0] = record */
+};
+static const ProtobufCIntRange qbsync__v1__accept_drift_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__accept_drift_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.AcceptDriftResponse",
+  "AcceptDriftResponse",
+  "Qbsync__V1__AcceptDriftResponse",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__AcceptDriftResponse),
+  2,
+  qbsync__v1__accept_drift_response__field_descriptors,
+  qbsync__v1__accept_drift_response__field_indices_by_name,
+  1,  qbsync__v1__accept_drift_response__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__accept_drift_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor qbsync__v1__resync_response__field_descriptors[2] =
@@ -2537,6 +3539,42 @@ const ProtobufCMessageDescriptor qbsync__v1__sync_event_stream_message__descript
   1,  qbsync__v1__sync_event_stream_message__number_ranges,
   (ProtobufCMessageInit) qbsync__v1__sync_event_stream_message__init,
   NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue qbsync__v1__mismatch_kind__enum_values_by_number[6] =
+{
+  { "MISMATCH_KIND_UNSPECIFIED", "QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_UNSPECIFIED", 0 },
+  { "MISMATCH_KIND_MISSING_IN_QUICKBOOKS", "QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_MISSING_IN_QUICKBOOKS", 1 },
+  { "MISMATCH_KIND_AMOUNT_DIFFERS", "QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_AMOUNT_DIFFERS", 2 },
+  { "MISMATCH_KIND_BALANCE_DIFFERS", "QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_BALANCE_DIFFERS", 3 },
+  { "MISMATCH_KIND_UNKNOWN_TO_QBSYNC", "QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_UNKNOWN_TO_QBSYNC", 4 },
+  { "MISMATCH_KIND_NOT_SYNCED", "QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_NOT_SYNCED", 5 },
+};
+static const ProtobufCIntRange qbsync__v1__mismatch_kind__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex qbsync__v1__mismatch_kind__enum_values_by_name[6] =
+{
+  { "MISMATCH_KIND_AMOUNT_DIFFERS", 2 },
+  { "MISMATCH_KIND_BALANCE_DIFFERS", 3 },
+  { "MISMATCH_KIND_MISSING_IN_QUICKBOOKS", 1 },
+  { "MISMATCH_KIND_NOT_SYNCED", 5 },
+  { "MISMATCH_KIND_UNKNOWN_TO_QBSYNC", 4 },
+  { "MISMATCH_KIND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor qbsync__v1__mismatch_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "qbsync.v1.MismatchKind",
+  "MismatchKind",
+  "Qbsync__V1__MismatchKind",
+  "qbsync.v1",
+  6,
+  qbsync__v1__mismatch_kind__enum_values_by_number,
+  6,
+  qbsync__v1__mismatch_kind__enum_values_by_name,
+  1,
+  qbsync__v1__mismatch_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue qbsync__v1__bulk_outcome__enum_values_by_number[8] =
 {

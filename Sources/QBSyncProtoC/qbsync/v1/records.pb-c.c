@@ -52,6 +52,51 @@ void   qbsync__v1__record_warning__free_unpacked
   assert(message->base.descriptor == &qbsync__v1__record_warning__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   qbsync__v1__field_drift__init
+                     (Qbsync__V1__FieldDrift         *message)
+{
+  static const Qbsync__V1__FieldDrift init_value = QBSYNC__V1__FIELD_DRIFT__INIT;
+  *message = init_value;
+}
+size_t qbsync__v1__field_drift__get_packed_size
+                     (const Qbsync__V1__FieldDrift *message)
+{
+  assert(message->base.descriptor == &qbsync__v1__field_drift__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t qbsync__v1__field_drift__pack
+                     (const Qbsync__V1__FieldDrift *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &qbsync__v1__field_drift__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t qbsync__v1__field_drift__pack_to_buffer
+                     (const Qbsync__V1__FieldDrift *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &qbsync__v1__field_drift__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Qbsync__V1__FieldDrift *
+       qbsync__v1__field_drift__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Qbsync__V1__FieldDrift *)
+     protobuf_c_message_unpack (&qbsync__v1__field_drift__descriptor,
+                                allocator, len, data);
+}
+void   qbsync__v1__field_drift__free_unpacked
+                     (Qbsync__V1__FieldDrift *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &qbsync__v1__field_drift__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   qbsync__v1__blocker__init
                      (Qbsync__V1__Blocker         *message)
 {
@@ -367,7 +412,7 @@ void   qbsync__v1__address__free_unpacked
   assert(message->base.descriptor == &qbsync__v1__address__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor qbsync__v1__record_warning__field_descriptors[3] =
+static const ProtobufCFieldDescriptor qbsync__v1__record_warning__field_descriptors[6] =
 {
   {
     "kind",
@@ -405,16 +450,55 @@ static const ProtobufCFieldDescriptor qbsync__v1__record_warning__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "fields",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Qbsync__V1__RecordWarning, n_fields),
+    offsetof(Qbsync__V1__RecordWarning, fields),
+    &qbsync__v1__field_drift__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "qbo_sync_token",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__RecordWarning, qbo_sync_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "detected_at",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__RecordWarning, detected_at),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__record_warning__field_indices_by_name[] = {
+  5,   /* field[5] = detected_at */
+  3,   /* field[3] = fields */
   2,   /* field[2] = fix_hint */
   0,   /* field[0] = kind */
   1,   /* field[1] = message */
+  4,   /* field[4] = qbo_sync_token */
 };
 static const ProtobufCIntRange qbsync__v1__record_warning__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__record_warning__descriptor =
 {
@@ -424,11 +508,75 @@ const ProtobufCMessageDescriptor qbsync__v1__record_warning__descriptor =
   "Qbsync__V1__RecordWarning",
   "qbsync.v1",
   sizeof(Qbsync__V1__RecordWarning),
-  3,
+  6,
   qbsync__v1__record_warning__field_descriptors,
   qbsync__v1__record_warning__field_indices_by_name,
   1,  qbsync__v1__record_warning__number_ranges,
   (ProtobufCMessageInit) qbsync__v1__record_warning__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor qbsync__v1__field_drift__field_descriptors[3] =
+{
+  {
+    "field",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__FieldDrift, field),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ours",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__FieldDrift, ours),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "quickbooks",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__FieldDrift, quickbooks),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned qbsync__v1__field_drift__field_indices_by_name[] = {
+  0,   /* field[0] = field */
+  1,   /* field[1] = ours */
+  2,   /* field[2] = quickbooks */
+};
+static const ProtobufCIntRange qbsync__v1__field_drift__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor qbsync__v1__field_drift__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "qbsync.v1.FieldDrift",
+  "FieldDrift",
+  "Qbsync__V1__FieldDrift",
+  "qbsync.v1",
+  sizeof(Qbsync__V1__FieldDrift),
+  3,
+  qbsync__v1__field_drift__field_descriptors,
+  qbsync__v1__field_drift__field_indices_by_name,
+  1,  qbsync__v1__field_drift__number_ranges,
+  (ProtobufCMessageInit) qbsync__v1__field_drift__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor qbsync__v1__blocker__field_descriptors[3] =
@@ -1316,17 +1464,27 @@ const ProtobufCEnumDescriptor qbsync__v1__blocker_kind__descriptor =
   qbsync__v1__blocker_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue qbsync__v1__warning_kind__enum_values_by_number[3] =
+static const ProtobufCEnumValue qbsync__v1__warning_kind__enum_values_by_number[8] =
 {
   { "WARNING_KIND_UNSPECIFIED", "QBSYNC__V1__WARNING_KIND__WARNING_KIND_UNSPECIFIED", 0 },
   { "WARNING_KIND_TAX_MISMATCH", "QBSYNC__V1__WARNING_KIND__WARNING_KIND_TAX_MISMATCH", 1 },
   { "WARNING_KIND_PAYMENT_PARTLY_APPLIED", "QBSYNC__V1__WARNING_KIND__WARNING_KIND_PAYMENT_PARTLY_APPLIED", 2 },
+  { "WARNING_KIND_DRIFT_EDITED", "QBSYNC__V1__WARNING_KIND__WARNING_KIND_DRIFT_EDITED", 3 },
+  { "WARNING_KIND_DRIFT_DELETED", "QBSYNC__V1__WARNING_KIND__WARNING_KIND_DRIFT_DELETED", 4 },
+  { "WARNING_KIND_DRIFT_VOIDED", "QBSYNC__V1__WARNING_KIND__WARNING_KIND_DRIFT_VOIDED", 5 },
+  { "WARNING_KIND_DRIFT_PAYMENT_RECORDED", "QBSYNC__V1__WARNING_KIND__WARNING_KIND_DRIFT_PAYMENT_RECORDED", 6 },
+  { "WARNING_KIND_DRIFT_INACTIVE", "QBSYNC__V1__WARNING_KIND__WARNING_KIND_DRIFT_INACTIVE", 7 },
 };
 static const ProtobufCIntRange qbsync__v1__warning_kind__value_ranges[] = {
-{0, 0},{0, 3}
+{0, 0},{0, 8}
 };
-static const ProtobufCEnumValueIndex qbsync__v1__warning_kind__enum_values_by_name[3] =
+static const ProtobufCEnumValueIndex qbsync__v1__warning_kind__enum_values_by_name[8] =
 {
+  { "WARNING_KIND_DRIFT_DELETED", 4 },
+  { "WARNING_KIND_DRIFT_EDITED", 3 },
+  { "WARNING_KIND_DRIFT_INACTIVE", 7 },
+  { "WARNING_KIND_DRIFT_PAYMENT_RECORDED", 6 },
+  { "WARNING_KIND_DRIFT_VOIDED", 5 },
   { "WARNING_KIND_PAYMENT_PARTLY_APPLIED", 2 },
   { "WARNING_KIND_TAX_MISMATCH", 1 },
   { "WARNING_KIND_UNSPECIFIED", 0 },
@@ -1338,9 +1496,9 @@ const ProtobufCEnumDescriptor qbsync__v1__warning_kind__descriptor =
   "WarningKind",
   "Qbsync__V1__WarningKind",
   "qbsync.v1",
-  3,
+  8,
   qbsync__v1__warning_kind__enum_values_by_number,
-  3,
+  8,
   qbsync__v1__warning_kind__enum_values_by_name,
   1,
   qbsync__v1__warning_kind__value_ranges,

@@ -7,7 +7,7 @@
 #endif
 
 #include "qbsync/v1/service.pb-c.h"
-static const ProtobufCMethodDescriptor qbsync__v1__quick_books_sync__method_descriptors[28] =
+static const ProtobufCMethodDescriptor qbsync__v1__quick_books_sync__method_descriptors[31] =
 {
   { "ConnectCompany", &qbsync__v1__connect_company_request__descriptor, &qbsync__v1__connect_company_response__descriptor },
   { "DisconnectCompany", &qbsync__v1__disconnect_company_request__descriptor, &qbsync__v1__disconnect_company_response__descriptor },
@@ -37,10 +37,15 @@ static const ProtobufCMethodDescriptor qbsync__v1__quick_books_sync__method_desc
   { "SyncPurchaseOrder", &qbsync__v1__sync_purchase_order_request__descriptor, &qbsync__v1__sync_purchase_order_response__descriptor },
   { "SyncExpense", &qbsync__v1__sync_expense_request__descriptor, &qbsync__v1__sync_expense_response__descriptor },
   { "SyncItem", &qbsync__v1__sync_item_request__descriptor, &qbsync__v1__sync_item_response__descriptor },
+  { "CheckDrift", &qbsync__v1__check_drift_request__descriptor, &qbsync__v1__check_drift_response__descriptor },
+  { "AcceptDrift", &qbsync__v1__accept_drift_request__descriptor, &qbsync__v1__accept_drift_response__descriptor },
+  { "Reconcile", &qbsync__v1__reconcile_request__descriptor, &qbsync__v1__reconcile_response__descriptor },
 };
 const unsigned qbsync__v1__quick_books_sync__method_indices_by_name[] = {
+  29,        /* AcceptDrift */
   7,        /* AutoMap */
   18,        /* BulkSync */
+  28,        /* CheckDrift */
   0,        /* ConnectCompany */
   5,        /* DeleteMapping */
   1,        /* DisconnectCompany */
@@ -53,6 +58,7 @@ const unsigned qbsync__v1__quick_books_sync__method_indices_by_name[] = {
   6,        /* ListMappings */
   21,        /* ListQBOEntities */
   16,        /* ListRecords */
+  30,        /* Reconcile */
   13,        /* Refund */
   17,        /* Resync */
   4,        /* SetMapping */
@@ -75,7 +81,7 @@ const ProtobufCServiceDescriptor qbsync__v1__quick_books_sync__descriptor =
   "QuickBooksSync",
   "Qbsync__V1__QuickBooksSync",
   "qbsync.v1",
-  28,
+  31,
   qbsync__v1__quick_books_sync__method_descriptors,
   qbsync__v1__quick_books_sync__method_indices_by_name
 };
@@ -302,6 +308,30 @@ void qbsync__v1__quick_books_sync__sync_item(ProtobufCService *service,
 {
   assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
   service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void qbsync__v1__quick_books_sync__check_drift(ProtobufCService *service,
+                                               const Qbsync__V1__CheckDriftRequest *input,
+                                               Qbsync__V1__CheckDriftResponse_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void qbsync__v1__quick_books_sync__accept_drift(ProtobufCService *service,
+                                                const Qbsync__V1__AcceptDriftRequest *input,
+                                                Qbsync__V1__AcceptDriftResponse_Closure closure,
+                                                void *closure_data)
+{
+  assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void qbsync__v1__quick_books_sync__reconcile(ProtobufCService *service,
+                                             const Qbsync__V1__ReconcileRequest *input,
+                                             Qbsync__V1__ReconcileResponse_Closure closure,
+                                             void *closure_data)
+{
+  assert(service->descriptor == &qbsync__v1__quick_books_sync__descriptor);
+  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void qbsync__v1__quick_books_sync__init (Qbsync__V1__QuickBooksSync_Service *service,
                                          Qbsync__V1__QuickBooksSync_ServiceDestroy destroy)

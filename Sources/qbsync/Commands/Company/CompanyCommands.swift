@@ -31,7 +31,10 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("disable"), help: ArgumentHelp("Stop syncing these entity types: their records are kept, SKIPPED (comma-separated).", valueName: "types"))
     var disable: String?
 
-    var isEmpty: Bool { self.autoCreateCustomers == nil && self.invoicePolicy == nil && self.enable == nil && self.disable == nil }
+    @Option(name: .customLong("drift-policy"), help: ArgumentHelp("What to do with a record changed in QuickBooks after sync: report, repush, accept.", valueName: "report|repush|accept"))
+    var driftPolicy: DriftPolicyArgument?
+
+    var isEmpty: Bool { self.autoCreateCustomers == nil && self.invoicePolicy == nil && self.enable == nil && self.disable == nil && self.driftPolicy == nil }
 
     func validate() throws {
         if let enable { _ = try EntityArgument.parseList(enable) }
@@ -84,6 +87,7 @@ struct ConnectCommand: AsyncParsableCommand {
             var merged = current ?? CompanySettings(autoCreateCustomers: false, invoicePolicy: .syncAll)
             if let auto = self.settings.autoCreateCustomers { merged.autoCreateCustomers = auto.value }
             if let policy = self.settings.invoicePolicy { merged.invoicePolicy = policy.policy }
+            if let policy = self.settings.driftPolicy { merged.driftPolicy = policy.policy }
             guard self.settings.enable == nil else { throw CLIFailure.usage("--enable: connect only turns entity types off; turn them on with `qbsync settings --enable`") }
             merged.disabledEntities = EntityType.shown.filter { merged.disabledEntities.contains($0) || self.settings.disabledEntities.contains($0) }
             settings = merged
@@ -145,7 +149,8 @@ struct SettingsCommand: AsyncParsableCommand {
             autoCreateCustomers: self.settings.autoCreateCustomers?.value,
             invoicePolicy: self.settings.invoicePolicy?.policy ?? .unspecified,
             enableEntities: self.settings.enabledEntities,
-            disableEntities: self.settings.disabledEntities
+            disableEntities: self.settings.disabledEntities,
+            driftPolicy: self.settings.driftPolicy?.policy ?? .unspecified
         ))
         if self.output.json { return Console.out(WireJSON.string(response)) }
         Console.out(CompanyText.describe(response.company ?? Company(), style: style, verb: "Updated"))
@@ -172,6 +177,8 @@ enum CompanyText {
         let disabled = Set(settings.disabledEntities)
         table.add(["Synced", EntityType.shown.filter { !disabled.contains($0) }.map(\.plural).joined(separator: ", ")])
         if !disabled.isEmpty { table.add(["Not synced", EntityType.shown.filter(disabled.contains).map(\.plural).joined(separator: ", ")]) }
+        table.add(["Drift policy", settings.driftPolicy == .unspecified ? "report" : shortName(settings.driftPolicy.protoName, prefix: "DRIFT_POLICY_").lowercased().replacingOccurrences(of: "_", with: " ")])
+        if !company.driftCheckedThrough.isEmpty { table.add(["Drift checked", "QuickBooks' changes read up to \(company.driftCheckedThrough)"]) }
         if let qbo = company.qbo, qbo.known {
             table.add(["QBO company", qbo.companyName.isEmpty ? "-" : qbo.companyName])
             table.add(["QBO inventory", qbo.tracksInventory ? "tracks quantities" : "off (no inventory items)"])
@@ -179,5 +186,18 @@ enum CompanyText {
         }
         lines += table.lines(style: .plain)
         return lines.joined(separator: "\n")
+    }
+}
+
+/// `--drift-policy report|repush|accept`.
+enum DriftPolicyArgument: String, ExpressibleByArgument, CaseIterable {
+    case report, repush, accept
+
+    var policy: DriftPolicy {
+        switch self {
+        case .report: .report
+        case .repush: .repush
+        case .accept: .acceptQuickbooks
+        }
     }
 }

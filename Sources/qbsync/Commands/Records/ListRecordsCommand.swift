@@ -84,7 +84,7 @@ struct ResyncCommand<Kind: RecordKind>: AsyncParsableCommand {
         CommandConfiguration(
             commandName: "resync",
             abstract: "Queue \(Kind.entity.plural) again after a fix: one, or every ERRORED one.",
-            discussion: "A SYNCED record is pushed again as an update. Exit 70 when a record ends BLOCKED or ERRORED."
+            discussion: "A SYNCED record is pushed again as an update; one changed in QuickBooks since (drift) only with --force, which pushes the rental system's version over QuickBooks'. Exit 70 when a record ends BLOCKED or ERRORED."
         )
     }
 
@@ -92,6 +92,7 @@ struct ResyncCommand<Kind: RecordKind>: AsyncParsableCommand {
     @OptionGroup var company: CompanyOption
     @Argument(help: ArgumentHelp("The \(Kind.entity.label)'s external id.", valueName: "id")) var id: String?
     @Flag(name: .customLong("all-errored"), help: "Every ERRORED \(Kind.entity.label) of the company.") var allErrored = false
+    @Flag(help: "Push over a version someone changed in QuickBooks (drift).") var force = false
     @OptionGroup var waiting: WaitOptions
     @OptionGroup var output: JSONOption
 
@@ -110,7 +111,7 @@ struct ResyncCommand<Kind: RecordKind>: AsyncParsableCommand {
             refs = try await listAllRecords(client: client, company: company, entity: Kind.entity, statuses: [.errored]).compactMap(\.ref)
         }
         let results = await concurrentMap(refs, limit: 16) { ref -> Result<ResyncResponse, RPCError> in
-            await rpcResult { () async throws(RPCError) in try await client.resync(ResyncRequest(companyID: company, target: .record(ref))) }
+            await rpcResult { () async throws(RPCError) in try await client.resync(ResyncRequest(companyID: company, target: .record(ref), force: self.force)) }
         }
         var responses: [ResyncResponse] = []
         for result in results { responses.append(try result.get()) }

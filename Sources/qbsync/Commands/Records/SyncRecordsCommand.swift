@@ -136,7 +136,9 @@ enum RecordOutcomeText {
     /// "! TAX_MISMATCH: ..." and its fix, for each warning.
     static func warningLines(_ warnings: [RecordWarning], style: Style) -> [String] {
         warnings.flatMap { warning in
-            ["  \(style.warning("!")) \(warning.kind.label): \(warning.message)"] + (warning.fixHint.isEmpty ? [] : ["      fix: \(warning.fixHint)"])
+            ["  \(style.warning("!")) \(warning.kind.label): \(warning.message)"]
+                + warning.fields.map { "      \($0.field): ours \($0.ours.isEmpty ? "(none)" : $0.ours), QuickBooks \($0.quickbooks.isEmpty ? "(none)" : $0.quickbooks)" }
+                + (warning.fixHint.isEmpty ? [] : ["      fix: \(warning.fixHint)"])
         }
     }
 

@@ -85,6 +85,33 @@ typedef enum _Qbsync__V1__InvoicePolicy {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(QBSYNC__V1__INVOICE_POLICY)
 } Qbsync__V1__InvoicePolicy;
 /*
+ * What happens to a synced record someone changed in QuickBooks.
+ */
+typedef enum _Qbsync__V1__DriftPolicy {
+  /*
+   * Not set: REPORT.
+   */
+  QBSYNC__V1__DRIFT_POLICY__DRIFT_POLICY_UNSPECIFIED = 0,
+  /*
+   * Mark it (a DRIFT_* warning on the SYNCED record, an event, health
+   * counts) and change nothing; an operator decides (Resync with force
+   * pushes ours, AcceptDrift takes QuickBooks').
+   */
+  QBSYNC__V1__DRIFT_POLICY__DRIFT_POLICY_REPORT = 1,
+  /*
+   * Push the rental system's version again at once (a deleted one is
+   * created again).
+   */
+  QBSYNC__V1__DRIFT_POLICY__DRIFT_POLICY_REPUSH = 2,
+  /*
+   * Keep QuickBooks' version: the drift is recorded as accepted, the record
+   * follows QuickBooks' SyncToken, and an event tells the rental system
+   * what changed so it can update its own copy.
+   */
+  QBSYNC__V1__DRIFT_POLICY__DRIFT_POLICY_ACCEPT_QUICKBOOKS = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(QBSYNC__V1__DRIFT_POLICY)
+} Qbsync__V1__DriftPolicy;
+/*
  * What a mapping maps.
  */
 typedef enum _Qbsync__V1__MappingKind {
@@ -148,10 +175,14 @@ struct  Qbsync__V1__CompanySettings
    */
   size_t n_disabled_entities;
   Qbsync__V1__EntityType *disabled_entities;
+  /*
+   * What qbsync does when QuickBooks no longer matches a synced record.
+   */
+  Qbsync__V1__DriftPolicy drift_policy;
 };
 #define QBSYNC__V1__COMPANY_SETTINGS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__company_settings__descriptor) \
-    , 0, QBSYNC__V1__INVOICE_POLICY__INVOICE_POLICY_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL }
+    , 0, QBSYNC__V1__INVOICE_POLICY__INVOICE_POLICY_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, QBSYNC__V1__DRIFT_POLICY__DRIFT_POLICY_UNSPECIFIED }
 
 
 /*
@@ -213,13 +244,18 @@ struct  Qbsync__V1__Company
    */
   char *connection_changed_at;
   /*
+   * Changes in QuickBooks are checked up to this time (the change data
+   * capture cursor), RFC 3339 UTC; empty before the first check.
+   */
+  char *drift_checked_through;
+  /*
    * What qbsync read from the QBO company at connect (Preferences, CompanyInfo).
    */
   Qbsync__V1__QBOCompanyFacts *qbo;
 };
 #define QBSYNC__V1__COMPANY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__company__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, QBSYNC__V1__CONNECTION_STATE__CONNECTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, QBSYNC__V1__CONNECTION_STATE__CONNECTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
 
 
 /*
@@ -396,6 +432,10 @@ struct  Qbsync__V1__UpdateCompanySettingsRequest
    */
   size_t n_disable_entities;
   Qbsync__V1__EntityType *disable_entities;
+  /*
+   * DRIFT_POLICY_UNSPECIFIED keeps the current policy.
+   */
+  Qbsync__V1__DriftPolicy drift_policy;
   Qbsync__V1__UpdateCompanySettingsRequest__AutoCreateCustomersValueCase auto_create_customers_value_case;
   union {
     /*
@@ -406,7 +446,7 @@ struct  Qbsync__V1__UpdateCompanySettingsRequest
 };
 #define QBSYNC__V1__UPDATE_COMPANY_SETTINGS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__update_company_settings_request__descriptor) \
-    , (char *)protobuf_c_empty_string, QBSYNC__V1__INVOICE_POLICY__INVOICE_POLICY_UNSPECIFIED, 0,NULL, 0,NULL, QBSYNC__V1__UPDATE_COMPANY_SETTINGS_REQUEST__AUTO_CREATE_CUSTOMERS_VALUE__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, QBSYNC__V1__INVOICE_POLICY__INVOICE_POLICY_UNSPECIFIED, 0,NULL, 0,NULL, QBSYNC__V1__DRIFT_POLICY__DRIFT_POLICY_UNSPECIFIED, QBSYNC__V1__UPDATE_COMPANY_SETTINGS_REQUEST__AUTO_CREATE_CUSTOMERS_VALUE__NOT_SET, {0} }
 
 
 /*
@@ -1204,6 +1244,7 @@ typedef void (*Qbsync__V1__AutoMapResponse_Closure)
 
 extern const ProtobufCEnumDescriptor    qbsync__v1__connection_state__descriptor;
 extern const ProtobufCEnumDescriptor    qbsync__v1__invoice_policy__descriptor;
+extern const ProtobufCEnumDescriptor    qbsync__v1__drift_policy__descriptor;
 extern const ProtobufCEnumDescriptor    qbsync__v1__mapping_kind__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__company_settings__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__qbocredentials__descriptor;

@@ -23,6 +23,14 @@ typedef struct Qbsync__V1__GetRecordResponse Qbsync__V1__GetRecordResponse;
 typedef struct Qbsync__V1__ListRecordsRequest Qbsync__V1__ListRecordsRequest;
 typedef struct Qbsync__V1__ListRecordsResponse Qbsync__V1__ListRecordsResponse;
 typedef struct Qbsync__V1__ResyncRequest Qbsync__V1__ResyncRequest;
+typedef struct Qbsync__V1__CheckDriftRequest Qbsync__V1__CheckDriftRequest;
+typedef struct Qbsync__V1__CheckDriftResponse Qbsync__V1__CheckDriftResponse;
+typedef struct Qbsync__V1__ReconcileRequest Qbsync__V1__ReconcileRequest;
+typedef struct Qbsync__V1__EntityReconciliation Qbsync__V1__EntityReconciliation;
+typedef struct Qbsync__V1__Mismatch Qbsync__V1__Mismatch;
+typedef struct Qbsync__V1__ReconcileResponse Qbsync__V1__ReconcileResponse;
+typedef struct Qbsync__V1__AcceptDriftRequest Qbsync__V1__AcceptDriftRequest;
+typedef struct Qbsync__V1__AcceptDriftResponse Qbsync__V1__AcceptDriftResponse;
 typedef struct Qbsync__V1__ResyncResponse Qbsync__V1__ResyncResponse;
 typedef struct Qbsync__V1__BulkSyncRequest Qbsync__V1__BulkSyncRequest;
 typedef struct Qbsync__V1__BulkRecordResult Qbsync__V1__BulkRecordResult;
@@ -42,6 +50,38 @@ typedef struct Qbsync__V1__SyncEventStreamMessage Qbsync__V1__SyncEventStreamMes
 
 /* --- enums --- */
 
+/*
+ * Why a record does not match.
+ */
+typedef enum _Qbsync__V1__MismatchKind {
+  /*
+   * Not set.
+   */
+  QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_UNSPECIFIED = 0,
+  /*
+   * qbsync holds it as SYNCED but QuickBooks has no such document.
+   */
+  QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_MISSING_IN_QUICKBOOKS = 1,
+  /*
+   * QuickBooks' total differs from the rental system's.
+   */
+  QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_AMOUNT_DIFFERS = 2,
+  /*
+   * An invoice's balance in QuickBooks differs from what the rental
+   * system's payments and credits leave open.
+   */
+  QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_BALANCE_DIFFERS = 3,
+  /*
+   * QuickBooks holds a document with qbsync's marker that no record knows
+   * (a duplicate, or a record deleted from the store).
+   */
+  QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_UNKNOWN_TO_QBSYNC = 4,
+  /*
+   * Not in QuickBooks because it is not synced yet (pending, blocked, errored).
+   */
+  QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_NOT_SYNCED = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(QBSYNC__V1__MISMATCH_KIND)
+} Qbsync__V1__MismatchKind;
 /*
  * What a bulk sync did, or would do, with one record.
  */
@@ -204,6 +244,11 @@ struct  Qbsync__V1__ResyncRequest
    * The rental company's id.
    */
   char *company_id;
+  /*
+   * Push a record that drifted (someone changed it in QuickBooks) over
+   * QuickBooks' version; without it such a record is FAILED_PRECONDITION.
+   */
+  protobuf_c_boolean force;
   Qbsync__V1__ResyncRequest__TargetCase target_case;
   union {
     /*
@@ -218,7 +263,236 @@ struct  Qbsync__V1__ResyncRequest
 };
 #define QBSYNC__V1__RESYNC_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__resync_request__descriptor) \
-    , (char *)protobuf_c_empty_string, QBSYNC__V1__RESYNC_REQUEST__TARGET__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, 0, QBSYNC__V1__RESYNC_REQUEST__TARGET__NOT_SET, {0} }
+
+
+/*
+ * Checks QuickBooks for changes now (change data capture since the
+ * company's cursor) instead of waiting for the next poll.
+ */
+struct  Qbsync__V1__CheckDriftRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The rental company's id.
+   */
+  char *company_id;
+};
+#define QBSYNC__V1__CHECK_DRIFT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__check_drift_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * Result of CheckDrift.
+ */
+struct  Qbsync__V1__CheckDriftResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Changed QBO objects read.
+   */
+  uint32_t changes_read;
+  /*
+   * Records newly found drifted (each drift is reported once).
+   */
+  size_t n_drifted;
+  Qbsync__V1__SyncRecord **drifted;
+  /*
+   * Changes were read up to this time, RFC 3339 UTC.
+   */
+  char *checked_through;
+  /*
+   * QBO requests the check used.
+   */
+  uint32_t requests;
+};
+#define QBSYNC__V1__CHECK_DRIFT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__check_drift_response__descriptor) \
+    , 0, 0,NULL, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Compares the rental store with QuickBooks for a period: counts and
+ * totals per entity, invoice balances, and every record that does not match.
+ */
+struct  Qbsync__V1__ReconcileRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The rental company's id.
+   */
+  char *company_id;
+  /*
+   * First transaction date (YYYY-MM-DD) included; empty: 30 days before to_date.
+   */
+  char *from_date;
+  /*
+   * Last transaction date included; empty: today.
+   */
+  char *to_date;
+  /*
+   * Entity types to compare; empty: invoices, payments, refunds, bills,
+   * bill payments, expenses.
+   */
+  size_t n_entities;
+  Qbsync__V1__EntityType *entities;
+};
+#define QBSYNC__V1__RECONCILE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__reconcile_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * One entity type's side-by-side.
+ */
+struct  Qbsync__V1__EntityReconciliation
+{
+  ProtobufCMessage base;
+  /*
+   * The entity type.
+   */
+  Qbsync__V1__EntityType entity;
+  /*
+   * Records qbsync holds for the period that are SYNCED (not voided).
+   */
+  uint64_t synced_count;
+  /*
+   * Their total as the rental system sent it, in minor units.
+   */
+  int64_t synced_total_minor;
+  /*
+   * Those found in QuickBooks.
+   */
+  uint64_t found_count;
+  /*
+   * QuickBooks' total of those, in minor units.
+   */
+  int64_t found_total_minor;
+  /*
+   * Documents of the period in QuickBooks that qbsync did not push
+   * (entered there by hand, or by another integration).
+   */
+  uint64_t only_in_quickbooks_count;
+  /*
+   * Their total, in minor units.
+   */
+  int64_t only_in_quickbooks_total_minor;
+  /*
+   * Records of the period qbsync holds that are not SYNCED (pending, blocked, errored).
+   */
+  uint64_t not_synced_count;
+};
+#define QBSYNC__V1__ENTITY_RECONCILIATION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__entity_reconciliation__descriptor) \
+    , QBSYNC__V1__ENTITY_TYPE__ENTITY_TYPE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0 }
+
+
+/*
+ * One record that does not match.
+ */
+struct  Qbsync__V1__Mismatch
+{
+  ProtobufCMessage base;
+  /*
+   * What.
+   */
+  Qbsync__V1__MismatchKind kind;
+  /*
+   * The record (empty for UNKNOWN_TO_QBSYNC).
+   */
+  Qbsync__V1__RecordRef *ref;
+  /*
+   * The QBO entity and id (empty for MISSING_IN_QUICKBOOKS and NOT_SYNCED).
+   */
+  char *qbo_entity;
+  char *qbo_id;
+  /*
+   * The rental system's value and QuickBooks' (amounts in major units).
+   */
+  char *ours;
+  char *quickbooks;
+  /*
+   * What to do.
+   */
+  char *fix_hint;
+};
+#define QBSYNC__V1__MISMATCH__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__mismatch__descriptor) \
+    , QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_UNSPECIFIED, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Result of Reconcile.
+ */
+struct  Qbsync__V1__ReconcileResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The period compared.
+   */
+  char *from_date;
+  char *to_date;
+  /*
+   * Per entity type.
+   */
+  size_t n_entities;
+  Qbsync__V1__EntityReconciliation **entities;
+  /*
+   * Every record that does not match, at most 10,000.
+   */
+  size_t n_mismatches;
+  Qbsync__V1__Mismatch **mismatches;
+  /*
+   * More mismatches than listed.
+   */
+  protobuf_c_boolean mismatches_truncated;
+  /*
+   * QBO requests the comparison used.
+   */
+  uint32_t requests;
+};
+#define QBSYNC__V1__RECONCILE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__reconcile_response__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0, 0 }
+
+
+/*
+ * Takes QuickBooks' version of a drifted record: the drift is recorded as
+ * accepted and the record follows QuickBooks from now on.
+ */
+struct  Qbsync__V1__AcceptDriftRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The record.
+   */
+  Qbsync__V1__RecordRef *ref;
+};
+#define QBSYNC__V1__ACCEPT_DRIFT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__accept_drift_request__descriptor) \
+    , NULL }
+
+
+/*
+ * Result of AcceptDrift.
+ */
+struct  Qbsync__V1__AcceptDriftResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The record afterwards.
+   */
+  Qbsync__V1__SyncRecord *record;
+  /*
+   * What was accepted.
+   */
+  size_t n_accepted;
+  Qbsync__V1__RecordWarning **accepted;
+};
+#define QBSYNC__V1__ACCEPT_DRIFT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__accept_drift_response__descriptor) \
+    , NULL, 0,NULL }
 
 
 /*
@@ -808,6 +1082,158 @@ Qbsync__V1__ResyncRequest *
 void   qbsync__v1__resync_request__free_unpacked
                      (Qbsync__V1__ResyncRequest *message,
                       ProtobufCAllocator *allocator);
+/* Qbsync__V1__CheckDriftRequest methods */
+void   qbsync__v1__check_drift_request__init
+                     (Qbsync__V1__CheckDriftRequest         *message);
+size_t qbsync__v1__check_drift_request__get_packed_size
+                     (const Qbsync__V1__CheckDriftRequest   *message);
+size_t qbsync__v1__check_drift_request__pack
+                     (const Qbsync__V1__CheckDriftRequest   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__check_drift_request__pack_to_buffer
+                     (const Qbsync__V1__CheckDriftRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__CheckDriftRequest *
+       qbsync__v1__check_drift_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__check_drift_request__free_unpacked
+                     (Qbsync__V1__CheckDriftRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Qbsync__V1__CheckDriftResponse methods */
+void   qbsync__v1__check_drift_response__init
+                     (Qbsync__V1__CheckDriftResponse         *message);
+size_t qbsync__v1__check_drift_response__get_packed_size
+                     (const Qbsync__V1__CheckDriftResponse   *message);
+size_t qbsync__v1__check_drift_response__pack
+                     (const Qbsync__V1__CheckDriftResponse   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__check_drift_response__pack_to_buffer
+                     (const Qbsync__V1__CheckDriftResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__CheckDriftResponse *
+       qbsync__v1__check_drift_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__check_drift_response__free_unpacked
+                     (Qbsync__V1__CheckDriftResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Qbsync__V1__ReconcileRequest methods */
+void   qbsync__v1__reconcile_request__init
+                     (Qbsync__V1__ReconcileRequest         *message);
+size_t qbsync__v1__reconcile_request__get_packed_size
+                     (const Qbsync__V1__ReconcileRequest   *message);
+size_t qbsync__v1__reconcile_request__pack
+                     (const Qbsync__V1__ReconcileRequest   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__reconcile_request__pack_to_buffer
+                     (const Qbsync__V1__ReconcileRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__ReconcileRequest *
+       qbsync__v1__reconcile_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__reconcile_request__free_unpacked
+                     (Qbsync__V1__ReconcileRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Qbsync__V1__EntityReconciliation methods */
+void   qbsync__v1__entity_reconciliation__init
+                     (Qbsync__V1__EntityReconciliation         *message);
+size_t qbsync__v1__entity_reconciliation__get_packed_size
+                     (const Qbsync__V1__EntityReconciliation   *message);
+size_t qbsync__v1__entity_reconciliation__pack
+                     (const Qbsync__V1__EntityReconciliation   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__entity_reconciliation__pack_to_buffer
+                     (const Qbsync__V1__EntityReconciliation   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__EntityReconciliation *
+       qbsync__v1__entity_reconciliation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__entity_reconciliation__free_unpacked
+                     (Qbsync__V1__EntityReconciliation *message,
+                      ProtobufCAllocator *allocator);
+/* Qbsync__V1__Mismatch methods */
+void   qbsync__v1__mismatch__init
+                     (Qbsync__V1__Mismatch         *message);
+size_t qbsync__v1__mismatch__get_packed_size
+                     (const Qbsync__V1__Mismatch   *message);
+size_t qbsync__v1__mismatch__pack
+                     (const Qbsync__V1__Mismatch   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__mismatch__pack_to_buffer
+                     (const Qbsync__V1__Mismatch   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__Mismatch *
+       qbsync__v1__mismatch__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__mismatch__free_unpacked
+                     (Qbsync__V1__Mismatch *message,
+                      ProtobufCAllocator *allocator);
+/* Qbsync__V1__ReconcileResponse methods */
+void   qbsync__v1__reconcile_response__init
+                     (Qbsync__V1__ReconcileResponse         *message);
+size_t qbsync__v1__reconcile_response__get_packed_size
+                     (const Qbsync__V1__ReconcileResponse   *message);
+size_t qbsync__v1__reconcile_response__pack
+                     (const Qbsync__V1__ReconcileResponse   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__reconcile_response__pack_to_buffer
+                     (const Qbsync__V1__ReconcileResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__ReconcileResponse *
+       qbsync__v1__reconcile_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__reconcile_response__free_unpacked
+                     (Qbsync__V1__ReconcileResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Qbsync__V1__AcceptDriftRequest methods */
+void   qbsync__v1__accept_drift_request__init
+                     (Qbsync__V1__AcceptDriftRequest         *message);
+size_t qbsync__v1__accept_drift_request__get_packed_size
+                     (const Qbsync__V1__AcceptDriftRequest   *message);
+size_t qbsync__v1__accept_drift_request__pack
+                     (const Qbsync__V1__AcceptDriftRequest   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__accept_drift_request__pack_to_buffer
+                     (const Qbsync__V1__AcceptDriftRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__AcceptDriftRequest *
+       qbsync__v1__accept_drift_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__accept_drift_request__free_unpacked
+                     (Qbsync__V1__AcceptDriftRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Qbsync__V1__AcceptDriftResponse methods */
+void   qbsync__v1__accept_drift_response__init
+                     (Qbsync__V1__AcceptDriftResponse         *message);
+size_t qbsync__v1__accept_drift_response__get_packed_size
+                     (const Qbsync__V1__AcceptDriftResponse   *message);
+size_t qbsync__v1__accept_drift_response__pack
+                     (const Qbsync__V1__AcceptDriftResponse   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__accept_drift_response__pack_to_buffer
+                     (const Qbsync__V1__AcceptDriftResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__AcceptDriftResponse *
+       qbsync__v1__accept_drift_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__accept_drift_response__free_unpacked
+                     (Qbsync__V1__AcceptDriftResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Qbsync__V1__ResyncResponse methods */
 void   qbsync__v1__resync_response__init
                      (Qbsync__V1__ResyncResponse         *message);
@@ -1110,6 +1536,30 @@ typedef void (*Qbsync__V1__ListRecordsResponse_Closure)
 typedef void (*Qbsync__V1__ResyncRequest_Closure)
                  (const Qbsync__V1__ResyncRequest *message,
                   void *closure_data);
+typedef void (*Qbsync__V1__CheckDriftRequest_Closure)
+                 (const Qbsync__V1__CheckDriftRequest *message,
+                  void *closure_data);
+typedef void (*Qbsync__V1__CheckDriftResponse_Closure)
+                 (const Qbsync__V1__CheckDriftResponse *message,
+                  void *closure_data);
+typedef void (*Qbsync__V1__ReconcileRequest_Closure)
+                 (const Qbsync__V1__ReconcileRequest *message,
+                  void *closure_data);
+typedef void (*Qbsync__V1__EntityReconciliation_Closure)
+                 (const Qbsync__V1__EntityReconciliation *message,
+                  void *closure_data);
+typedef void (*Qbsync__V1__Mismatch_Closure)
+                 (const Qbsync__V1__Mismatch *message,
+                  void *closure_data);
+typedef void (*Qbsync__V1__ReconcileResponse_Closure)
+                 (const Qbsync__V1__ReconcileResponse *message,
+                  void *closure_data);
+typedef void (*Qbsync__V1__AcceptDriftRequest_Closure)
+                 (const Qbsync__V1__AcceptDriftRequest *message,
+                  void *closure_data);
+typedef void (*Qbsync__V1__AcceptDriftResponse_Closure)
+                 (const Qbsync__V1__AcceptDriftResponse *message,
+                  void *closure_data);
 typedef void (*Qbsync__V1__ResyncResponse_Closure)
                  (const Qbsync__V1__ResyncResponse *message,
                   void *closure_data);
@@ -1161,12 +1611,21 @@ typedef void (*Qbsync__V1__SyncEventStreamMessage_Closure)
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    qbsync__v1__mismatch_kind__descriptor;
 extern const ProtobufCEnumDescriptor    qbsync__v1__bulk_outcome__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__get_record_request__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__get_record_response__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__list_records_request__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__list_records_response__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__resync_request__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__check_drift_request__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__check_drift_response__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__reconcile_request__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__entity_reconciliation__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__mismatch__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__reconcile_response__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__accept_drift_request__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__accept_drift_response__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__resync_response__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__bulk_sync_request__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__bulk_record_result__descriptor;

@@ -16,6 +16,7 @@ PROTOBUF_C__BEGIN_DECLS
 
 
 typedef struct Qbsync__V1__RecordWarning Qbsync__V1__RecordWarning;
+typedef struct Qbsync__V1__FieldDrift Qbsync__V1__FieldDrift;
 typedef struct Qbsync__V1__Blocker Qbsync__V1__Blocker;
 typedef struct Qbsync__V1__ErrorDetail Qbsync__V1__ErrorDetail;
 typedef struct Qbsync__V1__RecordRef Qbsync__V1__RecordRef;
@@ -197,7 +198,31 @@ typedef enum _Qbsync__V1__WarningKind {
    * (partly) paid in QuickBooks. What could be applied was; the message
    * names each invoice and the amount left out.
    */
-  QBSYNC__V1__WARNING_KIND__WARNING_KIND_PAYMENT_PARTLY_APPLIED = 2
+  QBSYNC__V1__WARNING_KIND__WARNING_KIND_PAYMENT_PARTLY_APPLIED = 2,
+  /*
+   * Drift: someone edited it in QuickBooks after qbsync pushed it; `fields`
+   * lists what differs from what the rental system sent.
+   */
+  QBSYNC__V1__WARNING_KIND__WARNING_KIND_DRIFT_EDITED = 3,
+  /*
+   * Drift: deleted in QuickBooks.
+   */
+  QBSYNC__V1__WARNING_KIND__WARNING_KIND_DRIFT_DELETED = 4,
+  /*
+   * Drift: voided in QuickBooks (qbsync did not void it).
+   */
+  QBSYNC__V1__WARNING_KIND__WARNING_KIND_DRIFT_VOIDED = 5,
+  /*
+   * Drift: a payment or credit was recorded in QuickBooks against this
+   * invoice (not one qbsync pushed); its balance no longer follows the
+   * rental system's payments.
+   */
+  QBSYNC__V1__WARNING_KIND__WARNING_KIND_DRIFT_PAYMENT_RECORDED = 6,
+  /*
+   * Drift: the customer or vendor was made inactive (or merged into
+   * another) in QuickBooks.
+   */
+  QBSYNC__V1__WARNING_KIND__WARNING_KIND_DRIFT_INACTIVE = 7
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(QBSYNC__V1__WARNING_KIND)
 } Qbsync__V1__WarningKind;
 /*
@@ -267,10 +292,48 @@ struct  Qbsync__V1__RecordWarning
    * What an operator should do, in a sentence.
    */
   char *fix_hint;
+  /*
+   * Drift: each field that differs, the rental system's value and QuickBooks'.
+   */
+  size_t n_fields;
+  Qbsync__V1__FieldDrift **fields;
+  /*
+   * Drift: the QBO SyncToken of the version that differs.
+   */
+  char *qbo_sync_token;
+  /*
+   * Drift: when qbsync saw it, RFC 3339 UTC.
+   */
+  char *detected_at;
 };
 #define QBSYNC__V1__RECORD_WARNING__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__record_warning__descriptor) \
-    , QBSYNC__V1__WARNING_KIND__WARNING_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , QBSYNC__V1__WARNING_KIND__WARNING_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One field that differs between what the rental system sent and what
+ * QuickBooks holds now.
+ */
+struct  Qbsync__V1__FieldDrift
+{
+  ProtobufCMessage base;
+  /*
+   * The field, in QuickBooks' words ("TotalAmt", "Line 2 Amount", "TxnDate").
+   */
+  char *field;
+  /*
+   * What qbsync pushed (from the rental system).
+   */
+  char *ours;
+  /*
+   * What QuickBooks holds.
+   */
+  char *quickbooks;
+};
+#define QBSYNC__V1__FIELD_DRIFT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__field_drift__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -555,6 +618,25 @@ Qbsync__V1__RecordWarning *
 void   qbsync__v1__record_warning__free_unpacked
                      (Qbsync__V1__RecordWarning *message,
                       ProtobufCAllocator *allocator);
+/* Qbsync__V1__FieldDrift methods */
+void   qbsync__v1__field_drift__init
+                     (Qbsync__V1__FieldDrift         *message);
+size_t qbsync__v1__field_drift__get_packed_size
+                     (const Qbsync__V1__FieldDrift   *message);
+size_t qbsync__v1__field_drift__pack
+                     (const Qbsync__V1__FieldDrift   *message,
+                      uint8_t             *out);
+size_t qbsync__v1__field_drift__pack_to_buffer
+                     (const Qbsync__V1__FieldDrift   *message,
+                      ProtobufCBuffer     *buffer);
+Qbsync__V1__FieldDrift *
+       qbsync__v1__field_drift__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   qbsync__v1__field_drift__free_unpacked
+                     (Qbsync__V1__FieldDrift *message,
+                      ProtobufCAllocator *allocator);
 /* Qbsync__V1__Blocker methods */
 void   qbsync__v1__blocker__init
                      (Qbsync__V1__Blocker         *message);
@@ -693,6 +775,9 @@ void   qbsync__v1__address__free_unpacked
 typedef void (*Qbsync__V1__RecordWarning_Closure)
                  (const Qbsync__V1__RecordWarning *message,
                   void *closure_data);
+typedef void (*Qbsync__V1__FieldDrift_Closure)
+                 (const Qbsync__V1__FieldDrift *message,
+                  void *closure_data);
 typedef void (*Qbsync__V1__Blocker_Closure)
                  (const Qbsync__V1__Blocker *message,
                   void *closure_data);
@@ -726,6 +811,7 @@ extern const ProtobufCEnumDescriptor    qbsync__v1__blocker_kind__descriptor;
 extern const ProtobufCEnumDescriptor    qbsync__v1__warning_kind__descriptor;
 extern const ProtobufCEnumDescriptor    qbsync__v1__error_class__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__record_warning__descriptor;
+extern const ProtobufCMessageDescriptor qbsync__v1__field_drift__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__blocker__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__error_detail__descriptor;
 extern const ProtobufCMessageDescriptor qbsync__v1__record_ref__descriptor;

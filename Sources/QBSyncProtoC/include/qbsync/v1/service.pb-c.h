@@ -150,6 +150,18 @@ struct Qbsync__V1__QuickBooksSync_Service
                     const Qbsync__V1__SyncItemRequest *input,
                     Qbsync__V1__SyncItemResponse_Closure closure,
                     void *closure_data);
+  void (*check_drift)(Qbsync__V1__QuickBooksSync_Service *service,
+                      const Qbsync__V1__CheckDriftRequest *input,
+                      Qbsync__V1__CheckDriftResponse_Closure closure,
+                      void *closure_data);
+  void (*accept_drift)(Qbsync__V1__QuickBooksSync_Service *service,
+                       const Qbsync__V1__AcceptDriftRequest *input,
+                       Qbsync__V1__AcceptDriftResponse_Closure closure,
+                       void *closure_data);
+  void (*reconcile)(Qbsync__V1__QuickBooksSync_Service *service,
+                    const Qbsync__V1__ReconcileRequest *input,
+                    Qbsync__V1__ReconcileResponse_Closure closure,
+                    void *closure_data);
 };
 typedef void (*Qbsync__V1__QuickBooksSync_ServiceDestroy)(Qbsync__V1__QuickBooksSync_Service *);
 void qbsync__v1__quick_books_sync__init (Qbsync__V1__QuickBooksSync_Service *service,
@@ -185,7 +197,10 @@ void qbsync__v1__quick_books_sync__init (Qbsync__V1__QuickBooksSync_Service *ser
       function_prefix__ ## sync_bill_payment,\
       function_prefix__ ## sync_purchase_order,\
       function_prefix__ ## sync_expense,\
-      function_prefix__ ## sync_item  }
+      function_prefix__ ## sync_item,\
+      function_prefix__ ## check_drift,\
+      function_prefix__ ## accept_drift,\
+      function_prefix__ ## reconcile  }
 void qbsync__v1__quick_books_sync__connect_company(ProtobufCService *service,
                                                    const Qbsync__V1__ConnectCompanyRequest *input,
                                                    Qbsync__V1__ConnectCompanyResponse_Closure closure,
@@ -297,6 +312,18 @@ void qbsync__v1__quick_books_sync__sync_expense(ProtobufCService *service,
 void qbsync__v1__quick_books_sync__sync_item(ProtobufCService *service,
                                              const Qbsync__V1__SyncItemRequest *input,
                                              Qbsync__V1__SyncItemResponse_Closure closure,
+                                             void *closure_data);
+void qbsync__v1__quick_books_sync__check_drift(ProtobufCService *service,
+                                               const Qbsync__V1__CheckDriftRequest *input,
+                                               Qbsync__V1__CheckDriftResponse_Closure closure,
+                                               void *closure_data);
+void qbsync__v1__quick_books_sync__accept_drift(ProtobufCService *service,
+                                                const Qbsync__V1__AcceptDriftRequest *input,
+                                                Qbsync__V1__AcceptDriftResponse_Closure closure,
+                                                void *closure_data);
+void qbsync__v1__quick_books_sync__reconcile(ProtobufCService *service,
+                                             const Qbsync__V1__ReconcileRequest *input,
+                                             Qbsync__V1__ReconcileResponse_Closure closure,
                                              void *closure_data);
 
 /* --- descriptors --- */

@@ -14,63 +14,65 @@ _sym_db = _symbol_database.Default()
 from qbsync_client._proto.qbsync.v1 import records_pb2 as qbsync_dot_v1_dot_records__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19qbsync/v1/companies.proto\x12\tqbsync.v1\x1a\x17qbsync/v1/records.proto\"\xab\x01\n\x0f\x43ompanySettings\x12\x1d\n\x15\x61uto_create_customers\x18\x01 \x01(\x08\x12\x30\n\x0einvoice_policy\x18\x02 \x01(\x0e\x32\x18.qbsync.v1.InvoicePolicy\x12\x15\n\rhome_currency\x18\x03 \x01(\t\x12\x30\n\x11\x64isabled_entities\x18\x04 \x03(\x0e\x32\x15.qbsync.v1.EntityType\"c\n\x0eQBOCredentials\x12\x10\n\x08realm_id\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x15\n\rclient_secret\x18\x03 \x01(\t\x12\x15\n\rrefresh_token\x18\x04 \x01(\t\"\xf7\x01\n\x07\x43ompany\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\x10\n\x08realm_id\x18\x02 \x01(\t\x12\x34\n\x10\x63onnection_state\x18\x03 \x01(\x0e\x32\x1a.qbsync.v1.ConnectionState\x12\x1a\n\x12\x63onnection_message\x18\x04 \x01(\t\x12,\n\x08settings\x18\x05 \x01(\x0b\x32\x1a.qbsync.v1.CompanySettings\x12\x1d\n\x15\x63onnection_changed_at\x18\x06 \x01(\t\x12\'\n\x03qbo\x18\x07 \x01(\x0b\x32\x1a.qbsync.v1.QBOCompanyFacts\"\x95\x01\n\x0fQBOCompanyFacts\x12\r\n\x05known\x18\x01 \x01(\x08\x12\x14\n\x0c\x63ompany_name\x18\x02 \x01(\t\x12\x18\n\x10tracks_inventory\x18\x03 \x01(\x08\x12\x1b\n\x13\x61utomated_sales_tax\x18\x04 \x01(\x08\x12\x15\n\rhome_currency\x18\x05 \x01(\t\x12\x0f\n\x07read_at\x18\x06 \x01(\t\"\x89\x01\n\x15\x43onnectCompanyRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12.\n\x0b\x63redentials\x18\x02 \x01(\x0b\x32\x19.qbsync.v1.QBOCredentials\x12,\n\x08settings\x18\x03 \x01(\x0b\x32\x1a.qbsync.v1.CompanySettings\"=\n\x16\x43onnectCompanyResponse\x12#\n\x07\x63ompany\x18\x01 \x01(\x0b\x32\x12.qbsync.v1.Company\".\n\x18\x44isconnectCompanyRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\"@\n\x19\x44isconnectCompanyResponse\x12#\n\x07\x63ompany\x18\x01 \x01(\x0b\x32\x12.qbsync.v1.Company\"\'\n\x11GetCompanyRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\"9\n\x12GetCompanyResponse\x12#\n\x07\x63ompany\x18\x01 \x01(\x0b\x32\x12.qbsync.v1.Company\"\x85\x02\n\x1cUpdateCompanySettingsRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\x1f\n\x15\x61uto_create_customers\x18\x02 \x01(\x08H\x00\x12\x30\n\x0einvoice_policy\x18\x03 \x01(\x0e\x32\x18.qbsync.v1.InvoicePolicy\x12.\n\x0f\x65nable_entities\x18\x04 \x03(\x0e\x32\x15.qbsync.v1.EntityType\x12/\n\x10\x64isable_entities\x18\x05 \x03(\x0e\x32\x15.qbsync.v1.EntityTypeB\x1d\n\x1b\x61uto_create_customers_value\"^\n\x1dUpdateCompanySettingsResponse\x12#\n\x07\x63ompany\x18\x01 \x01(\x0b\x32\x12.qbsync.v1.Company\x12\x18\n\x10records_requeued\x18\x02 \x01(\r\"\x87\x01\n\x07Mapping\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.qbsync.v1.MappingKind\x12\x15\n\rexternal_code\x18\x02 \x01(\t\x12\x0e\n\x06qbo_id\x18\x03 \x01(\t\x12\x10\n\x08qbo_name\x18\x04 \x01(\t\x12\x1d\n\x15qbo_payment_method_id\x18\x05 \x01(\t\"L\n\x11SetMappingRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12#\n\x07mapping\x18\x02 \x01(\x0b\x32\x12.qbsync.v1.Mapping\"T\n\x12SetMappingResponse\x12#\n\x07mapping\x18\x01 \x01(\x0b\x32\x12.qbsync.v1.Mapping\x12\x19\n\x11records_unblocked\x18\x02 \x01(\r\"g\n\x14\x44\x65leteMappingRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.qbsync.v1.MappingKind\x12\x15\n\rexternal_code\x18\x03 \x01(\t\"(\n\x15\x44\x65leteMappingResponse\x12\x0f\n\x07\x64\x65leted\x18\x01 \x01(\x08\"O\n\x13ListMappingsRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.qbsync.v1.MappingKind\"g\n\x14ListMappingsResponse\x12$\n\x08mappings\x18\x01 \x03(\x0b\x32\x12.qbsync.v1.Mapping\x12)\n\x08unmapped\x18\x02 \x03(\x0b\x32\x17.qbsync.v1.UnmappedCode\"d\n\x0cUnmappedCode\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.qbsync.v1.MappingKind\x12\x15\n\rexternal_code\x18\x02 \x01(\t\x12\x17\n\x0f\x62locked_records\x18\x03 \x01(\r\"\x85\x01\n\x0e\x41utoMapRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.qbsync.v1.MappingKind\x12(\n\x07\x65ntries\x18\x03 \x03(\x0b\x32\x17.qbsync.v1.AutoMapEntry\x12\x0f\n\x07\x64ry_run\x18\x04 \x01(\x08\"3\n\x0c\x41utoMapEntry\x12\x15\n\rexternal_code\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x82\x01\n\x0f\x41utoMapResponse\x12\"\n\x06mapped\x18\x01 \x03(\x0b\x32\x12.qbsync.v1.Mapping\x12\x17\n\x0funmatched_codes\x18\x02 \x03(\t\x12\x17\n\x0f\x61mbiguous_codes\x18\x03 \x03(\t\x12\x19\n\x11records_unblocked\x18\x04 \x01(\r*\x8f\x01\n\x0f\x43onnectionState\x12 \n\x1c\x43ONNECTION_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43ONNECTION_STATE_ACTIVE\x10\x01\x12!\n\x1d\x43ONNECTION_STATE_DISCONNECTED\x10\x02\x12\x1a\n\x16\x43ONNECTION_STATE_ERROR\x10\x03*r\n\rInvoicePolicy\x12\x1e\n\x1aINVOICE_POLICY_UNSPECIFIED\x10\x00\x12\x1b\n\x17INVOICE_POLICY_SYNC_ALL\x10\x01\x12$\n INVOICE_POLICY_ONLY_WITH_PAYMENT\x10\x02*\xcb\x01\n\x0bMappingKind\x12\x1c\n\x18MAPPING_KIND_UNSPECIFIED\x10\x00\x12\x15\n\x11MAPPING_KIND_ITEM\x10\x01\x12\x18\n\x14MAPPING_KIND_ACCOUNT\x10\x02\x12\x19\n\x15MAPPING_KIND_TAX_CODE\x10\x03\x12\x1f\n\x1bMAPPING_KIND_PAYMENT_METHOD\x10\x04\x12\x19\n\x15MAPPING_KIND_LOCATION\x10\x05\x12\x16\n\x12MAPPING_KIND_CLASS\x10\x06\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19qbsync/v1/companies.proto\x12\tqbsync.v1\x1a\x17qbsync/v1/records.proto\"\xd9\x01\n\x0f\x43ompanySettings\x12\x1d\n\x15\x61uto_create_customers\x18\x01 \x01(\x08\x12\x30\n\x0einvoice_policy\x18\x02 \x01(\x0e\x32\x18.qbsync.v1.InvoicePolicy\x12\x15\n\rhome_currency\x18\x03 \x01(\t\x12\x30\n\x11\x64isabled_entities\x18\x04 \x03(\x0e\x32\x15.qbsync.v1.EntityType\x12,\n\x0c\x64rift_policy\x18\x05 \x01(\x0e\x32\x16.qbsync.v1.DriftPolicy\"c\n\x0eQBOCredentials\x12\x10\n\x08realm_id\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x15\n\rclient_secret\x18\x03 \x01(\t\x12\x15\n\rrefresh_token\x18\x04 \x01(\t\"\x96\x02\n\x07\x43ompany\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\x10\n\x08realm_id\x18\x02 \x01(\t\x12\x34\n\x10\x63onnection_state\x18\x03 \x01(\x0e\x32\x1a.qbsync.v1.ConnectionState\x12\x1a\n\x12\x63onnection_message\x18\x04 \x01(\t\x12,\n\x08settings\x18\x05 \x01(\x0b\x32\x1a.qbsync.v1.CompanySettings\x12\x1d\n\x15\x63onnection_changed_at\x18\x06 \x01(\t\x12\x1d\n\x15\x64rift_checked_through\x18\x08 \x01(\t\x12\'\n\x03qbo\x18\x07 \x01(\x0b\x32\x1a.qbsync.v1.QBOCompanyFacts\"\x95\x01\n\x0fQBOCompanyFacts\x12\r\n\x05known\x18\x01 \x01(\x08\x12\x14\n\x0c\x63ompany_name\x18\x02 \x01(\t\x12\x18\n\x10tracks_inventory\x18\x03 \x01(\x08\x12\x1b\n\x13\x61utomated_sales_tax\x18\x04 \x01(\x08\x12\x15\n\rhome_currency\x18\x05 \x01(\t\x12\x0f\n\x07read_at\x18\x06 \x01(\t\"\x89\x01\n\x15\x43onnectCompanyRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12.\n\x0b\x63redentials\x18\x02 \x01(\x0b\x32\x19.qbsync.v1.QBOCredentials\x12,\n\x08settings\x18\x03 \x01(\x0b\x32\x1a.qbsync.v1.CompanySettings\"=\n\x16\x43onnectCompanyResponse\x12#\n\x07\x63ompany\x18\x01 \x01(\x0b\x32\x12.qbsync.v1.Company\".\n\x18\x44isconnectCompanyRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\"@\n\x19\x44isconnectCompanyResponse\x12#\n\x07\x63ompany\x18\x01 \x01(\x0b\x32\x12.qbsync.v1.Company\"\'\n\x11GetCompanyRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\"9\n\x12GetCompanyResponse\x12#\n\x07\x63ompany\x18\x01 \x01(\x0b\x32\x12.qbsync.v1.Company\"\xb3\x02\n\x1cUpdateCompanySettingsRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\x1f\n\x15\x61uto_create_customers\x18\x02 \x01(\x08H\x00\x12\x30\n\x0einvoice_policy\x18\x03 \x01(\x0e\x32\x18.qbsync.v1.InvoicePolicy\x12.\n\x0f\x65nable_entities\x18\x04 \x03(\x0e\x32\x15.qbsync.v1.EntityType\x12/\n\x10\x64isable_entities\x18\x05 \x03(\x0e\x32\x15.qbsync.v1.EntityType\x12,\n\x0c\x64rift_policy\x18\x06 \x01(\x0e\x32\x16.qbsync.v1.DriftPolicyB\x1d\n\x1b\x61uto_create_customers_value\"^\n\x1dUpdateCompanySettingsResponse\x12#\n\x07\x63ompany\x18\x01 \x01(\x0b\x32\x12.qbsync.v1.Company\x12\x18\n\x10records_requeued\x18\x02 \x01(\r\"\x87\x01\n\x07Mapping\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.qbsync.v1.MappingKind\x12\x15\n\rexternal_code\x18\x02 \x01(\t\x12\x0e\n\x06qbo_id\x18\x03 \x01(\t\x12\x10\n\x08qbo_name\x18\x04 \x01(\t\x12\x1d\n\x15qbo_payment_method_id\x18\x05 \x01(\t\"L\n\x11SetMappingRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12#\n\x07mapping\x18\x02 \x01(\x0b\x32\x12.qbsync.v1.Mapping\"T\n\x12SetMappingResponse\x12#\n\x07mapping\x18\x01 \x01(\x0b\x32\x12.qbsync.v1.Mapping\x12\x19\n\x11records_unblocked\x18\x02 \x01(\r\"g\n\x14\x44\x65leteMappingRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.qbsync.v1.MappingKind\x12\x15\n\rexternal_code\x18\x03 \x01(\t\"(\n\x15\x44\x65leteMappingResponse\x12\x0f\n\x07\x64\x65leted\x18\x01 \x01(\x08\"O\n\x13ListMappingsRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.qbsync.v1.MappingKind\"g\n\x14ListMappingsResponse\x12$\n\x08mappings\x18\x01 \x03(\x0b\x32\x12.qbsync.v1.Mapping\x12)\n\x08unmapped\x18\x02 \x03(\x0b\x32\x17.qbsync.v1.UnmappedCode\"d\n\x0cUnmappedCode\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.qbsync.v1.MappingKind\x12\x15\n\rexternal_code\x18\x02 \x01(\t\x12\x17\n\x0f\x62locked_records\x18\x03 \x01(\r\"\x85\x01\n\x0e\x41utoMapRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.qbsync.v1.MappingKind\x12(\n\x07\x65ntries\x18\x03 \x03(\x0b\x32\x17.qbsync.v1.AutoMapEntry\x12\x0f\n\x07\x64ry_run\x18\x04 \x01(\x08\"3\n\x0c\x41utoMapEntry\x12\x15\n\rexternal_code\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x82\x01\n\x0f\x41utoMapResponse\x12\"\n\x06mapped\x18\x01 \x03(\x0b\x32\x12.qbsync.v1.Mapping\x12\x17\n\x0funmatched_codes\x18\x02 \x03(\t\x12\x17\n\x0f\x61mbiguous_codes\x18\x03 \x03(\t\x12\x19\n\x11records_unblocked\x18\x04 \x01(\r*\x8f\x01\n\x0f\x43onnectionState\x12 \n\x1c\x43ONNECTION_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43ONNECTION_STATE_ACTIVE\x10\x01\x12!\n\x1d\x43ONNECTION_STATE_DISCONNECTED\x10\x02\x12\x1a\n\x16\x43ONNECTION_STATE_ERROR\x10\x03*r\n\rInvoicePolicy\x12\x1e\n\x1aINVOICE_POLICY_UNSPECIFIED\x10\x00\x12\x1b\n\x17INVOICE_POLICY_SYNC_ALL\x10\x01\x12$\n INVOICE_POLICY_ONLY_WITH_PAYMENT\x10\x02*\x81\x01\n\x0b\x44riftPolicy\x12\x1c\n\x18\x44RIFT_POLICY_UNSPECIFIED\x10\x00\x12\x17\n\x13\x44RIFT_POLICY_REPORT\x10\x01\x12\x17\n\x13\x44RIFT_POLICY_REPUSH\x10\x02\x12\"\n\x1e\x44RIFT_POLICY_ACCEPT_QUICKBOOKS\x10\x03*\xcb\x01\n\x0bMappingKind\x12\x1c\n\x18MAPPING_KIND_UNSPECIFIED\x10\x00\x12\x15\n\x11MAPPING_KIND_ITEM\x10\x01\x12\x18\n\x14MAPPING_KIND_ACCOUNT\x10\x02\x12\x19\n\x15MAPPING_KIND_TAX_CODE\x10\x03\x12\x1f\n\x1bMAPPING_KIND_PAYMENT_METHOD\x10\x04\x12\x19\n\x15MAPPING_KIND_LOCATION\x10\x05\x12\x16\n\x12MAPPING_KIND_CLASS\x10\x06\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'qbsync.v1.companies_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _CONNECTIONSTATE._serialized_start=2579
-  _CONNECTIONSTATE._serialized_end=2722
-  _INVOICEPOLICY._serialized_start=2724
-  _INVOICEPOLICY._serialized_end=2838
-  _MAPPINGKIND._serialized_start=2841
-  _MAPPINGKIND._serialized_end=3044
+  _CONNECTIONSTATE._serialized_start=2702
+  _CONNECTIONSTATE._serialized_end=2845
+  _INVOICEPOLICY._serialized_start=2847
+  _INVOICEPOLICY._serialized_end=2961
+  _DRIFTPOLICY._serialized_start=2964
+  _DRIFTPOLICY._serialized_end=3093
+  _MAPPINGKIND._serialized_start=3096
+  _MAPPINGKIND._serialized_end=3299
   _COMPANYSETTINGS._serialized_start=66
-  _COMPANYSETTINGS._serialized_end=237
-  _QBOCREDENTIALS._serialized_start=239
-  _QBOCREDENTIALS._serialized_end=338
-  _COMPANY._serialized_start=341
-  _COMPANY._serialized_end=588
-  _QBOCOMPANYFACTS._serialized_start=591
-  _QBOCOMPANYFACTS._serialized_end=740
-  _CONNECTCOMPANYREQUEST._serialized_start=743
-  _CONNECTCOMPANYREQUEST._serialized_end=880
-  _CONNECTCOMPANYRESPONSE._serialized_start=882
-  _CONNECTCOMPANYRESPONSE._serialized_end=943
-  _DISCONNECTCOMPANYREQUEST._serialized_start=945
-  _DISCONNECTCOMPANYREQUEST._serialized_end=991
-  _DISCONNECTCOMPANYRESPONSE._serialized_start=993
-  _DISCONNECTCOMPANYRESPONSE._serialized_end=1057
-  _GETCOMPANYREQUEST._serialized_start=1059
-  _GETCOMPANYREQUEST._serialized_end=1098
-  _GETCOMPANYRESPONSE._serialized_start=1100
-  _GETCOMPANYRESPONSE._serialized_end=1157
-  _UPDATECOMPANYSETTINGSREQUEST._serialized_start=1160
-  _UPDATECOMPANYSETTINGSREQUEST._serialized_end=1421
-  _UPDATECOMPANYSETTINGSRESPONSE._serialized_start=1423
-  _UPDATECOMPANYSETTINGSRESPONSE._serialized_end=1517
-  _MAPPING._serialized_start=1520
-  _MAPPING._serialized_end=1655
-  _SETMAPPINGREQUEST._serialized_start=1657
-  _SETMAPPINGREQUEST._serialized_end=1733
-  _SETMAPPINGRESPONSE._serialized_start=1735
-  _SETMAPPINGRESPONSE._serialized_end=1819
-  _DELETEMAPPINGREQUEST._serialized_start=1821
-  _DELETEMAPPINGREQUEST._serialized_end=1924
-  _DELETEMAPPINGRESPONSE._serialized_start=1926
-  _DELETEMAPPINGRESPONSE._serialized_end=1966
-  _LISTMAPPINGSREQUEST._serialized_start=1968
-  _LISTMAPPINGSREQUEST._serialized_end=2047
-  _LISTMAPPINGSRESPONSE._serialized_start=2049
-  _LISTMAPPINGSRESPONSE._serialized_end=2152
-  _UNMAPPEDCODE._serialized_start=2154
-  _UNMAPPEDCODE._serialized_end=2254
-  _AUTOMAPREQUEST._serialized_start=2257
-  _AUTOMAPREQUEST._serialized_end=2390
-  _AUTOMAPENTRY._serialized_start=2392
-  _AUTOMAPENTRY._serialized_end=2443
-  _AUTOMAPRESPONSE._serialized_start=2446
-  _AUTOMAPRESPONSE._serialized_end=2576
+  _COMPANYSETTINGS._serialized_end=283
+  _QBOCREDENTIALS._serialized_start=285
+  _QBOCREDENTIALS._serialized_end=384
+  _COMPANY._serialized_start=387
+  _COMPANY._serialized_end=665
+  _QBOCOMPANYFACTS._serialized_start=668
+  _QBOCOMPANYFACTS._serialized_end=817
+  _CONNECTCOMPANYREQUEST._serialized_start=820
+  _CONNECTCOMPANYREQUEST._serialized_end=957
+  _CONNECTCOMPANYRESPONSE._serialized_start=959
+  _CONNECTCOMPANYRESPONSE._serialized_end=1020
+  _DISCONNECTCOMPANYREQUEST._serialized_start=1022
+  _DISCONNECTCOMPANYREQUEST._serialized_end=1068
+  _DISCONNECTCOMPANYRESPONSE._serialized_start=1070
+  _DISCONNECTCOMPANYRESPONSE._serialized_end=1134
+  _GETCOMPANYREQUEST._serialized_start=1136
+  _GETCOMPANYREQUEST._serialized_end=1175
+  _GETCOMPANYRESPONSE._serialized_start=1177
+  _GETCOMPANYRESPONSE._serialized_end=1234
+  _UPDATECOMPANYSETTINGSREQUEST._serialized_start=1237
+  _UPDATECOMPANYSETTINGSREQUEST._serialized_end=1544
+  _UPDATECOMPANYSETTINGSRESPONSE._serialized_start=1546
+  _UPDATECOMPANYSETTINGSRESPONSE._serialized_end=1640
+  _MAPPING._serialized_start=1643
+  _MAPPING._serialized_end=1778
+  _SETMAPPINGREQUEST._serialized_start=1780
+  _SETMAPPINGREQUEST._serialized_end=1856
+  _SETMAPPINGRESPONSE._serialized_start=1858
+  _SETMAPPINGRESPONSE._serialized_end=1942
+  _DELETEMAPPINGREQUEST._serialized_start=1944
+  _DELETEMAPPINGREQUEST._serialized_end=2047
+  _DELETEMAPPINGRESPONSE._serialized_start=2049
+  _DELETEMAPPINGRESPONSE._serialized_end=2089
+  _LISTMAPPINGSREQUEST._serialized_start=2091
+  _LISTMAPPINGSREQUEST._serialized_end=2170
+  _LISTMAPPINGSRESPONSE._serialized_start=2172
+  _LISTMAPPINGSRESPONSE._serialized_end=2275
+  _UNMAPPEDCODE._serialized_start=2277
+  _UNMAPPEDCODE._serialized_end=2377
+  _AUTOMAPREQUEST._serialized_start=2380
+  _AUTOMAPREQUEST._serialized_end=2513
+  _AUTOMAPENTRY._serialized_start=2515
+  _AUTOMAPENTRY._serialized_end=2566
+  _AUTOMAPRESPONSE._serialized_start=2569
+  _AUTOMAPRESPONSE._serialized_end=2699
 # @@protoc_insertion_point(module_scope)

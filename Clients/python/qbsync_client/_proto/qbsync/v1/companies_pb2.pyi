@@ -10,6 +10,10 @@ CONNECTION_STATE_DISCONNECTED: ConnectionState
 CONNECTION_STATE_ERROR: ConnectionState
 CONNECTION_STATE_UNSPECIFIED: ConnectionState
 DESCRIPTOR: _descriptor.FileDescriptor
+DRIFT_POLICY_ACCEPT_QUICKBOOKS: DriftPolicy
+DRIFT_POLICY_REPORT: DriftPolicy
+DRIFT_POLICY_REPUSH: DriftPolicy
+DRIFT_POLICY_UNSPECIFIED: DriftPolicy
 INVOICE_POLICY_ONLY_WITH_PAYMENT: InvoicePolicy
 INVOICE_POLICY_SYNC_ALL: InvoicePolicy
 INVOICE_POLICY_UNSPECIFIED: InvoicePolicy
@@ -54,11 +58,12 @@ class AutoMapResponse(_message.Message):
     def __init__(self, mapped: _Optional[_Iterable[_Union[Mapping, _Mapping]]] = ..., unmatched_codes: _Optional[_Iterable[str]] = ..., ambiguous_codes: _Optional[_Iterable[str]] = ..., records_unblocked: _Optional[int] = ...) -> None: ...
 
 class Company(_message.Message):
-    __slots__ = ["company_id", "connection_changed_at", "connection_message", "connection_state", "qbo", "realm_id", "settings"]
+    __slots__ = ["company_id", "connection_changed_at", "connection_message", "connection_state", "drift_checked_through", "qbo", "realm_id", "settings"]
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
     CONNECTION_CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
     CONNECTION_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     CONNECTION_STATE_FIELD_NUMBER: _ClassVar[int]
+    DRIFT_CHECKED_THROUGH_FIELD_NUMBER: _ClassVar[int]
     QBO_FIELD_NUMBER: _ClassVar[int]
     REALM_ID_FIELD_NUMBER: _ClassVar[int]
     SETTINGS_FIELD_NUMBER: _ClassVar[int]
@@ -66,22 +71,25 @@ class Company(_message.Message):
     connection_changed_at: str
     connection_message: str
     connection_state: ConnectionState
+    drift_checked_through: str
     qbo: QBOCompanyFacts
     realm_id: str
     settings: CompanySettings
-    def __init__(self, company_id: _Optional[str] = ..., realm_id: _Optional[str] = ..., connection_state: _Optional[_Union[ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., settings: _Optional[_Union[CompanySettings, _Mapping]] = ..., connection_changed_at: _Optional[str] = ..., qbo: _Optional[_Union[QBOCompanyFacts, _Mapping]] = ...) -> None: ...
+    def __init__(self, company_id: _Optional[str] = ..., realm_id: _Optional[str] = ..., connection_state: _Optional[_Union[ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., settings: _Optional[_Union[CompanySettings, _Mapping]] = ..., connection_changed_at: _Optional[str] = ..., drift_checked_through: _Optional[str] = ..., qbo: _Optional[_Union[QBOCompanyFacts, _Mapping]] = ...) -> None: ...
 
 class CompanySettings(_message.Message):
-    __slots__ = ["auto_create_customers", "disabled_entities", "home_currency", "invoice_policy"]
+    __slots__ = ["auto_create_customers", "disabled_entities", "drift_policy", "home_currency", "invoice_policy"]
     AUTO_CREATE_CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
     DISABLED_ENTITIES_FIELD_NUMBER: _ClassVar[int]
+    DRIFT_POLICY_FIELD_NUMBER: _ClassVar[int]
     HOME_CURRENCY_FIELD_NUMBER: _ClassVar[int]
     INVOICE_POLICY_FIELD_NUMBER: _ClassVar[int]
     auto_create_customers: bool
     disabled_entities: _containers.RepeatedScalarFieldContainer[_records_pb2.EntityType]
+    drift_policy: DriftPolicy
     home_currency: str
     invoice_policy: InvoicePolicy
-    def __init__(self, auto_create_customers: bool = ..., invoice_policy: _Optional[_Union[InvoicePolicy, str]] = ..., home_currency: _Optional[str] = ..., disabled_entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ...) -> None: ...
+    def __init__(self, auto_create_customers: bool = ..., invoice_policy: _Optional[_Union[InvoicePolicy, str]] = ..., home_currency: _Optional[str] = ..., disabled_entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ..., drift_policy: _Optional[_Union[DriftPolicy, str]] = ...) -> None: ...
 
 class ConnectCompanyRequest(_message.Message):
     __slots__ = ["company_id", "credentials", "settings"]
@@ -224,18 +232,20 @@ class UnmappedCode(_message.Message):
     def __init__(self, kind: _Optional[_Union[MappingKind, str]] = ..., external_code: _Optional[str] = ..., blocked_records: _Optional[int] = ...) -> None: ...
 
 class UpdateCompanySettingsRequest(_message.Message):
-    __slots__ = ["auto_create_customers", "company_id", "disable_entities", "enable_entities", "invoice_policy"]
+    __slots__ = ["auto_create_customers", "company_id", "disable_entities", "drift_policy", "enable_entities", "invoice_policy"]
     AUTO_CREATE_CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
     DISABLE_ENTITIES_FIELD_NUMBER: _ClassVar[int]
+    DRIFT_POLICY_FIELD_NUMBER: _ClassVar[int]
     ENABLE_ENTITIES_FIELD_NUMBER: _ClassVar[int]
     INVOICE_POLICY_FIELD_NUMBER: _ClassVar[int]
     auto_create_customers: bool
     company_id: str
     disable_entities: _containers.RepeatedScalarFieldContainer[_records_pb2.EntityType]
+    drift_policy: DriftPolicy
     enable_entities: _containers.RepeatedScalarFieldContainer[_records_pb2.EntityType]
     invoice_policy: InvoicePolicy
-    def __init__(self, company_id: _Optional[str] = ..., auto_create_customers: bool = ..., invoice_policy: _Optional[_Union[InvoicePolicy, str]] = ..., enable_entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ..., disable_entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ...) -> None: ...
+    def __init__(self, company_id: _Optional[str] = ..., auto_create_customers: bool = ..., invoice_policy: _Optional[_Union[InvoicePolicy, str]] = ..., enable_entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ..., disable_entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ..., drift_policy: _Optional[_Union[DriftPolicy, str]] = ...) -> None: ...
 
 class UpdateCompanySettingsResponse(_message.Message):
     __slots__ = ["company", "records_requeued"]
@@ -249,6 +259,9 @@ class ConnectionState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class InvoicePolicy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class DriftPolicy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class MappingKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

@@ -16,15 +16,17 @@ from qbsync_client._proto.qbsync.v1 import companies_pb2 as qbsync_dot_v1_dot_co
 from qbsync_client._proto.qbsync.v1 import customers_pb2 as qbsync_dot_v1_dot_customers__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aqbsync/v1/operations.proto\x12\tqbsync.v1\x1a\x17qbsync/v1/records.proto\x1a\x19qbsync/v1/companies.proto\x1a\x19qbsync/v1/customers.proto\"L\n\x10GetRecordRequest\x12!\n\x03ref\x18\x01 \x01(\x0b\x32\x14.qbsync.v1.RecordRef\x12\x15\n\rhistory_limit\x18\x02 \x01(\r\"\xac\x01\n\x11GetRecordResponse\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12(\n\x07history\x18\x02 \x03(\x0b\x32\x17.qbsync.v1.StatusChange\x12\x14\n\x0c\x63ontent_json\x18\x03 \x01(\t\x12\x30\n\ncandidates\x18\x04 \x03(\x0b\x32\x1c.qbsync.v1.CustomerCandidate\"\x9f\x01\n\x12ListRecordsRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12%\n\x06\x65ntity\x18\x02 \x01(\x0e\x32\x15.qbsync.v1.EntityType\x12\'\n\x08statuses\x18\x03 \x03(\x0e\x32\x15.qbsync.v1.SyncStatus\x12\x11\n\tpage_size\x18\x04 \x01(\r\x12\x12\n\npage_token\x18\x05 \x01(\t\"V\n\x13ListRecordsResponse\x12&\n\x07records\x18\x01 \x03(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"l\n\rResyncRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12&\n\x06record\x18\x02 \x01(\x0b\x32\x14.qbsync.v1.RecordRefH\x00\x12\x15\n\x0b\x61ll_errored\x18\x03 \x01(\x08H\x00\x42\x08\n\x06target\"I\n\x0eResyncResponse\x12\x10\n\x08requeued\x18\x01 \x01(\r\x12%\n\x06record\x18\x02 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\"\x92\x01\n\x0f\x42ulkSyncRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\'\n\x08\x65ntities\x18\x02 \x03(\x0e\x32\x15.qbsync.v1.EntityType\x12\x11\n\tfrom_date\x18\x03 \x01(\t\x12\x0f\n\x07to_date\x18\x04 \x01(\t\x12\r\n\x05\x66orce\x18\x05 \x01(\x08\x12\x0f\n\x07\x64ry_run\x18\x06 \x01(\x08\"{\n\x10\x42ulkRecordResult\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\'\n\x07outcome\x18\x02 \x01(\x0e\x32\x16.qbsync.v1.BulkOutcome\x12\x17\n\x0fpayload_summary\x18\x03 \x01(\t\"s\n\x0e\x42ulkSyncTotals\x12\x10\n\x08selected\x18\x01 \x01(\x04\x12\x0c\n\x04\x64one\x18\x02 \x01(\x04\x12\x0f\n\x07\x63reated\x18\x03 \x01(\x04\x12\x0f\n\x07updated\x18\x04 \x01(\x04\x12\x0f\n\x07skipped\x18\x05 \x01(\x04\x12\x0e\n\x06\x66\x61iled\x18\x06 \x01(\x04\"\x91\x01\n\x10\x42ulkSyncProgress\x12)\n\x06totals\x18\x01 \x01(\x0b\x32\x19.qbsync.v1.BulkSyncTotals\x12,\n\x07results\x18\x02 \x03(\x0b\x32\x1b.qbsync.v1.BulkRecordResult\x12\x10\n\x08\x66inished\x18\x03 \x01(\x08\x12\x12\n\nelapsed_ms\x18\x04 \x01(\x04\";\n\x10GetHealthRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\x13\n\x0b\x65rror_limit\x18\x02 \x01(\r\"j\n\x0bStatusCount\x12%\n\x06\x65ntity\x18\x01 \x01(\x0e\x32\x15.qbsync.v1.EntityType\x12%\n\x06status\x18\x02 \x01(\x0e\x32\x15.qbsync.v1.SyncStatus\x12\r\n\x05\x63ount\x18\x03 \x01(\x04\"u\n\x0bRecentError\x12!\n\x03ref\x18\x01 \x01(\x0b\x32\x14.qbsync.v1.RecordRef\x12%\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x16.qbsync.v1.ErrorDetail\x12\n\n\x02\x61t\x18\x03 \x01(\t\x12\x10\n\x08sequence\x18\x04 \x01(\x04\"\xfc\x03\n\rCompanyHealth\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\x34\n\x10\x63onnection_state\x18\x02 \x01(\x0e\x32\x1a.qbsync.v1.ConnectionState\x12\x1a\n\x12\x63onnection_message\x18\x03 \x01(\t\x12&\n\x06\x63ounts\x18\x04 \x03(\x0b\x32\x16.qbsync.v1.StatusCount\x12\x18\n\x10mapped_customers\x18\x05 \x01(\x04\x12\x1a\n\x12unmapped_customers\x18\x06 \x01(\x04\x12\x13\n\x0bqueue_depth\x18\x07 \x01(\x04\x12\x16\n\x0elast_synced_at\x18\x08 \x01(\t\x12\x1c\n\x14requests_last_minute\x18\t \x01(\r\x12!\n\x19requests_per_minute_limit\x18\n \x01(\r\x12\x1a\n\x12requests_in_flight\x18\x0b \x01(\r\x12\x18\n\x10\x63oncurrent_limit\x18\x0c \x01(\r\x12\x10\n\x08realm_id\x18\r \x01(\t\x12-\n\rlatest_errors\x18\x0e \x03(\x0b\x32\x16.qbsync.v1.RecentError\x12\x17\n\x0fthrottled_until\x18\x0f \x01(\t\x12)\n\x08warnings\x18\x10 \x03(\x0b\x32\x17.qbsync.v1.WarningCount\"C\n\x0cWarningCount\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.qbsync.v1.WarningKind\x12\r\n\x05\x63ount\x18\x02 \x01(\x04\"\x80\x01\n\x11GetHealthResponse\x12+\n\tcompanies\x18\x01 \x03(\x0b\x32\x18.qbsync.v1.CompanyHealth\x12\x15\n\rlast_sequence\x18\x02 \x01(\x04\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x04 \x01(\x04\"\xaf\x01\n\x17StreamSyncEventsRequest\x12\x16\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x04\x12\x12\n\ncompany_id\x18\x02 \x01(\t\x12\'\n\x08\x65ntities\x18\x03 \x03(\x0e\x32\x15.qbsync.v1.EntityType\x12\'\n\x08statuses\x18\x04 \x03(\x0e\x32\x15.qbsync.v1.SyncStatus\x12\x16\n\x0einclude_health\x18\x05 \x01(\x08\"\xcb\x02\n\tSyncEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\n\n\x02\x61t\x18\x02 \x01(\t\x12!\n\x03ref\x18\x03 \x01(\x0b\x32\x14.qbsync.v1.RecordRef\x12*\n\x0b\x66rom_status\x18\x04 \x01(\x0e\x32\x15.qbsync.v1.SyncStatus\x12(\n\tto_status\x18\x05 \x01(\x0e\x32\x15.qbsync.v1.SyncStatus\x12\x0c\n\x04note\x18\x06 \x01(\t\x12\x0e\n\x06qbo_id\x18\x07 \x01(\t\x12$\n\x08\x62lockers\x18\x08 \x03(\x0b\x32\x12.qbsync.v1.Blocker\x12%\n\x05\x65rror\x18\t \x01(\x0b\x32\x16.qbsync.v1.ErrorDetail\x12\x10\n\x08\x61ttempts\x18\n \x01(\r\x12*\n\x08warnings\x18\x0b \x03(\x0b\x32\x18.qbsync.v1.RecordWarning\"4\n\x11StreamResumePoint\x12\x1f\n\x17last_delivered_sequence\x18\x01 \x01(\x04\"w\n\x16SyncEventStreamMessage\x12%\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x14.qbsync.v1.SyncEventH\x00\x12.\n\x06health\x18\x02 \x01(\x0b\x32\x1c.qbsync.v1.GetHealthResponseH\x00\x42\x06\n\x04kind*\xee\x01\n\x0b\x42ulkOutcome\x12\x1c\n\x18\x42ULK_OUTCOME_UNSPECIFIED\x10\x00\x12\x18\n\x14\x42ULK_OUTCOME_CREATED\x10\x01\x12\x18\n\x14\x42ULK_OUTCOME_UPDATED\x10\x02\x12\x18\n\x14\x42ULK_OUTCOME_SKIPPED\x10\x03\x12\x17\n\x13\x42ULK_OUTCOME_FAILED\x10\x04\x12\x1d\n\x19\x42ULK_OUTCOME_WOULD_CREATE\x10\x05\x12\x1d\n\x19\x42ULK_OUTCOME_WOULD_UPDATE\x10\x06\x12\x1c\n\x18\x42ULK_OUTCOME_WOULD_BLOCK\x10\x07\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aqbsync/v1/operations.proto\x12\tqbsync.v1\x1a\x17qbsync/v1/records.proto\x1a\x19qbsync/v1/companies.proto\x1a\x19qbsync/v1/customers.proto\"L\n\x10GetRecordRequest\x12!\n\x03ref\x18\x01 \x01(\x0b\x32\x14.qbsync.v1.RecordRef\x12\x15\n\rhistory_limit\x18\x02 \x01(\r\"\xac\x01\n\x11GetRecordResponse\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12(\n\x07history\x18\x02 \x03(\x0b\x32\x17.qbsync.v1.StatusChange\x12\x14\n\x0c\x63ontent_json\x18\x03 \x01(\t\x12\x30\n\ncandidates\x18\x04 \x03(\x0b\x32\x1c.qbsync.v1.CustomerCandidate\"\x9f\x01\n\x12ListRecordsRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12%\n\x06\x65ntity\x18\x02 \x01(\x0e\x32\x15.qbsync.v1.EntityType\x12\'\n\x08statuses\x18\x03 \x03(\x0e\x32\x15.qbsync.v1.SyncStatus\x12\x11\n\tpage_size\x18\x04 \x01(\r\x12\x12\n\npage_token\x18\x05 \x01(\t\"V\n\x13ListRecordsResponse\x12&\n\x07records\x18\x01 \x03(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"{\n\rResyncRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12&\n\x06record\x18\x02 \x01(\x0b\x32\x14.qbsync.v1.RecordRefH\x00\x12\x15\n\x0b\x61ll_errored\x18\x03 \x01(\x08H\x00\x12\r\n\x05\x66orce\x18\x04 \x01(\x08\x42\x08\n\x06target\"\'\n\x11\x43heckDriftRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\"}\n\x12\x43heckDriftResponse\x12\x14\n\x0c\x63hanges_read\x18\x01 \x01(\r\x12&\n\x07\x64rifted\x18\x02 \x03(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\x17\n\x0f\x63hecked_through\x18\x03 \x01(\t\x12\x10\n\x08requests\x18\x04 \x01(\r\"s\n\x10ReconcileRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\x11\n\tfrom_date\x18\x02 \x01(\t\x12\x0f\n\x07to_date\x18\x03 \x01(\t\x12\'\n\x08\x65ntities\x18\x04 \x03(\x0e\x32\x15.qbsync.v1.EntityType\"\x83\x02\n\x14\x45ntityReconciliation\x12%\n\x06\x65ntity\x18\x01 \x01(\x0e\x32\x15.qbsync.v1.EntityType\x12\x14\n\x0csynced_count\x18\x02 \x01(\x04\x12\x1a\n\x12synced_total_minor\x18\x03 \x01(\x03\x12\x13\n\x0b\x66ound_count\x18\x04 \x01(\x04\x12\x19\n\x11\x66ound_total_minor\x18\x05 \x01(\x03\x12 \n\x18only_in_quickbooks_count\x18\x06 \x01(\x04\x12&\n\x1eonly_in_quickbooks_total_minor\x18\x07 \x01(\x03\x12\x18\n\x10not_synced_count\x18\x08 \x01(\x04\"\xac\x01\n\x08Mismatch\x12%\n\x04kind\x18\x01 \x01(\x0e\x32\x17.qbsync.v1.MismatchKind\x12!\n\x03ref\x18\x02 \x01(\x0b\x32\x14.qbsync.v1.RecordRef\x12\x12\n\nqbo_entity\x18\x03 \x01(\t\x12\x0e\n\x06qbo_id\x18\x04 \x01(\t\x12\x0c\n\x04ours\x18\x05 \x01(\t\x12\x12\n\nquickbooks\x18\x06 \x01(\t\x12\x10\n\x08\x66ix_hint\x18\x07 \x01(\t\"\xc3\x01\n\x11ReconcileResponse\x12\x11\n\tfrom_date\x18\x01 \x01(\t\x12\x0f\n\x07to_date\x18\x02 \x01(\t\x12\x31\n\x08\x65ntities\x18\x03 \x03(\x0b\x32\x1f.qbsync.v1.EntityReconciliation\x12\'\n\nmismatches\x18\x04 \x03(\x0b\x32\x13.qbsync.v1.Mismatch\x12\x1c\n\x14mismatches_truncated\x18\x05 \x01(\x08\x12\x10\n\x08requests\x18\x06 \x01(\r\"7\n\x12\x41\x63\x63\x65ptDriftRequest\x12!\n\x03ref\x18\x01 \x01(\x0b\x32\x14.qbsync.v1.RecordRef\"h\n\x13\x41\x63\x63\x65ptDriftResponse\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12*\n\x08\x61\x63\x63\x65pted\x18\x02 \x03(\x0b\x32\x18.qbsync.v1.RecordWarning\"I\n\x0eResyncResponse\x12\x10\n\x08requeued\x18\x01 \x01(\r\x12%\n\x06record\x18\x02 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\"\x92\x01\n\x0f\x42ulkSyncRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\'\n\x08\x65ntities\x18\x02 \x03(\x0e\x32\x15.qbsync.v1.EntityType\x12\x11\n\tfrom_date\x18\x03 \x01(\t\x12\x0f\n\x07to_date\x18\x04 \x01(\t\x12\r\n\x05\x66orce\x18\x05 \x01(\x08\x12\x0f\n\x07\x64ry_run\x18\x06 \x01(\x08\"{\n\x10\x42ulkRecordResult\x12%\n\x06record\x18\x01 \x01(\x0b\x32\x15.qbsync.v1.SyncRecord\x12\'\n\x07outcome\x18\x02 \x01(\x0e\x32\x16.qbsync.v1.BulkOutcome\x12\x17\n\x0fpayload_summary\x18\x03 \x01(\t\"s\n\x0e\x42ulkSyncTotals\x12\x10\n\x08selected\x18\x01 \x01(\x04\x12\x0c\n\x04\x64one\x18\x02 \x01(\x04\x12\x0f\n\x07\x63reated\x18\x03 \x01(\x04\x12\x0f\n\x07updated\x18\x04 \x01(\x04\x12\x0f\n\x07skipped\x18\x05 \x01(\x04\x12\x0e\n\x06\x66\x61iled\x18\x06 \x01(\x04\"\x91\x01\n\x10\x42ulkSyncProgress\x12)\n\x06totals\x18\x01 \x01(\x0b\x32\x19.qbsync.v1.BulkSyncTotals\x12,\n\x07results\x18\x02 \x03(\x0b\x32\x1b.qbsync.v1.BulkRecordResult\x12\x10\n\x08\x66inished\x18\x03 \x01(\x08\x12\x12\n\nelapsed_ms\x18\x04 \x01(\x04\";\n\x10GetHealthRequest\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\x13\n\x0b\x65rror_limit\x18\x02 \x01(\r\"j\n\x0bStatusCount\x12%\n\x06\x65ntity\x18\x01 \x01(\x0e\x32\x15.qbsync.v1.EntityType\x12%\n\x06status\x18\x02 \x01(\x0e\x32\x15.qbsync.v1.SyncStatus\x12\r\n\x05\x63ount\x18\x03 \x01(\x04\"u\n\x0bRecentError\x12!\n\x03ref\x18\x01 \x01(\x0b\x32\x14.qbsync.v1.RecordRef\x12%\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x16.qbsync.v1.ErrorDetail\x12\n\n\x02\x61t\x18\x03 \x01(\t\x12\x10\n\x08sequence\x18\x04 \x01(\x04\"\xfc\x03\n\rCompanyHealth\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12\x34\n\x10\x63onnection_state\x18\x02 \x01(\x0e\x32\x1a.qbsync.v1.ConnectionState\x12\x1a\n\x12\x63onnection_message\x18\x03 \x01(\t\x12&\n\x06\x63ounts\x18\x04 \x03(\x0b\x32\x16.qbsync.v1.StatusCount\x12\x18\n\x10mapped_customers\x18\x05 \x01(\x04\x12\x1a\n\x12unmapped_customers\x18\x06 \x01(\x04\x12\x13\n\x0bqueue_depth\x18\x07 \x01(\x04\x12\x16\n\x0elast_synced_at\x18\x08 \x01(\t\x12\x1c\n\x14requests_last_minute\x18\t \x01(\r\x12!\n\x19requests_per_minute_limit\x18\n \x01(\r\x12\x1a\n\x12requests_in_flight\x18\x0b \x01(\r\x12\x18\n\x10\x63oncurrent_limit\x18\x0c \x01(\r\x12\x10\n\x08realm_id\x18\r \x01(\t\x12-\n\rlatest_errors\x18\x0e \x03(\x0b\x32\x16.qbsync.v1.RecentError\x12\x17\n\x0fthrottled_until\x18\x0f \x01(\t\x12)\n\x08warnings\x18\x10 \x03(\x0b\x32\x17.qbsync.v1.WarningCount\"C\n\x0cWarningCount\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.qbsync.v1.WarningKind\x12\r\n\x05\x63ount\x18\x02 \x01(\x04\"\x80\x01\n\x11GetHealthResponse\x12+\n\tcompanies\x18\x01 \x03(\x0b\x32\x18.qbsync.v1.CompanyHealth\x12\x15\n\rlast_sequence\x18\x02 \x01(\x04\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x04 \x01(\x04\"\xaf\x01\n\x17StreamSyncEventsRequest\x12\x16\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x04\x12\x12\n\ncompany_id\x18\x02 \x01(\t\x12\'\n\x08\x65ntities\x18\x03 \x03(\x0e\x32\x15.qbsync.v1.EntityType\x12\'\n\x08statuses\x18\x04 \x03(\x0e\x32\x15.qbsync.v1.SyncStatus\x12\x16\n\x0einclude_health\x18\x05 \x01(\x08\"\xcb\x02\n\tSyncEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\n\n\x02\x61t\x18\x02 \x01(\t\x12!\n\x03ref\x18\x03 \x01(\x0b\x32\x14.qbsync.v1.RecordRef\x12*\n\x0b\x66rom_status\x18\x04 \x01(\x0e\x32\x15.qbsync.v1.SyncStatus\x12(\n\tto_status\x18\x05 \x01(\x0e\x32\x15.qbsync.v1.SyncStatus\x12\x0c\n\x04note\x18\x06 \x01(\t\x12\x0e\n\x06qbo_id\x18\x07 \x01(\t\x12$\n\x08\x62lockers\x18\x08 \x03(\x0b\x32\x12.qbsync.v1.Blocker\x12%\n\x05\x65rror\x18\t \x01(\x0b\x32\x16.qbsync.v1.ErrorDetail\x12\x10\n\x08\x61ttempts\x18\n \x01(\r\x12*\n\x08warnings\x18\x0b \x03(\x0b\x32\x18.qbsync.v1.RecordWarning\"4\n\x11StreamResumePoint\x12\x1f\n\x17last_delivered_sequence\x18\x01 \x01(\x04\"w\n\x16SyncEventStreamMessage\x12%\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x14.qbsync.v1.SyncEventH\x00\x12.\n\x06health\x18\x02 \x01(\x0b\x32\x1c.qbsync.v1.GetHealthResponseH\x00\x42\x06\n\x04kind*\xde\x01\n\x0cMismatchKind\x12\x1d\n\x19MISMATCH_KIND_UNSPECIFIED\x10\x00\x12\'\n#MISMATCH_KIND_MISSING_IN_QUICKBOOKS\x10\x01\x12 \n\x1cMISMATCH_KIND_AMOUNT_DIFFERS\x10\x02\x12!\n\x1dMISMATCH_KIND_BALANCE_DIFFERS\x10\x03\x12#\n\x1fMISMATCH_KIND_UNKNOWN_TO_QBSYNC\x10\x04\x12\x1c\n\x18MISMATCH_KIND_NOT_SYNCED\x10\x05*\xee\x01\n\x0b\x42ulkOutcome\x12\x1c\n\x18\x42ULK_OUTCOME_UNSPECIFIED\x10\x00\x12\x18\n\x14\x42ULK_OUTCOME_CREATED\x10\x01\x12\x18\n\x14\x42ULK_OUTCOME_UPDATED\x10\x02\x12\x18\n\x14\x42ULK_OUTCOME_SKIPPED\x10\x03\x12\x17\n\x13\x42ULK_OUTCOME_FAILED\x10\x04\x12\x1d\n\x19\x42ULK_OUTCOME_WOULD_CREATE\x10\x05\x12\x1d\n\x19\x42ULK_OUTCOME_WOULD_UPDATE\x10\x06\x12\x1c\n\x18\x42ULK_OUTCOME_WOULD_BLOCK\x10\x07\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'qbsync.v1.operations_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _BULKOUTCOME._serialized_start=3034
-  _BULKOUTCOME._serialized_end=3272
+  _MISMATCHKIND._serialized_start=4132
+  _MISMATCHKIND._serialized_end=4354
+  _BULKOUTCOME._serialized_start=4357
+  _BULKOUTCOME._serialized_end=4595
   _GETRECORDREQUEST._serialized_start=120
   _GETRECORDREQUEST._serialized_end=196
   _GETRECORDRESPONSE._serialized_start=199
@@ -34,35 +36,51 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _LISTRECORDSRESPONSE._serialized_start=535
   _LISTRECORDSRESPONSE._serialized_end=621
   _RESYNCREQUEST._serialized_start=623
-  _RESYNCREQUEST._serialized_end=731
-  _RESYNCRESPONSE._serialized_start=733
-  _RESYNCRESPONSE._serialized_end=806
-  _BULKSYNCREQUEST._serialized_start=809
-  _BULKSYNCREQUEST._serialized_end=955
-  _BULKRECORDRESULT._serialized_start=957
-  _BULKRECORDRESULT._serialized_end=1080
-  _BULKSYNCTOTALS._serialized_start=1082
-  _BULKSYNCTOTALS._serialized_end=1197
-  _BULKSYNCPROGRESS._serialized_start=1200
-  _BULKSYNCPROGRESS._serialized_end=1345
-  _GETHEALTHREQUEST._serialized_start=1347
-  _GETHEALTHREQUEST._serialized_end=1406
-  _STATUSCOUNT._serialized_start=1408
-  _STATUSCOUNT._serialized_end=1514
-  _RECENTERROR._serialized_start=1516
-  _RECENTERROR._serialized_end=1633
-  _COMPANYHEALTH._serialized_start=1636
-  _COMPANYHEALTH._serialized_end=2144
-  _WARNINGCOUNT._serialized_start=2146
-  _WARNINGCOUNT._serialized_end=2213
-  _GETHEALTHRESPONSE._serialized_start=2216
-  _GETHEALTHRESPONSE._serialized_end=2344
-  _STREAMSYNCEVENTSREQUEST._serialized_start=2347
-  _STREAMSYNCEVENTSREQUEST._serialized_end=2522
-  _SYNCEVENT._serialized_start=2525
-  _SYNCEVENT._serialized_end=2856
-  _STREAMRESUMEPOINT._serialized_start=2858
-  _STREAMRESUMEPOINT._serialized_end=2910
-  _SYNCEVENTSTREAMMESSAGE._serialized_start=2912
-  _SYNCEVENTSTREAMMESSAGE._serialized_end=3031
+  _RESYNCREQUEST._serialized_end=746
+  _CHECKDRIFTREQUEST._serialized_start=748
+  _CHECKDRIFTREQUEST._serialized_end=787
+  _CHECKDRIFTRESPONSE._serialized_start=789
+  _CHECKDRIFTRESPONSE._serialized_end=914
+  _RECONCILEREQUEST._serialized_start=916
+  _RECONCILEREQUEST._serialized_end=1031
+  _ENTITYRECONCILIATION._serialized_start=1034
+  _ENTITYRECONCILIATION._serialized_end=1293
+  _MISMATCH._serialized_start=1296
+  _MISMATCH._serialized_end=1468
+  _RECONCILERESPONSE._serialized_start=1471
+  _RECONCILERESPONSE._serialized_end=1666
+  _ACCEPTDRIFTREQUEST._serialized_start=1668
+  _ACCEPTDRIFTREQUEST._serialized_end=1723
+  _ACCEPTDRIFTRESPONSE._serialized_start=1725
+  _ACCEPTDRIFTRESPONSE._serialized_end=1829
+  _RESYNCRESPONSE._serialized_start=1831
+  _RESYNCRESPONSE._serialized_end=1904
+  _BULKSYNCREQUEST._serialized_start=1907
+  _BULKSYNCREQUEST._serialized_end=2053
+  _BULKRECORDRESULT._serialized_start=2055
+  _BULKRECORDRESULT._serialized_end=2178
+  _BULKSYNCTOTALS._serialized_start=2180
+  _BULKSYNCTOTALS._serialized_end=2295
+  _BULKSYNCPROGRESS._serialized_start=2298
+  _BULKSYNCPROGRESS._serialized_end=2443
+  _GETHEALTHREQUEST._serialized_start=2445
+  _GETHEALTHREQUEST._serialized_end=2504
+  _STATUSCOUNT._serialized_start=2506
+  _STATUSCOUNT._serialized_end=2612
+  _RECENTERROR._serialized_start=2614
+  _RECENTERROR._serialized_end=2731
+  _COMPANYHEALTH._serialized_start=2734
+  _COMPANYHEALTH._serialized_end=3242
+  _WARNINGCOUNT._serialized_start=3244
+  _WARNINGCOUNT._serialized_end=3311
+  _GETHEALTHRESPONSE._serialized_start=3314
+  _GETHEALTHRESPONSE._serialized_end=3442
+  _STREAMSYNCEVENTSREQUEST._serialized_start=3445
+  _STREAMSYNCEVENTSREQUEST._serialized_end=3620
+  _SYNCEVENT._serialized_start=3623
+  _SYNCEVENT._serialized_end=3954
+  _STREAMRESUMEPOINT._serialized_start=3956
+  _STREAMRESUMEPOINT._serialized_end=4008
+  _SYNCEVENTSTREAMMESSAGE._serialized_start=4010
+  _SYNCEVENTSTREAMMESSAGE._serialized_end=4129
 # @@protoc_insertion_point(module_scope)

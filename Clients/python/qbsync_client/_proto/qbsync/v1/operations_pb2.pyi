@@ -16,6 +16,26 @@ BULK_OUTCOME_WOULD_BLOCK: BulkOutcome
 BULK_OUTCOME_WOULD_CREATE: BulkOutcome
 BULK_OUTCOME_WOULD_UPDATE: BulkOutcome
 DESCRIPTOR: _descriptor.FileDescriptor
+MISMATCH_KIND_AMOUNT_DIFFERS: MismatchKind
+MISMATCH_KIND_BALANCE_DIFFERS: MismatchKind
+MISMATCH_KIND_MISSING_IN_QUICKBOOKS: MismatchKind
+MISMATCH_KIND_NOT_SYNCED: MismatchKind
+MISMATCH_KIND_UNKNOWN_TO_QBSYNC: MismatchKind
+MISMATCH_KIND_UNSPECIFIED: MismatchKind
+
+class AcceptDriftRequest(_message.Message):
+    __slots__ = ["ref"]
+    REF_FIELD_NUMBER: _ClassVar[int]
+    ref: _records_pb2.RecordRef
+    def __init__(self, ref: _Optional[_Union[_records_pb2.RecordRef, _Mapping]] = ...) -> None: ...
+
+class AcceptDriftResponse(_message.Message):
+    __slots__ = ["accepted", "record"]
+    ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    accepted: _containers.RepeatedCompositeFieldContainer[_records_pb2.RecordWarning]
+    record: _records_pb2.SyncRecord
+    def __init__(self, record: _Optional[_Union[_records_pb2.SyncRecord, _Mapping]] = ..., accepted: _Optional[_Iterable[_Union[_records_pb2.RecordWarning, _Mapping]]] = ...) -> None: ...
 
 class BulkRecordResult(_message.Message):
     __slots__ = ["outcome", "payload_summary", "record"]
@@ -71,6 +91,24 @@ class BulkSyncTotals(_message.Message):
     updated: int
     def __init__(self, selected: _Optional[int] = ..., done: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., skipped: _Optional[int] = ..., failed: _Optional[int] = ...) -> None: ...
 
+class CheckDriftRequest(_message.Message):
+    __slots__ = ["company_id"]
+    COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
+    company_id: str
+    def __init__(self, company_id: _Optional[str] = ...) -> None: ...
+
+class CheckDriftResponse(_message.Message):
+    __slots__ = ["changes_read", "checked_through", "drifted", "requests"]
+    CHANGES_READ_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_THROUGH_FIELD_NUMBER: _ClassVar[int]
+    DRIFTED_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    changes_read: int
+    checked_through: str
+    drifted: _containers.RepeatedCompositeFieldContainer[_records_pb2.SyncRecord]
+    requests: int
+    def __init__(self, changes_read: _Optional[int] = ..., drifted: _Optional[_Iterable[_Union[_records_pb2.SyncRecord, _Mapping]]] = ..., checked_through: _Optional[str] = ..., requests: _Optional[int] = ...) -> None: ...
+
 class CompanyHealth(_message.Message):
     __slots__ = ["company_id", "concurrent_limit", "connection_message", "connection_state", "counts", "last_synced_at", "latest_errors", "mapped_customers", "queue_depth", "realm_id", "requests_in_flight", "requests_last_minute", "requests_per_minute_limit", "throttled_until", "unmapped_customers", "warnings"]
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
@@ -106,6 +144,26 @@ class CompanyHealth(_message.Message):
     unmapped_customers: int
     warnings: _containers.RepeatedCompositeFieldContainer[WarningCount]
     def __init__(self, company_id: _Optional[str] = ..., connection_state: _Optional[_Union[_companies_pb2.ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., counts: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., mapped_customers: _Optional[int] = ..., unmapped_customers: _Optional[int] = ..., queue_depth: _Optional[int] = ..., last_synced_at: _Optional[str] = ..., requests_last_minute: _Optional[int] = ..., requests_per_minute_limit: _Optional[int] = ..., requests_in_flight: _Optional[int] = ..., concurrent_limit: _Optional[int] = ..., realm_id: _Optional[str] = ..., latest_errors: _Optional[_Iterable[_Union[RecentError, _Mapping]]] = ..., throttled_until: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[WarningCount, _Mapping]]] = ...) -> None: ...
+
+class EntityReconciliation(_message.Message):
+    __slots__ = ["entity", "found_count", "found_total_minor", "not_synced_count", "only_in_quickbooks_count", "only_in_quickbooks_total_minor", "synced_count", "synced_total_minor"]
+    ENTITY_FIELD_NUMBER: _ClassVar[int]
+    FOUND_COUNT_FIELD_NUMBER: _ClassVar[int]
+    FOUND_TOTAL_MINOR_FIELD_NUMBER: _ClassVar[int]
+    NOT_SYNCED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    ONLY_IN_QUICKBOOKS_COUNT_FIELD_NUMBER: _ClassVar[int]
+    ONLY_IN_QUICKBOOKS_TOTAL_MINOR_FIELD_NUMBER: _ClassVar[int]
+    SYNCED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SYNCED_TOTAL_MINOR_FIELD_NUMBER: _ClassVar[int]
+    entity: _records_pb2.EntityType
+    found_count: int
+    found_total_minor: int
+    not_synced_count: int
+    only_in_quickbooks_count: int
+    only_in_quickbooks_total_minor: int
+    synced_count: int
+    synced_total_minor: int
+    def __init__(self, entity: _Optional[_Union[_records_pb2.EntityType, str]] = ..., synced_count: _Optional[int] = ..., synced_total_minor: _Optional[int] = ..., found_count: _Optional[int] = ..., found_total_minor: _Optional[int] = ..., only_in_quickbooks_count: _Optional[int] = ..., only_in_quickbooks_total_minor: _Optional[int] = ..., not_synced_count: _Optional[int] = ...) -> None: ...
 
 class GetHealthRequest(_message.Message):
     __slots__ = ["company_id", "error_limit"]
@@ -169,6 +227,24 @@ class ListRecordsResponse(_message.Message):
     records: _containers.RepeatedCompositeFieldContainer[_records_pb2.SyncRecord]
     def __init__(self, records: _Optional[_Iterable[_Union[_records_pb2.SyncRecord, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class Mismatch(_message.Message):
+    __slots__ = ["fix_hint", "kind", "ours", "qbo_entity", "qbo_id", "quickbooks", "ref"]
+    FIX_HINT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    OURS_FIELD_NUMBER: _ClassVar[int]
+    QBO_ENTITY_FIELD_NUMBER: _ClassVar[int]
+    QBO_ID_FIELD_NUMBER: _ClassVar[int]
+    QUICKBOOKS_FIELD_NUMBER: _ClassVar[int]
+    REF_FIELD_NUMBER: _ClassVar[int]
+    fix_hint: str
+    kind: MismatchKind
+    ours: str
+    qbo_entity: str
+    qbo_id: str
+    quickbooks: str
+    ref: _records_pb2.RecordRef
+    def __init__(self, kind: _Optional[_Union[MismatchKind, str]] = ..., ref: _Optional[_Union[_records_pb2.RecordRef, _Mapping]] = ..., qbo_entity: _Optional[str] = ..., qbo_id: _Optional[str] = ..., ours: _Optional[str] = ..., quickbooks: _Optional[str] = ..., fix_hint: _Optional[str] = ...) -> None: ...
+
 class RecentError(_message.Message):
     __slots__ = ["at", "error", "ref", "sequence"]
     AT_FIELD_NUMBER: _ClassVar[int]
@@ -181,15 +257,45 @@ class RecentError(_message.Message):
     sequence: int
     def __init__(self, ref: _Optional[_Union[_records_pb2.RecordRef, _Mapping]] = ..., error: _Optional[_Union[_records_pb2.ErrorDetail, _Mapping]] = ..., at: _Optional[str] = ..., sequence: _Optional[int] = ...) -> None: ...
 
+class ReconcileRequest(_message.Message):
+    __slots__ = ["company_id", "entities", "from_date", "to_date"]
+    COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTITIES_FIELD_NUMBER: _ClassVar[int]
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    company_id: str
+    entities: _containers.RepeatedScalarFieldContainer[_records_pb2.EntityType]
+    from_date: str
+    to_date: str
+    def __init__(self, company_id: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ...) -> None: ...
+
+class ReconcileResponse(_message.Message):
+    __slots__ = ["entities", "from_date", "mismatches", "mismatches_truncated", "requests", "to_date"]
+    ENTITIES_FIELD_NUMBER: _ClassVar[int]
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    MISMATCHES_FIELD_NUMBER: _ClassVar[int]
+    MISMATCHES_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    entities: _containers.RepeatedCompositeFieldContainer[EntityReconciliation]
+    from_date: str
+    mismatches: _containers.RepeatedCompositeFieldContainer[Mismatch]
+    mismatches_truncated: bool
+    requests: int
+    to_date: str
+    def __init__(self, from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., entities: _Optional[_Iterable[_Union[EntityReconciliation, _Mapping]]] = ..., mismatches: _Optional[_Iterable[_Union[Mismatch, _Mapping]]] = ..., mismatches_truncated: bool = ..., requests: _Optional[int] = ...) -> None: ...
+
 class ResyncRequest(_message.Message):
-    __slots__ = ["all_errored", "company_id", "record"]
+    __slots__ = ["all_errored", "company_id", "force", "record"]
     ALL_ERRORED_FIELD_NUMBER: _ClassVar[int]
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
+    FORCE_FIELD_NUMBER: _ClassVar[int]
     RECORD_FIELD_NUMBER: _ClassVar[int]
     all_errored: bool
     company_id: str
+    force: bool
     record: _records_pb2.RecordRef
-    def __init__(self, company_id: _Optional[str] = ..., record: _Optional[_Union[_records_pb2.RecordRef, _Mapping]] = ..., all_errored: bool = ...) -> None: ...
+    def __init__(self, company_id: _Optional[str] = ..., record: _Optional[_Union[_records_pb2.RecordRef, _Mapping]] = ..., all_errored: bool = ..., force: bool = ...) -> None: ...
 
 class ResyncResponse(_message.Message):
     __slots__ = ["record", "requeued"]
@@ -270,6 +376,9 @@ class WarningCount(_message.Message):
     count: int
     kind: _records_pb2.WarningKind
     def __init__(self, kind: _Optional[_Union[_records_pb2.WarningKind, str]] = ..., count: _Optional[int] = ...) -> None: ...
+
+class MismatchKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
 
 class BulkOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -13,37 +13,39 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17qbsync/v1/records.proto\x12\tqbsync.v1\"X\n\rRecordWarning\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.qbsync.v1.WarningKind\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x10\n\x08\x66ix_hint\x18\x03 \x01(\t\"M\n\x07\x42locker\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.qbsync.v1.BlockerKind\x12\x0b\n\x03ref\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\"\xa2\x01\n\x0b\x45rrorDetail\x12*\n\x0b\x65rror_class\x18\x01 \x01(\x0e\x32\x15.qbsync.v1.ErrorClass\x12\x10\n\x08qbo_code\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\x12\x0f\n\x07\x65lement\x18\x05 \x01(\t\x12\x10\n\x08\x66ix_hint\x18\x06 \x01(\t\x12\x11\n\tretryable\x18\x07 \x01(\x08\"[\n\tRecordRef\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12%\n\x06\x65ntity\x18\x02 \x01(\x0e\x32\x15.qbsync.v1.EntityType\x12\x13\n\x0b\x65xternal_id\x18\x03 \x01(\t\"\xde\x03\n\nSyncRecord\x12!\n\x03ref\x18\x01 \x01(\x0b\x32\x14.qbsync.v1.RecordRef\x12%\n\x06status\x18\x02 \x01(\x0e\x32\x15.qbsync.v1.SyncStatus\x12$\n\x08\x62lockers\x18\x03 \x03(\x0b\x32\x12.qbsync.v1.Blocker\x12*\n\nlast_error\x18\x04 \x01(\x0b\x32\x16.qbsync.v1.ErrorDetail\x12\x10\n\x08\x61ttempts\x18\x05 \x01(\r\x12\x12\n\nqbo_entity\x18\x06 \x01(\t\x12\x0e\n\x06qbo_id\x18\x07 \x01(\t\x12\x16\n\x0eqbo_sync_token\x18\x08 \x01(\t\x12\x12\n\ndoc_number\x18\t \x01(\t\x12\x0f\n\x07qbo_url\x18\n \x01(\t\x12\x13\n\x0bskip_reason\x18\x0b \x01(\t\x12\x0e\n\x06voided\x18\x0c \x01(\x08\x12\x12\n\nupdated_at\x18\r \x01(\t\x12\x17\n\x0fnext_attempt_at\x18\x0e \x01(\t\x12\x1b\n\x13last_event_sequence\x18\x0f \x01(\x04\x12\x14\n\x0c\x63ontent_hash\x18\x10 \x01(\t\x12\x10\n\x08txn_date\x18\x11 \x01(\t\x12*\n\x08warnings\x18\x12 \x03(\x0b\x32\x18.qbsync.v1.RecordWarning\"\xb7\x01\n\x0cStatusChange\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\n\n\x02\x61t\x18\x02 \x01(\t\x12*\n\x0b\x66rom_status\x18\x03 \x01(\x0e\x32\x15.qbsync.v1.SyncStatus\x12(\n\tto_status\x18\x04 \x01(\x0e\x32\x15.qbsync.v1.SyncStatus\x12\x0c\n\x04note\x18\x05 \x01(\t\x12%\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x16.qbsync.v1.ErrorDetail\"4\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"\\\n\x07\x41\x64\x64ress\x12\r\n\x05lines\x18\x01 \x03(\t\x12\x0c\n\x04\x63ity\x18\x02 \x01(\t\x12\x0e\n\x06region\x18\x03 \x01(\t\x12\x13\n\x0bpostal_code\x18\x04 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x05 \x01(\t*\xa8\x02\n\nEntityType\x12\x1b\n\x17\x45NTITY_TYPE_UNSPECIFIED\x10\x00\x12\x18\n\x14\x45NTITY_TYPE_CUSTOMER\x10\x01\x12\x17\n\x13\x45NTITY_TYPE_INVOICE\x10\x02\x12\x17\n\x13\x45NTITY_TYPE_PAYMENT\x10\x03\x12\x16\n\x12\x45NTITY_TYPE_REFUND\x10\x04\x12\x16\n\x12\x45NTITY_TYPE_VENDOR\x10\x05\x12\x14\n\x10\x45NTITY_TYPE_BILL\x10\x06\x12\x1c\n\x18\x45NTITY_TYPE_BILL_PAYMENT\x10\x07\x12\x1e\n\x1a\x45NTITY_TYPE_PURCHASE_ORDER\x10\x08\x12\x17\n\x13\x45NTITY_TYPE_EXPENSE\x10\t\x12\x14\n\x10\x45NTITY_TYPE_ITEM\x10\n*\xbe\x01\n\nSyncStatus\x12\x1b\n\x17SYNC_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13SYNC_STATUS_PENDING\x10\x01\x12\x17\n\x13SYNC_STATUS_SYNCING\x10\x02\x12\x16\n\x12SYNC_STATUS_SYNCED\x10\x03\x12\x17\n\x13SYNC_STATUS_BLOCKED\x10\x04\x12\x17\n\x13SYNC_STATUS_ERRORED\x10\x05\x12\x17\n\x13SYNC_STATUS_SKIPPED\x10\x06*\xc1\x04\n\x0b\x42lockerKind\x12\x1c\n\x18\x42LOCKER_KIND_UNSPECIFIED\x10\x00\x12$\n BLOCKER_KIND_CUSTOMER_NOT_LINKED\x10\x01\x12,\n(BLOCKER_KIND_CUSTOMER_NEEDS_CONFIRMATION\x10\x02\x12 \n\x1c\x42LOCKER_KIND_ITEM_NOT_MAPPED\x10\x03\x12#\n\x1f\x42LOCKER_KIND_ACCOUNT_NOT_MAPPED\x10\x04\x12$\n BLOCKER_KIND_TAX_CODE_NOT_MAPPED\x10\x05\x12*\n&BLOCKER_KIND_PAYMENT_METHOD_NOT_MAPPED\x10\x06\x12#\n\x1f\x42LOCKER_KIND_INVOICE_NOT_SYNCED\x10\x07\x12#\n\x1f\x42LOCKER_KIND_PAYMENT_NOT_SYNCED\x10\x08\x12\"\n\x1e\x42LOCKER_KIND_UNKNOWN_REFERENCE\x10\t\x12$\n BLOCKER_KIND_LOCATION_NOT_MAPPED\x10\n\x12!\n\x1d\x42LOCKER_KIND_CLASS_NOT_MAPPED\x10\x0b\x12\"\n\x1e\x42LOCKER_KIND_VENDOR_NOT_LINKED\x10\x0c\x12*\n&BLOCKER_KIND_VENDOR_NEEDS_CONFIRMATION\x10\r\x12 \n\x1c\x42LOCKER_KIND_BILL_NOT_SYNCED\x10\x0e*s\n\x0bWarningKind\x12\x1c\n\x18WARNING_KIND_UNSPECIFIED\x10\x00\x12\x1d\n\x19WARNING_KIND_TAX_MISMATCH\x10\x01\x12\'\n#WARNING_KIND_PAYMENT_PARTLY_APPLIED\x10\x02*\xa0\x02\n\nErrorClass\x12\x1b\n\x17\x45RROR_CLASS_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45RROR_CLASS_TRANSIENT\x10\x01\x12\x19\n\x15\x45RROR_CLASS_THROTTLED\x10\x02\x12\x1c\n\x18\x45RROR_CLASS_STALE_OBJECT\x10\x03\x12\x1c\n\x18\x45RROR_CLASS_AUTH_EXPIRED\x10\x04\x12\x19\n\x15\x45RROR_CLASS_AUTH_DEAD\x10\x05\x12\x19\n\x15\x45RROR_CLASS_DUPLICATE\x10\x06\x12\x1a\n\x16\x45RROR_CLASS_VALIDATION\x10\x07\x12\x19\n\x15\x45RROR_CLASS_NOT_FOUND\x10\x08\x12\x16\n\x12\x45RROR_CLASS_LOCKED\x10\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17qbsync/v1/records.proto\x12\tqbsync.v1\"\xac\x01\n\rRecordWarning\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.qbsync.v1.WarningKind\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x10\n\x08\x66ix_hint\x18\x03 \x01(\t\x12%\n\x06\x66ields\x18\x04 \x03(\x0b\x32\x15.qbsync.v1.FieldDrift\x12\x16\n\x0eqbo_sync_token\x18\x05 \x01(\t\x12\x13\n\x0b\x64\x65tected_at\x18\x06 \x01(\t\"=\n\nFieldDrift\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x0c\n\x04ours\x18\x02 \x01(\t\x12\x12\n\nquickbooks\x18\x03 \x01(\t\"M\n\x07\x42locker\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.qbsync.v1.BlockerKind\x12\x0b\n\x03ref\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\"\xa2\x01\n\x0b\x45rrorDetail\x12*\n\x0b\x65rror_class\x18\x01 \x01(\x0e\x32\x15.qbsync.v1.ErrorClass\x12\x10\n\x08qbo_code\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\x12\x0f\n\x07\x65lement\x18\x05 \x01(\t\x12\x10\n\x08\x66ix_hint\x18\x06 \x01(\t\x12\x11\n\tretryable\x18\x07 \x01(\x08\"[\n\tRecordRef\x12\x12\n\ncompany_id\x18\x01 \x01(\t\x12%\n\x06\x65ntity\x18\x02 \x01(\x0e\x32\x15.qbsync.v1.EntityType\x12\x13\n\x0b\x65xternal_id\x18\x03 \x01(\t\"\xde\x03\n\nSyncRecord\x12!\n\x03ref\x18\x01 \x01(\x0b\x32\x14.qbsync.v1.RecordRef\x12%\n\x06status\x18\x02 \x01(\x0e\x32\x15.qbsync.v1.SyncStatus\x12$\n\x08\x62lockers\x18\x03 \x03(\x0b\x32\x12.qbsync.v1.Blocker\x12*\n\nlast_error\x18\x04 \x01(\x0b\x32\x16.qbsync.v1.ErrorDetail\x12\x10\n\x08\x61ttempts\x18\x05 \x01(\r\x12\x12\n\nqbo_entity\x18\x06 \x01(\t\x12\x0e\n\x06qbo_id\x18\x07 \x01(\t\x12\x16\n\x0eqbo_sync_token\x18\x08 \x01(\t\x12\x12\n\ndoc_number\x18\t \x01(\t\x12\x0f\n\x07qbo_url\x18\n \x01(\t\x12\x13\n\x0bskip_reason\x18\x0b \x01(\t\x12\x0e\n\x06voided\x18\x0c \x01(\x08\x12\x12\n\nupdated_at\x18\r \x01(\t\x12\x17\n\x0fnext_attempt_at\x18\x0e \x01(\t\x12\x1b\n\x13last_event_sequence\x18\x0f \x01(\x04\x12\x14\n\x0c\x63ontent_hash\x18\x10 \x01(\t\x12\x10\n\x08txn_date\x18\x11 \x01(\t\x12*\n\x08warnings\x18\x12 \x03(\x0b\x32\x18.qbsync.v1.RecordWarning\"\xb7\x01\n\x0cStatusChange\x12\x10\n\x08sequence\x18\x01 \x01(\x04\x12\n\n\x02\x61t\x18\x02 \x01(\t\x12*\n\x0b\x66rom_status\x18\x03 \x01(\x0e\x32\x15.qbsync.v1.SyncStatus\x12(\n\tto_status\x18\x04 \x01(\x0e\x32\x15.qbsync.v1.SyncStatus\x12\x0c\n\x04note\x18\x05 \x01(\t\x12%\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x16.qbsync.v1.ErrorDetail\"4\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"\\\n\x07\x41\x64\x64ress\x12\r\n\x05lines\x18\x01 \x03(\t\x12\x0c\n\x04\x63ity\x18\x02 \x01(\t\x12\x0e\n\x06region\x18\x03 \x01(\t\x12\x13\n\x0bpostal_code\x18\x04 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x05 \x01(\t*\xa8\x02\n\nEntityType\x12\x1b\n\x17\x45NTITY_TYPE_UNSPECIFIED\x10\x00\x12\x18\n\x14\x45NTITY_TYPE_CUSTOMER\x10\x01\x12\x17\n\x13\x45NTITY_TYPE_INVOICE\x10\x02\x12\x17\n\x13\x45NTITY_TYPE_PAYMENT\x10\x03\x12\x16\n\x12\x45NTITY_TYPE_REFUND\x10\x04\x12\x16\n\x12\x45NTITY_TYPE_VENDOR\x10\x05\x12\x14\n\x10\x45NTITY_TYPE_BILL\x10\x06\x12\x1c\n\x18\x45NTITY_TYPE_BILL_PAYMENT\x10\x07\x12\x1e\n\x1a\x45NTITY_TYPE_PURCHASE_ORDER\x10\x08\x12\x17\n\x13\x45NTITY_TYPE_EXPENSE\x10\t\x12\x14\n\x10\x45NTITY_TYPE_ITEM\x10\n*\xbe\x01\n\nSyncStatus\x12\x1b\n\x17SYNC_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13SYNC_STATUS_PENDING\x10\x01\x12\x17\n\x13SYNC_STATUS_SYNCING\x10\x02\x12\x16\n\x12SYNC_STATUS_SYNCED\x10\x03\x12\x17\n\x13SYNC_STATUS_BLOCKED\x10\x04\x12\x17\n\x13SYNC_STATUS_ERRORED\x10\x05\x12\x17\n\x13SYNC_STATUS_SKIPPED\x10\x06*\xc1\x04\n\x0b\x42lockerKind\x12\x1c\n\x18\x42LOCKER_KIND_UNSPECIFIED\x10\x00\x12$\n BLOCKER_KIND_CUSTOMER_NOT_LINKED\x10\x01\x12,\n(BLOCKER_KIND_CUSTOMER_NEEDS_CONFIRMATION\x10\x02\x12 \n\x1c\x42LOCKER_KIND_ITEM_NOT_MAPPED\x10\x03\x12#\n\x1f\x42LOCKER_KIND_ACCOUNT_NOT_MAPPED\x10\x04\x12$\n BLOCKER_KIND_TAX_CODE_NOT_MAPPED\x10\x05\x12*\n&BLOCKER_KIND_PAYMENT_METHOD_NOT_MAPPED\x10\x06\x12#\n\x1f\x42LOCKER_KIND_INVOICE_NOT_SYNCED\x10\x07\x12#\n\x1f\x42LOCKER_KIND_PAYMENT_NOT_SYNCED\x10\x08\x12\"\n\x1e\x42LOCKER_KIND_UNKNOWN_REFERENCE\x10\t\x12$\n BLOCKER_KIND_LOCATION_NOT_MAPPED\x10\n\x12!\n\x1d\x42LOCKER_KIND_CLASS_NOT_MAPPED\x10\x0b\x12\"\n\x1e\x42LOCKER_KIND_VENDOR_NOT_LINKED\x10\x0c\x12*\n&BLOCKER_KIND_VENDOR_NEEDS_CONFIRMATION\x10\r\x12 \n\x1c\x42LOCKER_KIND_BILL_NOT_SYNCED\x10\x0e*\x9b\x02\n\x0bWarningKind\x12\x1c\n\x18WARNING_KIND_UNSPECIFIED\x10\x00\x12\x1d\n\x19WARNING_KIND_TAX_MISMATCH\x10\x01\x12\'\n#WARNING_KIND_PAYMENT_PARTLY_APPLIED\x10\x02\x12\x1d\n\x19WARNING_KIND_DRIFT_EDITED\x10\x03\x12\x1e\n\x1aWARNING_KIND_DRIFT_DELETED\x10\x04\x12\x1d\n\x19WARNING_KIND_DRIFT_VOIDED\x10\x05\x12\'\n#WARNING_KIND_DRIFT_PAYMENT_RECORDED\x10\x06\x12\x1f\n\x1bWARNING_KIND_DRIFT_INACTIVE\x10\x07*\xa0\x02\n\nErrorClass\x12\x1b\n\x17\x45RROR_CLASS_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45RROR_CLASS_TRANSIENT\x10\x01\x12\x19\n\x15\x45RROR_CLASS_THROTTLED\x10\x02\x12\x1c\n\x18\x45RROR_CLASS_STALE_OBJECT\x10\x03\x12\x1c\n\x18\x45RROR_CLASS_AUTH_EXPIRED\x10\x04\x12\x19\n\x15\x45RROR_CLASS_AUTH_DEAD\x10\x05\x12\x19\n\x15\x45RROR_CLASS_DUPLICATE\x10\x06\x12\x1a\n\x16\x45RROR_CLASS_VALIDATION\x10\x07\x12\x19\n\x15\x45RROR_CLASS_NOT_FOUND\x10\x08\x12\x16\n\x12\x45RROR_CLASS_LOCKED\x10\tb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'qbsync.v1.records_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _ENTITYTYPE._serialized_start=1281
-  _ENTITYTYPE._serialized_end=1577
-  _SYNCSTATUS._serialized_start=1580
-  _SYNCSTATUS._serialized_end=1770
-  _BLOCKERKIND._serialized_start=1773
-  _BLOCKERKIND._serialized_end=2350
-  _WARNINGKIND._serialized_start=2352
-  _WARNINGKIND._serialized_end=2467
-  _ERRORCLASS._serialized_start=2470
-  _ERRORCLASS._serialized_end=2758
-  _RECORDWARNING._serialized_start=38
-  _RECORDWARNING._serialized_end=126
-  _BLOCKER._serialized_start=128
-  _BLOCKER._serialized_end=205
-  _ERRORDETAIL._serialized_start=208
-  _ERRORDETAIL._serialized_end=370
-  _RECORDREF._serialized_start=372
-  _RECORDREF._serialized_end=463
-  _SYNCRECORD._serialized_start=466
-  _SYNCRECORD._serialized_end=944
-  _STATUSCHANGE._serialized_start=947
-  _STATUSCHANGE._serialized_end=1130
-  _FIELDVIOLATION._serialized_start=1132
-  _FIELDVIOLATION._serialized_end=1184
-  _ADDRESS._serialized_start=1186
-  _ADDRESS._serialized_end=1278
+  _ENTITYTYPE._serialized_start=1429
+  _ENTITYTYPE._serialized_end=1725
+  _SYNCSTATUS._serialized_start=1728
+  _SYNCSTATUS._serialized_end=1918
+  _BLOCKERKIND._serialized_start=1921
+  _BLOCKERKIND._serialized_end=2498
+  _WARNINGKIND._serialized_start=2501
+  _WARNINGKIND._serialized_end=2784
+  _ERRORCLASS._serialized_start=2787
+  _ERRORCLASS._serialized_end=3075
+  _RECORDWARNING._serialized_start=39
+  _RECORDWARNING._serialized_end=211
+  _FIELDDRIFT._serialized_start=213
+  _FIELDDRIFT._serialized_end=274
+  _BLOCKER._serialized_start=276
+  _BLOCKER._serialized_end=353
+  _ERRORDETAIL._serialized_start=356
+  _ERRORDETAIL._serialized_end=518
+  _RECORDREF._serialized_start=520
+  _RECORDREF._serialized_end=611
+  _SYNCRECORD._serialized_start=614
+  _SYNCRECORD._serialized_end=1092
+  _STATUSCHANGE._serialized_start=1095
+  _STATUSCHANGE._serialized_end=1278
+  _FIELDVIOLATION._serialized_start=1280
+  _FIELDVIOLATION._serialized_end=1332
+  _ADDRESS._serialized_start=1334
+  _ADDRESS._serialized_end=1426
 # @@protoc_insertion_point(module_scope)

@@ -48,6 +48,11 @@ SYNC_STATUS_SKIPPED: SyncStatus
 SYNC_STATUS_SYNCED: SyncStatus
 SYNC_STATUS_SYNCING: SyncStatus
 SYNC_STATUS_UNSPECIFIED: SyncStatus
+WARNING_KIND_DRIFT_DELETED: WarningKind
+WARNING_KIND_DRIFT_EDITED: WarningKind
+WARNING_KIND_DRIFT_INACTIVE: WarningKind
+WARNING_KIND_DRIFT_PAYMENT_RECORDED: WarningKind
+WARNING_KIND_DRIFT_VOIDED: WarningKind
 WARNING_KIND_PAYMENT_PARTLY_APPLIED: WarningKind
 WARNING_KIND_TAX_MISMATCH: WarningKind
 WARNING_KIND_UNSPECIFIED: WarningKind
@@ -94,6 +99,16 @@ class ErrorDetail(_message.Message):
     retryable: bool
     def __init__(self, error_class: _Optional[_Union[ErrorClass, str]] = ..., qbo_code: _Optional[str] = ..., message: _Optional[str] = ..., detail: _Optional[str] = ..., element: _Optional[str] = ..., fix_hint: _Optional[str] = ..., retryable: bool = ...) -> None: ...
 
+class FieldDrift(_message.Message):
+    __slots__ = ["field", "ours", "quickbooks"]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    OURS_FIELD_NUMBER: _ClassVar[int]
+    QUICKBOOKS_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    ours: str
+    quickbooks: str
+    def __init__(self, field: _Optional[str] = ..., ours: _Optional[str] = ..., quickbooks: _Optional[str] = ...) -> None: ...
+
 class FieldViolation(_message.Message):
     __slots__ = ["description", "field"]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
@@ -113,14 +128,20 @@ class RecordRef(_message.Message):
     def __init__(self, company_id: _Optional[str] = ..., entity: _Optional[_Union[EntityType, str]] = ..., external_id: _Optional[str] = ...) -> None: ...
 
 class RecordWarning(_message.Message):
-    __slots__ = ["fix_hint", "kind", "message"]
+    __slots__ = ["detected_at", "fields", "fix_hint", "kind", "message", "qbo_sync_token"]
+    DETECTED_AT_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
     FIX_HINT_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    QBO_SYNC_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    detected_at: str
+    fields: _containers.RepeatedCompositeFieldContainer[FieldDrift]
     fix_hint: str
     kind: WarningKind
     message: str
-    def __init__(self, kind: _Optional[_Union[WarningKind, str]] = ..., message: _Optional[str] = ..., fix_hint: _Optional[str] = ...) -> None: ...
+    qbo_sync_token: str
+    def __init__(self, kind: _Optional[_Union[WarningKind, str]] = ..., message: _Optional[str] = ..., fix_hint: _Optional[str] = ..., fields: _Optional[_Iterable[_Union[FieldDrift, _Mapping]]] = ..., qbo_sync_token: _Optional[str] = ..., detected_at: _Optional[str] = ...) -> None: ...
 
 class StatusChange(_message.Message):
     __slots__ = ["at", "error", "from_status", "note", "sequence", "to_status"]
