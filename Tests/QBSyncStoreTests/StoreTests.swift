@@ -222,6 +222,24 @@ func temporaryStorePath() -> String {
         #expect(!"\(company)".contains("AB11"))
     }
 
+    @Test func aRotatedRefreshTokenIsStoredOnlyOverTheOneItReplaces() async throws {
+        let store = try Store(path: temporaryStorePath())
+        var company = CompanyRow(companyID: "acme")
+        company.refreshToken = "token-1"
+        try await store.write { [company] in try $0.save(company) }
+        #expect(try await store.write { try $0.saveRefreshToken("token-2", replacing: "token-1", companyID: "acme") })
+        // A session that still holds token-1 (it raced a reconnect) does not write back.
+        #expect(try await !store.write { try $0.saveRefreshToken("token-x", replacing: "token-1", companyID: "acme") })
+        #expect(try store.read { try $0.company("acme") }?.refreshToken == "token-2")
+        // After a disconnect erased it, nothing brings a token back.
+        company.refreshToken = ""
+        try await store.write { [company] in try $0.save(company) }
+        #expect(try await !store.write { try $0.saveRefreshToken("token-3", replacing: "", companyID: "acme") })
+        #expect(try await !store.write { try $0.saveRefreshToken("token-3", replacing: "token-2", companyID: "acme") })
+        #expect(try store.read { try $0.company("acme") }?.refreshToken == "")
+        store.close()
+    }
+
     @Test func rfc3339FormattingIsExact() {
         #expect(Clock.rfc3339(milliseconds: 1_795_266_309_123) == "2026-11-21T13:05:09.123Z")
         #expect(Clock.rfc3339(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")

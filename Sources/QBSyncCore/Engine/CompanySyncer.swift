@@ -3,6 +3,7 @@ import Logging
 import QBOClient
 import QBSyncStore
 import QBSyncWire
+import Synchronization
 
 /// Owns one company's QBO connection: its OAuth session, rate limiter and
 /// queue. Claims due records, pushes up to the concurrency limit, and
@@ -43,14 +44,21 @@ actor CompanySyncer {
     func connect(_ company: CompanyRow) {
         let store = self.store
         let companyID = self.companyID
+        let held = Mutex(company.refreshToken)  // the refresh token this session last stored
         let session = OAuthSession(
             credentials: OAuthClientCredentials(clientID: company.clientID, clientSecret: Secret(company.clientSecret)),
             tokens: OAuthTokens(refreshToken: Secret(company.refreshToken)),
             tokenEndpoint: self.configuration.tokenURL,
             transport: self.transport,
             persist: { tokens in
-                // The rotated refresh token is durable before the new access token is used.
-                try await store.write { try $0.saveRefreshToken(tokens.refreshToken.exposedValue, companyID: companyID) }
+                // The rotated refresh token is durable before the new access token is
+                // used; and only while the company still holds this session's token.
+                let token = tokens.refreshToken.exposedValue
+                let previous = held.withLock { $0 }
+                guard try await store.write({ try $0.saveRefreshToken(token, replacing: previous, companyID: companyID) }) else {
+                    throw QBOError(kind: .transient, message: "company \(companyID) was disconnected or reconnected; this session's tokens are no longer its own")
+                }
+                held.withLock { $0 = token }
             }
         )
         self.session = session

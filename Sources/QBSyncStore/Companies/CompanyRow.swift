@@ -132,10 +132,17 @@ extension WriteTransaction {
         )
     }
 
-    /// Stores a rotated refresh token (called before the new access token is used).
-    public func saveRefreshToken(_ token: String, companyID: String) throws {
+    /// Stores a rotated refresh token (called before the new access token is
+    /// used), only if the company still holds `previous`: a session that
+    /// outlived a disconnect (its tokens erased) or a reconnect (new tokens)
+    /// must not write its token back.
+    ///
+    /// - Returns: False when the company no longer holds `previous`.
+    public func saveRefreshToken(_ token: String, replacing previous: String, companyID: String) throws -> Bool {
         self.companyCache[companyID] = nil
-        try self.database.run("UPDATE companies SET refresh_token = ? WHERE company_id = ?", [.text(token), .text(companyID)])
+        try self.database.run("UPDATE companies SET refresh_token = ? WHERE company_id = ? AND refresh_token = ? AND refresh_token != ''",
+                              [.text(token), .text(companyID), .text(previous)])
+        return self.database.changes > 0
     }
 
     /// Stores what was read from the QBO company.
