@@ -110,7 +110,10 @@ let package = Package(
                 "QBSyncStore",
                 "QBSyncWire",
                 "QBOClient",
+                "CCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -159,6 +162,7 @@ let package = Package(
         .target(
             name: "QBOSimulator",
             dependencies: [
+                "CCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -213,7 +217,7 @@ let package = Package(
         ),
         .testTarget(
             name: "QBSyncCLITests",
-            dependencies: ["QBSyncTesting", "QBSyncClient", "QBSyncWire", "QBOSimulator"]
+            dependencies: ["QBSyncTesting", "QBSyncClient", "QBSyncWire", "QBOSimulator", "QBOClient"]
         ),
         .testTarget(name: "QBSyncStoreTests", dependencies: ["QBSyncStore", "QBSyncWire"]),
         .testTarget(name: "QBSyncCoreTests", dependencies: ["QBSyncCore", "QBSyncStore", "QBSyncWire", "QBOClient"]),

@@ -190,6 +190,17 @@ public actor QBOSimulator: Service {
         try await core.markDeposited(realmID, paymentID: paymentID)
     }
 
+    /// Sets (or, with nil, clears) where every realm's writes are announced as
+    /// Intuit's webhooks.
+    public nonisolated func setWebhooks(_ webhooks: SimulatorWebhooks?) {
+        core.webhooks.settings = webhooks
+    }
+
+    /// Webhook posts so far: answered 2xx, and failed.
+    public nonisolated var webhookDeliveries: (delivered: Int, failed: Int) {
+        core.webhooks.counts
+    }
+
     /// Changes an entity as an accountant would in QBO's screens: the API's
     /// rules, its SyncToken bumped and `LastUpdatedTime` now, so change data
     /// capture reports it; a delete leaves the deletion stub.

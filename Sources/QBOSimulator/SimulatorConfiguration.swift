@@ -26,6 +26,9 @@ public struct SimulatorConfiguration: Sendable {
     /// The settings every new realm starts with (name, kind of sales tax, inventory). Unlike
     /// `QBOSimulator.setRealmSettings(_:realmID:)`, nothing checks them: keep the rate within 0...100.
     public var realmSettings: RealmSettings
+    /// Where writes are announced as Intuit's webhooks (CloudEvents, signed); nil for none.
+    /// Also `QBOSimulator.setWebhooks(_:)`.
+    public var webhooks: SimulatorWebhooks? = nil
 
     /// Creates a configuration; every parameter has QBO's default.
     /// - Parameters:

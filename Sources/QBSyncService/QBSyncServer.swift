@@ -26,6 +26,8 @@ public final class QBSyncServer: Sendable {
         /// Events a StreamSyncEvents subscriber may lag behind before its
         /// stream ends RESOURCE_EXHAUSTED with where to resume.
         public var eventSubscriberBuffer = QuickBooksSyncService.defaultSubscriberBuffer
+        /// Intuit's webhooks, when received (a hint to read changes sooner).
+        public var webhooks: WebhookConfiguration?
 
         /// Creates a configuration.
         public init(socketPath: String, databasePath: String) {
@@ -40,6 +42,8 @@ public final class QBSyncServer: Sendable {
     public let engine: SyncEngine
     /// The socket server.
     public let rpcServer: RPCServer
+    /// Intuit's webhooks, when configured.
+    public let webhookListener: WebhookListener?
 
     /// Opens the store and wires the parts; nothing runs until ``run()``.
     ///
@@ -58,11 +62,13 @@ public final class QBSyncServer: Sendable {
             logger: logger
         ).register(in: &router)
         self.rpcServer = RPCServer(configuration: configuration.rpc, router: router, logger: logger)
+        let engine = self.engine
+        self.webhookListener = configuration.webhooks.map { WebhookListener(configuration: $0, engine: engine, logger: logger) }
     }
 
     /// The services to run, in start order (the RPC server stops first).
     public var services: [any Service] {
-        [EngineService(engine: self.engine, store: self.store), self.rpcServer]
+        [EngineService(engine: self.engine, store: self.store), self.rpcServer] + (self.webhookListener.map { [$0] } ?? [])
     }
 }
 

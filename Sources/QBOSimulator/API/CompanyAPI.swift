@@ -53,6 +53,7 @@ struct CompanyAPI: Sendable {
             return .respond(.fault(error))
         }
         let response = await realm.store.perform(operation, requestID: requestID, at: core.clock.now)
+        if response.writes > 0 { core.webhooks.announce(await realm.store.takeNotices(), realmID: realmID) }
         realm.counters.withLock { counters in
             counters.writes += response.writes
             if response.isReplay { counters.replayedRequestIDs += 1 }

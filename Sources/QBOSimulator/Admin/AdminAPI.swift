@@ -79,6 +79,16 @@ struct AdminAPI: Sendable {
             }
             return ["realmId": .string(id), entity: .object(try await core.byHand(id, action, entity: entity, entityID: entityID))]
         }
+        if path.matches(.POST, "webhooks") {
+            let body = try Self.object(request)
+            guard let url = body["url"]?.stringValue, !url.isEmpty else {
+                core.webhooks.settings = nil
+                return ["webhooks": "off"]
+            }
+            guard let token = body["verifierToken"]?.stringValue, !token.isEmpty else { throw .badRequest("verifierToken is required with a url") }
+            core.webhooks.settings = SimulatorWebhooks(url: url, verifierToken: token)
+            return ["webhooks": .string(url)]
+        }
         if let id = path.realm(.POST, "tokens", "expire") {
             try core.expireAccessTokens(id)
             return ["realmId": .string(id), "accessTokens": "expired"]

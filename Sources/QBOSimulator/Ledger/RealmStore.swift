@@ -16,6 +16,8 @@ struct CompanyResponse: Sendable {
 actor RealmStore {
     private var ledger: Ledger
     private var replays: RequestReplayCache
+    /// Writes since the webhook notifier last took them.
+    private var notices: [ChangeNotice] = []
     private let replayCapacity: Int
 
     init(seededAt now: Date, settings: RealmSettings = RealmSettings(), replayCapacity: Int = 100_000) {
@@ -64,19 +66,33 @@ actor RealmStore {
     /// the API, with the entity's current SyncToken filled in; no requestid.
     /// - Returns: The entity afterwards (the deletion stub for a delete).
     func byHand(_ action: HandAction, kind: EntityKind, id: String, at now: Date) throws(QBOFault) -> JSONObject {
-        if case .create(let body) = action { return try ledger.save(kind, body, at: now) }
-        guard let current = ledger.entity(kind, id) else { throw .objectNotFound() }
-        let identity: JSONObject = ["Id": .string(id), "SyncToken": .string(current.syncToken)]
-        switch action {
-        case .edit(let changes):
-            return try ledger.save(kind, identity.merging(changes).merging(["sparse": true]), at: now)
-        case .delete:
-            return try ledger.delete(kind, identity, at: now)
-        case .void:
-            return try ledger.void(kind, identity, at: now)
-        case .create:
-            preconditionFailure("handled above")
+        let result: JSONObject
+        let operation: String
+        if case .create(let body) = action {
+            (result, operation) = (try ledger.save(kind, body, at: now), "Create")
+        } else {
+            guard let current = ledger.entity(kind, id) else { throw .objectNotFound() }
+            let identity: JSONObject = ["Id": .string(id), "SyncToken": .string(current.syncToken)]
+            switch action {
+            case .edit(let changes): (result, operation) = (try ledger.save(kind, identity.merging(changes).merging(["sparse": true]), at: now), "Update")
+            case .delete: (result, operation) = (try ledger.delete(kind, identity, at: now), "Delete")
+            case .void: (result, operation) = (try ledger.void(kind, identity, at: now), "Void")
+            case .create: preconditionFailure("handled above")
+            }
         }
+        self.notice(kind, result, operation, at: now)
+        return result
+    }
+
+    private func notice(_ kind: EntityKind, _ body: JSONObject, _ operation: String, at now: Date) {
+        guard let id = body["Id"]?.idString else { return }
+        self.notices.append(ChangeNotice(entity: kind.name, id: id, operation: operation, at: now))
+    }
+
+    /// The writes since the last call (for webhook delivery).
+    func takeNotices() -> [ChangeNotice] {
+        defer { self.notices.removeAll() }
+        return self.notices
     }
 
     func markDeposited(paymentID: String) throws(QBOFault) {
@@ -130,11 +146,17 @@ actor RealmStore {
             case .read(let kind, let id):
                 return .success((kind.name, .object(try ledger.read(kind, id: id)), false))
             case .save(let kind, let body, let options):
-                return .success((kind.name, .object(try ledger.save(kind, body, options: options, at: now)), true))
+                let saved = try ledger.save(kind, body, options: options, at: now)
+                self.notice(kind, saved, options.voids ? "Void" : (body["Id"] == nil || body["Id"] == .null ? "Create" : "Update"), at: now)
+                return .success((kind.name, .object(saved), true))
             case .delete(let kind, let body):
-                return .success((kind.name, .object(try ledger.delete(kind, body, at: now)), true))
+                let deleted = try ledger.delete(kind, body, at: now)
+                self.notice(kind, deleted, "Delete", at: now)
+                return .success((kind.name, .object(deleted), true))
             case .void(let kind, let body):
-                return .success((kind.name, .object(try ledger.void(kind, body, at: now)), true))
+                let voided = try ledger.void(kind, body, at: now)
+                self.notice(kind, voided, "Void", at: now)
+                return .success((kind.name, .object(voided), true))
             case .query(let query):
                 let result = query.evaluate(over: ledger.candidates(for: query))
                 return .success(("QueryResponse", .object(result.responseObject(for: query.entity)), false))
@@ -159,4 +181,13 @@ public enum HandAction: Sendable {
     case void
     /// Records a new one (a payment taken at the counter); the id is ignored.
     case create(JSONObject)
+}
+
+/// One write, as a webhook announces it.
+struct ChangeNotice: Sendable {
+    var entity: String
+    var id: String
+    /// "Create", "Update", "Delete", "Void".
+    var operation: String
+    var at: Date
 }

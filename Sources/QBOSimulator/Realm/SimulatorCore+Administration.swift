@@ -41,7 +41,9 @@ extension SimulatorCore {
         let realm = try requireRealm(id)
         guard let kind = EntityKind(caseInsensitiveName: entity) else { throw .badRequest("no entity \(entity)") }
         do {
-            return try await realm.store.byHand(action, kind: kind, id: entityID, at: clock.now)
+            let result = try await realm.store.byHand(action, kind: kind, id: entityID, at: clock.now)
+            webhooks.announce(await realm.store.takeNotices(), realmID: id)
+            return result
         } catch {
             throw .badRequest("\(entity) \(entityID): \(error)")
         }

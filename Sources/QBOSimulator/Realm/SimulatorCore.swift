@@ -13,6 +13,8 @@ final class SimulatorCore: Sendable {
     private let globalFaults: Mutex<FaultInjector>
     /// "Now" for every realm's books.
     let clock = SimulatorClock()
+    /// Webhooks announcing the realms' writes, when an endpoint is set.
+    let webhooks: WebhookDelivery
 
     init(configuration: SimulatorConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -21,6 +23,7 @@ final class SimulatorCore: Sendable {
         // A plan that names no seed of its own follows the configuration's.
         if plan.seed == FaultPlan().seed { plan.seed = configuration.seed }
         globalFaults = Mutex(FaultInjector(plan: plan))
+        webhooks = WebhookDelivery(settings: configuration.webhooks, logger: logger)
     }
 
     func realm(_ id: String) -> Realm? {

@@ -44,6 +44,37 @@ extension SyncEngine {
         }
     }
 
+    /// A signed webhook named these realms: their companies are checked in
+    /// about a second (notifications that arrive meanwhile join the same check).
+    public nonisolated func checkDriftSoon(realmIDs: Set<String>) {
+        Task { await self.scheduleDriftChecks(realmIDs: realmIDs) }
+    }
+
+    private func scheduleDriftChecks(realmIDs: Set<String>) {
+        guard let companies = try? self.store.read({ try $0.companies() }) else { return }
+        let named = companies.filter { realmIDs.contains($0.realmID) && $0.connectionState != .disconnected }.map(\.companyID)
+        guard !named.isEmpty else { return }
+        let startNow = self.driftRequested.isEmpty
+        self.driftRequested.formUnion(named)
+        guard startNow else { return }
+        Task { [weak self] in
+            try? await Task.sleep(for: .seconds(1))
+            await self?.runRequestedDriftChecks()
+        }
+    }
+
+    private func runRequestedDriftChecks() async {
+        let companies = self.driftRequested.sorted()
+        self.driftRequested.removeAll()
+        for companyID in companies {
+            do {
+                _ = try await self.checkDrift(companyID: companyID)
+            } catch {
+                self.logger.warning("drift check after a webhook failed", metadata: ["company": "\(companyID)", "error": "\(error)"])
+            }
+        }
+    }
+
     /// Checks every connected company, one after the other (the periodic poll).
     func checkDriftEverywhere() async {
         for (companyID, syncer) in await self.connectedSyncers() {

@@ -30,6 +30,8 @@ public actor SyncEngine {
     private nonisolated let wakes = Mutex<[String: WakeSignal]>([:])
     private var sweepTask: Task<Void, Never>?
     private var driftTask: Task<Void, Never>?
+    /// Companies a webhook asked to check (see `checkDriftSoon`).
+    var driftRequested: Set<String> = []
 
     /// Opens the engine on a store.
     ///

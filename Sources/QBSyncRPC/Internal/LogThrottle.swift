@@ -7,7 +7,7 @@ import Synchronization
 /// worth a line, but a hostile peer can cause thousands a second. A token
 /// bucket lets `burst` lines through, then `perSecond`; what it holds back is
 /// counted and reported with the next line that passes.
-final class LogThrottle: Sendable {
+public final class LogThrottle: Sendable {
     private struct Bucket {
         var tokens: Double
         var refilledAt: ContinuousClock.Instant
@@ -23,14 +23,14 @@ final class LogThrottle: Sendable {
     /// - Parameters:
     ///   - perSecond: Lines per second in the long run.
     ///   - burst: Lines let through at once after a quiet spell.
-    init(perSecond: Double = 10, burst: Double = 50) {
+    public init(perSecond: Double = 10, burst: Double = 50) {
         self.perSecond = perSecond
         self.burst = burst
         self.bucket = Mutex(Bucket(tokens: burst, refilledAt: .now))
     }
 
     /// Logs at notice level unless the budget is spent.
-    func log(_ logger: Logger, _ message: Logger.Message, metadata: Logger.Metadata = [:]) {
+    public func log(_ logger: Logger, _ message: Logger.Message, metadata: Logger.Metadata = [:]) {
         let suppressed: Int? = self.bucket.withLock { bucket in
             let now = ContinuousClock.now
             let elapsed = now - bucket.refilledAt

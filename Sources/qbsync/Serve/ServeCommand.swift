@@ -105,6 +105,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between reads of QuickBooks' changes that find drift (records changed in QuickBooks after sync); 0 turns the poll off (CheckDrift still works).")
     var driftInterval: Int = 300
 
+    @Option(help: "Listen for Intuit's webhooks on this TCP port (0 picks one); each signed notification starts a drift check of its companies. Needs env QBSYNC_WEBHOOK_VERIFIER_TOKEN. Off by default.")
+    var webhookPort: Int?
+
+    @Option(help: "Address the webhook listener binds (put an HTTPS proxy in front: Intuit posts to HTTPS URLs only).")
+    var webhookHost: String = "127.0.0.1"
+
+    @Option(help: "Path Intuit posts webhooks to.")
+    var webhookPath: String = "/webhooks/quickbooks"
+
     @Option(help: "Days of events kept for resuming subscribers.")
     var eventRetentionDays: Int = 30
 
@@ -128,6 +137,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("intervals must be positive")
         }
         guard self.driftInterval >= 0 else { throw ValidationError("--drift-interval must be 0 (off) or a number of seconds") }
+        if let port = self.webhookPort, !(0...65_535).contains(port) { throw ValidationError("--webhook-port must be between 0 and 65535") }
+        guard self.webhookPath.hasPrefix("/"), !self.webhookPath.contains(where: { $0.isWhitespace || $0 == "?" }) else {
+            throw ValidationError("--webhook-path must start with / and hold no spaces or query")
+        }
         guard self.maxConnections > 0, self.maxStreams > 0 else { throw ValidationError("--max-connections and --max-streams must be positive") }
         guard self.maxFrameSize >= Int(WireProtocol.minimumMaxFrameSize), self.maxFrameSize <= 64 * 1024 * 1024 else {
             throw ValidationError("--max-frame-size must be between 4096 and 67108864 bytes")
@@ -167,6 +180,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.engine.concurrentRequests = self.concurrent
         configuration.engine.sweepInterval = .seconds(self.sweepInterval)
         configuration.engine.driftInterval = self.driftInterval == 0 ? nil : .seconds(self.driftInterval)
+        if let port = self.webhookPort {
+            guard let token = environment["QBSYNC_WEBHOOK_VERIFIER_TOKEN"], !token.isEmpty else {
+                throw ValidationError("--webhook-port needs the app's verifier token in env QBSYNC_WEBHOOK_VERIFIER_TOKEN (never on the command line)")
+            }
+            configuration.webhooks = WebhookConfiguration(host: self.webhookHost, port: port, path: self.webhookPath, verifierToken: token)
+        }
         configuration.engine.eventRetention = .seconds(self.eventRetentionDays * 86_400)
         configuration.engine.retry.baseDelay = .milliseconds(Int64(self.retryBaseDelay * 1000))
         configuration.engine.retry.maxDelay = .milliseconds(Int64(self.retryMaxDelay * 1000))
@@ -207,6 +226,12 @@ struct ServeCommand: AsyncParsableCommand {
                 backend.announce(socket: socket, company: company, database: database)
             } else {
                 FileHandle.standardError.write(Data("qbsync: listening on \(socket) (QBO at \(qbo), database \(database))\n".utf8))
+            }
+            if let listener = server.webhookListener, let webhooks = configuration.webhooks {
+                let url = "http://\(webhooks.host):\(try await listener.port())\(webhooks.path)"
+                FileHandle.standardError.write(Data("qbsync: webhooks at \(url)\n".utf8))
+                // The built-in simulator tells qbsync of its changes as Intuit would.
+                backend?.simulator.setWebhooks(SimulatorWebhooks(url: url, verifierToken: webhooks.verifierToken))
             }
         }
         do {
