@@ -155,8 +155,8 @@ extension QuickBooksSyncService {
         guard request.entities.count <= 32 else { throw FieldRules.invalid("entities", "names more than 32 entity types") }
         for (index, entity) in request.entities.enumerated() {
             switch entity {
-            case .invoice, .payment, .refund, .bill, .billPayment, .expense, .purchaseOrder: continue
-            default: throw FieldRules.invalid("entities[\(index)]", "is not a transaction qbsync reconciles (invoices, payments, refunds, bills, bill payments, expenses, purchase orders)")
+            case .invoice, .payment, .refund, .bill, .billPayment, .expense, .purchaseOrder, .customer: continue
+            default: throw FieldRules.invalid("entities[\(index)]", "is not something qbsync reconciles (invoices, payments, refunds, bills, bill payments, expenses, purchase orders, customers' balances)")
             }
         }
         return try await self.mapping {

@@ -204,10 +204,33 @@ import Testing
         #expect(byRecord["inv-2"] == nil)  // 250.00 less qbsync's 100.00 is what QuickBooks shows
         #expect(report.entities.first { $0.entity == .payment }?.onlyInQuickbooksCount == 1)
         #expect(report.requests >= 2)
+
+        // Customers' balances, as of now: c1 owes 125 + 250 + 375 less qbsync's 100.00 = 650.00 by the rental
+        // system's synced documents; QuickBooks lost inv-1 (125), took 50.00 and added an 80.00 sale: 555.00.
+        _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Fixtures.customer("c2", name: "Second Party Rentals"), mode: .create))
+        _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-c2", customer: "c2", quantity: "1", amountMinor: 12_500)))
+        _ = try await harness.client.syncPayment(SyncPaymentRequest(companyID: "acme", payment: Fixtures.payment("pay-c2", customer: "c2", amountMinor: 20_000, applications: [("inv-c2", 12_500)])))
+        _ = try await harness.waitUntilIdle("acme")
+        let balances = try await harness.client.reconcile(ReconcileRequest(companyID: "acme", entities: [.customer]))
+        let customers = try #require(balances.entities.first { $0.entity == .customer })
+        #expect(customers.syncedCount == 2)
+        #expect(customers.foundCount == 2)
+        #expect(customers.syncedTotalMinor == 65_000 - 7_500)  // c2 paid 75.00 ahead: a credit
+        #expect(customers.foundTotalMinor == 55_500 - 7_500)
+        let byCustomer = Dictionary(grouping: balances.mismatches) { $0.ref?.externalID ?? "" }
+        #expect(byCustomer["c1"]?.map(\.kind) == [.customerBalanceDiffers])
+        #expect(byCustomer["c1"]?.first?.ours == "650")
+        #expect(byCustomer["c1"]?.first?.quickbooks == "555")
+        #expect(byCustomer["c1"]?.first?.fixHint.contains("by hand") == true)
+        #expect(byCustomer["c2"] == nil)  // its 75.00 of credit is the same on both sides
+        // Made inactive (merged) in QuickBooks: still read, still compared.
+        try await harness.simulator.byHand(realmID: realm.realmId, entity: "Customer", id: customer, .edit(["Active": false]))
+        let inactive = try await harness.client.reconcile(ReconcileRequest(companyID: "acme", entities: [.customer]))
+        #expect(inactive.entities.first?.foundCount == 2)
         for (request, field) in [
             (ReconcileRequest(companyID: "acme", fromDate: "2026-12-01", toDate: "2026-11-01"), "from_date"),
             (ReconcileRequest(companyID: "acme", fromDate: "2026-02-30"), "from_date"),
-            (ReconcileRequest(companyID: "acme", entities: [.customer]), "entities[0]"),
+            (ReconcileRequest(companyID: "acme", entities: [.vendor]), "entities[0]"),
         ] {
             let error = await #expect(throws: RPCError.self) { _ = try await harness.client.reconcile(request) }
             #expect(error?.detail(FieldViolation.self)?.field == field)

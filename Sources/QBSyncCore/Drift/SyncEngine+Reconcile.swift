@@ -5,7 +5,7 @@ import QBSyncWire
 
 extension SyncEngine {
     /// The entity types reconciled when none are named: the ones that move money.
-    static let reconciledByDefault: [EntityType] = [.invoice, .payment, .refund, .bill, .billPayment, .expense]
+    static let reconciledByDefault: [EntityType] = [.invoice, .payment, .refund, .bill, .billPayment, .expense, .customer]
 
     /// Most mismatches listed in one answer.
     static let mismatchLimit = 10_000
@@ -27,6 +27,10 @@ extension SyncEngine {
         report.response.toDate = to
         do {
             for entity in entities.isEmpty ? Self.reconciledByDefault : entities {
+                if entity == .customer {
+                    try await self.reconcileCustomers(companyID: companyID, currency: currency, client: client, into: &report)
+                    continue
+                }
                 let rows = try self.store.read { try $0.records(companyID: companyID, entity: entity, from: from, to: to) }
                 var found: [String: QBODocument] = [:]
                 var onlyInQuickBooks: [QBODocument] = []
@@ -52,6 +56,41 @@ extension SyncEngine {
         }
         report.response.requests = UInt32(clamping: report.requests)
         return report.response
+    }
+
+    /// Each linked customer's open balance as the rental system's synced
+    /// documents leave it (invoices less payments and credit memos; refund
+    /// receipts pay money back and leave it alone) against QuickBooks'
+    /// Balance, read by Id including inactive customers.
+    private func reconcileCustomers(companyID: String, currency: Currency, client: QBOClient, into report: inout Reconciliation) async throws {
+        let (customers, open) = try self.store.read { database -> ([RecordRow], [String: Int64]) in
+            var open: [String: Int64] = [:]
+            var invoiceCustomer: [String: String] = [:]
+            for row in try database.records(companyID: companyID, entity: .invoice, from: "", to: "") {
+                guard case .invoice(let invoice) = try RecordPayload(row: row) else { continue }
+                invoiceCustomer[invoice.externalID] = invoice.customerExternalID
+                if row.status == .synced { open[invoice.customerExternalID, default: 0] += Reconciliation.ourTotal(row, .invoice(invoice)) }
+            }
+            for row in try database.records(companyID: companyID, entity: .payment, from: "", to: "") where row.status == .synced {
+                guard case .payment(let payment) = try RecordPayload(row: row) else { continue }
+                open[payment.customerExternalID, default: 0] -= Reconciliation.ourTotal(row, .payment(payment))
+            }
+            for row in try database.records(companyID: companyID, entity: .refund, from: "", to: "") where row.status == .synced {
+                guard case .refund(let refund) = try RecordPayload(row: row), case .invoiceExternalID(let invoice)? = refund.target,
+                      let customer = invoiceCustomer[invoice] else { continue }
+                open[customer, default: 0] -= Reconciliation.ourTotal(row, .refund(refund))
+            }
+            return (try database.records(companyID: companyID, entity: .customer, from: "", to: ""), open)
+        }
+        let linked = customers.filter { $0.status == .synced && !$0.qboID.isEmpty }.map(\.qboID)
+        var balances: [String: Decimal] = [:]
+        for start in stride(from: 0, to: linked.count, by: 100) {
+            let ids = linked[start..<min(start + 100, linked.count)].map { QBOQuery<QBO.Customer>.Value.string($0) }
+            let page = try await client.queryAll(QBOQuery<QBO.Customer>.select().where("Id", in: ids).where("Active", in: [.bool(true), .bool(false)]))
+            report.requests += 1
+            for customer in page { if let id = customer.id { balances[id] = customer.balance ?? 0 } }
+        }
+        report.addCustomers(customers, open: open, balances: balances)
     }
 
     /// What the rental system's synced payments and credit memos apply to
@@ -216,6 +255,36 @@ struct Reconciliation {
             } else {
                 summary.onlyInQuickbooksCount += 1
                 summary.onlyInQuickbooksTotalMinor += total
+            }
+        }
+        self.response.entities.append(summary)
+    }
+
+    mutating func addCustomers(_ rows: [RecordRow], open: [String: Int64], balances: [String: Decimal]) {
+        var summary = EntityReconciliation(entity: .customer)
+        for row in rows {
+            switch row.status {
+            case .synced where !row.qboID.isEmpty:
+                let ours = open[row.key.externalID] ?? 0
+                summary.syncedCount += 1
+                summary.syncedTotalMinor += ours
+                guard let balance = balances[row.qboID] else {
+                    self.mismatch(.missingInQuickbooks, row, ours: self.money(ours),
+                                  hint: "QuickBooks has no Customer \(row.qboID): it was deleted or merged there. Link the customer again (qbsync customers link \(row.key.externalID)).")
+                    continue
+                }
+                let theirs = self.currency.minorUnits(balance) ?? 0
+                summary.foundCount += 1
+                summary.foundTotalMinor += theirs
+                if theirs != ours {
+                    self.mismatch(.customerBalanceDiffers, row, qbo: ("Customer", row.qboID), ours: self.money(ours), quickbooks: "\(balance)",
+                                  hint: "QuickBooks says this customer owes \(balance), the rental system's synced documents leave \(self.money(ours)): look for documents entered in QuickBooks by hand, a balance from before the customer was linked, or the invoice mismatches listed with it.")
+                }
+            case .skipped, .synced:
+                continue
+            default:
+                summary.notSyncedCount += 1
+                self.mismatch(.notSynced, row, ours: row.status.protoName, hint: "Not linked to a QuickBooks customer yet (\(row.status.protoName)): see `qbsync customers show \(row.key.externalID)`.")
             }
         }
         self.response.entities.append(summary)

@@ -19,11 +19,14 @@ public enum MismatchKind: Hashable, Sendable, CaseIterable {
     case unknownToQbsync
     /// Not in QuickBooks because it is not synced yet (pending, blocked, errored).
     case notSynced
+    /// A customer's open balance in QuickBooks differs from what the rental
+    /// system's synced invoices, payments and credits leave open.
+    case customerBalanceDiffers
     /// A value this build does not know (sent by a newer peer).
     case unrecognized(Int32)
 
     /// The known cases.
-    public static let allCases: [MismatchKind] = [.unspecified, .missingInQuickbooks, .amountDiffers, .balanceDiffers, .unknownToQbsync, .notSynced]
+    public static let allCases: [MismatchKind] = [.unspecified, .missingInQuickbooks, .amountDiffers, .balanceDiffers, .unknownToQbsync, .notSynced, .customerBalanceDiffers]
 
     /// Creates the case for a number on the wire.
     public init(wireValue: Int32) {
@@ -34,6 +37,7 @@ public enum MismatchKind: Hashable, Sendable, CaseIterable {
         case 3: self = .balanceDiffers
         case 4: self = .unknownToQbsync
         case 5: self = .notSynced
+        case 6: self = .customerBalanceDiffers
         default: self = .unrecognized(wireValue)
         }
     }
@@ -47,6 +51,7 @@ public enum MismatchKind: Hashable, Sendable, CaseIterable {
         case .balanceDiffers: return "MISMATCH_KIND_BALANCE_DIFFERS"
         case .unknownToQbsync: return "MISMATCH_KIND_UNKNOWN_TO_QBSYNC"
         case .notSynced: return "MISMATCH_KIND_NOT_SYNCED"
+        case .customerBalanceDiffers: return "MISMATCH_KIND_CUSTOMER_BALANCE_DIFFERS"
         case .unrecognized(let value): return String(value)
         }
     }
@@ -60,6 +65,7 @@ public enum MismatchKind: Hashable, Sendable, CaseIterable {
         case .balanceDiffers: return 3
         case .unknownToQbsync: return 4
         case .notSynced: return 5
+        case .customerBalanceDiffers: return 6
         case .unrecognized(let value): return value
         }
     }
@@ -301,7 +307,10 @@ public struct ReconcileRequest: Sendable, Hashable {
     /// Last transaction date included; empty: today.
     public var toDate: String
     /// Entity types to compare; empty: invoices, payments, refunds, bills,
-    /// bill payments, expenses.
+    /// bill payments, expenses, customers. CUSTOMER compares each linked
+    /// customer's open balance as of now (not the period): what the synced
+    /// invoices, payments and credit memos leave open against QuickBooks'
+    /// Balance.
     public var entities: [EntityType]
 
     /// Creates a message; every field defaults to its protobuf zero value.
@@ -318,7 +327,9 @@ public struct ReconcileRequest: Sendable, Hashable {
     }
 }
 
-/// One entity type's side-by-side.
+/// One entity type's side-by-side. For CUSTOMER: synced_count counts linked
+/// customers, found_count those QuickBooks has, and the totals are the sums
+/// of their open balances (the rental system's and QuickBooks').
 public struct EntityReconciliation: Sendable, Hashable {
     /// The entity type.
     public var entity: EntityType

@@ -3540,7 +3540,7 @@ const ProtobufCMessageDescriptor qbsync__v1__sync_event_stream_message__descript
   (ProtobufCMessageInit) qbsync__v1__sync_event_stream_message__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue qbsync__v1__mismatch_kind__enum_values_by_number[6] =
+static const ProtobufCEnumValue qbsync__v1__mismatch_kind__enum_values_by_number[7] =
 {
   { "MISMATCH_KIND_UNSPECIFIED", "QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_UNSPECIFIED", 0 },
   { "MISMATCH_KIND_MISSING_IN_QUICKBOOKS", "QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_MISSING_IN_QUICKBOOKS", 1 },
@@ -3548,14 +3548,16 @@ static const ProtobufCEnumValue qbsync__v1__mismatch_kind__enum_values_by_number
   { "MISMATCH_KIND_BALANCE_DIFFERS", "QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_BALANCE_DIFFERS", 3 },
   { "MISMATCH_KIND_UNKNOWN_TO_QBSYNC", "QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_UNKNOWN_TO_QBSYNC", 4 },
   { "MISMATCH_KIND_NOT_SYNCED", "QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_NOT_SYNCED", 5 },
+  { "MISMATCH_KIND_CUSTOMER_BALANCE_DIFFERS", "QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_CUSTOMER_BALANCE_DIFFERS", 6 },
 };
 static const ProtobufCIntRange qbsync__v1__mismatch_kind__value_ranges[] = {
-{0, 0},{0, 6}
+{0, 0},{0, 7}
 };
-static const ProtobufCEnumValueIndex qbsync__v1__mismatch_kind__enum_values_by_name[6] =
+static const ProtobufCEnumValueIndex qbsync__v1__mismatch_kind__enum_values_by_name[7] =
 {
   { "MISMATCH_KIND_AMOUNT_DIFFERS", 2 },
   { "MISMATCH_KIND_BALANCE_DIFFERS", 3 },
+  { "MISMATCH_KIND_CUSTOMER_BALANCE_DIFFERS", 6 },
   { "MISMATCH_KIND_MISSING_IN_QUICKBOOKS", 1 },
   { "MISMATCH_KIND_NOT_SYNCED", 5 },
   { "MISMATCH_KIND_UNKNOWN_TO_QBSYNC", 4 },
@@ -3568,9 +3570,9 @@ const ProtobufCEnumDescriptor qbsync__v1__mismatch_kind__descriptor =
   "MismatchKind",
   "Qbsync__V1__MismatchKind",
   "qbsync.v1",
-  6,
+  7,
   qbsync__v1__mismatch_kind__enum_values_by_number,
-  6,
+  7,
   qbsync__v1__mismatch_kind__enum_values_by_name,
   1,
   qbsync__v1__mismatch_kind__value_ranges,

@@ -10,9 +10,11 @@ struct ReconcileCommand: AsyncParsableCommand {
         discussion: reflow("""
             Per entity: the records qbsync synced and their total as the rental system sent it, the
             same documents in QuickBooks and their total there, and documents entered in QuickBooks
-            that qbsync did not push. Then every mismatch with its fix: missing in QuickBooks, amount
-            differs (tax mismatches too), invoice balance differs, a QuickBooks document with qbsync's
-            marker that no record knows (a duplicate), not synced yet. --json prints ReconcileResponse.
+            that qbsync did not push; for customers, each linked customer's open balance now (the
+            synced invoices less payments and credits) against QuickBooks' balance. Then every
+            mismatch with its fix: missing in QuickBooks, amount differs (tax mismatches too), invoice
+            balance differs, customer balance differs, a QuickBooks document with qbsync's marker that
+            no record knows (a duplicate), not synced yet. --json prints ReconcileResponse.
             Exit 70 when anything does not match.
             """)
     )
@@ -21,7 +23,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     @OptionGroup var company: CompanyOption
     @Option(help: ArgumentHelp("First transaction date (default: 30 days before --to).", valueName: "yyyy-mm-dd")) var from: String?
     @Option(help: ArgumentHelp("Last transaction date (default: today).", valueName: "yyyy-mm-dd")) var to: String?
-    @Option(help: ArgumentHelp("Entity types (default: invoices, payments, refunds, bills, bill-payments, expenses).", valueName: "invoices,payments,..."))
+    @Option(help: ArgumentHelp("Entity types (default: invoices, payments, refunds, bills, bill-payments, expenses, customers).", valueName: "invoices,payments,..."))
     var entities: String?
     @OptionGroup var output: JSONOption
 

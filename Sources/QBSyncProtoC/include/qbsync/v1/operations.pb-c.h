@@ -79,7 +79,12 @@ typedef enum _Qbsync__V1__MismatchKind {
   /*
    * Not in QuickBooks because it is not synced yet (pending, blocked, errored).
    */
-  QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_NOT_SYNCED = 5
+  QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_NOT_SYNCED = 5,
+  /*
+   * A customer's open balance in QuickBooks differs from what the rental
+   * system's synced invoices, payments and credits leave open.
+   */
+  QBSYNC__V1__MISMATCH_KIND__MISMATCH_KIND_CUSTOMER_BALANCE_DIFFERS = 6
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(QBSYNC__V1__MISMATCH_KIND)
 } Qbsync__V1__MismatchKind;
 /*
@@ -333,7 +338,10 @@ struct  Qbsync__V1__ReconcileRequest
   char *to_date;
   /*
    * Entity types to compare; empty: invoices, payments, refunds, bills,
-   * bill payments, expenses.
+   * bill payments, expenses, customers. CUSTOMER compares each linked
+   * customer's open balance as of now (not the period): what the synced
+   * invoices, payments and credit memos leave open against QuickBooks'
+   * Balance.
    */
   size_t n_entities;
   Qbsync__V1__EntityType *entities;
@@ -344,7 +352,9 @@ struct  Qbsync__V1__ReconcileRequest
 
 
 /*
- * One entity type's side-by-side.
+ * One entity type's side-by-side. For CUSTOMER: synced_count counts linked
+ * customers, found_count those QuickBooks has, and the totals are the sums
+ * of their open balances (the rental system's and QuickBooks').
  */
 struct  Qbsync__V1__EntityReconciliation
 {
