@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import QBSyncCore
@@ -12,6 +13,36 @@ import Testing
         await limiter.release()
         #expect(await limiter.requestsInFlight == 2)
         #expect(await limiter.requestsLastMinute == 3)
+    }
+
+    @Test func busyWhenSomeoneWaitsOrFourFifthsOfTheMinuteAreSpent() async {
+        let limiter = RateLimiter(requestsPerMinute: 10, maxConcurrent: 2)
+        #expect(await !limiter.isBusy)
+        await limiter.acquire()
+        await limiter.release()
+        #expect(await !limiter.isBusy)  // 1 of 10
+        await limiter.acquire()
+        await limiter.acquire()
+        let waiter = Task { await limiter.acquire() }
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(await limiter.isBusy)  // a caller waits for a slot
+        await limiter.release()
+        await waiter.value
+        await limiter.release()
+        await limiter.release()
+        #expect(await !limiter.isBusy)  // 4 of 10, nobody waiting
+        for _ in 0..<4 {
+            await limiter.acquire()
+            await limiter.release()
+        }
+        #expect(await limiter.isBusy)  // 8 of 10
+    }
+
+    @Test func aPeriodicDriftCheckIsPutOffAnHourAtMost() {
+        let now = Date()
+        #expect(SyncEngine.driftCheckOverdue(cursor: "", now: now))
+        #expect(!SyncEngine.driftCheckOverdue(cursor: now.addingTimeInterval(-600).formatted(.iso8601), now: now))
+        #expect(SyncEngine.driftCheckOverdue(cursor: now.addingTimeInterval(-3_601).formatted(.iso8601), now: now))
     }
 
     @Test func aFullConcurrencyMakesTheNextCallerWaitForARelease() async {

@@ -75,9 +75,20 @@ extension SyncEngine {
         }
     }
 
-    /// Checks every connected company, one after the other (the periodic poll).
+    /// A company whose realm is busy with pushes has its periodic check put
+    /// off, but never for longer than this since its last check.
+    static let driftDeferralLimit: Duration = .seconds(3_600)
+
+    /// Checks every connected company, one after the other (the periodic
+    /// poll). Pushes keep priority: a company whose limiter is busy is
+    /// checked at a later round, unless its last check is an hour old.
     func checkDriftEverywhere() async {
+        let cursors = Dictionary(((try? self.store.read { try $0.companies() }) ?? []).map { ($0.companyID, $0.driftCursor) }) { first, _ in first }
         for (companyID, syncer) in await self.connectedSyncers() {
+            if await syncer.limiter.isBusy, !Self.driftCheckOverdue(cursor: cursors[companyID] ?? "", now: Date()) {
+                self.logger.debug("drift check put off: the realm is busy with pushes", metadata: ["company": "\(companyID)"])
+                continue
+            }
             do {
                 let check = try await syncer.checkDrift(view: self.view)
                 if !check.drifted.isEmpty {
@@ -87,6 +98,13 @@ extension SyncEngine {
                 self.logger.warning("drift check failed", metadata: ["company": "\(companyID)", "error": "\(error)"])
             }
         }
+    }
+
+    /// True when a company's last check (its cursor) is older than
+    /// ``driftDeferralLimit``, or it was never checked.
+    static func driftCheckOverdue(cursor: String, now: Date) -> Bool {
+        guard let checked = DriftWindow.date(cursor) else { return true }
+        return now.timeIntervalSince(checked) >= Double(self.driftDeferralLimit.components.seconds)
     }
 
     /// Takes QuickBooks' version of a drifted record: its drift warnings are

@@ -46,6 +46,14 @@ public actor RateLimiter {
     /// Requests in flight now.
     public var requestsInFlight: Int { self.inFlight }
 
+    /// True when pushes are using the realm: someone waits for a slot, or
+    /// four fifths of the minute's budget are spent. Background reads (the
+    /// drift poll) wait for a quieter moment then.
+    public var isBusy: Bool {
+        self.expire(now: .now)
+        return !self.waiters.isEmpty || self.pausedFor != nil || self.sent.count >= self.currentLimit * 4 / 5
+    }
+
     /// How long a 429 still pauses the realm; nil when it is not paused.
     public var pausedFor: Duration? {
         guard let pausedUntil, pausedUntil > .now else { return nil }
