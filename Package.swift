@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "qbsync", targets: ["qbsync"]),
         .executable(name: "qbo-sim", targets: ["qbo-sim"]),
+        .executable(name: "qbsync-conformance", targets: ["qbsync-conformance"]),
         .library(name: "QBSyncClient", targets: ["QBSyncClient"]),
         .library(name: "QBSyncTesting", targets: ["QBSyncTesting"]),
     ],
@@ -178,6 +179,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        /// The Swift client's runner of Clients/conformance.
+        .executableTarget(name: "qbsync-conformance", dependencies: ["QBSyncClient", "QBSyncWire"]),
 
         // MARK: Benchmarks (Scripts/bench)
 

@@ -98,26 +98,37 @@ public final class QBSyncClient: Sendable {
         _ request: Request,
         options: CallOptions = CallOptions()
     ) async throws(RPCError) -> Response {
+        let payload = try await self.unary(path: method.path, packed: try Self.pack(request, metadata: options.metadata), options: options)
+        do {
+            return try Response(unpacking: payload)
+        } catch {
+            throw RPCError(code: .internal, message: "the server's response is not a valid \(Response.protoMessageName)", cause: error)
+        }
+    }
+
+    /// Calls a unary method by path with an encoded request; answers the
+    /// encoded response. For tools that call methods this build does not know.
+    ///
+    /// - Parameters:
+    ///   - path: `/package.Service/Method`.
+    ///   - packed: The request's protobuf encoding.
+    ///   - options: Deadline and metadata.
+    public func unary(path: String, packed: [UInt8], options: CallOptions = CallOptions()) async throws(RPCError) -> [UInt8] {
         if Task.isCancelled { throw RPCError(code: .cancelled, message: "call cancelled") }
+        for (key, value) in options.metadata where key.utf8.contains(0) || value.utf8.contains(0) {
+            throw RPCError(code: .invalidArgument, message: "metadata \"\(key.replacingNUL)\" contains a NUL character")
+        }
         let timeout = options.timeout ?? self.configuration.defaultTimeout
-        let bytes = try Self.pack(request, metadata: options.metadata)
         var attempt = 0
-        var payload: [UInt8]
         while true {
             let connection = try await self.currentConnection()
             do {
-                payload = try await connection.unary(path: method.path, request: bytes, options: options, timeout: timeout).get()
-                break
+                return try await connection.unary(path: path, request: packed, options: options, timeout: timeout).get()
             } catch let error where error.cause is CallNotProcessed && attempt < 2 {
                 // The server said it never processed the call (GoAway while it
                 // was in flight): sending it again on a new connection is safe.
                 attempt += 1
             }
-        }
-        do {
-            return try Response(unpacking: payload)
-        } catch {
-            throw RPCError(code: .internal, message: "the server's response is not a valid \(Response.protoMessageName)", cause: error)
         }
     }
 

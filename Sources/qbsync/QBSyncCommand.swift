@@ -36,6 +36,7 @@ struct QBSyncCommand: AsyncParsableCommand {
             BulkSyncCommand.self,
             DriftCommand.self,
             ReconcileCommand.self,
+            CallCommand.self,
         ]
     )
 

@@ -119,4 +119,40 @@ public enum QuickBooksSync {
             "/qbsync.v1.QuickBooksSync/Reconcile",
         ]
     }
+
+    /// Every method by its name in the .proto, for tools that call by name
+    /// with protobuf JSON (`qbsync call`, the conformance runner).
+    public static let methodsByName: [String: AnyRPCMethod] = [
+        "ConnectCompany": AnyRPCMethod(name: "ConnectCompany", Method.connectCompany),
+        "DisconnectCompany": AnyRPCMethod(name: "DisconnectCompany", Method.disconnectCompany),
+        "GetCompany": AnyRPCMethod(name: "GetCompany", Method.getCompany),
+        "UpdateCompanySettings": AnyRPCMethod(name: "UpdateCompanySettings", Method.updateCompanySettings),
+        "SetMapping": AnyRPCMethod(name: "SetMapping", Method.setMapping),
+        "DeleteMapping": AnyRPCMethod(name: "DeleteMapping", Method.deleteMapping),
+        "ListMappings": AnyRPCMethod(name: "ListMappings", Method.listMappings),
+        "AutoMap": AnyRPCMethod(name: "AutoMap", Method.autoMap),
+        "LinkCustomer": AnyRPCMethod(name: "LinkCustomer", Method.linkCustomer),
+        "UnlinkCustomer": AnyRPCMethod(name: "UnlinkCustomer", Method.unlinkCustomer),
+        "ListCustomers": AnyRPCMethod(name: "ListCustomers", Method.listCustomers),
+        "SyncInvoice": AnyRPCMethod(name: "SyncInvoice", Method.syncInvoice),
+        "SyncPayment": AnyRPCMethod(name: "SyncPayment", Method.syncPayment),
+        "Refund": AnyRPCMethod(name: "Refund", Method.refund),
+        "VoidPayment": AnyRPCMethod(name: "VoidPayment", Method.voidPayment),
+        "GetRecord": AnyRPCMethod(name: "GetRecord", Method.getRecord),
+        "ListRecords": AnyRPCMethod(name: "ListRecords", Method.listRecords),
+        "Resync": AnyRPCMethod(name: "Resync", Method.resync),
+        "BulkSync": AnyRPCMethod(name: "BulkSync", Method.bulkSync),
+        "GetHealth": AnyRPCMethod(name: "GetHealth", Method.getHealth),
+        "StreamSyncEvents": AnyRPCMethod(name: "StreamSyncEvents", Method.streamSyncEvents),
+        "ListQBOEntities": AnyRPCMethod(name: "ListQBOEntities", Method.listQBOEntities),
+        "LinkVendor": AnyRPCMethod(name: "LinkVendor", Method.linkVendor),
+        "SyncBill": AnyRPCMethod(name: "SyncBill", Method.syncBill),
+        "SyncBillPayment": AnyRPCMethod(name: "SyncBillPayment", Method.syncBillPayment),
+        "SyncPurchaseOrder": AnyRPCMethod(name: "SyncPurchaseOrder", Method.syncPurchaseOrder),
+        "SyncExpense": AnyRPCMethod(name: "SyncExpense", Method.syncExpense),
+        "SyncItem": AnyRPCMethod(name: "SyncItem", Method.syncItem),
+        "CheckDrift": AnyRPCMethod(name: "CheckDrift", Method.checkDrift),
+        "AcceptDrift": AnyRPCMethod(name: "AcceptDrift", Method.acceptDrift),
+        "Reconcile": AnyRPCMethod(name: "Reconcile", Method.reconcile),
+    ]
 }
