@@ -15,6 +15,9 @@
 //   qbsync-bench fanout --socket PATH --qbo URL --subscribers N --connections C --events E --server-pid PID [--decode digest|full]
 // Hostile peers (HostileBench.swift, HostilePeer.swift, HostileAbuses+*.swift), against `qbsync serve`
 // with its built-in simulator (company "demo"):
+// The Swift client against `qbsync serve` (built-in simulator), for `Scripts/bench clients`
+// (ClientBench.swift):
+//   qbsync-bench client-calls --socket PATH --callers N --seconds S
 //   qbsync-bench hostile --abuse NAME --socket PATH --server-pid PID [--seconds 20] [--baseline-seconds 10]
 //                [--max-connections 1024] [--probe-interval-ms 5] [--probe-connections 4]
 //   qbsync-bench hostile-peer --abuse NAME --socket PATH ...     the abuser alone (hostile runs it)
@@ -29,11 +32,12 @@ case "sync-load": try await runSyncLoad()
 case "health-latency": try await runHealthLatency()
 case "sync-drain": try await runSyncDrain()
 case "fanout": try await runFanout()
+case "client-calls": try await runClientCalls()
 case "hostile": try await runHostile()
 case "hostile-peer": try await runHostilePeer()
 default:
     FileHandle.standardError.write(Data("""
-        usage: qbsync-bench qbo-setup|qbo-client|sync-accept|sync-load|health-latency|sync-drain|fanout|hostile|hostile-peer [options] (see Benchmarks/QBSyncBench/main.swift)
+        usage: qbsync-bench qbo-setup|qbo-client|sync-accept|sync-load|health-latency|sync-drain|fanout|client-calls|hostile|hostile-peer [options] (see Benchmarks/QBSyncBench/main.swift)
 
         """.utf8))
     exit(2)
