@@ -58,6 +58,13 @@ struct SimulatorAdmin: Sendable {
                                 body: Data("{\"requestsPerMinute\":\(requestsPerMinute),\"concurrent\":\(concurrent)}".utf8))
     }
 
+    /// An accountant's change in QuickBooks: `action` is edit (with a JSON object of fields),
+    /// delete, void or create.
+    func byHand(realmID: String, entity: String, id: String, action: String, body: String = "{}") async throws {
+        let json = try await self.call("POST", "/admin/realms/\(realmID)/entities/\(entity)/\(id)/\(action)", body: Data(body.utf8))
+        if let error = json["error"] { fail("the simulator refused to \(action) \(entity) \(id) by hand: \(error)") }
+    }
+
     /// Refreshes through the token endpoint: (access token, rotated refresh token, lifetime in seconds).
     func accessToken(_ grant: RealmGrant) async throws -> (access: String, refresh: String, expiresIn: Int) {
         var request = URLRequest(url: URL(string: self.base + "/oauth2/v1/tokens/bearer")!)

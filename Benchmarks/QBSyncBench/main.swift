@@ -15,6 +15,9 @@
 //   qbsync-bench fanout --socket PATH --qbo URL --subscribers N --connections C --events E --server-pid PID [--decode digest|full]
 // Hostile peers (HostileBench.swift, HostilePeer.swift, HostileAbuses+*.swift), against `qbsync serve`
 // with its built-in simulator (company "demo"):
+// Drift (DriftBench.swift), against `qbsync serve` on --socket whose QBO is the qbo-sim at --qbo URL:
+//   qbsync-bench reconcile --socket PATH --qbo URL [--invoices 80000 --payments 20000 --deleted 100 --rounds 3 --server-pid PID]
+//   qbsync-bench drift-poll --socket PATH --qbo URL [--companies 100 --seconds 180 --interval 30 --edit-every 30 --budget 500 --invoices 8]
 // The Swift client against `qbsync serve` (built-in simulator), for `Scripts/bench clients`
 // (ClientBench.swift):
 //   qbsync-bench client-calls --socket PATH --callers N --seconds S
@@ -33,11 +36,13 @@ case "health-latency": try await runHealthLatency()
 case "sync-drain": try await runSyncDrain()
 case "fanout": try await runFanout()
 case "client-calls": try await runClientCalls()
+case "reconcile": try await runReconcile()
+case "drift-poll": try await runDriftPoll()
 case "hostile": try await runHostile()
 case "hostile-peer": try await runHostilePeer()
 default:
     FileHandle.standardError.write(Data("""
-        usage: qbsync-bench qbo-setup|qbo-client|sync-accept|sync-load|health-latency|sync-drain|fanout|client-calls|hostile|hostile-peer [options] (see Benchmarks/QBSyncBench/main.swift)
+        usage: qbsync-bench qbo-setup|qbo-client|sync-accept|sync-load|health-latency|sync-drain|fanout|client-calls|reconcile|drift-poll|hostile|hostile-peer [options] (see Benchmarks/QBSyncBench/main.swift)
 
         """.utf8))
     exit(2)

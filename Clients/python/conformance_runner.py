@@ -214,8 +214,8 @@ def run(case, socket):
                     else:
                         request = json_format.ParseDict(step.get("request", {}), method.request_class())
                         response = client.call_unary(method.path, request, method.response_class, timeout=timeout, metadata=step.get("metadata"))
-                except (RpcError, ValueError) as caught:
-                    error = caught if isinstance(caught, RpcError) else RpcError(3, str(caught))
+                except RpcError as caught:
+                    error = caught
                 check_status(expect, error)
                 if response is not None:
                     actual = to_json(response)

@@ -259,17 +259,28 @@ def _refuse_nul(path: str, request: Message) -> None:
     )
 
 
+def _bad_metadata(message: str) -> RpcError:
+    """Metadata the server would refuse is refused here, before anything is sent,
+    with the status the server would give (docs/protocol.md, "Metadata")."""
+    return RpcError(StatusCode.INVALID_ARGUMENT, message)
+
+
 def _metadata(metadata: Optional[Metadata]) -> Tuple[Tuple[str, str], ...]:
     if metadata is None:
         return ()
     pairs = metadata.items() if isinstance(metadata, Mapping) else metadata
     entries = []
     for key, value in pairs:
+        value = str(value)
         if not key or not key.isascii() or key != key.lower():
-            raise ValueError(f"metadata key {key!r} must be non-empty lower-case ASCII")
-        if "\x00" in key or "\x00" in str(value):
-            raise ValueError(f"metadata {key!r} contains a NUL character")
-        entries.append((key, str(value)))
+            raise _bad_metadata(f"metadata key {key!r} must be non-empty lower-case ASCII")
+        if "\x00" in key or "\x00" in value:
+            raise _bad_metadata(f"metadata {key!r} contains a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _bad_metadata(f"metadata {key!r} is not valid UTF-8 (it holds a lone surrogate)") from None
+        entries.append((key, value))
     return tuple(sorted(entries))
 
 

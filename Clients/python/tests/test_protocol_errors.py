@@ -127,8 +127,12 @@ def test_client_refuses_a_nul_in_any_string_before_sending(client, socket_path):
         client.sync_invoice(request)
     assert raised.value.code == StatusCode.INVALID_ARGUMENT
     assert raised.value.detail(m.FieldViolation).field == "invoice.lines[0].description"
-    with pytest.raises(ValueError):
+    with pytest.raises(RpcError) as refused:
         client.get_health(metadata={"x-note": "a\x00b"})
+    assert refused.value.code == StatusCode.INVALID_ARGUMENT
+    with pytest.raises(RpcError) as refused:
+        client.get_health(metadata={"x-note": "half a pair \ud800"})
+    assert refused.value.code == StatusCode.INVALID_ARGUMENT
     assert_server_still_serves(socket_path)
 
 

@@ -237,8 +237,9 @@ def test_a_frame_limit_below_the_minimum_is_refused(socket_path):
 
 
 def test_metadata_keys_must_be_lower_case(client):
-    with pytest.raises(ValueError):
+    with pytest.raises(RpcError) as refused:
         client.get_health(metadata={"Request-Id": "1"})
+    assert refused.value.code == StatusCode.INVALID_ARGUMENT
     assert client.get_health(metadata={"request-id": "abc"}).companies
 
 
