@@ -8,9 +8,10 @@ extension QuickBooksSyncService {
 
     public func linkCustomer(_ request: LinkCustomerRequest, context: ServerContext) async throws -> LinkCustomerResponse {
         let customer = try FieldRules.validate(request)
+        let lane = try FieldRules.lane(context.metadata)
         let mode = request.mode == .unspecified ? LinkMode.auto : request.mode
         let link = try await self.mapping {
-            try await self.engine.intake.linkCustomer(companyID: request.companyID, customer, mode: mode, qboCustomerID: request.qboCustomerID)
+            try await self.engine.intake.linkCustomer(companyID: request.companyID, customer, mode: mode, qboCustomerID: request.qboCustomerID, lane: lane)
         }
         let settled = try await self.settle(link, context: context)
         return LinkCustomerResponse(outcome: settled.outcome, qboCustomerID: settled.row.qboID, candidates: settled.candidates, record: settled.record)
@@ -107,21 +108,24 @@ extension QuickBooksSyncService {
 
     public func syncInvoice(_ request: SyncInvoiceRequest, context: ServerContext) async throws -> SyncInvoiceResponse {
         let invoice = try FieldRules.validate(request)
-        let accepted = try await self.mapping { try await self.engine.intake.acceptInvoice(companyID: request.companyID, invoice) }
+        let lane = try FieldRules.lane(context.metadata)
+        let accepted = try await self.mapping { try await self.engine.intake.acceptInvoice(companyID: request.companyID, invoice, lane: lane) }
         if accepted.changed { self.engine.kick(request.companyID) }
         return SyncInvoiceResponse(record: accepted.record, changed: accepted.changed)
     }
 
     public func syncPayment(_ request: SyncPaymentRequest, context: ServerContext) async throws -> SyncPaymentResponse {
         let payment = try FieldRules.validate(request)
-        let accepted = try await self.mapping { try await self.engine.intake.acceptPayment(companyID: request.companyID, payment) }
+        let lane = try FieldRules.lane(context.metadata)
+        let accepted = try await self.mapping { try await self.engine.intake.acceptPayment(companyID: request.companyID, payment, lane: lane) }
         if accepted.changed { self.engine.kick(request.companyID) }
         return SyncPaymentResponse(record: accepted.record, changed: accepted.changed)
     }
 
     public func refund(_ request: RefundRequest, context: ServerContext) async throws -> RefundResponse {
         let refund = try FieldRules.validate(request)
-        let accepted = try await self.mapping { try await self.engine.intake.acceptRefund(companyID: request.companyID, refund) }
+        let lane = try FieldRules.lane(context.metadata)
+        let accepted = try await self.mapping { try await self.engine.intake.acceptRefund(companyID: request.companyID, refund, lane: lane) }
         if accepted.changed { self.engine.kick(request.companyID) }
         return RefundResponse(record: accepted.record, changed: accepted.changed)
     }

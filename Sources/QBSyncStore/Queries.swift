@@ -68,20 +68,31 @@ extension Database {
         return try self.statement(sql, values).rows(RecordRow.init)
     }
 
-    /// PENDING records of a company whose next attempt is due, oldest first.
+    /// PENDING records of a company whose next attempt is due: every due
+    /// interactive record first, then backfill ones, each lane oldest first.
     public func dueRecords(companyID: String, now: Int64, limit: Int) throws -> [RecordRow] {
-        try self.statement(
-            "SELECT \(RecordRow.columns) FROM records WHERE company_id = ? AND status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-            [.text(companyID), .integer(Int64(SyncStatus.pending.wireValue)), .integer(now), .integer(Int64(limit))]
-        ).rows(RecordRow.init)
+        var due: [RecordRow] = []
+        for lane in QueueLane.allCases where due.count < limit {
+            due += try self.statement(
+                "SELECT \(RecordRow.columns) FROM records WHERE company_id = ? AND status = ? AND lane = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+                [.text(companyID), .integer(Int64(SyncStatus.pending.wireValue)), .integer(Int64(lane.rawValue)), .integer(now), .integer(Int64(limit - due.count))]
+            ).rows(RecordRow.init)
+        }
+        return due
     }
 
-    /// When the next PENDING record of a company becomes due, if any.
+    /// When the next PENDING record of a company becomes due, if any (each
+    /// lane's earliest is read from the queue index).
     public func nextDueTime(companyID: String) throws -> Int64? {
-        try self.statement(
-            "SELECT MIN(next_attempt_at) FROM records WHERE company_id = ? AND status = ?",
-            [.text(companyID), .integer(Int64(SyncStatus.pending.wireValue))]
-        ).first { $0.isNull(0) ? nil : $0.int64(0) } ?? nil
+        var earliest: Int64?
+        for lane in QueueLane.allCases {
+            let due = try self.statement(
+                "SELECT MIN(next_attempt_at) FROM records WHERE company_id = ? AND status = ? AND lane = ?",
+                [.text(companyID), .integer(Int64(SyncStatus.pending.wireValue)), .integer(Int64(lane.rawValue))]
+            ).first { $0.isNull(0) ? nil : $0.int64(0) } ?? nil
+            if let due { earliest = min(earliest ?? due, due) }
+        }
+        return earliest
     }
 
     /// The blockers of a record.

@@ -86,3 +86,74 @@ import Testing
         #expect(await limiter.maxConcurrent == 1)
     }
 }
+
+/// Lanes: backfill leaves the last slot in flight and the last tenth of the
+/// minute to interactive requests, which are also woken first.
+@Suite struct RateLimiterLaneTests {
+    @Test func backfillLeavesATenthOfTheMinuteToInteractiveRequests() async {
+        let limiter = RateLimiter(requestsPerMinute: 20, maxConcurrent: 100)
+        #expect(await limiter.backfillReserve == 2)
+        for _ in 0..<18 {
+            await limiter.acquire(lane: .backfill)
+            await limiter.release()
+        }
+        let blocked = Task { await limiter.acquire(lane: .backfill); return true }
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(await limiter.requestsLastMinute == 18)  // the 19th backfill request waits for the window
+        // Interactive requests still get the reserve at once.
+        await limiter.acquire(lane: .interactive)
+        await limiter.acquire(lane: .interactive)
+        #expect(await limiter.requestsLastMinute == 20)
+        _ = blocked  // goes when the window turns over
+    }
+
+    @Test func backfillNeverTakesTheLastRequestInFlight() async {
+        let limiter = RateLimiter(requestsPerMinute: 1_000, maxConcurrent: 3)
+        await limiter.acquire(lane: .backfill)
+        await limiter.acquire(lane: .backfill)
+        let third = Task { await limiter.acquire(lane: .backfill); return true }
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(await limiter.requestsInFlight == 2)
+        await limiter.acquire(lane: .interactive)  // the reserved slot
+        #expect(await limiter.requestsInFlight == 3)
+        await limiter.release()  // the interactive one answered: back to 2, still no room for backfill
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(await limiter.requestsInFlight == 2)
+        await limiter.release()  // a backfill one answered: the waiting backfill request goes
+        #expect(await third.value)
+        #expect(await limiter.requestsInFlight == 2)
+    }
+
+    @Test func aFreedSlotGoesToAWaitingInteractiveRequestFirst() async {
+        let limiter = RateLimiter(requestsPerMinute: 1_000, maxConcurrent: 1)
+        await limiter.acquire(lane: .interactive)
+        let order = OrderLog()
+        let backfill = Task { await limiter.acquire(lane: .backfill); await order.append("backfill") }
+        try? await Task.sleep(for: .milliseconds(30))
+        let interactive = Task { await limiter.acquire(lane: .interactive); await order.append("interactive") }
+        try? await Task.sleep(for: .milliseconds(30))
+        await limiter.release()  // the backfill request waited longer, the interactive one goes first
+        await interactive.value
+        await limiter.release()
+        await backfill.value
+        #expect(await order.entries == ["interactive", "backfill"])
+    }
+
+    @Test func theLaneOfTheCurrentTaskIsUsedByDefault() async {
+        let limiter = RateLimiter(requestsPerMinute: 1_000, maxConcurrent: 2)
+        await RateLimiter.$lane.withValue(.backfill) { await limiter.acquire() }
+        let second = Task { await RateLimiter.$lane.withValue(.backfill) { await limiter.acquire() }; return true }
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(await limiter.requestsInFlight == 1)  // backfill, from the task-local lane: no second slot
+        await limiter.acquire()  // interactive by default
+        #expect(await limiter.requestsInFlight == 2)
+        await limiter.release()
+        await limiter.release()
+        #expect(await second.value)
+    }
+}
+
+private actor OrderLog {
+    var entries: [String] = []
+    func append(_ entry: String) { self.entries.append(entry) }
+}

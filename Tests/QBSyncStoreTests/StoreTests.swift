@@ -196,6 +196,28 @@ func temporaryStorePath() -> String {
         #expect(history.first?.at.hasSuffix("Z") == true)
     }
 
+    @Test func dueInteractiveRecordsComeBeforeEveryBackfillRecordWhateverTheirAge() async throws {
+        let store = try Store(path: temporaryStorePath())
+        defer { store.close() }
+        try await store.write { transaction in
+            for (index, lane) in [QueueLane.backfill, .backfill, .interactive, .backfill, .interactive].enumerated() {
+                var row = self.newRecord("inv-\(index)", status: .pending)
+                row.lane = lane
+                try transaction.insert(&row, note: "accepted")
+            }
+        }
+        let now = Clock.milliseconds() + 1
+        let due = try store.read { try $0.dueRecords(companyID: "acme", now: now, limit: 10) }
+        #expect(due.map(\.key.externalID) == ["inv-2", "inv-4", "inv-0", "inv-1", "inv-3"])
+        #expect(due.map(\.lane) == [.interactive, .interactive, .backfill, .backfill, .backfill])
+        let firstThree = try store.read { try $0.dueRecords(companyID: "acme", now: now, limit: 3) }
+        #expect(firstThree.map(\.key.externalID) == ["inv-2", "inv-4", "inv-0"])
+        #expect(try store.read { try $0.nextDueTime(companyID: "acme") } != nil)
+        // The lane is stored: a reopened row keeps it.
+        let row = try #require(try store.read { try $0.record(RecordKey(companyID: "acme", entity: .invoice, externalID: "inv-3")) })
+        #expect(row.lane == .backfill)
+    }
+
     @Test func interruptedPushesComeBackPendingWithUnknownOutcome() async throws {
         let path = temporaryStorePath()
         let store = try Store(path: path)

@@ -68,7 +68,8 @@ extension SyncEngine {
         self.driftRequested.removeAll()
         for companyID in companies {
             do {
-                _ = try await self.checkDrift(companyID: companyID)
+                // Background reads: the backfill lane's share of the realm's limits.
+                _ = try await RateLimiter.$lane.withValue(.backfill) { try await self.checkDrift(companyID: companyID) }
             } catch {
                 self.logger.warning("drift check after a webhook failed", metadata: ["company": "\(companyID)", "error": "\(error)"])
             }
@@ -90,7 +91,7 @@ extension SyncEngine {
                 continue
             }
             do {
-                let check = try await syncer.checkDrift(view: self.view)
+                let check = try await RateLimiter.$lane.withValue(.backfill) { try await syncer.checkDrift(view: self.view) }
                 if !check.drifted.isEmpty {
                     self.logger.notice("records drifted in QuickBooks", metadata: ["company": "\(companyID)", "records": "\(check.drifted.count)"])
                 }

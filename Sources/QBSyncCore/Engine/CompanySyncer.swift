@@ -19,6 +19,8 @@ actor CompanySyncer {
     private var pusher: Pusher?
     private var session: OAuthSession?
     private var inFlight: Set<Int64> = []
+    /// Those of `inFlight` claimed from the backfill lane.
+    private var backfillInFlight: Set<Int64> = []
     private var loop: Task<Void, Never>?
     /// Kicked from any thread when work arrives or a push finishes.
     nonisolated let wake = WakeSignal()
@@ -181,18 +183,30 @@ actor CompanySyncer {
         return min(.seconds(60), .seconds(1) * (1 << min(over, 6)))
     }
 
+    /// Claims due records up to the free slots, interactive ones first;
+    /// backfill never holds the last slot, so a record someone waits for
+    /// is claimed as soon as it is due, whatever the backlog.
     private func claimAndPush() async throws -> Int {
         let free = self.slots - self.inFlight.count
         guard free > 0 else { return 0 }
         let now = Clock.milliseconds()
         let busy = self.inFlight
-        let candidates = try self.store.read { try $0.dueRecords(companyID: self.companyID, now: now, limit: free + busy.count) }
-            .map(\.id).filter { !busy.contains($0) }.prefix(free)
-        guard !candidates.isEmpty else { return 0 }
-        let ids = Array(candidates)
-        let claims = try await self.store.write { transaction in try Self.claim(ids, in: transaction) }
+        var backfillFree = self.slots - (self.slots > 1 ? 1 : 0) - self.backfillInFlight.count
+        var ids: [Int64] = []
+        for row in try self.store.read({ try $0.dueRecords(companyID: self.companyID, now: now, limit: free + busy.count) }) where !busy.contains(row.id) {
+            guard ids.count < free else { break }
+            if row.lane == .backfill {
+                guard backfillFree > 0 else { break }  // due records come interactive first: only backfill is left
+                backfillFree -= 1
+            }
+            ids.append(row.id)
+        }
+        guard !ids.isEmpty else { return 0 }
+        let claimable = ids
+        let claims = try await self.store.write { transaction in try Self.claim(claimable, in: transaction) }
         for claim in claims {
             self.inFlight.insert(claim.row.id)
+            if claim.row.lane == .backfill { self.backfillInFlight.insert(claim.row.id) }
             Task { await self.push(claim) }
         }
         return claims.count
@@ -231,7 +245,8 @@ actor CompanySyncer {
             await self.finish(claim, PushOutcome(result: .failed(QBOError(kind: .authDead, message: "company disconnected"))))
             return
         }
-        let outcome = await pusher.push(claim)
+        // Every QBO request of this push spends the record's lane's share of the realm's limits.
+        let outcome = await RateLimiter.$lane.withValue(claim.row.lane) { await pusher.push(claim) }
         await self.finish(claim, outcome)
     }
 
@@ -257,6 +272,7 @@ actor CompanySyncer {
             self.logger.error("recording a push outcome failed", metadata: ["record": "\(claim.row.key)", "error": "\(error)"])
         }
         self.inFlight.remove(claim.row.id)
+        self.backfillInFlight.remove(claim.row.id)
         self.kick()
     }
 

@@ -1,5 +1,6 @@
 import DequeModule
 import QBOClient
+import QBSyncStore
 
 /// Keeps one realm under QBO's limits: requests per minute (sliding window)
 /// and requests in flight. A 429 pauses the realm — half a second at first,
@@ -9,7 +10,17 @@ import QBOClient
 /// QBO's window is measured on its side, when a request arrives; ours is
 /// measured when a request leaves, a little earlier, so the window is padded
 /// by ``windowMargin`` to keep normal operation free of 429s.
+///
+/// Requests are made for a lane (``lane``, set by whoever starts the work):
+/// backfill requests never take the last request in flight nor the last
+/// tenth of the minute's budget, and a freed slot goes to a waiting
+/// interactive request first, so a backlog cannot make a single record wait
+/// for the window to turn over.
 public actor RateLimiter {
+    /// The lane of the requests the current task makes (interactive unless
+    /// set: pushes set their record's lane, the periodic drift poll backfill).
+    @TaskLocal public static var lane: QueueLane = .interactive
+
     /// Requests allowed per minute.
     public let requestsPerMinute: Int
     /// Requests allowed in flight.
@@ -24,7 +35,7 @@ public actor RateLimiter {
     private var throttleStreak = 0
     private var concurrency: Int
     private var successesSinceWidening = 0
-    private var waiters: Deque<CheckedContinuation<Void, Never>> = []
+    private var waiters: [QueueLane: Deque<CheckedContinuation<Void, Never>>] = [:]
     private var wakeScheduled = false
     /// 429s seen.
     public private(set) var throttledCount = 0
@@ -51,7 +62,7 @@ public actor RateLimiter {
     /// drift poll) wait for a quieter moment then.
     public var isBusy: Bool {
         self.expire(now: .now)
-        return !self.waiters.isEmpty || self.pausedFor != nil || self.sent.count >= self.currentLimit * 4 / 5
+        return self.waiters.values.contains { !$0.isEmpty } || self.pausedFor != nil || self.sent.count >= self.currentLimit * 4 / 5
     }
 
     /// How long a 429 still pauses the realm; nil when it is not paused.
@@ -68,10 +79,13 @@ public actor RateLimiter {
     /// Requests allowed in flight now (narrowed after 429s).
     public var currentConcurrency: Int { self.concurrency }
 
-    /// Waits for a slot, then takes it. Pair with ``release()``.
-    public func acquire() async {
-        while !self.tryTake() {
-            await withCheckedContinuation { self.waiters.append($0) }
+    /// Requests of the minute's budget only interactive requests may use.
+    public var backfillReserve: Int { self.currentLimit >= 2 ? max(1, self.currentLimit / 10) : 0 }
+
+    /// Waits for a slot for `lane`, then takes it. Pair with ``release()``.
+    public func acquire(lane: QueueLane = RateLimiter.lane) async {
+        while !self.tryTake(lane) {
+            await withCheckedContinuation { self.waiters[lane, default: []].append($0) }
         }
     }
 
@@ -102,15 +116,16 @@ public actor RateLimiter {
         self.scheduleWake(at: .now + pause)
     }
 
-    private func tryTake() -> Bool {
+    private func tryTake(_ lane: QueueLane) -> Bool {
         let now = ContinuousClock.now
         if let pausedUntil, pausedUntil > now {
             self.scheduleWake(at: pausedUntil)
             return false
         }
         self.expire(now: now)
-        guard self.inFlight < self.concurrency else { return false }
-        guard self.sent.count < self.currentLimit else {
+        let backfill = lane == .backfill
+        guard self.inFlight < self.concurrency - (backfill && self.concurrency > 1 ? 1 : 0) else { return false }
+        guard self.sent.count < self.currentLimit - (backfill ? self.backfillReserve : 0) else {
             if let oldest = self.sent.first { self.scheduleWake(at: oldest + .seconds(60) + self.windowMargin) }
             return false
         }
@@ -125,7 +140,12 @@ public actor RateLimiter {
     }
 
     private func wakeOne() {
-        if let waiter = self.waiters.popFirst() { waiter.resume() }
+        for lane in QueueLane.allCases {
+            if let waiter = self.waiters[lane]?.popFirst() {
+                waiter.resume()
+                return
+            }
+        }
     }
 
     private func scheduleWake(at instant: ContinuousClock.Instant) {
@@ -140,7 +160,7 @@ public actor RateLimiter {
     private func woke() {
         self.wakeScheduled = false
         // Everyone retries; those who still do not fit wait again.
-        let waiting = self.waiters
+        let waiting = QueueLane.allCases.flatMap { self.waiters[$0] ?? [] }
         self.waiters.removeAll()
         for waiter in waiting { waiter.resume() }
     }

@@ -60,7 +60,7 @@ extension SyncEngine {
                     settledNow.append(BulkRecordResult(record: self.view.record(row, blockers: []), outcome: .skipped))
                     continue
                 }
-                try Self.requeue(&row, force: force, note: "bulk sync", in: transaction)
+                try Self.requeue(&row, force: force, lane: .backfill, note: "bulk sync", in: transaction)
                 switch row.status {
                 case .pending, .syncing: waiting[row.key] = hadQBOID
                 case .skipped: settledNow.append(BulkRecordResult(record: self.view.record(row, blockers: []), outcome: .skipped))
@@ -125,7 +125,7 @@ extension SyncEngine {
                                                         payloadSummary: row.status == .skipped ? row.skipReason : "already in QuickBooks"))
                         continue
                     }
-                    try Self.requeue(&row, force: force, note: "dry run", in: transaction)
+                    try Self.requeue(&row, force: force, lane: .backfill, note: "dry run", in: transaction)
                     guard row.status == .pending, let company = try transaction.company(row.key.companyID) else {
                         let blockers = try transaction.blockers(of: row.id)
                         results.append(BulkRecordResult(record: self.view.record(row, blockers: blockers),

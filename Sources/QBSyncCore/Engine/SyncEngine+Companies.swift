@@ -113,7 +113,7 @@ extension SyncEngine {
         for entity in EntityType.recordTypes where enabling.contains(entity) {
             for id in try transaction.recordIDs(companyID: company.companyID, entity: entity, status: .skipped) {
                 guard var row = try transaction.record(id: id), row.skipReason == SkipReason.entityDisabled else { continue }
-                try Self.requeue(&row, force: false, note: "\(entity.label)s enabled for this company", in: transaction)
+                try Self.requeue(&row, force: false, lane: .backfill, note: "\(entity.label)s enabled for this company", in: transaction)
                 changed += 1
             }
         }

@@ -26,14 +26,14 @@ extension SyncEngine {
                 Self.prepareOverwrite(&row, drift: drift)
                 transaction.beginNewPush(&row)
             }
-            try Self.requeue(&row, force: true, note: drift.isEmpty ? "resync requested" : "resync with force: the rental system's version goes over QuickBooks'", in: transaction)
+            try Self.requeue(&row, force: true, lane: .interactive, note: drift.isEmpty ? "resync requested" : "resync with force: the rental system's version goes over QuickBooks'", in: transaction)
             return self.view.record(row, blockers: try transaction.blockers(of: row.id))
         }
         self.kick(key.companyID)
         return record
     }
 
-    /// Queues every ERRORED record of a company again.
+    /// Queues every ERRORED record of a company again, in the backfill lane.
     public func resyncErrored(companyID: String) async throws -> Int {
         let count = try await self.store.write { transaction -> Int in
             guard try transaction.company(companyID) != nil else {
@@ -43,7 +43,7 @@ extension SyncEngine {
             for entity in EntityType.recordTypes {
                 for id in try transaction.recordIDs(companyID: companyID, entity: entity, status: .errored) {
                     guard var row = try transaction.record(id: id) else { continue }
-                    try Self.requeue(&row, force: false, note: "resync of errored records requested", in: transaction)
+                    try Self.requeue(&row, force: false, lane: .backfill, note: "resync of errored records requested", in: transaction)
                     count += 1
                 }
             }
@@ -55,8 +55,9 @@ extension SyncEngine {
 
     /// Puts a record back in the queue with a fresh attempt count: PENDING,
     /// or BLOCKED if something is missing, or SKIPPED if policy says so.
-    static func requeue(_ row: inout RecordRow, force: Bool, note: String, in transaction: WriteTransaction) throws {
+    static func requeue(_ row: inout RecordRow, force: Bool, lane: QueueLane, note: String, in transaction: WriteTransaction) throws {
         guard let company = try transaction.company(row.key.companyID) else { return }
+        row.lane = lane
         if row.status == .synced && !force { return }
         row.attempts = 0
         row.state.forcePush = force && row.status == .synced

@@ -25,13 +25,13 @@ extension SyncEngine {
                     guard var row = try transaction.record(id: id), !row.state.manuallyUnlinked,
                           row.state.linkOutcome == LinkOutcome.noMatch.wireValue
                     else { continue }
-                    try Self.requeue(&row, force: false, note: "nightly sweep: matching against QBO customers again", in: transaction)
+                    try Self.requeue(&row, force: false, lane: .backfill, note: "nightly sweep: matching against QBO customers again", in: transaction)
                     report.customersRelinking += 1
                 }
                 for entity in EntityType.recordTypes {
                     for id in try transaction.recordIDs(companyID: companyID, entity: entity, status: .errored) {
                         guard var row = try transaction.record(id: id), row.lastError?.retryable == true else { continue }
-                        try Self.requeue(&row, force: false, note: "nightly sweep: retrying after transient failures", in: transaction)
+                        try Self.requeue(&row, force: false, lane: .backfill, note: "nightly sweep: retrying after transient failures", in: transaction)
                         report.recordsRetried += 1
                     }
                 }

@@ -12,22 +12,22 @@ extension Intake {
 
     /// Stores a customer and what LinkCustomer asked for; the engine then
     /// matches, creates or links it.
-    public func linkCustomer(companyID: String, _ customer: Customer, mode: LinkMode, qboCustomerID: String) async throws -> LinkRequest {
+    public func linkCustomer(companyID: String, _ customer: Customer, mode: LinkMode, qboCustomerID: String, lane: QueueLane = .interactive) async throws -> LinkRequest {
         let bare = customer == Customer(externalID: customer.externalID)
         let key = RecordKey(companyID: companyID, entity: .customer, externalID: customer.externalID)
-        return try await self.link(key, content: bare ? nil : customer.packed(), mode: mode, qboID: qboCustomerID, field: "customer.display_name")
+        return try await self.link(key, content: bare ? nil : customer.packed(), mode: mode, qboID: qboCustomerID, field: "customer.display_name", lane: lane)
     }
 
     /// Stores a vendor and what LinkVendor asked for, as ``linkCustomer(companyID:_:mode:qboCustomerID:)``.
-    public func linkVendor(companyID: String, _ vendor: Vendor, mode: LinkMode, qboVendorID: String) async throws -> LinkRequest {
+    public func linkVendor(companyID: String, _ vendor: Vendor, mode: LinkMode, qboVendorID: String, lane: QueueLane = .interactive) async throws -> LinkRequest {
         let bare = vendor == Vendor(externalID: vendor.externalID)
         let key = RecordKey(companyID: companyID, entity: .vendor, externalID: vendor.externalID)
-        return try await self.link(key, content: bare ? nil : vendor.packed(), mode: mode, qboID: qboVendorID, field: "vendor.display_name")
+        return try await self.link(key, content: bare ? nil : vendor.packed(), mode: mode, qboID: qboVendorID, field: "vendor.display_name", lane: lane)
     }
 
     /// The link step shared by customers and vendors. `content` nil is a
     /// bare record (external id alone), which keeps what was stored before.
-    private func link(_ key: RecordKey, content: [UInt8]?, mode: LinkMode, qboID: String, field: String) async throws -> LinkRequest {
+    private func link(_ key: RecordKey, content: [UInt8]?, mode: LinkMode, qboID: String, field: String, lane: QueueLane) async throws -> LinkRequest {
         let noun = key.entity.label
         return try await self.store.write { transaction in
             _ = try Self.company(key.companyID, in: transaction)
@@ -78,7 +78,7 @@ extension Intake {
             case .create: "creation in QBO requested"
             default: isNew ? "accepted; matching against QBO \(noun)s" : "matching against QBO \(noun)s again"
             }
-            try Self.commit(&row, isNew: isNew, Decision(status: .pending, note: note), in: transaction)
+            try Self.commit(&row, isNew: isNew, Decision(status: .pending, note: note), lane: lane, in: transaction)
             return LinkRequest(record: row, immediateOutcome: nil)
         }
     }

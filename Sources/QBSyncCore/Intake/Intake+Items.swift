@@ -7,7 +7,7 @@ extension Intake {
     /// - Throws: ``RPCError`` FAILED_PRECONDITION for an inventory item when the
     ///   QBO company does not track quantities, or a type change of an item
     ///   already in QBO (QBO does not change an item's type).
-    public func acceptItem(companyID: String, _ item: Item) async throws -> Accepted {
+    public func acceptItem(companyID: String, _ item: Item, lane: QueueLane = .interactive) async throws -> Accepted {
         let payload = item.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .item, externalID: item.externalID)
@@ -37,7 +37,7 @@ extension Intake {
             } else {
                 decision = try Self.pushable(row, payload: .item(item), company: company, note: isNew ? "accepted" : "content changed", in: transaction)
             }
-            try Self.commit(&row, isNew: isNew, decision, in: transaction)
+            try Self.commit(&row, isNew: isNew, decision, lane: lane, in: transaction)
             return self.accepted(row, decision)
         })
     }

@@ -4,26 +4,29 @@ import QBSyncWire
 extension Intake {
     /// Accepts a vendor bill: new, changed (pushed as an update) or cancelled
     /// (deleted in QBO, which has no void for bills).
-    public func acceptBill(companyID: String, _ bill: Bill) async throws -> Accepted {
+    public func acceptBill(companyID: String, _ bill: Bill, lane: QueueLane = .interactive) async throws -> Accepted {
         try await self.acceptDocument(
             RecordKey(companyID: companyID, entity: .bill, externalID: bill.externalID), payload: .bill(bill), packed: bill.packed(),
-            DocumentFacts(field: "bill", currency: bill.currency, txnDate: bill.txnDate, docNumber: bill.docNumber, withdrawn: bill.cancelled, withdrawal: "cancelled")
+            DocumentFacts(field: "bill", currency: bill.currency, txnDate: bill.txnDate, docNumber: bill.docNumber, withdrawn: bill.cancelled, withdrawal: "cancelled"),
+            lane: lane
         )
     }
 
     /// Accepts a purchase order: open, received (closed in QBO) or cancelled (deleted in QBO).
-    public func acceptPurchaseOrder(companyID: String, _ order: PurchaseOrder) async throws -> Accepted {
+    public func acceptPurchaseOrder(companyID: String, _ order: PurchaseOrder, lane: QueueLane = .interactive) async throws -> Accepted {
         try await self.acceptDocument(
             RecordKey(companyID: companyID, entity: .purchaseOrder, externalID: order.externalID), payload: .purchaseOrder(order), packed: order.packed(),
-            DocumentFacts(field: "purchase_order", currency: order.currency, txnDate: order.txnDate, docNumber: order.docNumber, withdrawn: order.status == .cancelled, withdrawal: "cancelled")
+            DocumentFacts(field: "purchase_order", currency: order.currency, txnDate: order.txnDate, docNumber: order.docNumber, withdrawn: order.status == .cancelled, withdrawal: "cancelled"),
+            lane: lane
         )
     }
 
     /// Accepts an expense paid at once (a QBO Purchase); voided ones are deleted in QBO.
-    public func acceptExpense(companyID: String, _ expense: Expense) async throws -> Accepted {
+    public func acceptExpense(companyID: String, _ expense: Expense, lane: QueueLane = .interactive) async throws -> Accepted {
         try await self.acceptDocument(
             RecordKey(companyID: companyID, entity: .expense, externalID: expense.externalID), payload: .expense(expense), packed: expense.packed(),
-            DocumentFacts(field: "expense", currency: expense.currency, txnDate: expense.txnDate, docNumber: expense.docNumber, withdrawn: expense.voided, withdrawal: "voided")
+            DocumentFacts(field: "expense", currency: expense.currency, txnDate: expense.txnDate, docNumber: expense.docNumber, withdrawn: expense.voided, withdrawal: "voided"),
+            lane: lane
         )
     }
 
@@ -42,7 +45,7 @@ extension Intake {
 
     /// The intake shared by documents that QBO edits in place and deletes
     /// when they are withdrawn.
-    private func acceptDocument(_ key: RecordKey, payload: RecordPayload, packed: [UInt8], _ facts: DocumentFacts) async throws -> Accepted {
+    private func acceptDocument(_ key: RecordKey, payload: RecordPayload, packed: [UInt8], _ facts: DocumentFacts, lane: QueueLane) async throws -> Accepted {
         let hash = ContentHash.of(packed)
         let noun = key.entity.label
         return self.view(try await self.store.write { transaction in
@@ -75,7 +78,7 @@ extension Intake {
             } else {
                 decision = try Self.pushable(row, payload: payload, company: company, note: isNew ? "accepted" : "content changed", in: transaction)
             }
-            try Self.commit(&row, isNew: isNew, decision, in: transaction)
+            try Self.commit(&row, isNew: isNew, decision, lane: lane, in: transaction)
             if isNew { try Dependencies.arrived(key, in: transaction) }
             return self.accepted(row, decision)
         })
@@ -84,7 +87,7 @@ extension Intake {
     /// Accepts a bill payment. Like a customer payment, one in QBO cannot be
     /// edited through qbsync: it can be voided (its bills owe again) and a
     /// new one sent.
-    public func acceptBillPayment(companyID: String, _ payment: BillPayment) async throws -> Accepted {
+    public func acceptBillPayment(companyID: String, _ payment: BillPayment, lane: QueueLane = .interactive) async throws -> Accepted {
         let payload = payment.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .billPayment, externalID: payment.externalID)
@@ -112,7 +115,7 @@ extension Intake {
             } else {
                 decision = try Self.pushable(row, payload: .billPayment(payment), company: company, note: isNew ? "accepted" : "content changed", in: transaction)
             }
-            try Self.commit(&row, isNew: isNew, decision, in: transaction)
+            try Self.commit(&row, isNew: isNew, decision, lane: lane, in: transaction)
             return self.accepted(row, decision)
         })
     }

@@ -57,7 +57,7 @@ extension Intake {
             else { continue }
             let change = invoice.excludeFromSync ? "marked No QuickBooks" : "no longer marked No QuickBooks"
             let decision = try self.paymentDecision(row, payment, company: company, note: "invoice \(invoice.externalID) \(change)", in: transaction)
-            try self.commit(&row, isNew: false, decision, in: transaction)
+            try self.commit(&row, isNew: false, decision, lane: row.lane, in: transaction)
         }
     }
 }

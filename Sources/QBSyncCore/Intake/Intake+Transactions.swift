@@ -6,7 +6,7 @@ extension Intake {
     ///
     /// - Throws: ``RPCError`` NOT_FOUND (unknown company), INVALID_ARGUMENT
     ///   (currency), FAILED_PRECONDITION (the total's sign flipped after sync).
-    public func acceptInvoice(companyID: String, _ invoice: Invoice) async throws -> Accepted {
+    public func acceptInvoice(companyID: String, _ invoice: Invoice, lane: QueueLane = .interactive) async throws -> Accepted {
         let payload = invoice.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .invoice, externalID: invoice.externalID)
@@ -43,7 +43,7 @@ extension Intake {
                 let note = invoice.voided ? "void accepted" : (isNew ? "accepted" : "content changed")
                 decision = try Self.pushable(row, payload: .invoice(invoice), company: company, note: note, in: transaction)
             }
-            try Self.commit(&row, isNew: isNew, decision, in: transaction)
+            try Self.commit(&row, isNew: isNew, decision, lane: lane, in: transaction)
             if isNew { try Dependencies.arrived(key, in: transaction) }
             try Self.invoiceExclusionChanged(invoice, was: existing, company: company, in: transaction)
             return self.accepted(row, decision)
@@ -54,7 +54,7 @@ extension Intake {
     /// edited through qbsync (void it and send a new one), except for which
     /// invoices it pays: a deposit synced before its invoice existed is
     /// applied to it when the rental system sends it again with the application.
-    public func acceptPayment(companyID: String, _ payment: Payment) async throws -> Accepted {
+    public func acceptPayment(companyID: String, _ payment: Payment, lane: QueueLane = .interactive) async throws -> Accepted {
         let payload = payment.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .payment, externalID: payment.externalID)
@@ -78,7 +78,7 @@ extension Intake {
                 decision.note = "applications changed; the payment in QuickBooks (Payment \(row.qboID)) is applied again"
                     + (decision.status == .blocked ? "; blocked: \(Dependencies.summary(decision.blockers))" : "")
             }
-            try Self.commit(&row, isNew: isNew, decision, in: transaction)
+            try Self.commit(&row, isNew: isNew, decision, lane: lane, in: transaction)
             if isNew { try Dependencies.arrived(key, in: transaction) }
             // Rewrite which invoices this payment pays, and wake invoices held for lack of one.
             try transaction.replaceApplications(of: row.id, with: payment.applications.map(\.invoiceExternalID), companyID: companyID)
@@ -119,7 +119,7 @@ extension Intake {
 
     /// Accepts a refund of an invoice (credit memo) or of a payment (refund receipt).
     /// A refund in QBO cannot change: send a new refund for more.
-    public func acceptRefund(companyID: String, _ refund: Refund) async throws -> Accepted {
+    public func acceptRefund(companyID: String, _ refund: Refund, lane: QueueLane = .interactive) async throws -> Accepted {
         let payload = refund.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .refund, externalID: refund.externalID)
@@ -137,7 +137,7 @@ extension Intake {
             row.txnDate = refund.txnDate
             if case .paymentExternalID? = refund.target { row.state.qboEntity = "RefundReceipt" } else { row.state.qboEntity = "CreditMemo" }
             let decision = try Self.pushable(row, payload: .refund(refund), company: company, note: isNew ? "accepted" : "content changed", in: transaction)
-            try Self.commit(&row, isNew: isNew, decision, in: transaction)
+            try Self.commit(&row, isNew: isNew, decision, lane: lane, in: transaction)
             return try self.accepted(row, changed: true, in: transaction)
         })
     }
@@ -156,6 +156,7 @@ extension Intake {
             if row.state.voidRequested { return (row, true) }
             row.state.voidRequested = true
             row.state.voidReason = reason
+            row.lane = .interactive  // someone is waiting for this void
             transaction.beginNewPush(&row)
             let note = reason.isEmpty ? "void requested" : "void requested: \(reason)"
             if row.status == .syncing {
@@ -183,6 +184,6 @@ extension Intake {
               invoice.status == .skipped, invoice.skipReason == SkipReason.awaitingPayment
         else { return }
         let decision = try Self.pushable(invoice, company: company, note: "a payment arrived", in: transaction)
-        try Self.commit(&invoice, isNew: false, decision, in: transaction)
+        try Self.commit(&invoice, isNew: false, decision, lane: invoice.lane, in: transaction)
     }
 }

@@ -48,8 +48,9 @@ public struct Intake: Sendable {
     }
 
     /// Inserts or updates `row` with the decided status and returns the view.
-    static func commit(_ row: inout RecordRow, isNew: Bool, _ decision: Decision, in transaction: WriteTransaction) throws {
+    static func commit(_ row: inout RecordRow, isNew: Bool, _ decision: Decision, lane: QueueLane, in transaction: WriteTransaction) throws {
         var decision = decision
+        row.lane = lane
         if decision.status == .pending || decision.status == .blocked, try Self.isDisabled(row.key, in: transaction) {
             decision = Decision(status: .skipped, note: "\(decision.note); not synced: \(row.key.entity.label)s are disabled for this company",
                                 skipReason: SkipReason.entityDisabled)

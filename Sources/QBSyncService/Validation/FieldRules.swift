@@ -1,4 +1,5 @@
 import QBSyncCore
+import QBSyncStore
 import QBSyncWire
 
 /// Field-by-field checks of API requests. Each failure is INVALID_ARGUMENT
@@ -9,6 +10,22 @@ enum FieldRules {
 
     static func invalid(_ field: String, _ problem: String) -> RPCError {
         RPCError(code: .invalidArgument, message: "\(field): \(problem)", detail: FieldViolation(field: field, description: problem))
+    }
+
+    /// The metadata key that puts a call's records in a queue lane.
+    static let laneMetadataKey = "qbsync-lane"
+
+    /// The lane a record-sending call asks for: `qbsync-lane: backfill` for
+    /// history and bulk loads, `interactive` (the default, also when absent)
+    /// for a record someone is waiting for.
+    static func lane(_ metadata: [String: String]) throws(RPCError) -> QueueLane {
+        guard let value = metadata[self.laneMetadataKey] else { return .interactive }
+        guard let lane = QueueLane(name: value) else {
+            let problem = "must be \"interactive\" or \"backfill\""
+            throw RPCError(code: .invalidArgument, message: "metadata \(self.laneMetadataKey): \(problem)",
+                           detail: FieldViolation(field: "metadata.\(self.laneMetadataKey)", description: problem))
+        }
+        return lane
     }
 
     /// 1-64 characters of letters, digits, '.', '_', ':', '-'.

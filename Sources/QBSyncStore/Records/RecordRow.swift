@@ -43,6 +43,32 @@ extension EntityType {
     }
 }
 
+/// Which queue a PENDING record waits in. A company's syncer takes every due
+/// interactive record before any backfill record, and backfill never uses the
+/// last push slot or the last tenth of the realm's request budget, so a
+/// single record a person is waiting for is not stuck behind a backlog.
+public enum QueueLane: Int, Sendable, CaseIterable {
+    /// Single records sent by a caller, single-record Resync (the default).
+    case interactive = 0
+    /// History and bulk work: BulkSync, Resync of every errored record, and
+    /// records sent with the `qbsync-lane: backfill` call metadata.
+    case backfill = 1
+
+    /// The lane's name, as call metadata and logs spell it.
+    public var name: String {
+        switch self {
+        case .interactive: "interactive"
+        case .backfill: "backfill"
+        }
+    }
+
+    /// The lane named `name` ("interactive" or "backfill"), or nil.
+    public init?(name: String) {
+        guard let lane = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = lane
+    }
+}
+
 /// One row of `records`: a rental record, its accepted content and where its sync stands.
 public struct RecordRow: Sendable {
     /// Row id (0 before insert).
@@ -91,6 +117,8 @@ public struct RecordRow: Sendable {
     public var updatedAt: Int64 = 0
     /// Newest event about this record.
     public var lastEventSequence: UInt64 = 0
+    /// The queue it waits in while PENDING.
+    public var lane = QueueLane.interactive
 
     /// Creates a row for a newly accepted record.
     public init(key: RecordKey, payload: [UInt8], contentHash: String, status: SyncStatus) {
@@ -104,7 +132,7 @@ public struct RecordRow: Sendable {
     static let layout = ColumnList("""
         id, company_id, entity, external_id, payload, content_hash, status, txn_date, doc_number, qbo_id, \
         qbo_sync_token, synced_hash, synced_sign, voided_in_qbo, request_id, push_generation, outcome_unknown, \
-        attempts, next_attempt_at, last_error, skip_reason, state, created_at, updated_at, last_event_seq
+        attempts, next_attempt_at, last_error, skip_reason, state, created_at, updated_at, last_event_seq, lane
         """)
 
     static let columns = Self.layout.sql
@@ -148,6 +176,7 @@ public struct RecordRow: Sendable {
         static let createdAt = RecordRow.layout.index("created_at")
         static let updatedAt = RecordRow.layout.index("updated_at")
         static let lastEventSequence = RecordRow.layout.index("last_event_seq")
+        static let lane = RecordRow.layout.index("lane")
     }
 
     init(_ row: Statement) {
@@ -178,6 +207,7 @@ public struct RecordRow: Sendable {
         self.createdAt = row.int64(Column.createdAt)
         self.updatedAt = row.int64(Column.updatedAt)
         self.lastEventSequence = UInt64(row.int64(Column.lastEventSequence))
+        self.lane = QueueLane(rawValue: row.int(Column.lane)) ?? .interactive
     }
 
     var values: [Statement.Value] {
@@ -189,7 +219,7 @@ public struct RecordRow: Sendable {
             .integer(Int64(self.pushGeneration)), .integer(self.outcomeUnknown ? 1 : 0), .integer(Int64(self.attempts)),
             .integer(self.nextAttemptAt), self.lastError.map { .blob($0.packed()) } ?? .null, .text(self.skipReason),
             .blob(self.state.encoded()), .integer(self.createdAt), .integer(self.updatedAt),
-            .integer(Int64(self.lastEventSequence)),
+            .integer(Int64(self.lastEventSequence)), .integer(Int64(self.lane.rawValue)),
         ]
     }
 }

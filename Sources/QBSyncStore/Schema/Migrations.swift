@@ -145,6 +145,13 @@ enum Migrations {
         ALTER TABLE companies ADD COLUMN drift_cursor TEXT NOT NULL DEFAULT '';
         ALTER TABLE companies ADD COLUMN drift_policy INTEGER NOT NULL DEFAULT 0;
         """,
+        // 6: two queues per company: interactive records are taken before
+        // backfill ones (QueueLane), each lane in due order.
+        """
+        ALTER TABLE records ADD COLUMN lane INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX records_queue;
+        CREATE INDEX records_queue ON records (company_id, status, lane, next_attempt_at);
+        """,
     ]
 
     /// Brings `database` to the newest schema, one transaction per step.

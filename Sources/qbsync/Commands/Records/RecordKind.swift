@@ -15,7 +15,7 @@ protocol RecordKind: Sendable {
 
     static func externalID(_ message: Message) -> String
     /// Hands the record to the service.
-    static func sync(_ message: Message, company: String, client: QBSyncClient) async throws(RPCError) -> Response
+    static func sync(_ message: Message, company: String, client: QBSyncClient, options: CallOptions) async throws(RPCError) -> Response
 }
 
 /// A response that carries the accepted record (SyncInvoice, SyncBill, ...).
@@ -53,8 +53,8 @@ enum InvoiceKind: RecordKind {
     static let entity = EntityType.invoice
     static var extraSubcommands: [any ParsableCommand.Type] { [] }
     static func externalID(_ message: Invoice) -> String { message.externalID }
-    static func sync(_ message: Invoice, company: String, client: QBSyncClient) async throws(RPCError) -> SyncInvoiceResponse {
-        try await client.syncInvoice(SyncInvoiceRequest(companyID: company, invoice: message))
+    static func sync(_ message: Invoice, company: String, client: QBSyncClient, options: CallOptions) async throws(RPCError) -> SyncInvoiceResponse {
+        try await client.syncInvoice(SyncInvoiceRequest(companyID: company, invoice: message), options: options)
     }
 }
 
@@ -62,8 +62,8 @@ enum PaymentKind: RecordKind {
     static let entity = EntityType.payment
     static var extraSubcommands: [any ParsableCommand.Type] { [PaymentVoidCommand.self] }
     static func externalID(_ message: Payment) -> String { message.externalID }
-    static func sync(_ message: Payment, company: String, client: QBSyncClient) async throws(RPCError) -> SyncPaymentResponse {
-        try await client.syncPayment(SyncPaymentRequest(companyID: company, payment: message))
+    static func sync(_ message: Payment, company: String, client: QBSyncClient, options: CallOptions) async throws(RPCError) -> SyncPaymentResponse {
+        try await client.syncPayment(SyncPaymentRequest(companyID: company, payment: message), options: options)
     }
 }
 
@@ -71,8 +71,8 @@ enum RefundKind: RecordKind {
     static let entity = EntityType.refund
     static var extraSubcommands: [any ParsableCommand.Type] { [RefundCreateCommand.self] }
     static func externalID(_ message: Refund) -> String { message.externalID }
-    static func sync(_ message: Refund, company: String, client: QBSyncClient) async throws(RPCError) -> RefundResponse {
-        try await client.refund(RefundRequest(companyID: company, refund: message))
+    static func sync(_ message: Refund, company: String, client: QBSyncClient, options: CallOptions) async throws(RPCError) -> RefundResponse {
+        try await client.refund(RefundRequest(companyID: company, refund: message), options: options)
     }
 }
 
@@ -81,8 +81,8 @@ enum VendorKind: RecordKind {
     static var extraSubcommands: [any ParsableCommand.Type] { [LinkVendorCommand.self] }
     static func externalID(_ message: Vendor) -> String { message.externalID }
     /// Sending vendors links each automatically (by email; a name match is a proposal).
-    static func sync(_ message: Vendor, company: String, client: QBSyncClient) async throws(RPCError) -> LinkVendorResponse {
-        try await client.linkVendor(LinkVendorRequest(companyID: company, vendor: message, mode: .auto))
+    static func sync(_ message: Vendor, company: String, client: QBSyncClient, options: CallOptions) async throws(RPCError) -> LinkVendorResponse {
+        try await client.linkVendor(LinkVendorRequest(companyID: company, vendor: message, mode: .auto), options: options)
     }
 }
 
@@ -90,8 +90,8 @@ enum ItemKind: RecordKind {
     static let entity = EntityType.item
     static var extraSubcommands: [any ParsableCommand.Type] { [] }
     static func externalID(_ message: Item) -> String { message.externalID }
-    static func sync(_ message: Item, company: String, client: QBSyncClient) async throws(RPCError) -> SyncItemResponse {
-        try await client.syncItem(SyncItemRequest(companyID: company, item: message))
+    static func sync(_ message: Item, company: String, client: QBSyncClient, options: CallOptions) async throws(RPCError) -> SyncItemResponse {
+        try await client.syncItem(SyncItemRequest(companyID: company, item: message), options: options)
     }
 }
 
@@ -99,8 +99,8 @@ enum BillKind: RecordKind {
     static let entity = EntityType.bill
     static var extraSubcommands: [any ParsableCommand.Type] { [] }
     static func externalID(_ message: Bill) -> String { message.externalID }
-    static func sync(_ message: Bill, company: String, client: QBSyncClient) async throws(RPCError) -> SyncBillResponse {
-        try await client.syncBill(SyncBillRequest(companyID: company, bill: message))
+    static func sync(_ message: Bill, company: String, client: QBSyncClient, options: CallOptions) async throws(RPCError) -> SyncBillResponse {
+        try await client.syncBill(SyncBillRequest(companyID: company, bill: message), options: options)
     }
 }
 
@@ -108,8 +108,8 @@ enum BillPaymentKind: RecordKind {
     static let entity = EntityType.billPayment
     static var extraSubcommands: [any ParsableCommand.Type] { [] }
     static func externalID(_ message: BillPayment) -> String { message.externalID }
-    static func sync(_ message: BillPayment, company: String, client: QBSyncClient) async throws(RPCError) -> SyncBillPaymentResponse {
-        try await client.syncBillPayment(SyncBillPaymentRequest(companyID: company, billPayment: message))
+    static func sync(_ message: BillPayment, company: String, client: QBSyncClient, options: CallOptions) async throws(RPCError) -> SyncBillPaymentResponse {
+        try await client.syncBillPayment(SyncBillPaymentRequest(companyID: company, billPayment: message), options: options)
     }
 }
 
@@ -117,8 +117,8 @@ enum PurchaseOrderKind: RecordKind {
     static let entity = EntityType.purchaseOrder
     static var extraSubcommands: [any ParsableCommand.Type] { [] }
     static func externalID(_ message: PurchaseOrder) -> String { message.externalID }
-    static func sync(_ message: PurchaseOrder, company: String, client: QBSyncClient) async throws(RPCError) -> SyncPurchaseOrderResponse {
-        try await client.syncPurchaseOrder(SyncPurchaseOrderRequest(companyID: company, purchaseOrder: message))
+    static func sync(_ message: PurchaseOrder, company: String, client: QBSyncClient, options: CallOptions) async throws(RPCError) -> SyncPurchaseOrderResponse {
+        try await client.syncPurchaseOrder(SyncPurchaseOrderRequest(companyID: company, purchaseOrder: message), options: options)
     }
 }
 
@@ -126,8 +126,8 @@ enum ExpenseKind: RecordKind {
     static let entity = EntityType.expense
     static var extraSubcommands: [any ParsableCommand.Type] { [] }
     static func externalID(_ message: Expense) -> String { message.externalID }
-    static func sync(_ message: Expense, company: String, client: QBSyncClient) async throws(RPCError) -> SyncExpenseResponse {
-        try await client.syncExpense(SyncExpenseRequest(companyID: company, expense: message))
+    static func sync(_ message: Expense, company: String, client: QBSyncClient, options: CallOptions) async throws(RPCError) -> SyncExpenseResponse {
+        try await client.syncExpense(SyncExpenseRequest(companyID: company, expense: message), options: options)
     }
 }
 

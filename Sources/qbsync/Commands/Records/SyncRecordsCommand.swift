@@ -30,6 +30,8 @@ struct SyncRecordsCommand<Kind: RecordKind>: AsyncParsableCommand {
     var moreFiles: [String] = []
     @OptionGroup var waiting: WaitOptions
     @Option(help: "Requests in flight at once.") var concurrency = 16
+    @Flag(help: "History or a bulk load: pushed after every record someone is waiting for (call metadata qbsync-lane: backfill).")
+    var backfill = false
     @OptionGroup var output: JSONOption
 
     func validate() throws {
@@ -59,8 +61,9 @@ struct SyncRecordsCommand<Kind: RecordKind>: AsyncParsableCommand {
         }
         let client = try await self.service.connect()
         let company = self.company.company
+        let options = CallOptions(metadata: self.backfill ? ["qbsync-lane": "backfill"] : [:])
         let results = await concurrentMap(messages, limit: self.concurrency) { message -> Result<Kind.Response, RPCError> in
-            await rpcResult { () async throws(RPCError) in try await Kind.sync(message, company: company, client: client) }
+            await rpcResult { () async throws(RPCError) in try await Kind.sync(message, company: company, client: client, options: options) }
         }
         if let unreachable = results.compactMap({ result -> RPCError? in
             if case .failure(let error) = result, ExitStatus(error) == .unreachable { return error }
