@@ -173,13 +173,20 @@ public actor QBOSimulator: Service {
         core.faultPlan(of: realmID.flatMap { core.realm($0) })
     }
 
-    /// Sets a realm's throttle.
+    /// Sets a realm's throttle. Each limit is a whole number from 1 to 1,000,000,000.
     /// - Parameters:
     ///   - realmID: The realm.
-    ///   - requestsPerMinute: Requests allowed in any 60-second window.
+    ///   - requestsPerMinute: Requests allowed in any 60-second window, batches included.
     ///   - concurrent: Requests allowed in flight at once.
-    public nonisolated func setLimits(realmID: String, requestsPerMinute: Int, concurrent: Int) async throws {
-        try core.setLimits(realmID, requestsPerMinute: requestsPerMinute, concurrent: concurrent)
+    ///   - batchRequestsPerMinute: `POST /batch` requests allowed in any 60-second window, on
+    ///     top of `requestsPerMinute`; nil keeps the current one.
+    /// - Throws: ``SimulatorError`` for an unknown realm or a limit out of range; then nothing changes.
+    public nonisolated func setLimits(
+        realmID: String, requestsPerMinute: Int, concurrent: Int, batchRequestsPerMinute: Int? = nil
+    ) async throws {
+        _ = try core.setLimits(
+            realmID, requestsPerMinute: requestsPerMinute, concurrent: concurrent,
+            batchRequestsPerMinute: batchRequestsPerMinute)
     }
 
     /// Marks a payment as deposited; QBO then refuses to change, void or delete it (6540).

@@ -19,6 +19,9 @@ public struct SimulatorConfiguration: Sendable {
     public var requestsPerMinute: Int
     /// Requests per realm in flight at once before HTTP 429 (QBO: 10).
     public var concurrentRequests: Int
+    /// `POST /batch` requests per realm in any 60-second window before HTTP 429 (QBO: 40). A
+    /// batch also counts once against `requestsPerMinute`.
+    public var batchRequestsPerMinute: Int
     /// Faults injected into every realm that has no plan of its own.
     public var faults: FaultPlan
     /// Seeds the random generator behind realm ids and fault injection.
@@ -40,6 +43,7 @@ public struct SimulatorConfiguration: Sendable {
     ///   - accessTokenLifetime: How long an access token lives.
     ///   - requestsPerMinute: The per-realm request budget per 60 seconds.
     ///   - concurrentRequests: The per-realm limit of requests in flight.
+    ///   - batchRequestsPerMinute: The per-realm batch request budget per 60 seconds.
     ///   - faults: Faults injected into every realm.
     ///   - seed: Seed of the random generator.
     ///   - realmSettings: The settings every new realm starts with.
@@ -47,7 +51,8 @@ public struct SimulatorConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 0, unixSocketPath: String? = nil,
         clientID: String = "qbsync-sim-client", clientSecret: String = "qbsync-sim-secret",
         accessTokenLifetime: Duration = .seconds(3600), requestsPerMinute: Int = 500, concurrentRequests: Int = 10,
-        faults: FaultPlan = FaultPlan(), seed: UInt64 = 1, realmSettings: RealmSettings = RealmSettings()
+        batchRequestsPerMinute: Int = 40, faults: FaultPlan = FaultPlan(), seed: UInt64 = 1,
+        realmSettings: RealmSettings = RealmSettings()
     ) {
         self.host = host
         self.port = port
@@ -57,6 +62,7 @@ public struct SimulatorConfiguration: Sendable {
         self.accessTokenLifetime = accessTokenLifetime
         self.requestsPerMinute = requestsPerMinute
         self.concurrentRequests = concurrentRequests
+        self.batchRequestsPerMinute = batchRequestsPerMinute
         self.faults = faults
         self.seed = seed
         self.realmSettings = realmSettings
@@ -91,7 +97,7 @@ public struct SimulatorStats: Sendable, Hashable, Codable {
     public var requests: Int
     /// Entities changed (a batch item each), replays excluded.
     public var writes: Int
-    /// Requests answered 429.
+    /// Requests answered 429, batches included.
     public var throttled: Int
     /// The most requests ever in flight at once.
     public var maxConcurrentSeen: Int
@@ -101,4 +107,9 @@ public struct SimulatorStats: Sendable, Hashable, Codable {
     public var injectedFaults: Int
     /// Requests answered from the `requestid` replay cache.
     public var replayedRequestIds: Int
+    /// `POST /batch` requests let through the throttle (each also counts in `requests`).
+    public var batchRequests: Int
+    /// `POST /batch` requests answered 429 because the realm's batch budget was spent (each
+    /// also counts in `throttled`).
+    public var batchThrottled: Int
 }

@@ -20,6 +20,8 @@ struct QBOSimCommand: AsyncParsableCommand {
     var realms: [String] = []
     @Option(help: "Per-realm requests per 60 s before 429.") var requestsPerMinute = 500
     @Option(help: "Per-realm requests in flight before 429.") var concurrent = 10
+    @Option(help: "Per-realm POST /batch requests per 60 s before 429 (each also counts as a request).")
+    var batchRequestsPerMinute = 40
     @Option(help: "Fraction of API requests answered 500.") var errorRate = 0.0
     @Option(help: "Milliseconds added to every API request.") var latencyMs = 0
     @Option(help: "Up to this many random milliseconds more.") var latencyJitterMs = 0
@@ -40,8 +42,9 @@ struct QBOSimCommand: AsyncParsableCommand {
         for rate in [errorRate, dropRate, lostResponseRate] where !(0...1).contains(rate) {
             throw ValidationError("rates must be between 0 and 1")
         }
-        guard tokenLifetime > 0, requestsPerMinute > 0, concurrent > 0 else {
-            throw ValidationError("--token-lifetime, --requests-per-minute and --concurrent must be positive")
+        guard tokenLifetime > 0, requestsPerMinute > 0, concurrent > 0, batchRequestsPerMinute > 0 else {
+            throw ValidationError(
+                "--token-lifetime, --requests-per-minute, --concurrent and --batch-requests-per-minute must be positive")
         }
         guard let rate = Self.percentage(salesTaxRate), rate >= 0, rate <= 100 else {
             throw ValidationError("--sales-tax-rate must be a percentage from 0 to 100, such as 8.25")
@@ -68,7 +71,7 @@ struct QBOSimCommand: AsyncParsableCommand {
             configuration: SimulatorConfiguration(
                 host: host, port: port, unixSocketPath: socketPath, clientID: clientId, clientSecret: clientSecret,
                 accessTokenLifetime: .seconds(tokenLifetime), requestsPerMinute: requestsPerMinute,
-                concurrentRequests: concurrent, faults: faults, seed: seed,
+                concurrentRequests: concurrent, batchRequestsPerMinute: batchRequestsPerMinute, faults: faults, seed: seed,
                 realmSettings: RealmSettings(
                     companyName: companyName, automatedSalesTax: automatedSalesTax,
                     automatedSalesTaxRate: Self.percentage(salesTaxRate) ?? 0, tracksInventory: inventory)),

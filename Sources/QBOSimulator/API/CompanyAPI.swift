@@ -3,9 +3,11 @@ import NIOHTTP1
 
 /// `/v3/company/{realmId}/...`: QBO's accounting API for one realm.
 ///
-/// A request passes, in QBO's order: the bearer token (401), the throttle (429), the fault
-/// plan (500, a dropped connection, or latency), then the realm's books, which apply it or
-/// replay the answer recorded for its `requestid`.
+/// A request passes, in QBO's order: the bearer token (401), the throttle (429; a batch
+/// meets the realm's batch budget too), the fault plan (500, a dropped connection, or
+/// latency), then the realm's books, which apply it or replay the answer recorded for its
+/// `requestid`. The throttle comes before the body is read, so a batch of 31 items is
+/// counted as a batch before it earns its 1040.
 struct CompanyAPI: Sendable {
     let core: SimulatorCore
 
@@ -19,12 +21,21 @@ struct CompanyAPI: Sendable {
         case .expired: return .respond(Self.unauthorized(token: bearer, expired: true))
         case .unknown: return .respond(Self.unauthorized(token: bearer, expired: false))
         }
-        realm.counters.withLock { $0.requests += 1 }
-
-        guard realm.gate.withLock({ $0.admit(at: clock.now) }) else {
-            realm.counters.withLock { $0.throttled += 1 }
-            return .respond(Self.throttled(at: core.clock.now))
+        let kind = Self.throttleKind(of: request, route: route)
+        let admission = realm.gate.withLock { $0.admit(kind, at: clock.now) }
+        realm.counters.withLock { counters in
+            counters.requests += 1
+            switch admission {
+            case .admitted:
+                if kind == .batch { counters.batchRequests += 1 }
+            case .overBatchBudget:
+                counters.throttled += 1
+                counters.batchThrottled += 1
+            case .overConcurrentLimit, .overRequestBudget:
+                counters.throttled += 1
+            }
         }
+        guard admission == .admitted else { return .respond(Self.throttled(at: core.clock.now)) }
         defer { realm.gate.withLock { $0.release() } }
 
         let decision = core.decideFault(for: realm)
@@ -61,6 +72,12 @@ struct CompanyAPI: Sendable {
         }
         if decision.failure == .lostResponse { return .closeConnection }
         return .respond(.json(response.body, status: response.status, extraHeaders: [("intuit_tid", Self.transactionID())]))
+    }
+
+    /// `POST /batch` meets the batch budget as well as the request budget; the route is
+    /// matched as `operation(for:route:realmID:)` matches it.
+    static func throttleKind(of request: SimulatorRequest, route: [String]) -> RequestGate.Kind {
+        request.method == .POST && route.count == 1 && route[0].lowercased() == "batch" ? .batch : .single
     }
 
     /// Maps method, path and `operation` parameter to what the books should do. The
@@ -151,14 +168,17 @@ struct CompanyAPI: Sendable {
         ])
     }
 
-    /// QBO's throttle answer, which comes back as XML even to a JSON client.
+    /// QBO's throttle answer, which comes back as XML even to a JSON client; the same for
+    /// every limit (per minute, in flight, batches per minute), as nothing public shows
+    /// QBO telling them apart. Message and Detail as quoted from production in
+    /// intuit/QuickBooks-V3-PHP-SDK#54 (the Detail's two spaces included).
     static func throttled(at now: Date) -> SimulatorResponse {
         let xml =
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
             + "<IntuitResponse xmlns=\"http://schema.intuit.com/finance/v3\" time=\"\(QBOTime.responseTime(now))\">"
             + "<Fault type=\"SERVICE\"><Error code=\"3001\">"
             + "<Message>message=ThrottleExceeded; errorCode=003001; statusCode=429</Message>"
-            + "<Detail>The request limit was reached.</Detail></Error></Fault></IntuitResponse>"
+            + "<Detail>The request limit was reached.  Try again later</Detail></Error></Fault></IntuitResponse>"
         return SimulatorResponse(
             status: .tooManyRequests, headers: [("Content-Type", "application/xml")], body: Array(xml.utf8))
     }

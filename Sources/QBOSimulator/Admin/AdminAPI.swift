@@ -48,16 +48,19 @@ struct AdminAPI: Sendable {
             return Self.stats(try core.stats(id))
         }
         if let id = path.realm(.GET, "limits") {
-            let limits = try core.limits(id)
-            return Self.limits(limits.requestsPerMinute, limits.concurrent)
+            return Self.limits(try core.limits(id))
         }
         if let id = path.realm(.POST, "limits") {
             let body = try Self.object(request)
-            try core.setLimits(
-                id, requestsPerMinute: try Self.count(body["requestsPerMinute"], "requestsPerMinute"),
-                concurrent: try Self.count(body["concurrent"], "concurrent"))
-            let limits = try core.limits(id)
-            return Self.limits(limits.requestsPerMinute, limits.concurrent)
+            if let unknown = body.keys.first(where: { !Self.limitNames.contains($0) }) {
+                throw .badRequest(
+                    "unknown member \(unknown); limits are \(Self.limitNames.joined(separator: ", "))")
+            }
+            return Self.limits(
+                try core.setLimits(
+                    id, requestsPerMinute: try Self.limit(body["requestsPerMinute"], "requestsPerMinute"),
+                    concurrent: try Self.limit(body["concurrent"], "concurrent"),
+                    batchRequestsPerMinute: try Self.limit(body["batchRequestsPerMinute"], "batchRequestsPerMinute")))
         }
         if request.method == .POST, segments.count == 5, segments[0] == "realms", segments[2] == "payments",
             segments[4] == "deposit"
@@ -137,12 +140,21 @@ struct AdminAPI: Sendable {
         return object
     }
 
-    private static func count(_ value: JSONValue?, _ name: String) throws(SimulatorError) -> Int? {
+    /// The members of `/admin/realms/{id}/limits`, in the order it answers them.
+    private static let limitNames = ["requestsPerMinute", "concurrent", "batchRequestsPerMinute"]
+
+    /// A limit as sent: absent or null keeps the current one; anything but a JSON number that
+    /// is a whole number within `RealmLimits.allowed` is refused (`"40"`, `40.5`, `0`, `1e30`).
+    private static func limit(_ value: JSONValue?, _ name: String) throws(SimulatorError) -> Int? {
         guard let value, value != .null else { return nil }
-        guard let number = value.decimalValue, let int = Int(exactly: NSDecimalNumber(decimal: number).doubleValue) else {
-            throw .badRequest("\(name) must be a whole number")
+        guard case .number(var number) = value else { throw RealmLimits.outOfRange(name, got: value.jsonText) }
+        var whole = Decimal()
+        NSDecimalRound(&whole, &number, 0, .plain)
+        let allowed = RealmLimits.allowed
+        guard whole == number, number >= Decimal(allowed.lowerBound), number <= Decimal(allowed.upperBound) else {
+            throw RealmLimits.outOfRange(name, got: number.plainString)
         }
-        return int
+        return NSDecimalNumber(decimal: number).intValue
     }
 
     static func credentials(_ credentials: RealmCredentials) -> JSONObject {
@@ -152,8 +164,12 @@ struct AdminAPI: Sendable {
         ]
     }
 
-    private static func limits(_ requestsPerMinute: Int, _ concurrent: Int) -> JSONObject {
-        ["requestsPerMinute": .number(Decimal(requestsPerMinute)), "concurrent": .number(Decimal(concurrent))]
+    private static func limits(_ limits: RealmLimits) -> JSONObject {
+        [
+            "requestsPerMinute": .number(Decimal(limits.requestsPerMinute)),
+            "concurrent": .number(Decimal(limits.concurrent)),
+            "batchRequestsPerMinute": .number(Decimal(limits.batchRequestsPerMinute)),
+        ]
     }
 
     private static func stats(_ stats: SimulatorStats) -> JSONObject {
@@ -163,6 +179,8 @@ struct AdminAPI: Sendable {
             "requestsLastMinute": .number(Decimal(stats.requestsLastMinute)),
             "injectedFaults": .number(Decimal(stats.injectedFaults)),
             "replayedRequestIds": .number(Decimal(stats.replayedRequestIds)),
+            "batchRequests": .number(Decimal(stats.batchRequests)),
+            "batchThrottled": .number(Decimal(stats.batchThrottled)),
         ]
     }
 }

@@ -18,14 +18,16 @@ final class Realm: Sendable {
         var requests = 0
         var writes = 0
         var throttled = 0
+        var batchRequests = 0
+        var batchThrottled = 0
         var injectedFaults = 0
         var replayedRequestIDs = 0
     }
 
-    init(id: String, requestsPerMinute: Int, concurrentLimit: Int, settings: RealmSettings, at now: Date) {
+    init(id: String, limits: RealmLimits, settings: RealmSettings, at now: Date) {
         self.id = id
         store = RealmStore(seededAt: now, settings: settings)
-        gate = Mutex(RequestGate(requestsPerMinute: requestsPerMinute, concurrentLimit: concurrentLimit))
+        gate = Mutex(RequestGate(limits: limits))
     }
 
     func stats(at now: ContinuousClock.Instant) -> SimulatorStats {
@@ -36,6 +38,7 @@ final class Realm: Sendable {
         return SimulatorStats(
             requests: counters.requests, writes: counters.writes, throttled: counters.throttled,
             maxConcurrentSeen: maxSeen, requestsLastMinute: lastMinute, injectedFaults: counters.injectedFaults,
-            replayedRequestIds: counters.replayedRequestIDs)
+            replayedRequestIds: counters.replayedRequestIDs, batchRequests: counters.batchRequests,
+            batchThrottled: counters.batchThrottled)
     }
 }

@@ -1,27 +1,50 @@
-/// QBO's throttle for one realm: a sliding 60-second request budget and a cap on requests
-/// in flight. A refused request is not counted against the budget.
+/// QBO's throttle for one realm: a sliding 60-second request budget, a sliding 60-second
+/// budget of its own for batch requests, and a cap on requests in flight.
+///
+/// A batch is one HTTP request: it takes one place in flight and one unit of the request
+/// budget (Intuit: the 500 a minute include batch requests), and one unit of the batch
+/// budget besides. Every limit is checked before anything is recorded, so a refused request
+/// is counted against none of them.
 struct RequestGate: Sendable {
-    var requestsPerMinute: Int
-    var concurrentLimit: Int
-    private(set) var inFlight = 0
-    private(set) var maxConcurrentSeen = 0
-    private var admitted: [ContinuousClock.Instant] = []
-    private var oldest = 0
-
-    init(requestsPerMinute: Int, concurrentLimit: Int) {
-        self.requestsPerMinute = requestsPerMinute
-        self.concurrentLimit = concurrentLimit
+    /// What a request is, to the throttle.
+    enum Kind: Sendable {
+        case single
+        /// `POST /batch`.
+        case batch
     }
 
-    /// Admits a request unless either limit is reached; an admitted request must be
-    /// `release`d when answered.
-    mutating func admit(at now: ContinuousClock.Instant) -> Bool {
-        forget(before: now)
-        guard inFlight < concurrentLimit, admitted.count - oldest < requestsPerMinute else { return false }
-        admitted.append(now)
+    /// The gate's answer: let through, or the limit that refused it.
+    enum Admission: Sendable, Equatable {
+        case admitted
+        case overConcurrentLimit
+        case overRequestBudget
+        case overBatchBudget
+    }
+
+    var limits: RealmLimits
+    private(set) var inFlight = 0
+    private(set) var maxConcurrentSeen = 0
+    private var requests = MinuteWindow()
+    private var batches = MinuteWindow()
+
+    init(limits: RealmLimits) {
+        self.limits = limits
+    }
+
+    /// Admits a request unless a limit is reached; an admitted request must be `release`d
+    /// when answered. The limits are checked in flight first, then the request budget,
+    /// then, for a batch, the batch budget.
+    mutating func admit(_ kind: Kind = .single, at now: ContinuousClock.Instant) -> Admission {
+        guard inFlight < limits.concurrent else { return .overConcurrentLimit }
+        guard requests.count(at: now) < limits.requestsPerMinute else { return .overRequestBudget }
+        if kind == .batch {
+            guard batches.count(at: now) < limits.batchRequestsPerMinute else { return .overBatchBudget }
+            batches.record(at: now)
+        }
+        requests.record(at: now)
         inFlight += 1
         maxConcurrentSeen = max(maxConcurrentSeen, inFlight)
-        return true
+        return .admitted
     }
 
     mutating func release() {
@@ -29,16 +52,6 @@ struct RequestGate: Sendable {
     }
 
     mutating func requestsInLastMinute(at now: ContinuousClock.Instant) -> Int {
-        forget(before: now)
-        return admitted.count - oldest
-    }
-
-    private mutating func forget(before now: ContinuousClock.Instant) {
-        let windowStart = now - .seconds(60)
-        while oldest < admitted.count, admitted[oldest] <= windowStart { oldest += 1 }
-        if oldest > 1024, oldest * 2 > admitted.count {
-            admitted.removeFirst(oldest)
-            oldest = 0
-        }
+        requests.count(at: now)
     }
 }

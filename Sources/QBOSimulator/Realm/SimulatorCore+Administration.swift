@@ -23,18 +23,22 @@ extension SimulatorCore {
         try await requireRealm(id).store.updateSettings(at: clock.now, change)
     }
 
-    func setLimits(_ id: String, requestsPerMinute: Int?, concurrent: Int?) throws(SimulatorError) {
+    /// Changes a realm's throttle; a nil value keeps the current one. Nothing changes
+    /// unless every given value is within `RealmLimits.allowed`.
+    func setLimits(
+        _ id: String, requestsPerMinute: Int?, concurrent: Int?, batchRequestsPerMinute: Int?
+    ) throws(SimulatorError) -> RealmLimits {
         let realm = try requireRealm(id)
-        if let requestsPerMinute, requestsPerMinute < 1 { throw .badRequest("requestsPerMinute must be at least 1") }
-        if let concurrent, concurrent < 1 { throw .badRequest("concurrent must be at least 1") }
-        realm.gate.withLock { gate in
-            if let requestsPerMinute { gate.requestsPerMinute = requestsPerMinute }
-            if let concurrent { gate.concurrentLimit = concurrent }
+        return try realm.gate.withLock { gate throws(SimulatorError) in
+            gate.limits = try gate.limits.updated(
+                requestsPerMinute: requestsPerMinute, concurrent: concurrent,
+                batchRequestsPerMinute: batchRequestsPerMinute)
+            return gate.limits
         }
     }
 
-    func limits(_ id: String) throws(SimulatorError) -> (requestsPerMinute: Int, concurrent: Int) {
-        try requireRealm(id).gate.withLock { ($0.requestsPerMinute, $0.concurrentLimit) }
+    func limits(_ id: String) throws(SimulatorError) -> RealmLimits {
+        try requireRealm(id).gate.withLock { $0.limits }
     }
 
     func byHand(_ id: String, _ action: HandAction, entity: String, entityID: String) async throws(SimulatorError) -> JSONObject {

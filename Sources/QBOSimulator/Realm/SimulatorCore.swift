@@ -47,8 +47,8 @@ final class SimulatorCore: Sendable {
             while requestedID == nil, realms[id] != nil { id = TokenFactory.realmID() }
             if let existing = realms[id] { return existing }
             let realm = Realm(
-                id: id, requestsPerMinute: configuration.requestsPerMinute,
-                concurrentLimit: configuration.concurrentRequests, settings: configuration.realmSettings, at: clock.now)
+                id: id, limits: RealmLimits(configuration: configuration), settings: configuration.realmSettings,
+                at: clock.now)
             realms[id] = realm
             return realm
         }

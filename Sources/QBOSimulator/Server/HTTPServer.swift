@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOServing
 
 /// The simulator's HTTP/1.1 listener on swift-nio: one child task per connection, requests
 /// on a connection answered in order, bodies capped at `maximumBodyBytes` (413 beyond).
@@ -18,13 +19,17 @@ final class HTTPServer: Sendable {
     }
 
     private let listener: NIOAsyncChannel<Connection, Never>
+    /// Connections made and not yet served, closed if the listener ends first.
+    private let accepted: AcceptedConnections<HTTPServerRequestPart, HTTPServerResponsePart>
     private let router: RequestRouter
     private let logger: Logger
     /// The TCP port actually bound, when listening on TCP.
     let port: Int?
 
-    private init(listener: NIOAsyncChannel<Connection, Never>, router: RequestRouter, logger: Logger) {
+    private init(listener: NIOAsyncChannel<Connection, Never>, accepted: AcceptedConnections<HTTPServerRequestPart, HTTPServerResponsePart>,
+                 router: RequestRouter, logger: Logger) {
         self.listener = listener
+        self.accepted = accepted
         self.router = router
         self.logger = logger
         port = listener.channel.localAddress?.port
@@ -36,11 +41,12 @@ final class HTTPServer: Sendable {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        let accepted = AcceptedConnections<HTTPServerRequestPart, HTTPServerResponsePart>()
         let initializer: @Sendable (Channel) -> EventLoopFuture<Connection> = { channel in
             channel.eventLoop.makeCompletedFuture {
                 if isTCP { try channel.syncOptions?.setOption(.socketOption(.tcp_nodelay), value: 1) }
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                return try Connection(wrappingChannelSynchronously: channel)
+                return accepted.adopt(try Connection(wrappingChannelSynchronously: channel))
             }
         }
         let listener: NIOAsyncChannel<Connection, Never>
@@ -51,7 +57,7 @@ final class HTTPServer: Sendable {
             listener = try await bootstrap.bind(
                 unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
         }
-        return HTTPServer(listener: listener, router: router, logger: logger)
+        return HTTPServer(listener: listener, accepted: accepted, router: router, logger: logger)
     }
 
     /// Accepts connections until the listener closes, then ends the open ones.
@@ -67,6 +73,7 @@ final class HTTPServer: Sendable {
             try await listener.executeThenClose { connections in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in connections {
+                        self.accepted.take(connection)
                         group.addTask { await self.serve(connection) }
                     }
                     group.cancelAll()
@@ -75,6 +82,7 @@ final class HTTPServer: Sendable {
         } catch {
             logger.debug("listener stopped", metadata: ["error": "\(error)"])
         }
+        await self.accepted.closeUnserved()
     }
 
     /// Stops accepting; open connections end when the serving task is cancelled.

@@ -89,16 +89,70 @@ import Testing
         try await withSimulator { qbo in
             let limits = try await qbo.admin(.POST, "realms/\(qbo.realm.realmId)/limits",
                 json: ["requestsPerMinute": 40, "concurrent": 3])
-            #expect(try limits.json() == ["requestsPerMinute": 40, "concurrent": 3])
+            #expect(try limits.json() == ["requestsPerMinute": 40, "concurrent": 3, "batchRequestsPerMinute": 1_000_000])
             _ = try await qbo.makeCustomer()
             _ = try await qbo.api(.GET, "customer/1")
+            _ = try await qbo.api(.POST, "batch", json: ["BatchItemRequest": [["bId": "q", "Query": "select * from Item"]]])
             let stats = try await qbo.admin(.GET, "realms/\(qbo.realm.realmId)/stats").json()
             #expect(stats.objectValue?.keys == ["requests", "writes", "throttled", "maxConcurrentSeen", "requestsLastMinute",
-                "injectedFaults", "replayedRequestIds"])
-            #expect(stats["requests"] == 2)
+                "injectedFaults", "replayedRequestIds", "batchRequests", "batchThrottled"])
+            #expect(stats["requests"] == 3)
             #expect(stats["writes"] == 1)
-            #expect(stats["requestsLastMinute"] == 2)
+            #expect(stats["requestsLastMinute"] == 3)
             #expect(stats["maxConcurrentSeen"] == 1)
+            #expect(stats["batchRequests"] == 1)
+            #expect(stats["batchThrottled"] == 0)
+        }
+    }
+
+    @Test func batchRequestsPerMinuteIsReadAndWrittenWithTheOtherLimits() async throws {
+        try await withSimulator(SimulatorConfiguration()) { qbo in
+            let path = "realms/\(qbo.realm.realmId)/limits"
+            #expect(try await qbo.admin(.GET, path).json()
+                == ["requestsPerMinute": 500, "concurrent": 10, "batchRequestsPerMinute": 40])
+            let set = try await qbo.admin(.POST, path, json: ["batchRequestsPerMinute": 12])
+            #expect(set.status == 200)
+            // Omitted members keep their values.
+            #expect(try set.json() == ["requestsPerMinute": 500, "concurrent": 10, "batchRequestsPerMinute": 12])
+            #expect(try await qbo.admin(.GET, path).json()["batchRequestsPerMinute"] == 12)
+            #expect(try await qbo.admin(.POST, path, json: ["batchRequestsPerMinute": 1_000_000_000]).status == 200)
+            #expect(try await qbo.admin(.POST, path, json: ["batchRequestsPerMinute": nil]).json()["batchRequestsPerMinute"]
+                == 1_000_000_000)
+        }
+    }
+
+    @Test func badLimitsAreRefusedWithAClearErrorAndChangeNothing() async throws {
+        try await withSimulator(SimulatorConfiguration()) { qbo in
+            let path = "realms/\(qbo.realm.realmId)/limits"
+            let range = "must be a whole number from 1 to 1000000000"
+            let refused: [(JSONValue, String)] = [
+                (-1, "-1"), (0, "0"), (.money("40.5"), "40.5"), (1_000_000_001, "1000000001"),
+                (.money("9223372036854775808"), "9223372036854775808"), ("40", #""40""#), (true, "true"),
+                (["n": 40], #"{"n":40}"#),
+            ]
+            for (value, shown) in refused {
+                let reply = try await qbo.admin(.POST, path, json: ["requestsPerMinute": 7, "batchRequestsPerMinute": value])
+                #expect(reply.status == 400, "\(shown): \(reply.text)")
+                #expect(try reply.json() == ["error": .string("batchRequestsPerMinute \(range), got \(shown)")])
+            }
+            // Huge in exponent form, as a client's JSON encoder may write it.
+            let huge = try #require(
+                try await qbo.send(.POST, "/admin/\(path)", body: Array(#"{"batchRequestsPerMinute":1e30}"#.utf8)))
+            #expect(huge.status == 400)
+            #expect(try huge.json()["error"] == .string("batchRequestsPerMinute \(range), got 1000000000000000000000000000000"))
+            let misspelt = try await qbo.admin(.POST, path, json: ["batchRequestPerMinute": 10])
+            #expect(misspelt.status == 400)
+            #expect(try misspelt.json()["error"]
+                == "unknown member batchRequestPerMinute; limits are requestsPerMinute, concurrent, batchRequestsPerMinute")
+            let zeroConcurrent = try await qbo.admin(.POST, path, json: ["concurrent": 0])
+            #expect(try zeroConcurrent.json()["error"] == .string("concurrent \(range), got 0"))
+            // Nothing changed, not even the valid requestsPerMinute sent beside a bad value.
+            #expect(try await qbo.admin(.GET, path).json()
+                == ["requestsPerMinute": 500, "concurrent": 10, "batchRequestsPerMinute": 40])
+            await #expect(throws: SimulatorError.self) {
+                try await qbo.simulator.setLimits(
+                    realmID: qbo.realm.realmId, requestsPerMinute: 500, concurrent: 10, batchRequestsPerMinute: 0)
+            }
         }
     }
 

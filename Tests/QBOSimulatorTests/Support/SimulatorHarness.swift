@@ -15,7 +15,8 @@ final class SimulatorHarness: Sendable {
     let target: TestHTTPClient.Target
 
     /// Generous limits so tests that are not about throttling never meet it.
-    static let roomyConfiguration = SimulatorConfiguration(requestsPerMinute: 1_000_000, concurrentRequests: 1000)
+    static let roomyConfiguration = SimulatorConfiguration(
+        requestsPerMinute: 1_000_000, concurrentRequests: 1000, batchRequestsPerMinute: 1_000_000)
 
     private init(simulator: QBOSimulator, endpoint: SimulatorEndpoint, realm: RealmCredentials, accessToken: String) {
         self.simulator = simulator
@@ -160,6 +161,25 @@ func withSimulator(
 extension Reply {
     func json() throws -> JSONValue {
         try JSONParser.parse(body)
+    }
+
+    /// Expects QBO's throttle answer: HTTP 429 and, whatever the client asked for, the XML
+    /// `3001 ThrottleExceeded` fault (as quoted in intuit/QuickBooks-V3-PHP-SDK#54 and
+    /// ruckus/quickbooks-ruby#348).
+    func expectThrottled(sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(status == 429, "\(text)", sourceLocation: sourceLocation)
+        #expect(headers.first(name: "Content-Type") == "application/xml", sourceLocation: sourceLocation)
+        #expect(
+            text.hasPrefix(
+                #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#
+                    + #"<IntuitResponse xmlns="http://schema.intuit.com/finance/v3" time=""#),
+            "\(text)", sourceLocation: sourceLocation)
+        #expect(
+            text.hasSuffix(
+                #"<Fault type="SERVICE"><Error code="3001"><Message>message=ThrottleExceeded; errorCode=003001; "#
+                    + #"statusCode=429</Message><Detail>The request limit was reached.  Try again later</Detail>"#
+                    + #"</Error></Fault></IntuitResponse>"#),
+            "\(text)", sourceLocation: sourceLocation)
     }
 
     /// The first error of a QBO fault: `(code, Message, Detail, element)`.
