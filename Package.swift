@@ -103,9 +103,12 @@ let package = Package(
             ]
         ),
         /// The QuickBooksSync RPC handlers: validation in, core calls, answers out.
+        // Serving NIOAsyncChannel connections without dropping one unserved (both HTTP listeners).
+        .target(name: "NIOServing", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "QBSyncService",
             dependencies: [
+                "NIOServing",
                 "QBSyncCore",
                 "QBSyncRPC",
                 "QBSyncStore",
@@ -164,6 +167,7 @@ let package = Package(
             name: "QBOSimulator",
             dependencies: [
                 "CCrypto",
+                "NIOServing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -220,7 +224,7 @@ let package = Package(
         ),
         .testTarget(
             name: "QBSyncCLITests",
-            dependencies: ["QBSyncTesting", "QBSyncClient", "QBSyncWire", "QBOSimulator", "QBOClient"]
+            dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncClient", "QBSyncWire", "QBOSimulator", "QBOClient"]
         ),
         .testTarget(name: "QBSyncStoreTests", dependencies: ["QBSyncStore", "QBSyncWire"]),
         .testTarget(name: "QBSyncCoreTests", dependencies: ["QBSyncCore", "QBSyncStore", "QBSyncWire", "QBOClient"]),

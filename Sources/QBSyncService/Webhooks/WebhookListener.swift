@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOServing
 import QBSyncCore
 import QBSyncRPC
 import ServiceLifecycle
@@ -61,31 +62,41 @@ public final class WebhookListener: Service, Sendable {
     }
 
     public func run() async throws {
+        let accepted = AcceptedConnections<HTTPServerRequestPart, HTTPServerResponsePart>()
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: self.configuration.host, port: self.configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try Connection(wrappingChannelSynchronously: channel)
+                    return accepted.adopt(try Connection(wrappingChannelSynchronously: channel))
                 }
             }
         self.bound.withLock { $0 = listener.channel.localAddress?.port }
         self.logger.info("webhook listener up", metadata: ["address": "\(self.configuration.host):\(listener.channel.localAddress?.port ?? 0)\(self.configuration.path)"])
         // Stopping closes the listener and lets the accept loop drain (not a
         // cancellation: an accepted connection left in the stream would trap, apple/swift-nio#2813).
-        try await withGracefulShutdownHandler {
-            try await listener.executeThenClose { connections in
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await connection in connections {
-                        group.addTask { await self.serve(connection) }
+        // A connection made but never handed out (the listener closed or the task was
+        // cancelled meanwhile) is closed afterwards instead of trapping when dropped.
+        do {
+            try await withGracefulShutdownHandler {
+                try await listener.executeThenClose { connections in
+                    try await withThrowingDiscardingTaskGroup { group in
+                        for try await connection in connections {
+                            accepted.take(connection)
+                            group.addTask { await self.serve(connection) }
+                        }
+                        group.cancelAll()
                     }
-                    group.cancelAll()
                 }
+            } onGracefulShutdown: {
+                listener.channel.close(promise: nil)
             }
-        } onGracefulShutdown: {
-            listener.channel.close(promise: nil)
+        } catch {
+            await accepted.closeUnserved()
+            throw error
         }
+        await accepted.closeUnserved()
     }
 
     private func serve(_ connection: Connection) async {
