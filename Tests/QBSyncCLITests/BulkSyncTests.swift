@@ -52,6 +52,28 @@ import Testing
         }
     }
 
+    @Test func dryRunEstimatesRequestsAndTimeAtTheBackfillShareOfTheLimit() async throws {
+        // 20 requests a minute, of which bulk work (backfill) may use 18.
+        try await withHarness(configure: { $0.engine.requestsPerMinute = 20 }) { harness in
+            let realm = try await harness.prepareCompany()
+            _ = try await harness.client.disconnectCompany(DisconnectCompanyRequest(companyID: "acme"))
+            for index in 0..<30 {
+                _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("est-\(index)", customer: "c1")))
+            }
+            _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("gen-1", customer: "c1", item: "GEN-20KW")))
+            let json = try await harness.cli("bulk-sync", "--dry-run", "--json", "--entities", "invoices")
+            let totals = try json.object()[object: "totals"]
+            // One create each for the 30 invoices; the blocked one sends nothing.
+            #expect(totals[string: "estimatedRequests"] == "30", "\(totals)")
+            #expect(totals["requestsPerMinute"] as? Int == 18, "\(totals)")
+            // 18 go in the first minute, the other 12 take 12/18 of the next: 40 s.
+            #expect(totals[string: "estimatedSeconds"] == "40", "\(totals)")
+            let text = try await harness.cli("bulk-sync", "--dry-run", "--entities", "invoices")
+            #expect(text.stdout.contains("Would send about 30 request(s) to QuickBooks: about 40.0s at 18 requests/min"), "\(text.stdout)")
+            #expect(try await harness.ledger(realm, "Invoice").isEmpty)
+        }
+    }
+
     @Test func dryRunSendsNothing() async throws {
         try await withHarness { harness in
             let realm = try await harness.prepareCompany()

@@ -139,6 +139,18 @@ import Testing
         #expect(await order.entries == ["interactive", "backfill"])
     }
 
+    @Test func theBackfillShareAndTheTimeAtIt() {
+        #expect(RateLimiter.backfillShare(of: 500) == 450)
+        #expect(RateLimiter.backfillShare(of: 20) == 18)
+        #expect(RateLimiter.backfillShare(of: 9) == 8)  // at least one request is kept back
+        #expect(RateLimiter.backfillShare(of: 1) == 1)  // nothing to keep back from
+        #expect(RateLimiter.backfillShare(of: 0) == 1)
+        #expect(RateLimiter.secondsFor(requests: 450, perMinute: 450) == 0)   // the first minute's budget goes at once
+        #expect(RateLimiter.secondsFor(requests: 451, perMinute: 450) == 1)
+        #expect(RateLimiter.secondsFor(requests: 10_000, perMinute: 450) == 1_274)
+        #expect(RateLimiter.secondsFor(requests: 0, perMinute: 0) == 0)
+    }
+
     @Test func theLaneOfTheCurrentTaskIsUsedByDefault() async {
         let limiter = RateLimiter(requestsPerMinute: 1_000, maxConcurrent: 2)
         await RateLimiter.$lane.withValue(.backfill) { await limiter.acquire() }

@@ -109,6 +109,15 @@ public struct QBOQuery<Entity: QBOEntity>: Sendable {
     /// `SELECT * FROM Entity`.
     public static func select() -> QBOQuery { QBOQuery(projection: "*") }
 
+    /// `SELECT f1, f2 FROM Entity`: only these top-level fields (QBO adds
+    /// `Id` and marks each row `sparse`), for reads that need a few fields of
+    /// many rows. Fields the answer lacks decode as absent.
+    /// - Parameter fields: One or more top-level field names.
+    public static func select(_ fields: [Field]) -> QBOQuery {
+        precondition(!fields.isEmpty && fields.allSatisfy { !$0.name.contains(".") }, "a projection names top-level fields")
+        return QBOQuery(projection: fields.map(\.name).joined(separator: ", "))
+    }
+
     /// `SELECT COUNT(*) FROM Entity`; run it with ``QBOClient/count(_:)``.
     public static func count() -> QBOQuery { QBOQuery(projection: "COUNT(*)") }
 

@@ -172,11 +172,29 @@ struct Reconciliation {
         return documents
     }
 
+    /// The fields the comparison reads: a projection keeps QBO's answers (and
+    /// their decoding) to a tenth of whole documents.
+    private static let fields = ["Id", "TotalAmt", "PrivateNote", "TxnDate"]
+
+    /// Pages of a period read at once: the realm allows 10 requests in flight,
+    /// and pushes keep the rest.
+    static let pagesInFlight = 4
+
     private static func read(_ qboEntity: String, _ filter: ReadFilter, client: QBOClient, requests: inout Int) async throws -> [QBODocument] {
-        func rows<Entity: QBOEntity>(_ type: Entity.Type, _ map: (Entity) -> QBODocument) async throws -> [QBODocument] {
-            let all = try await client.queryAll(filter.apply(to: QBOQuery<Entity>.select()))
-            requests += all.count / QBOQuery<Entity>.maxPageSize + 1  // queryAll reads until a short page
-            return all.map(map)
+        func rows<Entity: QBOEntity>(_ type: Entity.Type, _ map: @escaping @Sendable (Entity) -> QBODocument) async throws -> [QBODocument] {
+            let owed = ["Invoice", "Bill"].contains(Entity.entityName) ? ["Balance"] : []  // only these have a Balance
+            let fields = (Self.fields + owed).map { QBOQuery<Entity>.Field(stringLiteral: $0) }
+            let query = filter.apply(to: QBOQuery<Entity>.select(fields))
+            switch filter {
+            case .ids:
+                let all = try await client.queryAll(query)
+                requests += all.count / QBOQuery<Entity>.maxPageSize + 1  // queryAll reads until a short page
+                return all.map(map)
+            case .period:
+                let (all, used) = try await Self.pages(query, count: filter.apply(to: QBOQuery<Entity>.count()), client: client)
+                requests += used
+                return all.map(map)
+            }
         }
         switch qboEntity {
         case "Invoice": return try await rows(QBO.Invoice.self) { QBODocument(id: $0.id ?? "", total: $0.totalAmt ?? 0, balance: $0.balance, privateNote: $0.privateNote ?? "", txnDate: $0.txnDate ?? "") }
@@ -189,6 +207,47 @@ struct Reconciliation {
         case "PurchaseOrder": return try await rows(QBO.PurchaseOrder.self) { QBODocument(id: $0.id ?? "", total: $0.totalAmt ?? 0, privateNote: $0.privateNote ?? "", txnDate: $0.txnDate ?? "") }
         default: return []
         }
+    }
+
+    /// Every row of `query`: counted first, then the pages read
+    /// ``pagesInFlight`` at a time, then on from the last page while pages
+    /// come back full (rows added meanwhile). A row seen on two pages (the
+    /// order shifted) is kept once. Returns the rows and the requests used.
+    static func pages<Entity: QBOEntity>(_ query: QBOQuery<Entity>, count: QBOQuery<Entity>, client: QBOClient) async throws -> ([Entity], Int) {
+        let size = QBOQuery<Entity>.maxPageSize
+        let total = try await client.count(count)
+        var requests = 1
+        let planned = max(1, (total + size - 1) / size)
+        var pages: [Int: [Entity]] = [:]
+        try await withThrowingTaskGroup(of: (Int, [Entity]).self) { group in
+            var next = 0
+            func start() {
+                let index = next
+                next += 1
+                group.addTask { (index, try await client.query(query.startPosition(1 + index * size).maxResults(size)).entities) }
+            }
+            while next < min(planned, Self.pagesInFlight) { start() }
+            while let (index, rows) = try await group.next() {
+                pages[index] = rows
+                if next < planned { start() }
+            }
+        }
+        requests += planned
+        var index = planned - 1
+        while pages[index]?.count == size {
+            index += 1
+            pages[index] = try await client.query(query.startPosition(1 + index * size).maxResults(size)).entities
+            requests += 1
+        }
+        var seen = Set<String>()
+        var all: [Entity] = []
+        for page in pages.keys.sorted() {
+            for row in pages[page] ?? [] {
+                if let id = row.id, !seen.insert(id).inserted { continue }
+                all.append(row)
+            }
+        }
+        return (all, requests)
     }
 
     /// The rental system's total of a record, in minor units (0 once voided or deleted).

@@ -80,7 +80,7 @@ public actor RateLimiter {
     public var currentConcurrency: Int { self.concurrency }
 
     /// Requests of the minute's budget only interactive requests may use.
-    public var backfillReserve: Int { self.currentLimit >= 2 ? max(1, self.currentLimit / 10) : 0 }
+    public var backfillReserve: Int { self.currentLimit - Self.backfillShare(of: self.currentLimit) }
 
     /// Waits for a slot for `lane`, then takes it. Pair with ``release()``.
     public func acquire(lane: QueueLane = RateLimiter.lane) async {

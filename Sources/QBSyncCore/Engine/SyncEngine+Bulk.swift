@@ -34,9 +34,14 @@ extension SyncEngine {
         var totals = BulkSyncTotals(selected: UInt64(ids.count))
         func elapsed() -> UInt64 { UInt64(clamping: (ContinuousClock.now - started).milliseconds) }
         if request.dryRun {
+            // The estimate: requests at the backfill lane's share of the budget (bulk work is backfill).
+            let perMinute = RateLimiter.backfillShare(of: self.configuration.requestsPerMinute)
+            totals.requestsPerMinute = UInt32(clamping: perMinute)
             for chunk in stride(from: 0, to: ids.count, by: 200).map({ Array(ids[$0..<min($0 + 200, ids.count)]) }) {
-                let results = try await self.plan(chunk, force: request.force)
+                let (results, requests) = try await self.plan(chunk, force: request.force)
                 for result in results { Self.count(result.outcome, into: &totals) }
+                totals.estimatedRequests += UInt64(requests)
+                totals.estimatedSeconds = UInt64(RateLimiter.secondsFor(requests: Int(totals.estimatedRequests), perMinute: perMinute))
                 try await emit(BulkSyncProgress(totals: totals, results: results, elapsedMs: elapsed()))
             }
             try await emit(BulkSyncProgress(totals: totals, finished: true, elapsedMs: elapsed()))
@@ -111,13 +116,15 @@ extension SyncEngine {
         }
     }
 
-    /// Dry run: what each record would send, or why it would block. Runs the
-    /// real planning in a write that is then rolled back, so nothing changes.
-    private func plan(_ ids: [Int64], force: Bool) async throws -> [BulkRecordResult] {
-        struct DryRun: Error { var results: [BulkRecordResult] }
+    /// Dry run: what each record would send, or why it would block, and the
+    /// QBO requests the sends take. Runs the real planning in a write that is
+    /// then rolled back, so nothing changes.
+    private func plan(_ ids: [Int64], force: Bool) async throws -> (results: [BulkRecordResult], requests: Int) {
+        struct DryRun: Error { var results: [BulkRecordResult]; var requests: Int }
         do {
             try await self.store.write { transaction in
                 var results: [BulkRecordResult] = []
+                var requests = 0
                 for id in ids {
                     guard var row = try transaction.record(id: id) else { continue }
                     if row.status == .synced && !force || row.status == .skipped || row.status == .syncing {
@@ -134,15 +141,16 @@ extension SyncEngine {
                         continue
                     }
                     let plan = try Planner.plan(row, company: company, in: transaction)
+                    requests += plan.expectedRequests(row: row)
                     results.append(BulkRecordResult(record: self.view.record(row, blockers: []),
                                                     outcome: row.qboID.isEmpty ? .wouldCreate : .wouldUpdate,
                                                     payloadSummary: PlanSummary.describe(plan, currency: company.homeCurrency)))
                 }
-                throw DryRun(results: results)
+                throw DryRun(results: results, requests: requests)
             }
         } catch let dryRun as DryRun {
-            return dryRun.results
+            return (dryRun.results, dryRun.requests)
         }
-        return []
+        return ([], 0)
     }
 }

@@ -558,6 +558,16 @@ public struct BulkSyncTotals: Sendable, Hashable {
     public var skipped: UInt64
     /// Failed or blocked.
     public var failed: UInt64
+    /// Dry run: QBO requests the records that would be sent need when nothing
+    /// goes wrong (one per create, update or void; lookups, matching queries
+    /// and credit applications counted; retries, 429s and lost answers not).
+    public var estimatedRequests: UInt64
+    /// Dry run: how long those requests take at the company's request budget
+    /// (the backfill lane's share of --requests-per-minute), in seconds; 0 when
+    /// they fit in the budget's first minute.
+    public var estimatedSeconds: UInt64
+    /// Dry run: the requests per minute the estimate assumes.
+    public var requestsPerMinute: UInt32
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
@@ -566,7 +576,10 @@ public struct BulkSyncTotals: Sendable, Hashable {
         created: UInt64 = 0,
         updated: UInt64 = 0,
         skipped: UInt64 = 0,
-        failed: UInt64 = 0
+        failed: UInt64 = 0,
+        estimatedRequests: UInt64 = 0,
+        estimatedSeconds: UInt64 = 0,
+        requestsPerMinute: UInt32 = 0
     ) {
         self.selected = selected
         self.done = done
@@ -574,6 +587,9 @@ public struct BulkSyncTotals: Sendable, Hashable {
         self.updated = updated
         self.skipped = skipped
         self.failed = failed
+        self.estimatedRequests = estimatedRequests
+        self.estimatedSeconds = estimatedSeconds
+        self.requestsPerMinute = requestsPerMinute
     }
 }
 
@@ -2191,6 +2207,9 @@ extension BulkSyncTotals: WireMessage, CBridged {
         self.updated = c.updated
         self.skipped = c.skipped
         self.failed = c.failed
+        self.estimatedRequests = c.estimated_requests
+        self.estimatedSeconds = c.estimated_seconds
+        self.requestsPerMinute = c.requests_per_minute
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__BulkSyncTotals> {
@@ -2202,6 +2221,9 @@ extension BulkSyncTotals: WireMessage, CBridged {
         c.pointee.updated = self.updated
         c.pointee.skipped = self.skipped
         c.pointee.failed = self.failed
+        c.pointee.estimated_requests = self.estimatedRequests
+        c.pointee.estimated_seconds = self.estimatedSeconds
+        c.pointee.requests_per_minute = self.requestsPerMinute
         return c
     }
 
@@ -2248,6 +2270,9 @@ extension BulkSyncTotals: Encodable {
         try container.encode(String(self.updated), forKey: WireJSON.Key("updated"))
         try container.encode(String(self.skipped), forKey: WireJSON.Key("skipped"))
         try container.encode(String(self.failed), forKey: WireJSON.Key("failed"))
+        try container.encode(String(self.estimatedRequests), forKey: WireJSON.Key("estimatedRequests"))
+        try container.encode(String(self.estimatedSeconds), forKey: WireJSON.Key("estimatedSeconds"))
+        try container.encode(self.requestsPerMinute, forKey: WireJSON.Key("requestsPerMinute"))
     }
 }
 
@@ -2260,6 +2285,9 @@ extension BulkSyncTotals: ProtoJSONDecodable {
         self.updated = try fields.uint64("updated")
         self.skipped = try fields.uint64("skipped")
         self.failed = try fields.uint64("failed")
+        self.estimatedRequests = try fields.uint64("estimatedRequests")
+        self.estimatedSeconds = try fields.uint64("estimatedSeconds")
+        self.requestsPerMinute = try fields.uint32("requestsPerMinute")
         try fields.rejectUnknown()
     }
 }

@@ -12,6 +12,11 @@ struct QBOQueryTests {
         #expect(query.percentEncoded.contains("%27Amy%5C%27s%20Bird%20Sanctuary%27"))
     }
 
+    @Test func aProjectionNamesItsFields() {
+        let query = QBOQuery<QBO.Invoice>.select(["Id", "TotalAmt", "Balance"]).where("TxnDate", .greaterThanOrEqual, "2026-01-01").startPosition(1001).maxResults(1000)
+        #expect(query.text == "SELECT Id, TotalAmt, Balance FROM Invoice WHERE TxnDate >= '2026-01-01' STARTPOSITION 1001 MAXRESULTS 1000")
+    }
+
     @Test func backslashIsDoubledBeforeQuotesAreEscaped() {
         #expect(QBOQueryEscaping.quote(#"a\b"#) == #"'a\\b'"#)
         #expect(QBOQueryEscaping.quote(#"end\"#) == #"'end\\'"#)

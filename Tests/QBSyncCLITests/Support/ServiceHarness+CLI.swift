@@ -1,6 +1,7 @@
 import Foundation
 import QBOSimulator
 import QBSyncClient
+import QBSyncService
 import QBSyncTesting
 import QBSyncWire
 
@@ -50,8 +51,8 @@ extension Dictionary where Key == String, Value == Any {
 }
 
 /// Runs `body` against a fresh harness and stops it whatever happens.
-func withHarness(_ body: (ServiceHarness) async throws -> Void) async throws {
-    let harness = try await ServiceHarness.start()
+func withHarness(configure: (inout QBSyncServer.Configuration) -> Void = { _ in }, _ body: (ServiceHarness) async throws -> Void) async throws {
+    let harness = try await ServiceHarness.start(configure: configure)
     do {
         try await body(harness)
     } catch {

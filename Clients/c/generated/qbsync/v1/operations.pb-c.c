@@ -2460,7 +2460,7 @@ const ProtobufCMessageDescriptor qbsync__v1__bulk_record_result__descriptor =
   (ProtobufCMessageInit) qbsync__v1__bulk_record_result__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__bulk_sync_totals__field_descriptors[6] =
+static const ProtobufCFieldDescriptor qbsync__v1__bulk_sync_totals__field_descriptors[9] =
 {
   {
     "selected",
@@ -2534,11 +2534,50 @@ static const ProtobufCFieldDescriptor qbsync__v1__bulk_sync_totals__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "estimated_requests",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__BulkSyncTotals, estimated_requests),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "estimated_seconds",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__BulkSyncTotals, estimated_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "requests_per_minute",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__BulkSyncTotals, requests_per_minute),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__bulk_sync_totals__field_indices_by_name[] = {
   2,   /* field[2] = created */
   1,   /* field[1] = done */
+  6,   /* field[6] = estimated_requests */
+  7,   /* field[7] = estimated_seconds */
   5,   /* field[5] = failed */
+  8,   /* field[8] = requests_per_minute */
   0,   /* field[0] = selected */
   4,   /* field[4] = skipped */
   3,   /* field[3] = updated */
@@ -2546,7 +2585,7 @@ static const unsigned qbsync__v1__bulk_sync_totals__field_indices_by_name[] = {
 static const ProtobufCIntRange qbsync__v1__bulk_sync_totals__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__bulk_sync_totals__descriptor =
 {
@@ -2556,7 +2595,7 @@ const ProtobufCMessageDescriptor qbsync__v1__bulk_sync_totals__descriptor =
   "Qbsync__V1__BulkSyncTotals",
   "qbsync.v1",
   sizeof(Qbsync__V1__BulkSyncTotals),
-  6,
+  9,
   qbsync__v1__bulk_sync_totals__field_descriptors,
   qbsync__v1__bulk_sync_totals__field_indices_by_name,
   1,  qbsync__v1__bulk_sync_totals__number_ranges,

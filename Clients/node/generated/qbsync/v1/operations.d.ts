@@ -614,6 +614,26 @@ export interface BulkSyncTotals {
    * uint64: a bigint (JSON: a decimal string).
    */
   failed: bigint;
+  /**
+   * Dry run: QBO requests the records that would be sent need when nothing
+   * goes wrong (one per create, update or void; lookups, matching queries
+   * and credit applications counted; retries, 429s and lost answers not).
+   *
+   * uint64: a bigint (JSON: a decimal string).
+   */
+  estimatedRequests: bigint;
+  /**
+   * Dry run: how long those requests take at the company's request budget
+   * (the backfill lane's share of --requests-per-minute), in seconds; 0 when
+   * they fit in the budget's first minute.
+   *
+   * uint64: a bigint (JSON: a decimal string).
+   */
+  estimatedSeconds: bigint;
+  /**
+   * Dry run: the requests per minute the estimate assumes.
+   */
+  requestsPerMinute: number;
 }
 
 /** Init form of {@link BulkSyncTotals}: every field optional, 64-bit integers also as number or string. */

@@ -1072,9 +1072,12 @@ function BulkSyncTotals$encode(m, w) {
   if ((v = m.updated) != null && !$pb.isZero64(v)) { w.uint32(32); w.uint64(v); }
   if ((v = m.skipped) != null && !$pb.isZero64(v)) { w.uint32(40); w.uint64(v); }
   if ((v = m.failed) != null && !$pb.isZero64(v)) { w.uint32(48); w.uint64(v); }
+  if ((v = m.estimatedRequests) != null && !$pb.isZero64(v)) { w.uint32(56); w.uint64(v); }
+  if ((v = m.estimatedSeconds) != null && !$pb.isZero64(v)) { w.uint32(64); w.uint64(v); }
+  if ((v = m.requestsPerMinute) != null && v !== 0) { w.uint32(72); w.uint32(v); }
 }
 function BulkSyncTotals$decode(r, end) {
-  const m = { selected: 0n, done: 0n, created: 0n, updated: 0n, skipped: 0n, failed: 0n };
+  const m = { selected: 0n, done: 0n, created: 0n, updated: 0n, skipped: 0n, failed: 0n, estimatedRequests: 0n, estimatedSeconds: 0n, requestsPerMinute: 0 };
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -1084,6 +1087,9 @@ function BulkSyncTotals$decode(r, end) {
       case 32: m.updated = r.uint64(); break;
       case 40: m.skipped = r.uint64(); break;
       case 48: m.failed = r.uint64(); break;
+      case 56: m.estimatedRequests = r.uint64(); break;
+      case 64: m.estimatedSeconds = r.uint64(); break;
+      case 72: m.requestsPerMinute = r.uint32(); break;
       default:
         if (t >>> 3 === 0) throw new $pb.DecodeError('field number 0');
         r.skip(t & 7, t >>> 3);
@@ -1101,11 +1107,14 @@ function BulkSyncTotals$toJSON(m) {
   if ((v = m.updated) != null && !$pb.isZero64(v)) o.updated = $pb.json.int64Out(v);
   if ((v = m.skipped) != null && !$pb.isZero64(v)) o.skipped = $pb.json.int64Out(v);
   if ((v = m.failed) != null && !$pb.isZero64(v)) o.failed = $pb.json.int64Out(v);
+  if ((v = m.estimatedRequests) != null && !$pb.isZero64(v)) o.estimatedRequests = $pb.json.int64Out(v);
+  if ((v = m.estimatedSeconds) != null && !$pb.isZero64(v)) o.estimatedSeconds = $pb.json.int64Out(v);
+  if ((v = m.requestsPerMinute) != null && v !== 0) o.requestsPerMinute = v;
   return o;
 }
 function BulkSyncTotals$fromJSON(o, path) {
   $pb.json.object(o, path, 'qbsync.v1.BulkSyncTotals');
-  const m = { selected: 0n, done: 0n, created: 0n, updated: 0n, skipped: 0n, failed: 0n };
+  const m = { selected: 0n, done: 0n, created: 0n, updated: 0n, skipped: 0n, failed: 0n, estimatedRequests: 0n, estimatedSeconds: 0n, requestsPerMinute: 0 };
   for (const k of Object.keys(o)) {
     const v = o[k];
     switch (k) {
@@ -1115,6 +1124,9 @@ function BulkSyncTotals$fromJSON(o, path) {
       case 'updated': if (v !== null) { m.updated = $pb.json.int64(v, path + '.updated', false); } break;
       case 'skipped': if (v !== null) { m.skipped = $pb.json.int64(v, path + '.skipped', false); } break;
       case 'failed': if (v !== null) { m.failed = $pb.json.int64(v, path + '.failed', false); } break;
+      case 'estimatedRequests': case 'estimated_requests': if (v !== null) { m.estimatedRequests = $pb.json.int64(v, path + '.estimatedRequests', false); } break;
+      case 'estimatedSeconds': case 'estimated_seconds': if (v !== null) { m.estimatedSeconds = $pb.json.int64(v, path + '.estimatedSeconds', false); } break;
+      case 'requestsPerMinute': case 'requests_per_minute': if (v !== null) { m.requestsPerMinute = $pb.json.uint32(v, path + '.requestsPerMinute'); } break;
       default: throw $pb.json.unknown(k, path, 'qbsync.v1.BulkSyncTotals');
     }
   }
@@ -1125,7 +1137,7 @@ function BulkSyncTotals$check(m, prefix) {
 }
 const BulkSyncTotals = $pb.messageType({
   typeName: 'qbsync.v1.BulkSyncTotals',
-  defaults: () => ({ selected: 0n, done: 0n, created: 0n, updated: 0n, skipped: 0n, failed: 0n }),
+  defaults: () => ({ selected: 0n, done: 0n, created: 0n, updated: 0n, skipped: 0n, failed: 0n, estimatedRequests: 0n, estimatedSeconds: 0n, requestsPerMinute: 0 }),
   encode: BulkSyncTotals$encode,
   decode: BulkSyncTotals$decode,
   toJSON: BulkSyncTotals$toJSON,

@@ -111,6 +111,9 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       optional :updated, :uint64, 4
       optional :skipped, :uint64, 5
       optional :failed, :uint64, 6
+      optional :estimated_requests, :uint64, 7
+      optional :estimated_seconds, :uint64, 8
+      optional :requests_per_minute, :uint32, 9
     end
     add_message "qbsync.v1.BulkSyncProgress" do
       optional :totals, :message, 1, "qbsync.v1.BulkSyncTotals"

@@ -617,10 +617,26 @@ struct  Qbsync__V1__BulkSyncTotals
    * Failed or blocked.
    */
   uint64_t failed;
+  /*
+   * Dry run: QBO requests the records that would be sent need when nothing
+   * goes wrong (one per create, update or void; lookups, matching queries
+   * and credit applications counted; retries, 429s and lost answers not).
+   */
+  uint64_t estimated_requests;
+  /*
+   * Dry run: how long those requests take at the company's request budget
+   * (the backfill lane's share of --requests-per-minute), in seconds; 0 when
+   * they fit in the budget's first minute.
+   */
+  uint64_t estimated_seconds;
+  /*
+   * Dry run: the requests per minute the estimate assumes.
+   */
+  uint32_t requests_per_minute;
 };
 #define QBSYNC__V1__BULK_SYNC_TOTALS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__bulk_sync_totals__descriptor) \
-    , 0, 0, 0, 0, 0, 0 }
+    , 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*

@@ -77,20 +77,26 @@ class BulkSyncRequest(_message.Message):
     def __init__(self, company_id: _Optional[str] = ..., entities: _Optional[_Iterable[_Union[_records_pb2.EntityType, str]]] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., force: bool = ..., dry_run: bool = ...) -> None: ...
 
 class BulkSyncTotals(_message.Message):
-    __slots__ = ["created", "done", "failed", "selected", "skipped", "updated"]
+    __slots__ = ["created", "done", "estimated_requests", "estimated_seconds", "failed", "requests_per_minute", "selected", "skipped", "updated"]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     DONE_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_SECONDS_FIELD_NUMBER: _ClassVar[int]
     FAILED_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_PER_MINUTE_FIELD_NUMBER: _ClassVar[int]
     SELECTED_FIELD_NUMBER: _ClassVar[int]
     SKIPPED_FIELD_NUMBER: _ClassVar[int]
     UPDATED_FIELD_NUMBER: _ClassVar[int]
     created: int
     done: int
+    estimated_requests: int
+    estimated_seconds: int
     failed: int
+    requests_per_minute: int
     selected: int
     skipped: int
     updated: int
-    def __init__(self, selected: _Optional[int] = ..., done: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., skipped: _Optional[int] = ..., failed: _Optional[int] = ...) -> None: ...
+    def __init__(self, selected: _Optional[int] = ..., done: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., skipped: _Optional[int] = ..., failed: _Optional[int] = ..., estimated_requests: _Optional[int] = ..., estimated_seconds: _Optional[int] = ..., requests_per_minute: _Optional[int] = ...) -> None: ...
 
 class CheckDriftRequest(_message.Message):
     __slots__ = ["company_id"]
