@@ -76,8 +76,8 @@ private func waitForDrain(_ client: QBSyncClient, company: String = "", limit: D
 func runReconcile() async throws {
     let path = argument("--socket", default: "/tmp/qbsync-bench.sock")
     let admin = SimulatorAdmin(base: argument("--qbo", default: "http://127.0.0.1:8089"))
-    let invoices = Int(argument("--invoices", default: "80000"))!
-    let payments = Int(argument("--payments", default: "20000"))!
+    let invoices = Int(argument("--invoices", default: "90000"))!
+    let payments = Int(argument("--payments", default: "10000"))!
     let deleted = Int(argument("--deleted", default: "100"))!
     let rounds = Int(argument("--rounds", default: "3"))!
     let serverPID = Int32(argument("--server-pid", default: "0"))!

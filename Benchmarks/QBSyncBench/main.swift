@@ -16,7 +16,7 @@
 // Hostile peers (HostileBench.swift, HostilePeer.swift, HostileAbuses+*.swift), against `qbsync serve`
 // with its built-in simulator (company "demo"):
 // Drift (DriftBench.swift), against `qbsync serve` on --socket whose QBO is the qbo-sim at --qbo URL:
-//   qbsync-bench reconcile --socket PATH --qbo URL [--invoices 80000 --payments 20000 --deleted 100 --rounds 3 --server-pid PID]
+//   qbsync-bench reconcile --socket PATH --qbo URL [--invoices 90000 --payments 10000 --deleted 100 --rounds 3 --server-pid PID]
 //   qbsync-bench drift-poll --socket PATH --qbo URL [--companies 100 --seconds 180 --interval 30 --edit-every 30 --budget 500 --invoices 8]
 // The Swift client against `qbsync serve` (built-in simulator), for `Scripts/bench clients`
 // (ClientBench.swift):
