@@ -100,8 +100,14 @@ class Connection:
         sock.settimeout(connect_timeout)
         try:
             sock.connect(socket_path)
-            sock.sendall(_wire.encode(_wire.hello_frame(max_frame_size, agent)))
             reader = _wire.FrameReader(sock, max_frame_size)
+            try:
+                sock.sendall(_wire.encode(_wire.hello_frame(max_frame_size, agent)))
+            except (BrokenPipeError, ConnectionResetError):
+                # The server refused the connection before reading our Hello
+                # (too many connections, a peer it does not allow): its GoAway
+                # saying why is still waiting to be read (docs/protocol.md §3).
+                pass
             hello = cls._await_hello(sock, reader)
         except RpcError:
             sock.close()

@@ -321,3 +321,33 @@ def test_error_status_details_are_decodable():
     assert error.detail(m.StreamResumePoint) == resume
     assert error.detail(m.ErrorDetail) is None
     assert [t for t, _ in error.details] == ["qbsync.v1.FieldViolation", "qbsync.v1.StreamResumePoint"]
+
+
+def test_a_server_that_refuses_before_reading_the_hello_is_heard(monkeypatch):
+    # The server writes its GoAway and closes without reading: the client's
+    # Hello write then fails (EPIPE). The GoAway is still in the socket, and
+    # its reason is the error, not "broken pipe".
+    import socket as socket_module
+
+    refused = threading.Event()
+
+    def script(conn: FakeConnection, _: int) -> None:
+        conn.send(frame_pb2.Frame(stream_id=0, goaway=frame_pb2.GoAway(
+            reason=frame_pb2.GO_AWAY_REASON_PERMISSION_DENIED, code=7, message="uid 1234 is not allowed")))
+        refused.set()
+
+    real_sendall = socket_module.socket.sendall
+
+    def sendall(sock, data, *args):
+        if threading.current_thread() is threading.main_thread():
+            refused.wait(5)
+            raise BrokenPipeError(32, "Broken pipe")
+        return real_sendall(sock, data, *args)
+
+    with FakeServer(script) as fake:
+        monkeypatch.setattr(socket_module.socket, "sendall", sendall)
+        with pytest.raises(GoAwayError) as failure:
+            Client(fake.socket_path).connect()
+        monkeypatch.undo()
+    assert failure.value.reason_name == "PERMISSION_DENIED"
+    assert "not allowed" in failure.value.message
