@@ -179,10 +179,21 @@ import Testing
         _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Customer(
             externalID: "qbo-side", givenName: "L", familyName: "P", companyName: "Later Linked Inc", email: "later@x.test"
         ), mode: .create))
+        // A second company, swept in its own transaction, gets the same.
+        try await harness.connect("beta")
+        let other = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "beta", customer: Customer(
+            externalID: "b-later", givenName: "Bo", familyName: "Lund", companyName: "Beta Later", email: "beta-later@x.test"
+        ), mode: .auto))
+        #expect(other.outcome == .noMatch)
+        _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "beta", customer: Customer(
+            externalID: "beta-qbo-side", givenName: "B", familyName: "L", companyName: "Beta Later Inc", email: "beta-later@x.test"
+        ), mode: .create))
         let report = try await harness.server.engine.sweep()
-        #expect(report.customersRelinking == 1)
+        #expect(report.customersRelinking == 2)
         let record = try await harness.waitForRecord(harness.ref("acme", .customer, "c-later")) { $0.status == .synced }
         #expect(record.status == .synced)
+        let beta = try await harness.waitForRecord(harness.ref("beta", .customer, "b-later")) { $0.status == .synced }
+        #expect(beta.status == .synced)
         await harness.stop()
     }
 }

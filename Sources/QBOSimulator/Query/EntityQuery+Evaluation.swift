@@ -30,13 +30,21 @@ extension EntityQuery {
     /// Runs the query over `rows`, in QBO's default order unless it says `ORDERBY`. Name
     /// lists answer only active rows unless the query mentions `Active`, as QBO's do.
     func evaluate(over rows: [JSONObject]) -> QueryResult {
-        let mentionsActive = conditions.contains { $0.property == "Active" }
-        let filtered = rows.filter { row in
-            if entity.hasActiveFlag, !mentionsActive, row["Active"]?.boolValue == false { return false }
-            return conditions.allSatisfy { $0.matches(row) }
-        }
-        if selection == .count { return .count(filtered.count) }
-        var matching = Self.inDefaultOrder(filtered, of: entity)
+        if selection == .count { return .count(self.matching(rows).count) }
+        return self.page(of: self.listing(over: rows))
+    }
+
+    /// The query without its paging: what every page of it is cut from.
+    var listingKey: EntityQuery {
+        var key = self
+        key.startPosition = 1
+        key.maxResults = 0
+        return key
+    }
+
+    /// The rows that match, in the order pages are cut from (QBO's default order, then `ORDERBY`).
+    func listing(over rows: [JSONObject]) -> [JSONObject] {
+        var matching = Self.inDefaultOrder(self.matching(rows), of: entity)
         if !ordering.isEmpty {
             matching = matching.enumerated().sorted { left, right in
                 for order in ordering {
@@ -50,11 +58,24 @@ extension EntityQuery {
                 return left.offset < right.offset
             }.map(\.element)
         }
-        let page = matching.dropFirst(startPosition - 1).prefix(maxResults)
+        return matching
+    }
+
+    /// This query's page of a ``listing(over:)``.
+    func page(of listing: [JSONObject]) -> QueryResult {
+        let page = listing.dropFirst(startPosition - 1).prefix(maxResults)
         if case .properties(let names) = selection {
             return .page(page.map { Self.project($0, onto: names) }, startPosition: startPosition)
         }
         return .page(Array(page), startPosition: startPosition)
+    }
+
+    private func matching(_ rows: [JSONObject]) -> [JSONObject] {
+        let mentionsActive = conditions.contains { $0.property == "Active" }
+        return rows.filter { row in
+            if entity.hasActiveFlag, !mentionsActive, row["Active"]?.boolValue == false { return false }
+            return conditions.allSatisfy { $0.matches(row) }
+        }
     }
 
     private static func project(_ row: JSONObject, onto names: [String]) -> JSONObject {

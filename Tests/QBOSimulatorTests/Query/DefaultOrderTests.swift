@@ -35,6 +35,28 @@ import Testing
         }
     }
 
+    @Test func pagesOfAListingSeeEveryWriteBetweenThem() async throws {
+        // Pages are cut from one listing while the books do not change; any write
+        // (a create, an edit, a deletion by hand) makes the next page list again.
+        try await withSimulator { qbo in
+            let customer = try await qbo.makeCustomer()
+            var made: [String] = []
+            for amount in [10, 20, 30] {
+                made.append(try await qbo.makeInvoice(customer: customer, amounts: [Decimal(amount)])["Id"]?.stringValue ?? "")
+                try qbo.simulator.advanceClock(by: .seconds(5))
+            }
+            let page1 = try ids(try await qbo.query("SELECT * FROM Invoice STARTPOSITION 1 MAXRESULTS 2"), "Invoice")
+            #expect(page1 == [made[2], made[1]])
+            let fourth = try await qbo.makeInvoice(customer: customer, amounts: [40])["Id"]?.stringValue ?? ""
+            #expect(try ids(try await qbo.query("SELECT * FROM Invoice STARTPOSITION 1 MAXRESULTS 2"), "Invoice") == [fourth, made[2]])
+            #expect(try ids(try await qbo.query("SELECT * FROM Invoice STARTPOSITION 3 MAXRESULTS 2"), "Invoice") == [made[1], made[0]])
+            try qbo.simulator.advanceClock(by: .seconds(5))
+            _ = try await qbo.api(.POST, "invoice", json: ["Id": .string(made[0]), "SyncToken": "0", "sparse": true, "PrivateNote": "edited"])
+            #expect(try ids(try await qbo.query("SELECT * FROM Invoice STARTPOSITION 1 MAXRESULTS 2"), "Invoice") == [made[0], fourth])
+            #expect(try ids(try await qbo.query("SELECT Id, TotalAmt FROM Invoice STARTPOSITION 3 MAXRESULTS 5"), "Invoice") == [made[2], made[1]])
+        }
+    }
+
     @Test func nameListsComeAlphabetically() async throws {
         try await withSimulator { qbo in
             for name in ["Cool Cars", "amy's Bird Sanctuary", "Bill's Windsurf Shop"] { _ = try await qbo.makeCustomer(name) }
