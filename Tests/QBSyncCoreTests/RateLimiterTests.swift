@@ -139,6 +139,16 @@ import Testing
         #expect(await order.entries == ["interactive", "backfill"])
     }
 
+    @Test func theQBOConnectionPoolLeavesEachRealmItsOwnTen() {
+        // Every realm is on QBO's one host: a per-host cap would be shared by all of them.
+        var configuration = EngineConfiguration()
+        let pool = SyncEngine.transportConfiguration(configuration)
+        #expect(pool.maxConnectionsPerHost == 0)
+        #expect(pool.maxTotalConnections == 1_000)
+        configuration.maxQBOConnections = 4
+        #expect(SyncEngine.transportConfiguration(configuration).maxTotalConnections == 10)  // never below one realm's share
+    }
+
     @Test func theBackfillShareAndTheTimeAtIt() {
         #expect(RateLimiter.backfillShare(of: 500) == 450)
         #expect(RateLimiter.backfillShare(of: 20) == 18)

@@ -23,7 +23,10 @@ public final class CurlTransport: HTTPTransport {
         /// Connect through this Unix domain socket instead of TCP (`CURLOPT_UNIX_SOCKET_PATH`);
         /// the URL's host still goes in the `Host` header.
         public var unixSocketPath: String?
-        /// Parallel connections per host. QBO allows 10 concurrent requests per realm and app.
+        /// Parallel connections per host; 0 for no limit. QBO allows 10
+        /// concurrent requests per realm and app, and every realm is on the
+        /// same host: a process syncing many realms caps them per realm
+        /// instead (the sync engine's rate limiter) and passes 0.
         public var maxConnectionsPerHost: Int
         /// Connections kept open across all hosts.
         public var maxTotalConnections: Int

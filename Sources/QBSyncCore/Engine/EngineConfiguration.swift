@@ -12,6 +12,12 @@ public struct EngineConfiguration: Sendable {
     public var requestsPerMinute = 500
     /// Requests in flight per realm (QBO allows 10).
     public var concurrentRequests = 10
+    /// Connections to QBO the process keeps, across every realm. Each realm's
+    /// `RateLimiter` caps its own requests in flight (``concurrentRequests``);
+    /// the connection pool must not cap them again across realms, since every
+    /// realm talks to the same host: with libcurl's per-host limit of 10, a
+    /// hundred companies shared ten connections.
+    public var maxQBOConnections = 1_000
     /// Retry schedule.
     public var retry = RetryPolicy()
     /// Total timeout of one QBO request.

@@ -44,15 +44,24 @@ public actor SyncEngine {
         self.store = store
         self.configuration = configuration
         self.logger = logger
-        self.transport = try transport ?? CurlTransport(configuration: CurlTransport.Configuration(
-            connectTimeout: configuration.connectTimeout,
-            timeout: configuration.requestTimeout
-        ))
+        self.transport = try transport ?? CurlTransport(configuration: Self.transportConfiguration(configuration))
         let hub = EventHub(lastSequence: try store.read { try $0.lastSequence() })
         self.hub = hub
         store.setCommitObserver(hub)
         self.view = RecordView(qboAppURL: configuration.qboAppURL)
         self.intake = Intake(store: store, view: self.view)
+    }
+
+    /// The libcurl pool: no per-host cap (0; every realm is on the same host
+    /// and each realm's limiter caps its own requests in flight), at most
+    /// `maxQBOConnections` open in all.
+    static func transportConfiguration(_ configuration: EngineConfiguration) -> CurlTransport.Configuration {
+        CurlTransport.Configuration(
+            connectTimeout: configuration.connectTimeout,
+            timeout: configuration.requestTimeout,
+            maxConnectionsPerHost: 0,
+            maxTotalConnections: max(configuration.concurrentRequests, configuration.maxQBOConnections)
+        )
     }
 
     /// Recovers pushes interrupted by a crash and starts every connected company.

@@ -43,6 +43,26 @@ struct CurlTransportTests {
         }
     }
 
+    @Test func withoutAPerHostCapRequestsToOneHostAreNotHeldToTen() async throws {
+        // Many realms, one host: the engine caps each realm itself and passes 0.
+        try await withServer({ request in
+            usleep(200_000)
+            return .json(200, #"{"path":"\#(request.path)"}"#)
+        }) { server in
+            try await withTransport(.init(maxConnectionsPerHost: 0, maxTotalConnections: 100)) { transport in
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for index in 0..<30 {
+                        group.addTask { try await transport.send(get("\(server.baseURL)/slow/\(index)")).status }
+                    }
+                    for try await status in group { #expect(status == 200) }
+                }
+                // Thirty answers of 200 ms sent together: more than ten connections at once.
+                #expect(transport.connectionsOpened > 10)
+                #expect(transport.connectionsOpened <= 30)
+            }
+        }
+    }
+
     @Test func postSendsBodyAndHeadersButNoExpect() async throws {
         try await withServer({ request in .json(200, String(decoding: request.body, as: UTF8.self)) }) { server in
             try await withTransport { transport in
