@@ -39,7 +39,4 @@ public final class AcceptedConnections<Inbound: Sendable, Outbound: Sendable>: S
             try? await connection.executeThenClose { _, _ in }
         }
     }
-
-    /// Connections made and not yet taken.
-    public var count: Int { self.pending.withLock { $0.count } }
 }

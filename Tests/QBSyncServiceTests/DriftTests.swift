@@ -157,6 +157,27 @@ import Testing
 
 /// The side-by-side of the rental store and QuickBooks for a period.
 @Suite(.timeLimit(.minutes(3))) struct ReconcileTests {
+    @Test func reconcileReadsEveryPageOfAPeriodEachDocumentOnce() async throws {
+        // 2,501 payments entered in QuickBooks by hand: three pages of 1,000,
+        // read in parallel after a COUNT; every one counted once, to the cent.
+        let harness = try await ServiceHarness.start { $0.engine.driftInterval = nil }
+        let realm = try await harness.connect("acme")
+        _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Fixtures.customer("c1"), mode: .create))
+        let customer = try await harness.client.getRecord(GetRecordRequest(ref: harness.ref("acme", .customer, "c1"))).record?.qboID ?? ""
+        for index in 0..<2_501 {
+            try await harness.simulator.byHand(realmID: realm.realmId, entity: "Payment", id: "-", .create([
+                "CustomerRef": ["value": .string(customer)], "TotalAmt": .number(Decimal(index % 7 + 1)), "TxnDate": "2026-11-06",
+            ]))
+        }
+        let report = try await harness.client.reconcile(ReconcileRequest(companyID: "acme", fromDate: "2026-11-01", toDate: "2026-11-30", entities: [.payment]))
+        let payments = try #require(report.entities.first { $0.entity == .payment })
+        #expect(payments.onlyInQuickbooksCount == 2_501)
+        let total = (0..<2_501).reduce(Int64(0)) { $0 + Int64($1 % 7 + 1) * 100 }
+        #expect(payments.onlyInQuickbooksTotalMinor == total)
+        #expect(report.requests == 4)  // the COUNT and three pages
+        await harness.stop()
+    }
+
     @Test func totalsBalancesAndEveryMismatchToTheCent() async throws {
         let harness = try await ServiceHarness.start { $0.engine.driftInterval = nil }
         let realm = try await harness.connect("acme")
