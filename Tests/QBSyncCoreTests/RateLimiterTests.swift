@@ -1,4 +1,5 @@
 import Foundation
+import QBOClient
 import Testing
 
 @testable import QBSyncCore
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test func busyWhenSomeoneWaitsOrFourFifthsOfTheMinuteAreSpent() async {
-        let limiter = RateLimiter(requestsPerMinute: 10, maxConcurrent: 2)
+        let limiter = RateLimiter(requestsPerMinute: 10, maxConcurrent: 2, burst: 10)
         #expect(await !limiter.isBusy)
         await limiter.acquire()
         await limiter.release()
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func aFullConcurrencyMakesTheNextCallerWaitForARelease() async {
-        let limiter = RateLimiter(requestsPerMinute: 100, maxConcurrent: 1)
+        let limiter = RateLimiter(requestsPerMinute: 100, maxConcurrent: 1, burst: 10)
         await limiter.acquire()
         let waiter = Task { await limiter.acquire(); return true }
         // Still waiting: nothing was released. (Nothing can release it but us.)
@@ -91,7 +92,7 @@ import Testing
 /// minute to interactive requests, which are also woken first.
 @Suite struct RateLimiterLaneTests {
     @Test func backfillLeavesATenthOfTheMinuteToInteractiveRequests() async {
-        let limiter = RateLimiter(requestsPerMinute: 20, maxConcurrent: 100)
+        let limiter = RateLimiter(requestsPerMinute: 20, maxConcurrent: 100, burst: 20)
         #expect(await limiter.backfillReserve == 2)
         for _ in 0..<18 {
             await limiter.acquire(lane: .backfill)
@@ -178,4 +179,63 @@ import Testing
 private actor OrderLog {
     var entries: [String] = []
     func append(_ entry: String) { self.entries.append(entry) }
+}
+
+/// The pacer: token buckets for requests and batch requests behind the
+/// sliding window, so a backlog is sent at the minute's rate instead of in
+/// a burst, and a batch spends both budgets.
+@Suite struct RateLimiterPacingTests {
+    @Test func aBacklogGoesAtTheMinutesRateNotInABurst() async {
+        // 600 a minute is one every 100 ms; two may go at once.
+        let limiter = RateLimiter(requestsPerMinute: 600, maxConcurrent: 10, burst: 2)
+        let start = ContinuousClock.now
+        for _ in 0..<12 {
+            await limiter.acquire()
+            await limiter.release()
+        }
+        // The burst, then ten tokens at 100 ms each: never sooner (a loaded machine is only slower).
+        #expect(ContinuousClock.now - start >= .milliseconds(950))
+        #expect(await limiter.requestsLastMinute == 12)
+    }
+
+    @Test func aBatchSpendsARequestAndABatchRequest() async {
+        let limiter = RateLimiter(requestsPerMinute: 1_000, maxConcurrent: 10, batchRequestsPerMinute: 2)
+        await limiter.acquire(lane: .backfill, kind: .batch)
+        #expect(await limiter.requestsLastMinute == 1)
+        #expect(await limiter.batchRequestsLastMinute == 1)
+        // The next batch waits for the batch budget (one token every 30 s) ...
+        let second = Task { await limiter.acquire(lane: .backfill, kind: .batch); return true }
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(await limiter.batchRequestsLastMinute == 1)
+        // ... without holding up single requests of the same lane behind it.
+        await limiter.acquire(lane: .backfill)
+        await limiter.acquire(lane: .interactive)
+        #expect(await limiter.requestsLastMinute == 3)
+        #expect(await limiter.requestsInFlight == 3)
+        second.cancel()  // left waiting: the test does not wait 30 s
+    }
+
+    @Test func a429EmptiesTheBucketSoTheRealmResumesSlowly() async {
+        let limiter = RateLimiter(requestsPerMinute: 600, maxConcurrent: 10, burst: 10)
+        await limiter.acquire()
+        await limiter.throttled(retryAfter: .milliseconds(1))
+        let start = ContinuousClock.now
+        for _ in 0..<3 {
+            await limiter.acquire()
+            await limiter.release()
+        }
+        // No saved-up burst: at four fifths of 600 a minute (125 ms each), three take 375 ms.
+        #expect(ContinuousClock.now - start >= .milliseconds(350))
+    }
+
+    @Test func onlyAPostToBatchIsABatch() throws {
+        func request(_ method: HTTPRequest.Method, _ url: String) -> HTTPRequest {
+            HTTPRequest(method: method, url: url)
+        }
+        #expect(RateLimitedTransport.isBatch(request(.post, "https://quickbooks.api.intuit.com/v3/company/1/batch?minorversion=75")))
+        #expect(RateLimitedTransport.isBatch(request(.post, "http://127.0.0.1:8089/v3/company/1/batch")))
+        #expect(!RateLimitedTransport.isBatch(request(.post, "https://quickbooks.api.intuit.com/v3/company/1/invoice?minorversion=75")))
+        #expect(!RateLimitedTransport.isBatch(request(.get, "https://quickbooks.api.intuit.com/v3/company/1/batch")))
+        #expect(!RateLimitedTransport.isBatch(request(.post, "https://quickbooks.api.intuit.com/v3/company/1/query?query=select+*+from+batch")))
+    }
 }

@@ -7,7 +7,8 @@ import QBSyncWire
 import Synchronization
 import Testing
 
-/// The proof: a backfill of 2,000 invoices with payments, refunds and voids,
+/// The proof: a backfill of 2,000 invoices (sent in the backfill lane, so
+/// mostly in batches) with payments, refunds and voids,
 /// and beside them 500 bills, their payments (some voided), purchase orders
 /// (received, cancelled) and expenses (some voided), under injected QBO
 /// faults, with the service killed -9 three times. QBO ends up with every
@@ -120,7 +121,11 @@ import Testing
 
         let submitting = Task {
             Self.progress("submitting invoices")
-            try await Self.submitAll(plan.invoices.map { invoice in { client in _ = try await client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: invoice)) } }, environment)
+            // A first sync: the invoices go in the backfill lane, in batches.
+            let backfill = CallOptions(metadata: ["qbsync-lane": "backfill"])
+            try await Self.submitAll(plan.invoices.map { invoice in { client in
+                _ = try await client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: invoice), options: backfill)
+            } }, environment)
             Self.progress("submitting payments")
             try await Self.submitAll(plan.payments.map { payment in { client in _ = try await client.syncPayment(SyncPaymentRequest(companyID: "acme", payment: payment)) } }, environment)
             Self.progress("submitting refunds")
@@ -156,6 +161,9 @@ import Testing
 
         let ledger = try await environment.simulator.ledger(realmID: environment.realm.realmId)
         try Self.checkLedger(ledger, plan)
+        // The kills landed in a batched backfill.
+        let batches = try await environment.simulator.stats(realmID: environment.realm.realmId).batchRequests
+        #expect(batches >= 10, "\(batches) batch requests")
         payables.check(ledger)
         // Nothing qbsync did itself (creates, updates, payments applied, voids,
         // deletions, retries after lost answers) is mistaken for drift.

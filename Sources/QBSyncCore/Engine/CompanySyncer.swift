@@ -18,9 +18,15 @@ actor CompanySyncer {
     let limiter: RateLimiter
     private var pusher: Pusher?
     private var session: OAuthSession?
+    /// Records being pushed.
     private var inFlight: Set<Int64> = []
-    /// Those of `inFlight` claimed from the backfill lane.
-    private var backfillInFlight: Set<Int64> = []
+    /// Pushes under way (a batch of many records is one), of which from the
+    /// backfill lane, of which batches.
+    private var pushes = 0
+    private var backfillPushes = 0
+    private var batchPushes = 0
+    /// Batches claimed ahead: one in flight and one waiting for the batch budget.
+    private static let batchesAhead = 2
     private var loop: Task<Void, Never>?
     /// Kicked from any thread when work arrives or a push finishes.
     nonisolated let wake = WakeSignal()
@@ -33,7 +39,10 @@ actor CompanySyncer {
         self.store = store
         self.transport = transport
         self.configuration = configuration
-        self.limiter = RateLimiter(requestsPerMinute: configuration.requestsPerMinute, maxConcurrent: configuration.concurrentRequests)
+        self.limiter = RateLimiter(
+            requestsPerMinute: configuration.requestsPerMinute, maxConcurrent: configuration.concurrentRequests,
+            batchRequestsPerMinute: configuration.batchRequestsPerMinute
+        )
         var logger = logger
         logger[metadataKey: "company"] = "\(companyID)"
         self.logger = logger
@@ -148,17 +157,17 @@ actor CompanySyncer {
                 // of burning every record's attempts against an outage.
                 try? await Task.sleep(for: pause)
             }
-            if claimed == 0 || self.inFlight.count >= self.slots {
+            if claimed == 0 || self.pushes >= self.slots {
                 await self.waitForWork()
             }
         }
-        while !self.inFlight.isEmpty { await self.waitForWork() }
+        while self.pushes > 0 { await self.waitForWork() }
     }
 
     /// Sleeps until kicked or until the next retry is due.
     private func waitForWork() async {
         var timer: Task<Void, Never>?
-        if self.active, self.inFlight.count < self.slots,
+        if self.active, self.pushes < self.slots,
            let due = try? self.store.read({ try $0.nextDueTime(companyID: self.companyID) }) {
             let delay = max(0, due - Clock.milliseconds())
             let wake = self.wake
@@ -185,31 +194,84 @@ actor CompanySyncer {
 
     /// Claims due records up to the free slots, interactive ones first;
     /// backfill never holds the last slot, so a record someone waits for
-    /// is claimed as soon as it is due, whatever the backlog.
+    /// is claimed as soon as it is due, whatever the backlog. Backfill
+    /// creates fill a batch of up to 30 (one slot) while fewer than
+    /// ``batchesAhead`` batches are out; the other backfill records go
+    /// one by one, spending the rest of the realm's request budget.
     private func claimAndPush() async throws -> Int {
-        let free = self.slots - self.inFlight.count
+        var free = self.slots - self.pushes
         guard free > 0 else { return 0 }
         let now = Clock.milliseconds()
         let busy = self.inFlight
-        var backfillFree = self.slots - (self.slots > 1 ? 1 : 0) - self.backfillInFlight.count
-        var ids: [Int64] = []
-        for row in try self.store.read({ try $0.dueRecords(companyID: self.companyID, now: now, limit: free + busy.count) }) where !busy.contains(row.id) {
-            guard ids.count < free else { break }
-            if row.lane == .backfill {
-                guard backfillFree > 0 else { break }  // due records come interactive first: only backfill is left
-                backfillFree -= 1
-            }
-            ids.append(row.id)
+        var backfillFree = self.slots - (self.slots > 1 ? 1 : 0) - self.backfillPushes
+        let batching = self.configuration.backfillBatches && self.slots > 1 && backfillFree > 0 && self.batchPushes < Self.batchesAhead
+        if batching {
+            free -= 1  // the batch's slot
+            backfillFree -= 1
         }
-        guard !ids.isEmpty else { return 0 }
-        let claimable = ids
+        var singles: [Int64] = []
+        var batch: [Int64] = []
+        let limit = free + 1 + busy.count + (batching ? BatchOperation.maxItemsPerBatch : 0)
+        for row in try self.store.read({ try $0.dueRecords(companyID: self.companyID, now: now, limit: limit) }) where !busy.contains(row.id) {
+            if row.lane == .backfill {
+                if batching, batch.count < BatchOperation.maxItemsPerBatch, Self.mayBatch(row) {
+                    batch.append(row.id)
+                } else if singles.count < free, backfillFree > 0 {
+                    backfillFree -= 1
+                    singles.append(row.id)
+                } else if !batching || batch.count == BatchOperation.maxItemsPerBatch {
+                    break  // due records come interactive first: only backfill is left
+                }
+            } else if singles.count < free {
+                singles.append(row.id)
+            } else {
+                break
+            }
+        }
+        guard !singles.isEmpty || !batch.isEmpty else { return 0 }
+        let claimable = singles + batch
         let claims = try await self.store.write { transaction in try Self.claim(claimable, in: transaction) }
+        let batchIDs = Set(batch)
+        var batched: [Claim] = []
+        var alone: [Claim] = []
         for claim in claims {
             self.inFlight.insert(claim.row.id)
-            if claim.row.lane == .backfill { self.backfillInFlight.insert(claim.row.id) }
+            if batchIDs.contains(claim.row.id), Pusher.batchOperation(for: claim, batchID: "") != nil {
+                batched.append(claim)
+            } else {
+                alone.append(claim)  // planned as something else than a create: pushed alone
+            }
+        }
+        if batched.count < 2 {
+            alone += batched  // one create goes in the batch's slot, alone
+            batched = []
+        }
+        for claim in alone {
+            self.started(claim.row.lane, batch: false)
             Task { await self.push(claim) }
         }
+        if !batched.isEmpty {
+            self.started(.backfill, batch: true)
+            let batch = batched
+            Task { await self.pushBatch(batch) }
+        }
         return claims.count
+    }
+
+    /// Whether a due record may be a batch's create: it is backfill, not in
+    /// QBO yet, and its last attempt's outcome is known (else it is looked up first).
+    private static func mayBatch(_ row: RecordRow) -> Bool {
+        guard row.qboID.isEmpty, !row.outcomeUnknown, !row.state.voidRequested else { return false }
+        switch row.key.entity {
+        case .invoice, .bill, .purchaseOrder, .expense: return true
+        default: return false
+        }
+    }
+
+    private func started(_ lane: QueueLane, batch: Bool) {
+        self.pushes += 1
+        if lane == .backfill { self.backfillPushes += 1 }
+        if batch { self.batchPushes += 1 }
     }
 
     /// PENDING -> SYNCING for each record still due, with its requestid
@@ -242,38 +304,58 @@ actor CompanySyncer {
 
     private func push(_ claim: Claim) async {
         guard let pusher = self.pusher else {
-            await self.finish(claim, PushOutcome(result: .failed(QBOError(kind: .authDead, message: "company disconnected"))))
+            await self.finish([(claim, Self.disconnected)], lane: claim.row.lane, batch: false)
             return
         }
         // Every QBO request of this push spends the record's lane's share of the realm's limits.
         let outcome = await RateLimiter.$lane.withValue(claim.row.lane) { await pusher.push(claim) }
-        await self.finish(claim, outcome)
+        await self.finish([(claim, outcome)], lane: claim.row.lane, batch: false)
     }
 
-    private func finish(_ claim: Claim, _ outcome: PushOutcome) async {
+    private func pushBatch(_ claims: [Claim]) async {
+        let outcomes: [PushOutcome]
+        if let pusher = self.pusher {
+            outcomes = await RateLimiter.$lane.withValue(.backfill) { await pusher.pushBatch(claims) }
+        } else {
+            outcomes = claims.map { _ in Self.disconnected }
+        }
+        await self.finish(Array(zip(claims, outcomes)), lane: .backfill, batch: true)
+    }
+
+    private static let disconnected = PushOutcome(result: .failed(QBOError(kind: .authDead, message: "company disconnected")))
+
+    /// Applies the outcomes of one push (one record, or a batch's) in one write.
+    private func finish(_ pushed: [(claim: Claim, outcome: PushOutcome)], lane: QueueLane, batch: Bool) async {
         let policy = self.configuration.retry
-        let random = Double.random(in: 0..<1)
         do {
-            let result = try await self.store.write { transaction in
-                try Completion.apply(outcome, claim: claim, policy: policy, random: random, in: transaction)
+            let results = try await self.store.write { transaction in
+                try pushed.map { try Completion.apply($0.outcome, claim: $0.claim, policy: policy, random: Double.random(in: 0..<1), in: transaction) }
             }
-            if result.authDead {
-                await self.connectionDied(outcome)
-            } else if result.reachedQBO {
+            if let dead = zip(results, pushed).first(where: { $0.0.authDead }) {
+                await self.connectionDied(dead.1.outcome)
+            } else if results.contains(where: \.reachedQBO) {
                 self.consecutiveFailures = 0
                 try await self.setState(.active, message: "", onlyFrom: [.error])
-            } else if case .failed(let error) = outcome.result, error.kind != .cancelled {
+            } else if let error = pushed.lazy.compactMap({ Self.failure($0.outcome) }).first, error.kind != .cancelled {
                 self.consecutiveFailures += 1
                 if self.consecutiveFailures == self.configuration.errorThreshold {
                     try await self.setState(.error, message: "QuickBooks keeps failing: \(error.message)", onlyFrom: [.active])
                 }
             }
         } catch {
-            self.logger.error("recording a push outcome failed", metadata: ["record": "\(claim.row.key)", "error": "\(error)"])
+            let records = pushed.map { "\($0.claim.row.key)" }.joined(separator: ", ")
+            self.logger.error("recording a push outcome failed", metadata: ["records": "\(records)", "error": "\(error)"])
         }
-        self.inFlight.remove(claim.row.id)
-        self.backfillInFlight.remove(claim.row.id)
+        for (claim, _) in pushed { self.inFlight.remove(claim.row.id) }
+        self.pushes -= 1
+        if lane == .backfill { self.backfillPushes -= 1 }
+        if batch { self.batchPushes -= 1 }
         self.kick()
+    }
+
+    private static func failure(_ outcome: PushOutcome) -> QBOError? {
+        if case .failed(let error) = outcome.result { return error }
+        return nil
     }
 
     private func connectionDied(_ outcome: PushOutcome) async {

@@ -12,6 +12,13 @@ public struct EngineConfiguration: Sendable {
     public var requestsPerMinute = 500
     /// Requests in flight per realm (QBO allows 10).
     public var concurrentRequests = 10
+    /// Batch requests per minute per realm (QBO allows 40); each is also
+    /// one of ``requestsPerMinute``.
+    public var batchRequestsPerMinute = 40
+    /// Whether backfill-lane creates (invoices, bills, purchase orders,
+    /// expenses) go through QBO's Batch API, up to 30 a request, beside the
+    /// single requests that use the rest of the budget.
+    public var backfillBatches = true
     /// Connections to QBO the process keeps, across every realm. Each realm's
     /// `RateLimiter` caps its own requests in flight (``concurrentRequests``);
     /// the connection pool must not cap them again across realms, since every

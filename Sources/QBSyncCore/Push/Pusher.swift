@@ -58,11 +58,7 @@ struct Pusher: Sendable {
                 let created = try await self.client.create(plan.body, requestID: try Self.requestID(row, "c"))
                 return self.syncedInvoice(created, plan: plan, note: "created in QBO as Invoice \(created.id ?? "")")
             } catch let error as QBOError where error.kind == .duplicate {
-                if let found = try await self.findInvoice(plan.body, row: row) {
-                    let current = try await self.bringUpToDate(found, with: plan.body, row: row)
-                    return self.syncedInvoice(current, plan: plan, note: "found in QBO as Invoice \(found.id ?? "") (it was created before)")
-                }
-                throw error
+                return try await self.adoptDuplicate(plan, row: row, error)
             }
         case .update:
             let updated = try await self.withFreshToken(row, read: { try await self.client.read(QBO.Invoice.self, id: row.qboID).syncToken }) { token, step in
@@ -83,10 +79,20 @@ struct Pusher: Sendable {
         }
     }
 
+    /// QBO refused a create because the DocNumber is taken (6140): the
+    /// invoice holding it is ours when it carries the record's marker (an
+    /// earlier attempt created it), and is brought up to date; else the
+    /// refusal stands.
+    func adoptDuplicate(_ plan: InvoicePlan, row: RecordRow, _ error: QBOError) async throws -> PushOutcome {
+        guard let found = try await self.findInvoice(plan.body, row: row) else { throw error }
+        let current = try await self.bringUpToDate(found, with: plan.body, row: row)
+        return self.syncedInvoice(current, plan: plan, note: "found in QBO as Invoice \(found.id ?? "") (it was created before)")
+    }
+
     /// SYNCED, with a TAX_MISMATCH warning when QBO's total (as it computed
     /// it: automated sales tax may ignore the tax sent) differs from the
     /// rental system's.
-    private func syncedInvoice(_ invoice: QBO.Invoice, plan: InvoicePlan, note: String) -> PushOutcome {
+    func syncedInvoice(_ invoice: QBO.Invoice, plan: InvoicePlan, note: String) -> PushOutcome {
         var outcome = self.synced(invoice.id, invoice.syncToken, note: note)
         guard let total = invoice.totalAmt, total != plan.expectedTotal else { return outcome }
         let tax = invoice.txnTaxDetail?.totalTax ?? 0

@@ -57,6 +57,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "QBO requests in flight per company (QBO allows 10).")
     var concurrent: Int = 10
 
+    @Option(help: "QBO batch requests per minute per company (QBO allows 40; each also counts as a request).")
+    var batchRequestsPerMinute: Int = 40
+
+    @Option(help: "Backfill creates go through QBO's Batch API, up to 30 a request: on or off.")
+    var backfillBatches: String = "on"
+
     @Option(help: "Socket file permissions, octal.")
     var socketMode: String = "660"
 
@@ -132,7 +138,10 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard UInt32(self.socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 660") }
         guard Logger.Level(rawValue: self.logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
-        guard self.requestsPerMinute > 0, self.concurrent > 0 else { throw ValidationError("--requests-per-minute and --concurrent must be positive") }
+        guard self.requestsPerMinute > 0, self.concurrent > 0, self.batchRequestsPerMinute > 0 else {
+            throw ValidationError("--requests-per-minute, --concurrent and --batch-requests-per-minute must be positive")
+        }
+        guard ["on", "off"].contains(self.backfillBatches) else { throw ValidationError("--backfill-batches must be on or off") }
         guard self.sweepInterval > 0, self.eventRetentionDays > 0, self.drainTimeout >= 0, self.requestTimeout > 0, self.outboundGrace > 0 else {
             throw ValidationError("intervals must be positive")
         }
@@ -178,6 +187,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.store.maxSizeBytes = self.maxDatabaseMiB.map { Int64($0) * 1024 * 1024 }
         configuration.engine.requestsPerMinute = self.requestsPerMinute
         configuration.engine.concurrentRequests = self.concurrent
+        configuration.engine.batchRequestsPerMinute = self.batchRequestsPerMinute
+        configuration.engine.backfillBatches = self.backfillBatches == "on"
         configuration.engine.sweepInterval = .seconds(self.sweepInterval)
         configuration.engine.driftInterval = self.driftInterval == 0 ? nil : .seconds(self.driftInterval)
         if let port = self.webhookPort {
