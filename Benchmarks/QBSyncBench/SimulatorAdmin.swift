@@ -25,6 +25,14 @@ struct RealmStats: Sendable {
     var throttled = 0
     var maxConcurrentSeen = 0
     var requestsLastMinute = 0
+    var batchRequests = 0
+    var batchThrottled = 0
+}
+
+/// An invoice as the simulator's ledger holds it, its total exact.
+struct LedgerInvoice: Decodable, Sendable {
+    var DocNumber: String?
+    var TotalAmt: Decimal?
 }
 
 /// The admin API (no auth) of a `qbo-sim` at `base`, e.g. `http://127.0.0.1:8089`.
@@ -50,7 +58,8 @@ struct SimulatorAdmin: Sendable {
         let json = try await self.call("GET", "/admin/realms/\(realmID)/stats")
         func int(_ key: String) -> Int { (json[key] as? NSNumber)?.intValue ?? 0 }
         return RealmStats(requests: int("requests"), writes: int("writes"), throttled: int("throttled"),
-                          maxConcurrentSeen: int("maxConcurrentSeen"), requestsLastMinute: int("requestsLastMinute"))
+                          maxConcurrentSeen: int("maxConcurrentSeen"), requestsLastMinute: int("requestsLastMinute"),
+                          batchRequests: int("batchRequests"), batchThrottled: int("batchThrottled"))
     }
 
     func setLimits(realmID: String, requestsPerMinute: Int, concurrent: Int) async throws {
@@ -80,6 +89,13 @@ struct SimulatorAdmin: Sendable {
             fail("the token endpoint refused the refresh: \(String(decoding: data, as: UTF8.self))")
         }
         return (access, refresh, (json["expires_in"] as? NSNumber)?.intValue ?? 3600)
+    }
+
+    /// Every invoice in the realm's books.
+    func invoices(realmID: String) async throws -> [LedgerInvoice] {
+        struct Ledger: Decodable { var Invoice: [LedgerInvoice]? }
+        let (data, _) = try await URLSession.shared.data(from: URL(string: self.base + "/admin/realms/\(realmID)/ledger")!)
+        return try JSONDecoder().decode(Ledger.self, from: data).Invoice ?? []
     }
 
     private func call(_ method: String, _ path: String, body: Data? = nil) async throws -> [String: Any] {

@@ -52,7 +52,7 @@ struct BenchCompany: Sendable {
     }
 
     /// Sends invoices `numbers` with `callers` concurrent callers; returns each call's latency (ns).
-    func send(_ numbers: Range<Int>, callers: Int, client: QBSyncClient) async throws -> [UInt64] {
+    func send(_ numbers: Range<Int>, callers: Int, client: QBSyncClient, options: CallOptions = CallOptions()) async throws -> [UInt64] {
         let tickets = Tickets(from: numbers.lowerBound)
         return try await withThrowingTaskGroup(of: [UInt64].self) { group in
             for _ in 0..<callers {
@@ -62,7 +62,7 @@ struct BenchCompany: Sendable {
                         let number = tickets.take()
                         guard number < numbers.upperBound else { return local }
                         let t0 = nowNanoseconds()
-                        _ = try await client.syncInvoice(self.invoice(number))
+                        _ = try await client.syncInvoice(self.invoice(number), options: options)
                         local.append(nowNanoseconds() - t0)
                     }
                 }

@@ -12,6 +12,7 @@
 //   qbsync-bench sync-load --socket PATH --qbo URL --records N [--callers 64]
 //   qbsync-bench health-latency --socket PATH --callers N --seconds S
 //   qbsync-bench sync-drain --socket PATH --qbo URL --invoices N --rate R --server-pid PID
+//   qbsync-bench sync-backfill --socket BATCHED --single-socket SINGLE --qbo URL [--invoices N] [--rate 500] [--batch-rate 40]
 //   qbsync-bench fanout --socket PATH --qbo URL --subscribers N --connections C --events E --server-pid PID [--decode digest|full]
 // Hostile peers (HostileBench.swift, HostilePeer.swift, HostileAbuses+*.swift), against `qbsync serve`
 // with its built-in simulator (company "demo"):
@@ -34,6 +35,7 @@ case "sync-accept": try await runSyncAccept()
 case "sync-load": try await runSyncLoad()
 case "health-latency": try await runHealthLatency()
 case "sync-drain": try await runSyncDrain()
+case "sync-backfill": try await runSyncBackfill()
 case "fanout": try await runFanout()
 case "client-calls": try await runClientCalls()
 case "reconcile": try await runReconcile()
@@ -42,7 +44,7 @@ case "hostile": try await runHostile()
 case "hostile-peer": try await runHostilePeer()
 default:
     FileHandle.standardError.write(Data("""
-        usage: qbsync-bench qbo-setup|qbo-client|sync-accept|sync-load|health-latency|sync-drain|fanout|client-calls|reconcile|drift-poll|hostile|hostile-peer [options] (see Benchmarks/QBSyncBench/main.swift)
+        usage: qbsync-bench qbo-setup|qbo-client|sync-accept|sync-load|health-latency|sync-drain|sync-backfill|fanout|client-calls|reconcile|drift-poll|hostile|hostile-peer [options] (see Benchmarks/QBSyncBench/main.swift)
 
         """.utf8))
     exit(2)

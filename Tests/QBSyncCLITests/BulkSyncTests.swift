@@ -53,6 +53,17 @@ import Testing
     }
 
     @Test func dryRunEstimatesRequestsAndTimeAtTheBackfillShareOfTheLimit() async throws {
+        // Without batches: one request each, paced evenly at 18 a minute.
+        try await withHarness(configure: { $0.engine.requestsPerMinute = 20; $0.engine.backfillBatches = false }) { harness in
+            _ = try await harness.prepareCompany()
+            _ = try await harness.client.disconnectCompany(DisconnectCompanyRequest(companyID: "acme"))
+            for index in 0..<30 {
+                _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("est-\(index)", customer: "c1")))
+            }
+            let totals = try await harness.cli("bulk-sync", "--dry-run", "--json", "--entities", "invoices").object()[object: "totals"]
+            #expect(totals[string: "estimatedRequests"] == "30", "\(totals)")
+            #expect(totals[string: "estimatedSeconds"] == "100", "\(totals)")
+        }
         // 20 requests a minute, of which bulk work (backfill) may use 18.
         try await withHarness(configure: { $0.engine.requestsPerMinute = 20 }) { harness in
             let realm = try await harness.prepareCompany()
@@ -63,13 +74,13 @@ import Testing
             _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("gen-1", customer: "c1", item: "GEN-20KW")))
             let json = try await harness.cli("bulk-sync", "--dry-run", "--json", "--entities", "invoices")
             let totals = try json.object()[object: "totals"]
-            // One create each for the 30 invoices; the blocked one sends nothing.
-            #expect(totals[string: "estimatedRequests"] == "30", "\(totals)")
+            // The 30 creates fit in one batch request; the blocked one sends nothing.
+            #expect(totals[string: "estimatedRequests"] == "1", "\(totals)")
             #expect(totals["requestsPerMinute"] as? Int == 18, "\(totals)")
-            // 18 go in the first minute, the other 12 take 12/18 of the next: 40 s.
-            #expect(totals[string: "estimatedSeconds"] == "40", "\(totals)")
+            // A batch of 30 at 18 batch requests a minute: 3.3 s, rounded up.
+            #expect(totals[string: "estimatedSeconds"] == "4", "\(totals)")
             let text = try await harness.cli("bulk-sync", "--dry-run", "--entities", "invoices")
-            #expect(text.stdout.contains("Would send about 30 request(s) to QuickBooks: about 40.0s at 18 requests/min"), "\(text.stdout)")
+            #expect(text.stdout.contains("Would send about 1 request(s) to QuickBooks: about 4.0s at 18 requests/min"), "\(text.stdout)")
             #expect(try await harness.ledger(realm, "Invoice").isEmpty)
         }
     }

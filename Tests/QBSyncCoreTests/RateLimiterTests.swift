@@ -156,10 +156,27 @@ import Testing
         #expect(RateLimiter.backfillShare(of: 9) == 8)  // at least one request is kept back
         #expect(RateLimiter.backfillShare(of: 1) == 1)  // nothing to keep back from
         #expect(RateLimiter.backfillShare(of: 0) == 1)
-        #expect(RateLimiter.secondsFor(requests: 450, perMinute: 450) == 0)   // the first minute's budget goes at once
-        #expect(RateLimiter.secondsFor(requests: 451, perMinute: 450) == 1)
-        #expect(RateLimiter.secondsFor(requests: 10_000, perMinute: 450) == 1_274)
+        #expect(RateLimiter.secondsFor(requests: 450, perMinute: 450) == 60)   // paced: no burst at the start
+        #expect(RateLimiter.secondsFor(requests: 451, perMinute: 450) == 61)
+        #expect(RateLimiter.secondsFor(requests: 10_000, perMinute: 450) == 1_334)
         #expect(RateLimiter.secondsFor(requests: 0, perMinute: 0) == 0)
+    }
+
+    @Test func aBacklogsEstimateSpendsBothBudgets() {
+        // 10,000 creates at QBO's limits (backfill share 450, 40 batches): 40 batches of 30
+        // and 410 singles a minute, 1,610 documents: 6.2 minutes.
+        let full = RateLimiter.backfillEstimate(singleRequests: 0, batchable: 10_000, perMinute: 450, batchesPerMinute: 40)
+        #expect(full.seconds == 373)
+        #expect(full.requests == 2_796)  // 7,453 creates in 249 batches, 2,547 alone
+        // Without batches: one request each.
+        let single = RateLimiter.backfillEstimate(singleRequests: 0, batchable: 10_000, perMinute: 450, batchesPerMinute: 0)
+        #expect(single == (requests: 10_000, seconds: 1_334))
+        // Payments (single only) longer than the creates: the singles decide, every create goes in a batch.
+        let payments = RateLimiter.backfillEstimate(singleRequests: 4_100, batchable: 3_000, perMinute: 450, batchesPerMinute: 40)
+        #expect(payments == (requests: 4_200, seconds: 600))
+        // Everything in batches when the batch budget is all there is.
+        #expect(RateLimiter.backfillEstimate(singleRequests: 0, batchable: 30, perMinute: 18, batchesPerMinute: 40) == (requests: 1, seconds: 4))
+        #expect(RateLimiter.backfillEstimate(singleRequests: 0, batchable: 0, perMinute: 450, batchesPerMinute: 40) == (requests: 0, seconds: 0))
     }
 
     @Test func theLaneOfTheCurrentTaskIsUsedByDefault() async {

@@ -171,26 +171,23 @@ public actor RateLimiter {
         self.scheduleWake(at: now + pause)
     }
 
-    /// Hands free slots to waiters: interactive ones first, each lane in
-    /// order of arrival, except that a batch waiting for its own budget
+    /// Hands free slots to waiters: interactive ones first; within a lane
+    /// batches first (one carries up to 30 records for the same request),
+    /// then the others in order of arrival. A batch short of its own budget
     /// does not hold up the single requests behind it.
     private func dispatch() {
         let now = ContinuousClock.now
         for lane in QueueLane.allCases {
             guard var queue = self.waiters[lane], !queue.isEmpty else { continue }
-            var index = 0
-            var batchHeld = false
-            while index < queue.count {
-                let waiter = queue[index]
-                if waiter.kind == .batch, batchHeld { index += 1; continue }
-                if self.take(lane, waiter.kind, now: now) {
-                    queue.remove(at: index)
-                    waiter.continuation.resume()
-                } else if waiter.kind == .batch, self.blocker(lane, .single, now: now) == nil {
-                    batchHeld = true  // only the batch budget is short
-                    index += 1
-                } else {
-                    break
+            for kind in [Kind.batch, .single] {
+                var index = 0
+                while index < queue.count {
+                    guard queue[index].kind == kind else {
+                        index += 1
+                        continue
+                    }
+                    guard self.take(lane, kind, now: now) else { break }  // the others of this kind wait for the same
+                    queue.remove(at: index).continuation.resume()
                 }
             }
             self.waiters[lane] = queue

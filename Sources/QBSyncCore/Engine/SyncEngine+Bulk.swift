@@ -34,14 +34,21 @@ extension SyncEngine {
         var totals = BulkSyncTotals(selected: UInt64(ids.count))
         func elapsed() -> UInt64 { UInt64(clamping: (ContinuousClock.now - started).milliseconds) }
         if request.dryRun {
-            // The estimate: requests at the backfill lane's share of the budget (bulk work is backfill).
+            // The estimate: requests at the backfill lane's share of the budget (bulk work is
+            // backfill), creates in batches when the engine batches them.
             let perMinute = RateLimiter.backfillShare(of: self.configuration.requestsPerMinute)
+            let batchesPerMinute = self.configuration.backfillBatches ? self.configuration.batchRequestsPerMinute : 0
             totals.requestsPerMinute = UInt32(clamping: perMinute)
+            var cost = PlannedCost()
             for chunk in stride(from: 0, to: ids.count, by: 200).map({ Array(ids[$0..<min($0 + 200, ids.count)]) }) {
-                let (results, requests) = try await self.plan(chunk, force: request.force)
+                let (results, chunkCost) = try await self.plan(chunk, force: request.force)
                 for result in results { Self.count(result.outcome, into: &totals) }
-                totals.estimatedRequests += UInt64(requests)
-                totals.estimatedSeconds = UInt64(RateLimiter.secondsFor(requests: Int(totals.estimatedRequests), perMinute: perMinute))
+                cost.singleRequests += chunkCost.singleRequests
+                cost.batchable += chunkCost.batchable
+                let estimate = RateLimiter.backfillEstimate(singleRequests: cost.singleRequests, batchable: cost.batchable,
+                                                            perMinute: perMinute, batchesPerMinute: batchesPerMinute)
+                totals.estimatedRequests = UInt64(estimate.requests)
+                totals.estimatedSeconds = UInt64(estimate.seconds)
                 try await emit(BulkSyncProgress(totals: totals, results: results, elapsedMs: elapsed()))
             }
             try await emit(BulkSyncProgress(totals: totals, finished: true, elapsedMs: elapsed()))
@@ -119,12 +126,12 @@ extension SyncEngine {
     /// Dry run: what each record would send, or why it would block, and the
     /// QBO requests the sends take. Runs the real planning in a write that is
     /// then rolled back, so nothing changes.
-    private func plan(_ ids: [Int64], force: Bool) async throws -> (results: [BulkRecordResult], requests: Int) {
-        struct DryRun: Error { var results: [BulkRecordResult]; var requests: Int }
+    private func plan(_ ids: [Int64], force: Bool) async throws -> (results: [BulkRecordResult], cost: PlannedCost) {
+        struct DryRun: Error { var results: [BulkRecordResult]; var cost: PlannedCost }
         do {
             try await self.store.write { transaction in
                 var results: [BulkRecordResult] = []
-                var requests = 0
+                var cost = PlannedCost()
                 for id in ids {
                     guard var row = try transaction.record(id: id) else { continue }
                     if row.status == .synced && !force || row.status == .skipped || row.status == .syncing {
@@ -141,16 +148,26 @@ extension SyncEngine {
                         continue
                     }
                     let plan = try Planner.plan(row, company: company, in: transaction)
-                    requests += plan.expectedRequests(row: row)
+                    if Pusher.batchOperation(for: Claim(row: row, plan: plan), batchID: "") != nil {
+                        cost.batchable += 1
+                    } else {
+                        cost.singleRequests += plan.expectedRequests(row: row)
+                    }
                     results.append(BulkRecordResult(record: self.view.record(row, blockers: []),
                                                     outcome: row.qboID.isEmpty ? .wouldCreate : .wouldUpdate,
                                                     payloadSummary: PlanSummary.describe(plan, currency: company.homeCurrency)))
                 }
-                throw DryRun(results: results, requests: requests)
+                throw DryRun(results: results, cost: cost)
             }
         } catch let dryRun as DryRun {
-            return (dryRun.results, dryRun.requests)
+            return (dryRun.results, dryRun.cost)
         }
-        return ([], 0)
+        return ([], PlannedCost())
     }
+}
+
+/// What planned pushes cost: requests that go one by one, and creates a batch can carry.
+struct PlannedCost {
+    var singleRequests = 0
+    var batchable = 0
 }

@@ -1,3 +1,4 @@
+import QBOClient
 import QBSyncStore
 
 extension PushPlan {
@@ -53,11 +54,38 @@ extension RateLimiter {
         return limit - (limit >= 2 ? max(1, limit / 10) : 0)
     }
 
-    /// Seconds `requests` take at `perMinute` with a sliding one-minute
-    /// window: the first minute's budget goes at once, then `perMinute` a minute.
+    /// Seconds `requests` take at `perMinute`: the pacer spends the budget
+    /// evenly over the minute (no burst at the start).
     public static func secondsFor(requests: Int, perMinute: Int) -> Int {
         let perMinute = max(1, perMinute)
-        guard requests > perMinute else { return 0 }
-        return Int(((Double(requests - perMinute) / Double(perMinute)) * 60).rounded(.up))
+        return Int((Double(max(0, requests)) / Double(perMinute) * 60).rounded(.up))
+    }
+
+    /// What a backlog costs at a realm's limits: `singleRequests` that must
+    /// go one by one (updates, payments, matches...) and `batchable` creates
+    /// that may go 30 to a batch. Batches take up to `batchesPerMinute` of
+    /// the `perMinute` requests (each is one), single requests the rest,
+    /// including the creates the batches do not reach in time.
+    ///
+    /// - Returns: The requests sent and the seconds they take.
+    public static func backfillEstimate(singleRequests: Int, batchable: Int, perMinute: Int, batchesPerMinute: Int) -> (requests: Int, seconds: Int) {
+        let share = Double(max(1, perMinute))
+        guard batchable > 0, batchesPerMinute > 0 else {
+            let total = singleRequests + batchable
+            return (total, self.secondsFor(requests: total, perMinute: perMinute))
+        }
+        let batches = min(Double(batchesPerMinute), share)
+        let singles = share - batches
+        let perBatch = Double(BatchOperation.maxItemsPerBatch)
+        // Minutes: every document at the combined rate, and the single-only work at the singles' rate.
+        var minutes = Double(singleRequests + batchable) / (singles + perBatch * batches)
+        if singles > 0 {
+            minutes = max(minutes, Double(singleRequests) / singles)
+        } else {
+            minutes = Double(singleRequests) / share + Double(batchable) / (perBatch * batches)
+        }
+        let inBatches = min(Double(batchable), perBatch * batches * minutes)
+        let requests = singleRequests + batchable - Int(inBatches.rounded(.down)) + Int((inBatches / perBatch).rounded(.up))
+        return (requests, Int((minutes * 60).rounded(.up)))
     }
 }

@@ -1414,10 +1414,12 @@ type BulkSyncTotals struct {
 	// Dry run: QBO requests the records that would be sent need when nothing
 	// goes wrong (one per create, update or void; lookups, matching queries
 	// and credit applications counted; retries, 429s and lost answers not).
+	// Creates of invoices, bills, purchase orders and expenses go up to 30 in
+	// a batch request, within the batch budget (--batch-requests-per-minute).
 	EstimatedRequests uint64 `protobuf:"varint,7,opt,name=estimated_requests,json=estimatedRequests,proto3" json:"estimated_requests,omitempty"`
 	// Dry run: how long those requests take at the company's request budget
-	// (the backfill lane's share of --requests-per-minute), in seconds; 0 when
-	// they fit in the budget's first minute.
+	// (the backfill lane's share of --requests-per-minute, spent evenly over
+	// each minute), in seconds.
 	EstimatedSeconds uint64 `protobuf:"varint,8,opt,name=estimated_seconds,json=estimatedSeconds,proto3" json:"estimated_seconds,omitempty"`
 	// Dry run: the requests per minute the estimate assumes.
 	RequestsPerMinute uint32 `protobuf:"varint,9,opt,name=requests_per_minute,json=requestsPerMinute,proto3" json:"requests_per_minute,omitempty"`

@@ -163,10 +163,10 @@ enum BulkReport {
         lines += table.lines(style: style)
 
         if dryRun {
-            let minutes = totals.estimatedSeconds == 0 ? "within the first minute's budget" : "about \(formatDuration(seconds: Double(totals.estimatedSeconds)))"
+            let minutes = totals.estimatedSeconds == 0 ? "at once" : "about \(formatDuration(seconds: Double(totals.estimatedSeconds)))"
             lines.append("")
             lines.append("Would send about \(totals.estimatedRequests) request(s) to QuickBooks: \(minutes) at \(totals.requestsPerMinute) requests/min " +
-                         "(the backfill share of the company's limit; retries and 429s come on top).")
+                         "(the backfill share of the company's limit; creates go up to 30 in a batch request; retries and 429s come on top).")
             let sends = final.results.filter { $0.outcome == .wouldCreate || $0.outcome == .wouldUpdate }
             if !sends.isEmpty {
                 lines.append("")

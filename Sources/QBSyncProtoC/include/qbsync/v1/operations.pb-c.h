@@ -621,12 +621,14 @@ struct  Qbsync__V1__BulkSyncTotals
    * Dry run: QBO requests the records that would be sent need when nothing
    * goes wrong (one per create, update or void; lookups, matching queries
    * and credit applications counted; retries, 429s and lost answers not).
+   * Creates of invoices, bills, purchase orders and expenses go up to 30 in
+   * a batch request, within the batch budget (--batch-requests-per-minute).
    */
   uint64_t estimated_requests;
   /*
    * Dry run: how long those requests take at the company's request budget
-   * (the backfill lane's share of --requests-per-minute), in seconds; 0 when
-   * they fit in the budget's first minute.
+   * (the backfill lane's share of --requests-per-minute, spent evenly over
+   * each minute), in seconds.
    */
   uint64_t estimated_seconds;
   /*
