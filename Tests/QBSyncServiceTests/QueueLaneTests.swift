@@ -48,6 +48,34 @@ import Testing
         await harness.stop()
     }
 
+    @Test func whatAnInteractiveInvoiceWaitsForLeavesTheBacklogWithIt() async throws {
+        // One request at a time, no batches: the backlog is long.
+        let harness = try await ServiceHarness.start {
+            $0.engine.requestsPerMinute = 40
+            $0.engine.backfillBatches = false
+        }
+        let realm = try await self.ready(harness)
+        for index in 0..<50 {
+            _ = try await harness.client.syncInvoice(
+                SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("hist-\(index)", customer: "c1")), options: Self.backfill)
+        }
+        // A new customer arrives with the backlog, behind it ...
+        _ = try await harness.client.linkCustomer(
+            LinkCustomerRequest(companyID: "acme", customer: Fixtures.customer("c2", name: "Harbor Events"), mode: .create), options: Self.backfill)
+        try await Task.sleep(for: .seconds(2))
+        // ... and someone waits for an invoice of that customer: both go ahead of the backlog.
+        let accepted = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("now-2", customer: "c2")))
+        #expect(accepted.record?.status == .blocked)
+        let record = try await harness.waitForRecord(harness.ref("acme", .invoice, "now-2"), timeout: .seconds(40)) { $0.status == .synced }
+        #expect(record.status == .synced)
+        let left = try await self.pending(harness)
+        #expect(left >= 10, "only \(left) backlog invoices were still pending when the interactive one synced")
+        let health = try await harness.waitUntilIdle("acme", timeout: .seconds(180))
+        #expect(health.queueDepth == 0)
+        #expect(try await harness.ledger(realm, "Invoice").count == 51)
+        await harness.stop()
+    }
+
     @Test func anUnknownLaneIsRefusedAndNothingIsStored() async throws {
         let harness = try await ServiceHarness.start()
         _ = try await self.ready(harness)

@@ -286,6 +286,7 @@ actor CompanySyncer {
             let blockers = try Dependencies.blockers(of: row, company: company, in: transaction)
             if !blockers.isEmpty {
                 try transaction.block(&row, blockers, note: "blocked: \(Dependencies.summary(blockers))")
+                if row.lane == .interactive { try Dependencies.promote(blockers, companyID: company.companyID, in: transaction) }
                 continue
             }
             let plan: PushPlan

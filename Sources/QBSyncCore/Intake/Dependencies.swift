@@ -69,6 +69,41 @@ public enum Dependencies {
         }
     }
 
+    /// A record someone waits for (interactive) is blocked by these: the
+    /// records they name, when queued in the backfill lane, move to the
+    /// interactive lane, and so do the records those wait for, so it never
+    /// waits behind a backlog for its customer, invoice or bill.
+    ///
+    /// - Returns: How many records moved.
+    @discardableResult
+    public static func promote(_ blockers: [Blocker], companyID: String, in transaction: WriteTransaction) throws -> Int {
+        var moved = 0
+        var waiting = blockers
+        var seen: Set<RecordKey> = []
+        while let blocker = waiting.popLast() {
+            guard let entity = Self.entity(waitedOnBy: blocker.kind) else { continue }
+            let key = RecordKey(companyID: companyID, entity: entity, externalID: blocker.ref)
+            guard seen.insert(key).inserted, var row = try transaction.record(key), row.lane == .backfill else { continue }
+            row.lane = .interactive
+            try transaction.save(row)
+            moved += 1
+            if row.status == .blocked { waiting += try transaction.blockers(of: row.id) }
+        }
+        return moved
+    }
+
+    /// The kind of record a blocker waits on, when it waits on a record.
+    private static func entity(waitedOnBy kind: BlockerKind) -> EntityType? {
+        switch kind {
+        case .customerNotLinked: .customer
+        case .vendorNotLinked: .vendor
+        case .invoiceNotSynced: .invoice
+        case .paymentNotSynced: .payment
+        case .billNotSynced: .bill
+        default: nil
+        }
+    }
+
     /// The item a refund's credit line uses: its own, else the invoice's first item.
     public static func refundItemCode(_ refund: Refund, companyID: String, in transaction: WriteTransaction) throws -> String? {
         if !refund.itemCode.isEmpty { return refund.itemCode }

@@ -51,6 +51,9 @@ public struct Intake: Sendable {
     static func commit(_ row: inout RecordRow, isNew: Bool, _ decision: Decision, lane: QueueLane, in transaction: WriteTransaction) throws {
         var decision = decision
         row.lane = lane
+        if lane == .interactive, decision.status == .blocked {
+            try Dependencies.promote(decision.blockers, companyID: row.key.companyID, in: transaction)
+        }
         if decision.status == .pending || decision.status == .blocked, try Self.isDisabled(row.key, in: transaction) {
             decision = Decision(status: .skipped, note: "\(decision.note); not synced: \(row.key.entity.label)s are disabled for this company",
                                 skipReason: SkipReason.entityDisabled)
