@@ -172,4 +172,74 @@ import Testing
         }
         await harness.stop()
     }
+    @Test func paymentsInABatchApplyWhatSingleRequestsWould() async throws {
+        // The same payments pushed in batches for "batched" and one by one for
+        // "single": QuickBooks must end with the same books, to the cent.
+        let harness = try await ServiceHarness.start()
+        var results: [String: [String: String]] = [:]
+        for (company, options) in [("batched", Self.backfill), ("single", CallOptions())] {
+            let (realm, c1) = try await self.ready(harness, company)
+            var qboInvoice: [String: String] = [:]
+            for index in 0..<12 {
+                _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: company, invoice: Fixtures.invoice("h-\(index)", customer: "c1")))
+            }
+            _ = try await harness.waitUntilIdle(company, timeout: .seconds(60))
+            for index in 0..<12 {
+                qboInvoice["h-\(index)"] = try await harness.client.getRecord(GetRecordRequest(ref: harness.ref(company, .invoice, "h-\(index)"))).record?.qboID
+            }
+            // Paid at the counter, in QuickBooks: qbsync must not pay it again.
+            try await harness.simulator.byHand(realmID: realm.realmId, entity: "Payment", id: "", .create([
+                "CustomerRef": .object(["value": .string(c1)]), "TotalAmt": .number(375),
+                "Line": .array([.object(["Amount": .number(375), "LinkedTxn": .array([.object([
+                    "TxnId": .string(qboInvoice["h-11"] ?? ""), "TxnType": .string("Invoice")])])])]),
+            ]))
+            // Paid by check: held until CHECK is mapped, then all due at once.
+            var payments = (0..<10).map { Fixtures.payment("p-\($0)", customer: "c1", amountMinor: 37_500, applications: [("h-\($0)", 37_500)], method: "CHECK") }
+            payments.append(Fixtures.payment("p-10a", customer: "c1", amountMinor: 15_000, applications: [("h-10", 15_000)], method: "CHECK"))
+            payments.append(Fixtures.payment("p-10b", customer: "c1", amountMinor: 22_500, applications: [("h-10", 22_500)], method: "CHECK"))
+            payments.append(Fixtures.payment("p-11", customer: "c1", amountMinor: 37_500, applications: [("h-11", 37_500)], method: "CHECK"))
+            // More than owed: 125.00 stays as the customer's credit.
+            payments.append(Fixtures.payment("p-over", customer: "c1", amountMinor: 50_000, applications: [("h-0", 37_500)], method: "CHECK"))
+            for payment in payments {
+                _ = try await harness.client.syncPayment(SyncPaymentRequest(companyID: company, payment: payment), options: options)
+            }
+            _ = try await harness.client.autoMap(AutoMapRequest(companyID: company, kind: .paymentMethod, entries: [
+                AutoMapEntry(externalCode: "CHECK", name: "Undeposited Funds"),
+            ]))
+            _ = try await harness.waitUntilIdle(company, timeout: .seconds(60))
+            var seen: [String: String] = [:]
+            for payment in payments {
+                let record = try await harness.client.getRecord(GetRecordRequest(ref: harness.ref(company, .payment, payment.externalID))).record
+                seen[payment.externalID] = "\(record?.status ?? .unspecified) \(record?.warnings.map(\.kind) ?? [])"
+            }
+            for invoice in try await harness.ledger(realm, "Invoice") {
+                seen["balance \(invoice["DocNumber"]?.stringValue ?? "")"] = "\(invoice["Balance"]?.decimalValue ?? -1)"
+            }
+            let markers = Dictionary(uniqueKeysWithValues: payments.map { (RecordKey(companyID: company, entity: .payment, externalID: $0.externalID).marker, $0.externalID) })
+            for payment in try await harness.ledger(realm, "Payment") {
+                let note = payment["PrivateNote"]?.stringValue ?? ""
+                let id = markers.first { note.contains($0.key) }?.value ?? "by hand"
+                #expect(seen["QBO \(id)"] == nil, "\(company): \(id) is in QuickBooks twice")
+                seen["QBO \(id)"] = "\(payment["TotalAmt"]?.decimalValue ?? -1) unapplied \(payment["UnappliedAmt"]?.decimalValue ?? -1)"
+            }
+            seen["batch requests"] = "\(try await harness.simulator.stats(realmID: realm.realmId).batchRequests)"
+            results[company] = seen
+        }
+        var batched = results["batched"] ?? [:]
+        var single = results["single"] ?? [:]
+        #expect(Int(batched.removeValue(forKey: "batch requests") ?? "") ?? 0 >= 1)
+        #expect(single.removeValue(forKey: "batch requests") == "0")
+        #expect(batched == single)
+        for index in 0..<12 { #expect(batched["balance H-\(index)"] == "0", "H-\(index): \(batched["balance H-\(index)"] ?? "")") }
+        #expect(batched["p-11"]?.hasPrefix("skipped") == true, "\(batched["p-11"] ?? "")")
+        #expect(batched["QBO p-11"] == nil)
+        #expect(batched["QBO p-10a"] == "150 unapplied 0")
+        #expect(batched["QBO p-10b"] == "225 unapplied 0")
+        // p-over names H-0, which p-0 paid before it (in the same batch for
+        // "batched"): only its credit part is pushed, with a warning, as a
+        // single push does.
+        #expect(batched["QBO p-over"] == "125 unapplied 125")
+        #expect(batched["p-over"]?.contains("paymentPartlyApplied") == true, "\(batched["p-over"] ?? "")")
+        await harness.stop()
+    }
 }

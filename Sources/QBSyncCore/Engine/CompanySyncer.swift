@@ -236,7 +236,7 @@ actor CompanySyncer {
         var alone: [Claim] = []
         for claim in claims {
             self.inFlight.insert(claim.row.id)
-            if batchIDs.contains(claim.row.id), Pusher.batchOperation(for: claim, batchID: "") != nil {
+            if batchIDs.contains(claim.row.id), Pusher.batchable(claim) {
                 batched.append(claim)
             } else {
                 alone.append(claim)  // planned as something else than a create: pushed alone
@@ -263,7 +263,7 @@ actor CompanySyncer {
     private static func mayBatch(_ row: RecordRow) -> Bool {
         guard row.qboID.isEmpty, !row.outcomeUnknown, !row.state.voidRequested else { return false }
         switch row.key.entity {
-        case .invoice, .bill, .purchaseOrder, .expense: return true
+        case .invoice, .payment, .bill, .purchaseOrder, .expense: return true
         default: return false
         }
     }

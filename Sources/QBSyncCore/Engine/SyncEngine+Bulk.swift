@@ -1,3 +1,4 @@
+import QBOClient
 import QBSyncStore
 import QBSyncWire
 
@@ -45,7 +46,9 @@ extension SyncEngine {
                 for result in results { Self.count(result.outcome, into: &totals) }
                 cost.singleRequests += chunkCost.singleRequests
                 cost.batchable += chunkCost.batchable
-                let estimate = RateLimiter.backfillEstimate(singleRequests: cost.singleRequests, batchable: cost.batchable,
+                cost.batchablePayments += chunkCost.batchablePayments
+                let balanceReads = batchesPerMinute > 0 ? (cost.batchablePayments + BatchOperation.maxItemsPerBatch - 1) / BatchOperation.maxItemsPerBatch : 0
+                let estimate = RateLimiter.backfillEstimate(singleRequests: cost.singleRequests + balanceReads, batchable: cost.batchable,
                                                             perMinute: perMinute, batchesPerMinute: batchesPerMinute)
                 totals.estimatedRequests = UInt64(estimate.requests)
                 totals.estimatedSeconds = UInt64(estimate.seconds)
@@ -148,8 +151,9 @@ extension SyncEngine {
                         continue
                     }
                     let plan = try Planner.plan(row, company: company, in: transaction)
-                    if Pusher.batchOperation(for: Claim(row: row, plan: plan), batchID: "") != nil {
+                    if Pusher.batchable(Claim(row: row, plan: plan)) {
                         cost.batchable += 1
+                        if case .payment = plan { cost.batchablePayments += 1 }
                     } else {
                         cost.singleRequests += plan.expectedRequests(row: row)
                     }
@@ -170,4 +174,6 @@ extension SyncEngine {
 struct PlannedCost {
     var singleRequests = 0
     var batchable = 0
+    /// Of `batchable`: payments, whose batches first read their invoices' balances (one query each).
+    var batchablePayments = 0
 }

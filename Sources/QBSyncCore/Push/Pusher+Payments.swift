@@ -17,19 +17,27 @@ extension Pusher {
                                       note: "found in QBO as Payment \(found.id ?? "") after an unknown outcome; not created twice")
         }
         let allocation = try await self.allocate(plan, alreadyApplied: [:])
-        let remainder = plan.unappliedRemainder
-        if allocation.lines.isEmpty && remainder <= 0 && !plan.applications.isEmpty {
-            let names = plan.applications.map { "invoice \($0.invoiceExternalID) (QBO \($0.qboInvoiceID))" }.joined(separator: ", ")
-            return PushOutcome(result: .skipped(
-                reason: "\(SkipReason.alreadyPaid): \(names); a duplicate payment was not pushed",
-                note: "\(names) already paid in QuickBooks; payment not pushed"
-            ))
-        }
+        if let skipped = Self.alreadyPaid(plan, allocation) { return skipped }
+        let created = try await self.client.create(Self.paymentBody(plan, allocation), requestID: try Self.requestID(row, "c"))
+        return self.syncedPayment(created, plan: plan, applied: allocation.applied, row: row, note: "created in QBO as Payment \(created.id ?? "")")
+    }
+
+    /// SKIPPED when QBO shows every invoice the payment names paid and none of it is meant as credit.
+    static func alreadyPaid(_ plan: PaymentPlan, _ allocation: Allocation) -> PushOutcome? {
+        guard allocation.lines.isEmpty && plan.unappliedRemainder <= 0 && !plan.applications.isEmpty else { return nil }
+        let names = plan.applications.map { "invoice \($0.invoiceExternalID) (QBO \($0.qboInvoiceID))" }.joined(separator: ", ")
+        return PushOutcome(result: .skipped(
+            reason: "\(SkipReason.alreadyPaid): \(names); a duplicate payment was not pushed",
+            note: "\(names) already paid in QuickBooks; payment not pushed"
+        ))
+    }
+
+    /// The payment as created: the allocated lines, and the total they make with the credit meant to stay.
+    static func paymentBody(_ plan: PaymentPlan, _ allocation: Allocation) -> QBO.Payment {
         var body = plan.body
         body.line = allocation.lines
-        body.totalAmt = allocation.total + remainder
-        let created = try await self.client.create(body, requestID: try Self.requestID(row, "c"))
-        return self.syncedPayment(created, plan: plan, applied: allocation.applied, row: row, note: "created in QBO as Payment \(created.id ?? "")")
+        body.totalAmt = allocation.total + plan.unappliedRemainder
+        return body
     }
 
     /// Applies a payment already in QBO to the invoices the rental system now
@@ -84,6 +92,11 @@ extension Pusher {
         for invoice in invoices {
             open[invoice.id ?? ""] = (invoice.balance ?? 0) + (alreadyApplied[invoice.id ?? ""] ?? 0)
         }
+        return Self.allocate(plan, open: &open)
+    }
+
+    /// Allocates against `open` (QBO invoice id -> still owed), taking what it applies off.
+    static func allocate(_ plan: PaymentPlan, open: inout [String: Decimal]) -> Allocation {
         var allocation = Allocation(lines: [], applied: [:], total: 0)
         for application in plan.applications {
             let available = max(0, open[application.qboInvoiceID] ?? 0)

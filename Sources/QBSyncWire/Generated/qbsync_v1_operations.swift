@@ -561,8 +561,10 @@ public struct BulkSyncTotals: Sendable, Hashable {
     /// Dry run: QBO requests the records that would be sent need when nothing
     /// goes wrong (one per create, update or void; lookups, matching queries
     /// and credit applications counted; retries, 429s and lost answers not).
-    /// Creates of invoices, bills, purchase orders and expenses go up to 30 in
-    /// a batch request, within the batch budget (--batch-requests-per-minute).
+    /// Creates of invoices, payments, bills, purchase orders and expenses go up
+    /// to 30 in a batch request, within the batch budget
+    /// (--batch-requests-per-minute); a batch with payments first reads their
+    /// invoices' balances in one query.
     public var estimatedRequests: UInt64
     /// Dry run: how long those requests take at the company's request budget
     /// (the backfill lane's share of --requests-per-minute, spent evenly over
