@@ -215,6 +215,18 @@ private actor OrderLog {
         #expect(await limiter.requestsLastMinute == 12)
     }
 
+    @Test func aBackfillIsPacedAtItsShareNotAtTheFullRate() async {
+        // 600 a minute (10/s), of which backfill 540 (9/s): after the burst of 2,
+        // nine backfill requests take a second, where interactive ones take 0.9 s.
+        let limiter = RateLimiter(requestsPerMinute: 600, maxConcurrent: 10, burst: 2)
+        let start = ContinuousClock.now
+        for _ in 0..<11 {
+            await limiter.acquire(lane: .backfill)
+            await limiter.release()
+        }
+        #expect(ContinuousClock.now - start >= .milliseconds(980))
+    }
+
     @Test func aBatchSpendsARequestAndABatchRequest() async {
         let limiter = RateLimiter(requestsPerMinute: 1_000, maxConcurrent: 10, batchRequestsPerMinute: 2)
         await limiter.acquire(lane: .backfill, kind: .batch)

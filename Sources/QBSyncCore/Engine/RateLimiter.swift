@@ -45,6 +45,9 @@ public actor RateLimiter {
     public let windowMargin: Duration
 
     private var requests: Budget
+    /// What the backfill lane spends of `requests`, paced at its share, so a
+    /// backlog goes evenly instead of reaching its share early in the window and stalling.
+    private var backfillRequests: Budget
     private var batches: Budget
     private var inFlight = 0
     private var pausedUntil: ContinuousClock.Instant?
@@ -78,6 +81,7 @@ public actor RateLimiter {
         self.burst = max(1, burst ?? min(max(1, maxConcurrent), max(1, requestsPerMinute) / 10))
         self.windowMargin = windowMargin
         self.requests = Budget(burst: self.burst)
+        self.backfillRequests = Budget(burst: self.burst)
         self.batches = Budget(burst: max(1, min(self.burst, self.batchRequestsPerMinute / 20)))
     }
 
@@ -167,6 +171,7 @@ public actor RateLimiter {
         self.pausedUntil = max(self.pausedUntil ?? now, now + pause)
         self.slowedUntil = now + pause + .seconds(60)
         self.requests.empty(at: now)
+        self.backfillRequests.empty(at: now)
         self.batches.empty(at: now)
         self.scheduleWake(at: now + pause)
     }
@@ -202,6 +207,7 @@ public actor RateLimiter {
             return false
         }
         self.requests.spend(at: now)
+        if lane == .backfill { self.backfillRequests.spend(at: now) }
         if kind == .batch { self.batches.spend(at: now) }
         self.inFlight += 1
         return true
@@ -214,8 +220,11 @@ public actor RateLimiter {
         let backfill = lane == .backfill
         guard self.inFlight < self.concurrency - (backfill && self.concurrency > 1 ? 1 : 0) else { return .some(nil) }
         let limit = self.limit(.single, now: now)
-        let share = backfill ? Self.backfillShare(of: limit) : limit
-        if let until = self.requests.blocker(limit: limit, share: share, now: now, margin: self.windowMargin) { return .some(until) }
+        if let until = self.requests.blocker(limit: limit, share: limit, now: now, margin: self.windowMargin) { return .some(until) }
+        if backfill {
+            let share = Self.backfillShare(of: limit)
+            if let until = self.backfillRequests.blocker(limit: share, share: share, now: now, margin: self.windowMargin) { return .some(until) }
+        }
         if kind == .batch {
             let batchLimit = self.limit(.batch, now: now)
             if let until = self.batches.blocker(limit: batchLimit, share: batchLimit, now: now, margin: self.windowMargin) { return .some(until) }
