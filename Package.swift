@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // MARK: System libraries and C code
@@ -100,6 +101,8 @@ let package = Package(
                 "QBOClient",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
+                // AES-GCM for OAuth secrets at rest.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         /// The QuickBooksSync RPC handlers: validation in, core calls, answers out.

@@ -90,8 +90,9 @@ extension QBSyncServer {
     /// Stores a company as connected before the engine starts (the built-in
     /// simulator's demo company); the engine connects it when it starts.
     public func registerCompany(companyID: String, credentials: QBOCredentials, settings: CompanySettings? = nil) async throws {
+        let secrets = self.engine.configuration.secrets
         _ = try await self.store.write { transaction in
-            try transaction.connectCompany(companyID, credentials: credentials, settings: settings)
+            try transaction.connectCompany(companyID, credentials: credentials, settings: settings, sealer: secrets)
         }
     }
 }

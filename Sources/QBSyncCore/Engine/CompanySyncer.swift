@@ -55,16 +55,28 @@ actor CompanySyncer {
     func connect(_ company: CompanyRow) {
         let store = self.store
         let companyID = self.companyID
-        let held = Mutex(company.refreshToken)  // the refresh token this session last stored
+        let sealer = self.configuration.secrets
+        let clientSecret: String
+        let refreshToken: String
+        do {
+            clientSecret = try sealer.open(company.clientSecret, companyID: companyID, field: SecretSealer.clientSecretField)
+            refreshToken = try sealer.open(company.refreshToken, companyID: companyID, field: SecretSealer.refreshTokenField)
+        } catch {
+            // Held, not lost: the company starts once qbsync is given its key.
+            self.logger.error("cannot open the company's stored OAuth secrets", metadata: ["error": "\(error)"])
+            Task { try? await self.setState(.error, message: "\(error)", onlyFrom: [.active, .error]) }
+            return
+        }
+        let held = Mutex(company.refreshToken)  // the refresh token this session last stored, as stored
         let session = OAuthSession(
-            credentials: OAuthClientCredentials(clientID: company.clientID, clientSecret: Secret(company.clientSecret)),
-            tokens: OAuthTokens(refreshToken: Secret(company.refreshToken)),
+            credentials: OAuthClientCredentials(clientID: company.clientID, clientSecret: Secret(clientSecret)),
+            tokens: OAuthTokens(refreshToken: Secret(refreshToken)),
             tokenEndpoint: self.configuration.tokenURL,
             transport: self.transport,
             persist: { tokens in
                 // The rotated refresh token is durable before the new access token is
                 // used; and only while the company still holds this session's token.
-                let token = tokens.refreshToken.exposedValue
+                let token = try sealer.seal(tokens.refreshToken.exposedValue, companyID: companyID, field: SecretSealer.refreshTokenField)
                 let previous = held.withLock { $0 }
                 guard try await store.write({ try $0.saveRefreshToken(token, replacing: previous, companyID: companyID) }) else {
                     throw QBOError(kind: .transient, message: "company \(companyID) was disconnected or reconnected; this session's tokens are no longer its own")

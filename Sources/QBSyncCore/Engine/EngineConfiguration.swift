@@ -25,6 +25,9 @@ public struct EngineConfiguration: Sendable {
     /// realm talks to the same host: with libcurl's per-host limit of 10, a
     /// hundred companies shared ten connections.
     public var maxQBOConnections = 1_000
+    /// Seals the OAuth client secrets and refresh tokens stored (AES-GCM);
+    /// `.none` stores them in the clear.
+    public var secrets: SecretSealer = .none
     /// Retry schedule.
     public var retry = RetryPolicy()
     /// Total timeout of one QBO request.

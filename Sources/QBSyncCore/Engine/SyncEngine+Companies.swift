@@ -7,7 +7,7 @@ extension SyncEngine {
     /// held work resumes.
     public func connect(companyID: String, credentials: QBOCredentials, settings: CompanySettings?) async throws -> Company {
         let company = try await self.store.write { transaction in
-            var company = try transaction.connectCompany(companyID, credentials: credentials, settings: settings)
+            var company = try transaction.connectCompany(companyID, credentials: credentials, settings: settings, sealer: self.configuration.secrets)
             // Types named disabled at connect are turned off; turning them on is UpdateCompanySettings.
             if let disabled = settings?.disabledEntities, !disabled.isEmpty {
                 _ = try Self.applyToggles(&company, enable: [], disable: Set(disabled), in: transaction)
@@ -149,15 +149,16 @@ extension WriteTransaction {
     ///
     /// - Throws: FAILED_PRECONDITION when the company already has records in
     ///   QBO under another realm: they cannot move to a different company file.
-    public func connectCompany(_ companyID: String, credentials: QBOCredentials, settings: CompanySettings?) throws -> CompanyRow {
+    /// The secrets are stored sealed by `sealer` (in the clear when it has no key).
+    public func connectCompany(_ companyID: String, credentials: QBOCredentials, settings: CompanySettings?, sealer: SecretSealer) throws -> CompanyRow {
         var company = try self.company(companyID) ?? CompanyRow(companyID: companyID)
         if !company.realmID.isEmpty, company.realmID != credentials.realmID, try self.hasRecordsInQBO(companyID: companyID) {
             throw RPCError(code: .failedPrecondition, message: "company \(companyID) already has records in realm \(company.realmID); it cannot move to realm \(credentials.realmID)")
         }
         company.realmID = credentials.realmID
         company.clientID = credentials.clientID
-        company.clientSecret = credentials.clientSecret
-        company.refreshToken = credentials.refreshToken
+        company.clientSecret = try sealer.seal(credentials.clientSecret, companyID: companyID, field: SecretSealer.clientSecretField)
+        company.refreshToken = try sealer.seal(credentials.refreshToken, companyID: companyID, field: SecretSealer.refreshTokenField)
         company.connectionState = .active
         company.connectionMessage = ""
         company.connectionChangedAt = self.now
@@ -169,5 +170,38 @@ extension WriteTransaction {
         }
         try self.save(company)
         return company
+    }
+}
+
+extension SyncEngine {
+    /// Seals every stored secret that is not sealed under the current key
+    /// (stored in the clear, or under a previous key while rotating), one
+    /// company per write. A value no configured key opens is left as is,
+    /// and its company reports why when it connects.
+    func resealSecrets() async throws {
+        let sealer = self.configuration.secrets
+        guard sealer.current != nil else { return }
+        let companies = try self.store.read { try $0.companies() }
+        var resealed = 0
+        for company in companies where sealer.needsResealing(company.clientSecret) || sealer.needsResealing(company.refreshToken) {
+            do {
+                try await self.store.write { transaction in
+                    guard var company = try transaction.company(company.companyID) else { return }
+                    for field in [SecretSealer.clientSecretField, SecretSealer.refreshTokenField] {
+                        let stored = field == SecretSealer.clientSecretField ? company.clientSecret : company.refreshToken
+                        guard sealer.needsResealing(stored) else { continue }
+                        let sealed = try sealer.seal(try sealer.open(stored, companyID: company.companyID, field: field), companyID: company.companyID, field: field)
+                        if field == SecretSealer.clientSecretField { company.clientSecret = sealed } else { company.refreshToken = sealed }
+                    }
+                    try transaction.save(company)
+                }
+                resealed += 1
+            } catch {
+                self.logger.error("could not seal a company's stored secrets under the current key", metadata: ["company": "\(company.companyID)", "error": "\(error)"])
+            }
+        }
+        if resealed > 0 {
+            self.logger.notice("sealed stored OAuth secrets under the current key", metadata: ["companies": "\(resealed)", "key": "\(sealer.current?.id ?? "")"])
+        }
     }
 }

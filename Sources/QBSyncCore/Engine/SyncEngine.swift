@@ -70,6 +70,7 @@ public actor SyncEngine {
         if recovered > 0 {
             self.logger.notice("recovered pushes interrupted by a restart; reading them back before any retry", metadata: ["records": "\(recovered)"])
         }
+        try await self.resealSecrets()
         for company in try self.store.read({ try $0.companies() }) where company.connectionState != .disconnected {
             await self.syncer(for: company.companyID).connect(company)
         }

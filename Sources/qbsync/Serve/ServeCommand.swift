@@ -63,6 +63,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Backfill creates go through QBO's Batch API, up to 30 a request: on or off.")
     var backfillBatches: String = "on"
 
+    @Option(help: "Seal stored OAuth client secrets and refresh tokens with this 32-byte key (raw or base64; env QBSYNC_SECRETS_KEY holds it base64). Off by default.")
+    var secretsKeyFile: String?
+
+    @Option(name: .customLong("previous-secrets-key-file"), help: "A key stored secrets may still be sealed with (repeatable): while rotating, they are sealed again under --secrets-key-file at start.")
+    var previousSecretsKeyFiles: [String] = []
+
     @Option(help: "Socket file permissions, octal.")
     var socketMode: String = "660"
 
@@ -189,6 +195,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.engine.concurrentRequests = self.concurrent
         configuration.engine.batchRequestsPerMinute = self.batchRequestsPerMinute
         configuration.engine.backfillBatches = self.backfillBatches == "on"
+        configuration.engine.secrets = try self.secretSealer(environment)
         configuration.engine.sweepInterval = .seconds(self.sweepInterval)
         configuration.engine.driftInterval = self.driftInterval == 0 ? nil : .seconds(self.driftInterval)
         if let port = self.webhookPort {
@@ -283,5 +290,36 @@ enum Endpoints {
     static func appURL(_ value: String) -> String {
         if value == "sandbox" || value.contains("sandbox") { return "https://app.sandbox.qbo.intuit.com/app/" }
         return self.isIntuit(value) ? "https://app.qbo.intuit.com/app/" : self.apiBase(value) + "/app/"
+    }
+
+}
+
+extension ServeCommand {
+    /// The key (file, else env QBSYNC_SECRETS_KEY) and the previous ones.
+    func secretSealer(_ environment: [String: String]) throws -> SecretSealer {
+        func key(file path: String, option: String) throws -> SecretSealer.Key {
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("\(option): cannot read \(path)") }
+            do {
+                return try SecretSealer.Key(material: data, source: "\(option) \(path)")
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        let keyInEnvironment = !(environment["QBSYNC_SECRETS_KEY"] ?? "").isEmpty
+        if self.secretsKeyFile == nil, !keyInEnvironment, !self.previousSecretsKeyFiles.isEmpty {
+            throw ValidationError("--previous-secrets-key-file needs --secrets-key-file (the key to seal under)")
+        }
+        var current: SecretSealer.Key?
+        if let path = self.secretsKeyFile {
+            current = try key(file: path, option: "--secrets-key-file")
+        } else if let text = environment["QBSYNC_SECRETS_KEY"], !text.isEmpty {
+            do {
+                current = try SecretSealer.Key(material: Data(text.utf8), source: "QBSYNC_SECRETS_KEY")
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        let previous = try self.previousSecretsKeyFiles.map { try key(file: $0, option: "--previous-secrets-key-file") }
+        return SecretSealer(current: current, previous: previous)
     }
 }

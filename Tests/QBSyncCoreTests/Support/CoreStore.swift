@@ -14,7 +14,7 @@ struct CoreStore {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("qbsync-core-\(UUID().uuidString).sqlite3").path
         let core = CoreStore(store: try Store(path: path))
         _ = try await core.store.write { transaction in
-            try transaction.connectCompany("acme", credentials: QBOCredentials(realmID: "1", clientID: "c", clientSecret: "s", refreshToken: "r"), settings: nil)
+            try transaction.connectCompany("acme", credentials: QBOCredentials(realmID: "1", clientID: "c", clientSecret: "s", refreshToken: "r"), settings: nil, sealer: .none)
         }
         return core
     }
