@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: System libraries and C code
@@ -106,11 +108,36 @@ let package = Package(
             ]
         ),
         /// The QuickBooksSync RPC handlers: validation in, core calls, answers out.
-        // Serving NIOAsyncChannel connections without dropping one unserved (both HTTP listeners).
-        .target(name: "NIOServing", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        // The side doors' HTTP listener (webhooks, metrics), serving NIOAsyncChannel
+        // connections without dropping one unserved (also the simulator's server).
+        .target(
+            name: "NIOServing",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        /// Prometheus metrics: the engine's and the RPC router's observer, and `GET /metrics`.
+        .target(
+            name: "QBSyncMetrics",
+            dependencies: [
+                "NIOServing",
+                "QBSyncCore",
+                "QBSyncWire",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .target(
             name: "QBSyncService",
             dependencies: [
+                "QBSyncMetrics",
                 "NIOServing",
                 "QBSyncCore",
                 "QBSyncRPC",

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import QBOClient
 import QBSyncCore
+import QBSyncMetrics
 import QBSyncRPC
 import QBSyncStore
 import QBSyncWire
@@ -28,6 +29,8 @@ public final class QBSyncServer: Sendable {
         public var eventSubscriberBuffer = QuickBooksSyncService.defaultSubscriberBuffer
         /// Intuit's webhooks, when received (a hint to read changes sooner).
         public var webhooks: WebhookConfiguration?
+        /// Where Prometheus scrapes `GET /metrics` (host, port; 0 picks one); nil: no metrics.
+        public var metrics: (host: String, port: Int)?
 
         /// Creates a configuration.
         public init(socketPath: String, databasePath: String) {
@@ -44,6 +47,8 @@ public final class QBSyncServer: Sendable {
     public let rpcServer: RPCServer
     /// Intuit's webhooks, when configured.
     public let webhookListener: WebhookListener?
+    /// Prometheus' scrapes, when configured.
+    public let metricsListener: MetricsListener?
 
     /// Opens the store and wires the parts; nothing runs until ``run()``.
     ///
@@ -53,7 +58,10 @@ public final class QBSyncServer: Sendable {
     ///   - logger: The root logger.
     public init(configuration: Configuration, transport: (any HTTPTransport)? = nil, logger: Logger = Logger(label: "qbsync")) throws {
         self.store = try Store(path: configuration.databasePath, options: configuration.store)
-        self.engine = try SyncEngine(store: self.store, configuration: configuration.engine, transport: transport, logger: logger)
+        let metrics = configuration.metrics.map { _ in ServiceMetrics() }
+        var engineConfiguration = configuration.engine
+        if let metrics { engineConfiguration.observer = metrics }
+        self.engine = try SyncEngine(store: self.store, configuration: engineConfiguration, transport: transport, logger: logger)
         var router = RPCRouter()
         QuickBooksSyncService(
             engine: self.engine,
@@ -61,14 +69,21 @@ public final class QBSyncServer: Sendable {
             subscriberBuffer: configuration.eventSubscriberBuffer,
             logger: logger
         ).register(in: &router)
+        if let metrics { router.observe { metrics.rpcEnded(method: $0, status: $1, duration: $2) } }
         self.rpcServer = RPCServer(configuration: configuration.rpc, router: router, logger: logger)
         let engine = self.engine
         self.webhookListener = configuration.webhooks.map { WebhookListener(configuration: $0, engine: engine, logger: logger) }
+        if let metrics, let address = configuration.metrics {
+            self.metricsListener = MetricsListener(host: address.host, port: address.port, metrics: metrics, engine: engine, logger: logger)
+        } else {
+            self.metricsListener = nil
+        }
     }
 
     /// The services to run, in start order (the RPC server stops first).
     public var services: [any Service] {
-        [EngineService(engine: self.engine, store: self.store), self.rpcServer] + (self.webhookListener.map { [$0] } ?? [])
+        [EngineService(engine: self.engine, store: self.store), self.rpcServer]
+            + (self.webhookListener.map { [$0] } ?? []) + (self.metricsListener.map { [$0] } ?? [])
     }
 }
 

@@ -87,7 +87,10 @@ actor CompanySyncer {
         self.session = session
         let client = QBOClient(
             realmID: company.realmID,
-            transport: RateLimitedTransport(base: self.transport, limiter: self.limiter),
+            transport: RateLimitedTransport(base: self.transport, limiter: self.limiter, observe: self.configuration.observer.map { observer in
+                let realmID = company.realmID
+                return { status, duration in observer.qboRequest(companyID: companyID, realmID: realmID, status: status, duration: duration) }
+            }),
             auth: session,
             configuration: QBOClient.Configuration(baseURL: self.configuration.qboBaseURL, requestTimeout: self.configuration.requestTimeout),
             logger: self.logger
@@ -316,29 +319,37 @@ actor CompanySyncer {
     }
 
     private func push(_ claim: Claim) async {
+        let started = ContinuousClock.now
         guard let pusher = self.pusher else {
-            await self.finish([(claim, Self.disconnected)], lane: claim.row.lane, batch: false)
+            await self.finish([(claim, Self.disconnected)], lane: claim.row.lane, batch: false, started: started)
             return
         }
         // Every QBO request of this push spends the record's lane's share of the realm's limits.
         let outcome = await RateLimiter.$lane.withValue(claim.row.lane) { await pusher.push(claim) }
-        await self.finish([(claim, outcome)], lane: claim.row.lane, batch: false)
+        await self.finish([(claim, outcome)], lane: claim.row.lane, batch: false, started: started)
     }
 
     private func pushBatch(_ claims: [Claim]) async {
+        let started = ContinuousClock.now
         let outcomes: [PushOutcome]
         if let pusher = self.pusher {
             outcomes = await RateLimiter.$lane.withValue(.backfill) { await pusher.pushBatch(claims) }
         } else {
             outcomes = claims.map { _ in Self.disconnected }
         }
-        await self.finish(Array(zip(claims, outcomes)), lane: .backfill, batch: true)
+        await self.finish(Array(zip(claims, outcomes)), lane: .backfill, batch: true, started: started)
     }
 
     private static let disconnected = PushOutcome(result: .failed(QBOError(kind: .authDead, message: "company disconnected")))
 
     /// Applies the outcomes of one push (one record, or a batch's) in one write.
-    private func finish(_ pushed: [(claim: Claim, outcome: PushOutcome)], lane: QueueLane, batch: Bool) async {
+    private func finish(_ pushed: [(claim: Claim, outcome: PushOutcome)], lane: QueueLane, batch: Bool, started: ContinuousClock.Instant) async {
+        if let observer = self.configuration.observer {
+            let duration = ContinuousClock.now - started
+            for (claim, outcome) in pushed {
+                observer.pushed(companyID: self.companyID, entity: claim.row.key.entity, result: outcome.result.name, duration: duration)
+            }
+        }
         let policy = self.configuration.retry
         do {
             let results = try await self.store.write { transaction in

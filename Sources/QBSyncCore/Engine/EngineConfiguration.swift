@@ -28,6 +28,8 @@ public struct EngineConfiguration: Sendable {
     /// Seals the OAuth client secrets and refresh tokens stored (AES-GCM);
     /// `.none` stores them in the clear.
     public var secrets: SecretSealer = .none
+    /// Told of every QBO request and push (metrics); nil: nobody.
+    public var observer: (any EngineObserver)?
     /// Retry schedule.
     public var retry = RetryPolicy()
     /// Total timeout of one QBO request.

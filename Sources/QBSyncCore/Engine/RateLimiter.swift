@@ -301,17 +301,21 @@ extension RateLimiter {
 public struct RateLimitedTransport: HTTPTransport {
     let base: any HTTPTransport
     let limiter: RateLimiter
+    let observe: (@Sendable (_ status: Int?, _ duration: Duration) -> Void)?
 
-    /// Wraps `base`.
-    public init(base: any HTTPTransport, limiter: RateLimiter) {
+    /// Wraps `base`; `observe` is told each request's status (nil: no answer) and duration.
+    public init(base: any HTTPTransport, limiter: RateLimiter, observe: (@Sendable (_ status: Int?, _ duration: Duration) -> Void)? = nil) {
         self.base = base
         self.limiter = limiter
+        self.observe = observe
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         await self.limiter.acquire(kind: Self.isBatch(request) ? .batch : .single)
+        let started = ContinuousClock.now
         do {
             let response = try await self.base.send(request)
+            self.observe?(response.status, .now - started)
             if response.status == 429 {
                 await self.limiter.throttled(retryAfter: response.header("Retry-After").flatMap(Int.init).map { .seconds($0) })
             } else {
@@ -319,6 +323,7 @@ public struct RateLimitedTransport: HTTPTransport {
             }
             return response
         } catch {
+            self.observe?(nil, .now - started)
             await self.limiter.release()
             throw error
         }

@@ -180,3 +180,15 @@ struct ItemPlan: Sendable {
     /// An inventory item: the QBO company must track quantities.
     var inventory: Bool
 }
+
+extension PushOutcome.Result {
+    /// How the push ended, in a word (a metric's label).
+    var name: String {
+        switch self {
+        case .synced: "synced"
+        case .blocked: "blocked"
+        case .skipped: "skipped"
+        case .failed: "failed"
+        }
+    }
+}

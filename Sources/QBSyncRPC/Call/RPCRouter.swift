@@ -1,5 +1,6 @@
 import NIOCore
 import QBSyncWire
+import Synchronization
 
 /// Maps method paths to handlers.
 ///
@@ -15,9 +16,20 @@ public struct RPCRouter: Sendable {
     }
 
     private(set) var registrations: [String: Registration] = [:]
+    private let observers = CallObservers()
+
+    /// Told of every call that ended: its method, status ("OK" or the code's
+    /// name, e.g. "INVALID_ARGUMENT") and how long its handler ran (for a
+    /// stream, until it ended).
+    public typealias CallObserver = @Sendable (_ method: String, _ status: String, _ duration: Duration) -> Void
 
     /// Creates an empty router.
     public init() {}
+
+    /// Reports every call's end to `observer` (metrics), from now on.
+    public func observe(_ observer: @escaping CallObserver) {
+        self.observers.set(observer)
+    }
 
     /// Paths with a handler.
     public var methods: [String] { self.registrations.keys.sorted() }
@@ -33,14 +45,18 @@ public struct RPCRouter: Sendable {
         handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
         precondition(method.kind == .unary, "\(method.path) is not unary")
+        let observers = self.observers
         self.registrations[method.path] = Registration(kind: .unary) { bytes, context, sink in
             await Self.offTheLoopIfLarge(bytes) {
+                let started = observers.startTime()
                 do {
                     let request = try Self.decode(Request.self, bytes)
                     let response = try await handler(request, context)
                     sink.finish(response: response)
+                    observers.ended(method.path, started, error: nil)
                 } catch {
                     sink.finish(error: error)
+                    observers.ended(method.path, started, error: error)
                 }
             }
         }
@@ -57,14 +73,18 @@ public struct RPCRouter: Sendable {
         streaming handler: @escaping @Sendable (Request, RPCWriter<Response>, ServerContext) async throws -> Void
     ) {
         precondition(method.kind == .serverStreaming, "\(method.path) is not server-streaming")
+        let observers = self.observers
         self.registrations[method.path] = Registration(kind: .serverStreaming) { bytes, context, sink in
             await Self.offTheLoopIfLarge(bytes) {
+                let started = observers.startTime()
                 do {
                     let request = try Self.decode(Request.self, bytes)
                     try await handler(request, RPCWriter(sink: sink), context)
                     sink.finish(error: nil)
+                    observers.ended(method.path, started, error: nil)
                 } catch {
                     sink.finish(error: error)
+                    observers.ended(method.path, started, error: error)
                 }
             }
         }
@@ -103,5 +123,25 @@ public struct RPCRouter: Sendable {
 
     func registration(for path: String) -> Registration? {
         self.registrations[path]
+    }
+}
+
+/// The router's call observer, settable after the handlers are registered.
+final class CallObservers: Sendable {
+    private let observer = Mutex<RPCRouter.CallObserver?>(nil)
+
+    func set(_ observer: @escaping RPCRouter.CallObserver) {
+        self.observer.withLock { $0 = observer }
+    }
+
+    /// Now, when someone observes (nil costs nothing more).
+    func startTime() -> ContinuousClock.Instant? {
+        self.observer.withLock { $0 } == nil ? nil : .now
+    }
+
+    func ended(_ method: String, _ started: ContinuousClock.Instant?, error: (any Error)?) {
+        guard let started, let observer = self.observer.withLock({ $0 }) else { return }
+        let status = error.map { ($0 as? RPCError)?.code.description ?? "INTERNAL" } ?? "OK"
+        observer(method, status, .now - started)
     }
 }

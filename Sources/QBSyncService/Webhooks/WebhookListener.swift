@@ -38,99 +38,37 @@ public final class WebhookListener: Service, Sendable {
     static let maxBodyBytes = 1 << 20
 
     private let configuration: WebhookConfiguration
-    private let engine: SyncEngine
     private let logger: Logger
-    private let bound = Mutex<Int?>(nil)
-    private let refusals = LogThrottle()
-
-    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    private let http: HTTPListener
 
     /// Creates the listener (it binds when run).
     public init(configuration: WebhookConfiguration, engine: SyncEngine, logger: Logger) {
         self.configuration = configuration
-        self.engine = engine
         self.logger = logger
+        let receiver = WebhookReceiver(configuration: configuration, engine: engine, logger: logger)
+        self.http = HTTPListener(host: configuration.host, port: configuration.port, maxBodyBytes: Self.maxBodyBytes, logger: logger) { request, body in
+            let (status, text) = receiver.answer(request, body: body)
+            return HTTPListener.Answer(status, text)
+        }
     }
 
     /// The port it listens on, once bound (waits up to 10 s).
     public func port() async throws -> Int {
-        for _ in 0..<1000 {
-            if let port = self.bound.withLock({ $0 }) { return port }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw ChannelError.inappropriateOperationForState
+        try await self.http.port()
     }
 
     public func run() async throws {
-        let accepted = AcceptedConnections<HTTPServerRequestPart, HTTPServerResponsePart>()
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: self.configuration.host, port: self.configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return accepted.adopt(try Connection(wrappingChannelSynchronously: channel))
-                }
-            }
-        self.bound.withLock { $0 = listener.channel.localAddress?.port }
-        self.logger.info("webhook listener up", metadata: ["address": "\(self.configuration.host):\(listener.channel.localAddress?.port ?? 0)\(self.configuration.path)"])
-        // Stopping closes the listener and lets the accept loop drain (not a
-        // cancellation: an accepted connection left in the stream would trap, apple/swift-nio#2813).
-        // A connection made but never handed out (the listener closed or the task was
-        // cancelled meanwhile) is closed afterwards instead of trapping when dropped.
-        do {
-            try await withGracefulShutdownHandler {
-                try await listener.executeThenClose { connections in
-                    try await withThrowingDiscardingTaskGroup { group in
-                        for try await connection in connections {
-                            accepted.take(connection)
-                            group.addTask { await self.serve(connection) }
-                        }
-                        group.cancelAll()
-                    }
-                }
-            } onGracefulShutdown: {
-                listener.channel.close(promise: nil)
-            }
-        } catch {
-            await accepted.closeUnserved()
-            throw error
-        }
-        await accepted.closeUnserved()
+        self.logger.info("webhook listener up", metadata: ["address": "\(self.configuration.host):\(self.configuration.port)\(self.configuration.path)"])
+        try await self.http.run()
     }
+}
 
-    private func serve(_ connection: Connection) async {
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
-                var body: [UInt8] = []
-                var tooLarge = false
-                for try await part in inbound {
-                    switch part {
-                    case .head(let requestHead):
-                        head = requestHead
-                        body = []
-                        tooLarge = false
-                    case .body(var chunk):
-                        if body.count + chunk.readableBytes > Self.maxBodyBytes { tooLarge = true } else { body += chunk.readBytes(length: chunk.readableBytes) ?? [] }
-                    case .end:
-                        guard let request = head else { continue }
-                        let (status, text) = tooLarge ? (HTTPResponseStatus.payloadTooLarge, "body over 1 MiB") : self.answer(request, body: body)
-                        var headers = HTTPHeaders([("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", String(text.utf8.count))])
-                        headers.add(name: "Connection", value: request.isKeepAlive ? "keep-alive" : "close")
-                        try await outbound.write(contentsOf: [
-                            .head(HTTPResponseHead(version: request.version, status: status, headers: headers)),
-                            .body(.byteBuffer(ByteBuffer(string: text))), .end(nil),
-                        ])
-                        if !request.isKeepAlive { return }
-                        head = nil
-                    }
-                }
-            }
-        } catch {
-            self.logger.debug("webhook connection ended", metadata: ["error": "\(error)"])
-        }
-    }
+/// What a webhook request gets.
+struct WebhookReceiver: Sendable {
+    let configuration: WebhookConfiguration
+    let engine: SyncEngine
+    let logger: Logger
+    let refusals = LogThrottle()
 
     /// The answer to one request; a signed notification starts checks of its companies.
     func answer(_ request: HTTPRequestHead, body: [UInt8]) -> (HTTPResponseStatus, String) {

@@ -69,6 +69,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("previous-secrets-key-file"), help: "A key stored secrets may still be sealed with (repeatable): while rotating, they are sealed again under --secrets-key-file at start.")
     var previousSecretsKeyFiles: [String] = []
 
+    @Option(help: "Serve Prometheus metrics at GET /metrics on this TCP port (0 picks one). Off by default.")
+    var metricsPort: Int?
+
+    @Option(help: "Address of the metrics listener.")
+    var metricsHost: String = "127.0.0.1"
+
     @Option(help: "Socket file permissions, octal.")
     var socketMode: String = "660"
 
@@ -153,6 +159,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard self.driftInterval >= 0 else { throw ValidationError("--drift-interval must be 0 (off) or a number of seconds") }
         if let port = self.webhookPort, !(0...65_535).contains(port) { throw ValidationError("--webhook-port must be between 0 and 65535") }
+        if let port = self.metricsPort, !(0...65_535).contains(port) { throw ValidationError("--metrics-port must be between 0 and 65535") }
         guard self.webhookPath.hasPrefix("/"), !self.webhookPath.contains(where: { $0.isWhitespace || $0 == "?" }) else {
             throw ValidationError("--webhook-path must start with / and hold no spaces or query")
         }
@@ -196,6 +203,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.engine.batchRequestsPerMinute = self.batchRequestsPerMinute
         configuration.engine.backfillBatches = self.backfillBatches == "on"
         configuration.engine.secrets = try self.secretSealer(environment)
+        configuration.metrics = self.metricsPort.map { (self.metricsHost, $0) }
         configuration.engine.sweepInterval = .seconds(self.sweepInterval)
         configuration.engine.driftInterval = self.driftInterval == 0 ? nil : .seconds(self.driftInterval)
         if let port = self.webhookPort {
@@ -250,6 +258,9 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("qbsync: webhooks at \(url)\n".utf8))
                 // The built-in simulator tells qbsync of its changes as Intuit would.
                 backend?.simulator.setWebhooks(SimulatorWebhooks(url: url, verifierToken: webhooks.verifierToken))
+            }
+            if let listener = server.metricsListener {
+                FileHandle.standardError.write(Data("qbsync: metrics at http://\(self.metricsHost):\(try await listener.port())/metrics\n".utf8))
             }
         }
         do {
