@@ -95,6 +95,15 @@ public actor OAuthSession: AccessTokenSource {
         return try await refreshOnce()
     }
 
+    /// Refreshes now, whatever the access token's expiry: a company idle for
+    /// weeks renews its refresh token this way before it expires (100 days).
+    /// Shares a refresh already in flight.
+    /// - Throws: ``QBOError``; ``QBOError/Kind/authDead`` when the refresh token is refused.
+    public func renew() async throws {
+        if let deadError { throw deadError }
+        _ = try await refreshOnce()
+    }
+
     /// Installs tokens from a new authorisation and clears the dead state.
     /// - Parameter tokens: The new token set (already stored by the caller).
     public func reconnect(with tokens: OAuthTokens) {

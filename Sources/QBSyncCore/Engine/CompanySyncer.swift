@@ -130,6 +130,25 @@ actor CompanySyncer {
         }
     }
 
+    /// Refreshes the OAuth tokens now, so the stored refresh token is a fresh
+    /// one (an idle company's would expire after 100 days). A refused token
+    /// disconnects the company as a refused push would.
+    ///
+    /// - Returns: False when the company is not connected or the refresh failed.
+    func renewRefreshToken() async -> Bool {
+        guard self.active, let session = self.session else { return false }
+        do {
+            try await session.renew()
+            return true
+        } catch let error as QBOError where error.kind == .authDead {
+            await self.connectionDied(PushOutcome(result: .failed(error)))
+            return false
+        } catch {
+            self.logger.warning("renewing the refresh token failed; trying again at the next check", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
     /// Stops pushing; held records wait for the next connect.
     func disconnect() {
         self.active = false

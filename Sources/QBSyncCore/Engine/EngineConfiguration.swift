@@ -30,6 +30,14 @@ public struct EngineConfiguration: Sendable {
     public var secrets: SecretSealer = .none
     /// Told of every QBO request and push (metrics); nil: nobody.
     public var observer: (any EngineObserver)?
+    /// A company's refresh token older than this is renewed even when the
+    /// company is idle (Intuit's last 100 days; busy companies rotate theirs daily).
+    public var refreshTokenRenewalAge: Duration = .seconds(30 * 86_400)
+    /// How often refresh tokens are checked for renewal; the first check
+    /// after a start comes at a random point of the first interval.
+    public var refreshTokenCheckInterval: Duration = .seconds(3_600)
+    /// The pause between two companies' renewals, so many are not renewed at once.
+    public var refreshTokenRenewalSpacing: Duration = .seconds(1)
     /// Retry schedule.
     public var retry = RetryPolicy()
     /// Total timeout of one QBO request.

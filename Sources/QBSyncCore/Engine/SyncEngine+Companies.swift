@@ -159,6 +159,7 @@ extension WriteTransaction {
         company.clientID = credentials.clientID
         company.clientSecret = try sealer.seal(credentials.clientSecret, companyID: companyID, field: SecretSealer.clientSecretField)
         company.refreshToken = try sealer.seal(credentials.refreshToken, companyID: companyID, field: SecretSealer.refreshTokenField)
+        company.refreshTokenAt = self.now
         company.connectionState = .active
         company.connectionMessage = ""
         company.connectionChangedAt = self.now
@@ -203,5 +204,34 @@ extension SyncEngine {
         if resealed > 0 {
             self.logger.notice("sealed stored OAuth secrets under the current key", metadata: ["companies": "\(resealed)", "key": "\(sealer.current?.id ?? "")"])
         }
+    }
+}
+
+extension SyncEngine {
+    /// Renews the refresh token of every connected company whose token is
+    /// older than ``EngineConfiguration/refreshTokenRenewalAge`` (an idle
+    /// company's would otherwise expire after Intuit's 100 days), oldest
+    /// first, one at a time with a pause between two.
+    ///
+    /// - Returns: The companies renewed.
+    @discardableResult
+    func renewAgingRefreshTokens() async -> [String] {
+        let horizon = Clock.milliseconds() - self.configuration.refreshTokenRenewalAge.milliseconds
+        guard let companies = try? self.store.read({ try $0.companies() }) else { return [] }
+        var renewed: [String] = []
+        var first = true
+        for company in companies.sorted(by: { $0.refreshTokenAt < $1.refreshTokenAt })
+        where company.connectionState == .active && !company.refreshToken.isEmpty && company.refreshTokenAt < horizon {
+            if Task.isCancelled { break }
+            if !first { try? await Task.sleep(for: self.configuration.refreshTokenRenewalSpacing) }
+            first = false
+            if await self.syncer(for: company.companyID).renewRefreshToken() {
+                renewed.append(company.companyID)
+            }
+        }
+        if !renewed.isEmpty {
+            self.logger.info("renewed aging refresh tokens", metadata: ["companies": "\(renewed.count)"])
+        }
+        return renewed
     }
 }

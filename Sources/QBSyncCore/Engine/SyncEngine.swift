@@ -30,6 +30,7 @@ public actor SyncEngine {
     private nonisolated let wakes = Mutex<[String: WakeSignal]>([:])
     private var sweepTask: Task<Void, Never>?
     private var driftTask: Task<Void, Never>?
+    private var renewalTask: Task<Void, Never>?
     /// Companies a webhook asked to check (see `checkDriftSoon`).
     var driftRequested: Set<String> = []
 
@@ -81,6 +82,14 @@ public actor SyncEngine {
                 _ = try? await self?.sweep()
             }
         }
+        self.renewalTask = Task { [weak self, interval = self.configuration.refreshTokenCheckInterval] in
+            // Staggered: many services restarted together do not all renew at once.
+            try? await Task.sleep(for: interval * Double.random(in: 0..<1))
+            while !Task.isCancelled {
+                await self?.renewAgingRefreshTokens()
+                try? await Task.sleep(for: interval)
+            }
+        }
         if let interval = self.configuration.driftInterval {
             self.driftTask = Task { [weak self] in
                 while !Task.isCancelled {
@@ -96,6 +105,7 @@ public actor SyncEngine {
     public func stop() async {
         self.sweepTask?.cancel()
         self.driftTask?.cancel()
+        self.renewalTask?.cancel()
         for syncer in self.syncers.values { await syncer.stop() }
         self.syncers.removeAll()
     }

@@ -14,6 +14,8 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
     public var clientSecret = ""
     /// Newest refresh token (rotated on every refresh).
     public var refreshToken = ""
+    /// Epoch ms when ``refreshToken`` was stored (0: before this was kept).
+    public var refreshTokenAt: Int64 = 0
     /// Connection state.
     public var connectionState: ConnectionState = .disconnected
     /// Why not ACTIVE.
@@ -73,7 +75,8 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
     /// The columns of `companies` a row holds, in SELECT order.
     static let layout = ColumnList("""
         company_id, realm_id, client_id, client_secret, refresh_token, connection_state, connection_message, \
-        connection_changed_at, auto_create_customers, invoice_policy, home_currency, last_synced_at, disabled_entities, qbo_facts, drift_cursor, drift_policy
+        connection_changed_at, auto_create_customers, invoice_policy, home_currency, last_synced_at, disabled_entities, qbo_facts, drift_cursor, drift_policy, \
+        refresh_token_at
         """)
 
     static let columns = Self.layout.sql
@@ -87,6 +90,7 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
         self.clientID = row.text(column("client_id"))
         self.clientSecret = row.text(column("client_secret"))
         self.refreshToken = row.text(column("refresh_token"))
+        self.refreshTokenAt = row.int64(column("refresh_token_at"))
         self.connectionState = ConnectionState(wireValue: Int32(row.int64(column("connection_state"))))
         self.connectionMessage = row.text(column("connection_message"))
         self.connectionChangedAt = row.int64(column("connection_changed_at"))
@@ -120,7 +124,7 @@ extension WriteTransaction {
     public func save(_ company: CompanyRow) throws {
         self.companyCache[company.companyID] = company
         try self.database.run(
-            "INSERT OR REPLACE INTO companies (\(CompanyRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO companies (\(CompanyRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 .text(company.companyID), .text(company.realmID), .text(company.clientID), .text(company.clientSecret),
                 .text(company.refreshToken), .integer(Int64(company.connectionState.wireValue)), .text(company.connectionMessage),
@@ -128,6 +132,7 @@ extension WriteTransaction {
                 .integer(Int64(company.invoicePolicy.wireValue)), .text(company.homeCurrency), .integer(company.lastSyncedAt),
                 .text(company.disabledEntitiesText), .blob(company.qboFacts.packed()),
                 .text(company.driftCursor), .integer(Int64(company.driftPolicy.wireValue)),
+                .integer(company.refreshTokenAt),
             ]
         )
     }
@@ -140,8 +145,8 @@ extension WriteTransaction {
     /// - Returns: False when the company no longer holds `previous`.
     public func saveRefreshToken(_ token: String, replacing previous: String, companyID: String) throws -> Bool {
         self.companyCache[companyID] = nil
-        try self.database.run("UPDATE companies SET refresh_token = ? WHERE company_id = ? AND refresh_token = ? AND refresh_token != ''",
-                              [.text(token), .text(companyID), .text(previous)])
+        try self.database.run("UPDATE companies SET refresh_token = ?, refresh_token_at = ? WHERE company_id = ? AND refresh_token = ? AND refresh_token != ''",
+                              [.text(token), .integer(self.now), .text(companyID), .text(previous)])
         return self.database.changes > 0
     }
 

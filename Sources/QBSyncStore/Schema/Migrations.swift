@@ -152,6 +152,10 @@ enum Migrations {
         DROP INDEX records_queue;
         CREATE INDEX records_queue ON records (company_id, status, lane, next_attempt_at);
         """,
+        // 7: when each company's refresh token was stored, to renew idle ones before they expire.
+        """
+        ALTER TABLE companies ADD COLUMN refresh_token_at INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 
     /// Brings `database` to the newest schema, one transaction per step.

@@ -75,6 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address of the metrics listener.")
     var metricsHost: String = "127.0.0.1"
 
+    @Option(help: "Renew a company's refresh token once it is this many days old, even when idle (Intuit's last 100).")
+    var refreshTokenRenewalDays: Int = 30
+
     @Option(help: "Socket file permissions, octal.")
     var socketMode: String = "660"
 
@@ -159,6 +162,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard self.driftInterval >= 0 else { throw ValidationError("--drift-interval must be 0 (off) or a number of seconds") }
         if let port = self.webhookPort, !(0...65_535).contains(port) { throw ValidationError("--webhook-port must be between 0 and 65535") }
+        guard (1...90).contains(self.refreshTokenRenewalDays) else { throw ValidationError("--refresh-token-renewal-days must be between 1 and 90 (Intuit's refresh tokens last 100 days)") }
         if let port = self.metricsPort, !(0...65_535).contains(port) { throw ValidationError("--metrics-port must be between 0 and 65535") }
         guard self.webhookPath.hasPrefix("/"), !self.webhookPath.contains(where: { $0.isWhitespace || $0 == "?" }) else {
             throw ValidationError("--webhook-path must start with / and hold no spaces or query")
@@ -204,6 +208,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.engine.backfillBatches = self.backfillBatches == "on"
         configuration.engine.secrets = try self.secretSealer(environment)
         configuration.metrics = self.metricsPort.map { (self.metricsHost, $0) }
+        configuration.engine.refreshTokenRenewalAge = .seconds(self.refreshTokenRenewalDays * 86_400)
         configuration.engine.sweepInterval = .seconds(self.sweepInterval)
         configuration.engine.driftInterval = self.driftInterval == 0 ? nil : .seconds(self.driftInterval)
         if let port = self.webhookPort {
