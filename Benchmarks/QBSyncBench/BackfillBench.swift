@@ -23,10 +23,12 @@ private struct BackfillResult: Sendable {
 }
 
 /// Usage: qbsync-bench sync-backfill --socket BATCHED --single-socket SINGLE --qbo URL
-///   [--invoices 10000] [--rate 500] [--batch-rate 40] [--probe-seconds 2]
+///   [--invoices 10000] [--single-invoices N] [--rate 500] [--batch-rate 40] [--probe-seconds 2]
 func runSyncBackfill() async throws {
     let admin = SimulatorAdmin(base: argument("--qbo", default: "http://127.0.0.1:8089"))
     let invoices = Int(argument("--invoices", default: "10000"))!
+    // The single-request run can be shorter (a quick re-check of the batched one); its rate is per invoice either way.
+    let singleInvoices = Int(argument("--single-invoices", default: "\(invoices)"))!
     let rate = Int(argument("--rate", default: "500"))!
     let batchRate = Int(argument("--batch-rate", default: "40"))!
     let probeEvery = Double(argument("--probe-seconds", default: "2"))!
@@ -35,7 +37,7 @@ func runSyncBackfill() async throws {
     for (label, option) in [("batched", "--socket"), ("single", "--single-socket")] {
         let client = try await QBSyncClient(socketPath: argument(option, default: "/tmp/qbsync-\(label).sock"))
         let company = try await BenchCompany.setUp(client: client, admin: admin, disconnect: true)
-        _ = try await company.send(0..<invoices, callers: 32, client: client, options: backfill)
+        _ = try await company.send(0..<(label == "single" ? singleInvoices : invoices), callers: 32, client: client, options: backfill)
         runs.append(BackfillRun(label: label, client: client, company: company))
     }
     // The set-up's requests leave the simulator's window first, as in the drain.
@@ -61,14 +63,15 @@ func runSyncBackfill() async throws {
         let start = before[run.label]!
         let books = try await admin.invoices(realmID: run.company.realm.realmID)
         let numbers = books.compactMap(\.DocNumber)
-        let expected = invoices + result.probes.count + result.probeTimeouts
+        let count = run.label == "single" ? singleInvoices : invoices
+        let expected = count + result.probes.count + result.probeTimeouts
         let total = books.reduce(Decimal(0)) { $0 + ($1.TotalAmt ?? 0) }
         let (_, counts) = try await health(run.client, company: run.company.id)
-        let perMinute = Double(invoices) / result.drainSeconds * 60
+        let perMinute = Double(count) / result.drainSeconds * 60
         let probes = result.probes.sorted()
         func percentile(_ p: Double) -> Double { probes.isEmpty ? 0 : probes[min(probes.count - 1, Int(Double(probes.count) * p))] }
         lines.append(jsonObject([
-            "invoices": "\(invoices)", "rate_per_minute": "\(rate)", "batch_rate_per_minute": "\(batchRate)",
+            "invoices": "\(count)", "rate_per_minute": "\(rate)", "batch_rate_per_minute": "\(batchRate)",
             "drain_seconds": format(result.drainSeconds, 1), "documents_per_minute": format(perMinute, 0),
             "share_of_combined_limit": format(perMinute / combined, 3), "share_of_single_limit": format(perMinute / Double(rate), 3),
             "requests": "\(stats.requests - start.requests)", "batch_requests": "\(stats.batchRequests - start.batchRequests)",

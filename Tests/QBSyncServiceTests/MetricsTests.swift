@@ -67,12 +67,14 @@ import Testing
         let (harness, base) = try await self.start()
         let realm = try await harness.connect("acme")
         try await harness.mapDefaults("acme")
-        _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Fixtures.customer("c1"), mode: .create))
-        // QBO admits one request at a time; qbsync sends up to ten.
+        // QBO admits one request at a time and takes 200 ms over each; qbsync sends up to ten at once.
         try await harness.simulator.setLimits(realmID: realm.realmId, requestsPerMinute: 1_000_000, concurrent: 1)
+        await harness.simulator.setFaults(FaultPlan(latencyMs: 200), realmID: realm.realmId)
+        // Twenty invoices wait for their customer, then are all due at once.
         for index in 0..<20 {
             _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("inv-\(index)", customer: "c1")))
         }
+        _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Fixtures.customer("c1"), mode: .create))
         _ = try await harness.waitUntilIdle("acme", timeout: .seconds(120))
         let text = try await self.get(base + "/metrics").text
         let throttled = self.sample(text, #"qbsync_qbo_requests_total{company="acme",realm="\#(realm.realmId)",status="429"}"#) ?? 0

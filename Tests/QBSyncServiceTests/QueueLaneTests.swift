@@ -23,9 +23,12 @@ import Testing
     }
 
     @Test func aSingleInvoiceGoesAheadOfABackfillBacklog() async throws {
-        // 40 requests a minute, of which backfill may use 36: the backlog of 50
-        // invoices cannot all go in the first minute.
-        let harness = try await ServiceHarness.start { $0.engine.requestsPerMinute = 40 }
+        // 40 requests a minute, of which backfill may use 36, one invoice a
+        // request (no batches): the backlog of 50 cannot all go in the first minute.
+        let harness = try await ServiceHarness.start {
+            $0.engine.requestsPerMinute = 40
+            $0.engine.backfillBatches = false
+        }
         let realm = try await self.ready(harness)
         for index in 0..<50 {
             _ = try await harness.client.syncInvoice(
