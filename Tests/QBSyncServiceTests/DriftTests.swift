@@ -12,6 +12,7 @@ import Testing
     private func ready(policy: DriftPolicy = .unspecified) async throws -> (ServiceHarness, RealmCredentials) {
         let harness = try await ServiceHarness.start { configuration in
             configuration.engine.driftInterval = nil  // the tests check when they choose
+            configuration.engine.driftChunkSize = 1  // every change in its own write: the outcome must not depend on it
         }
         let realm = try await harness.connect("acme", settings: CompanySettings(driftPolicy: policy))
         try await harness.mapDefaults("acme")

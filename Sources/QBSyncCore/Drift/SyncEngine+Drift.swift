@@ -84,7 +84,12 @@ extension SyncEngine {
     /// poll). Pushes keep priority: a company whose limiter is busy is
     /// checked at a later round, unless its last check is an hour old.
     func checkDriftEverywhere() async {
-        let cursors = Dictionary(((try? self.store.read { try $0.companies() }) ?? []).map { ($0.companyID, $0.driftCursor) }) { first, _ in first }
+        // A company never checked counts from its connection: its first check (which
+        // reads back everything qbsync just sent) waits too while pushes are busy.
+        let cursors = Dictionary(((try? self.store.read { try $0.companies() }) ?? []).map { company in
+            (company.companyID, company.driftCursor.isEmpty && company.connectionChangedAt > 0
+                ? DriftWindow.text(Date(timeIntervalSince1970: Double(company.connectionChangedAt) / 1000)) : company.driftCursor)
+        }) { first, _ in first }
         for (companyID, syncer) in await self.connectedSyncers() {
             if await syncer.limiter.isBusy, !Self.driftCheckOverdue(cursor: cursors[companyID] ?? "", now: Date()) {
                 self.logger.debug("drift check put off: the realm is busy with pushes", metadata: ["company": "\(companyID)"])
@@ -155,12 +160,30 @@ extension CompanySyncer {
         let cursor = DriftWindow.text(until)
         let policy = company.driftPolicy
         let now = Clock.rfc3339(milliseconds: Clock.milliseconds())
-        let drifted = try await self.store.write { transaction -> [SyncRecord] in
-            let result = try DriftRecorder(companyID: companyID, currency: Currency(code: company.homeCurrency) ?? Currency(code: "USD")!,
-                                           policy: policy, now: now, view: view, transaction: transaction).record(changes)
-            try transaction.saveDriftCursor(cursor, companyID: companyID)
-            return result
-        }
+        // A few hundred changes per write: a first check of a realm qbsync has just
+        // filled reads thousands of its own documents, and one transaction over all
+        // of them would hold the store's one writer (every company's intake and
+        // pushes) for seconds. The cursor moves with the last chunk only, so a
+        // check cut short is read again whole (recording drift is idempotent).
+        let currency = Currency(code: company.homeCurrency) ?? Currency(code: "USD")!
+        let size = max(1, self.configuration.driftChunkSize)
+        var drifted: [SyncRecord] = []
+        var own: Set<String>?
+        var start = 0
+        repeat {
+            let chunk = Array(changes[start..<min(start + size, changes.count)])
+            let last = start + size >= changes.count
+            let known = own
+            let (result, ids) = try await self.store.write { transaction -> ([SyncRecord], Set<String>?) in
+                var recorder = DriftRecorder(companyID: companyID, currency: currency, policy: policy, now: now, view: view, transaction: transaction, own: known)
+                let result = try recorder.record(chunk)
+                if last { try transaction.saveDriftCursor(cursor, companyID: companyID) }
+                return (result, recorder.own)
+            }
+            drifted += result
+            own = ids
+            start += size
+        } while start < changes.count
         check.drifted = drifted
         check.checkedThrough = cursor
         if policy == .repush, !drifted.isEmpty { self.kick() }
@@ -208,16 +231,17 @@ struct DriftRecorder {
     let now: String
     let view: RecordView
     let transaction: WriteTransaction
+    /// qbsync's own payments and credits in QBO (read once per check, on the first invoice).
+    var own: Set<String>?
 
-    func record(_ changes: [ChangedEntity]) throws -> [SyncRecord] {
-        var own: Set<String>?
+    mutating func record(_ changes: [ChangedEntity]) throws -> [SyncRecord] {
         var drifted: [SyncRecord] = []
         for change in changes {
             for (qboEntity, entity) in DriftDetector.watched where qboEntity == change.entityName {
                 for var row in try self.transaction.records(companyID: self.companyID, entity: entity, qboID: change.id) {
                     guard row.status == .synced, RecordView.qboEntity(row) == change.entityName else { continue }
-                    if own == nil, change.entityName == "Invoice" { own = try self.ownTransactionIDs() }
-                    let context = DriftDetector.Context(currency: self.currency, ownTransactionIDs: own ?? [], linkedID: self.linkedID, now: self.now)
+                    if self.own == nil, change.entityName == "Invoice" { self.own = try self.ownTransactionIDs() }
+                    let context = DriftDetector.Context(currency: self.currency, ownTransactionIDs: self.own ?? [], linkedID: self.linkedID, now: self.now)
                     let drift = try DriftDetector.drift(of: row, change, payload: try RecordPayload(row: row), context: context)
                     if let record = try self.apply(drift, change: change, to: &row) { drifted.append(record) }
                 }

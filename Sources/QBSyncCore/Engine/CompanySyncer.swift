@@ -12,7 +12,7 @@ import Synchronization
 actor CompanySyncer {
     let companyID: String
     let store: Store
-    private let configuration: EngineConfiguration
+    let configuration: EngineConfiguration
     private let transport: any HTTPTransport
     private let logger: Logger
     let limiter: RateLimiter

@@ -51,6 +51,9 @@ public struct EngineConfiguration: Sendable {
     /// How often QuickBooks' changes are read to find drift (change data
     /// capture); nil turns the poll off (CheckDrift still works).
     public var driftInterval: Duration? = .seconds(300)
+    /// Changes a drift check records per write transaction (the writer is
+    /// shared by every company; a long transaction stalls their intake).
+    public var driftChunkSize = 200
     /// Events older than this are deleted by the sweep.
     public var eventRetention: Duration = .seconds(30 * 86_400)
 
