@@ -16,6 +16,16 @@ import Testing
         return Dictionary(uniqueKeysWithValues: try store.read { try $0.companies() }.map { ($0.companyID, $0) })
     }
 
+    /// Connecting refreshes once, to read the company's preferences: waits until that is done.
+    private func waitForFacts(_ harness: ServiceHarness, _ companies: [String]) async throws {
+        let end = ContinuousClock.now + .seconds(20)
+        for company in companies {
+            while try await harness.client.getCompany(GetCompanyRequest(companyID: company)).company?.qbo.known != true, ContinuousClock.now < end {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
     @Test func idleCompaniesRenewTheirRefreshTokensOneAtATime() async throws {
         let harness = try await ServiceHarness.start {
             $0.engine.refreshTokenRenewalAge = .milliseconds(500)
@@ -25,7 +35,7 @@ import Testing
         var realms: [String: RealmCredentials] = [:]
         for company in ["a", "b", "c"] { realms[company] = try await harness.connect(company) }
         // Connecting refreshes once (to read the company's preferences); renewals come 500 ms after.
-        try await Task.sleep(for: .milliseconds(250))
+        try await self.waitForFacts(harness, ["a", "b", "c"])
         let before = try self.stored(harness)
         #expect(before.values.allSatisfy { $0.refreshTokenAt > 0 })
 
@@ -73,7 +83,7 @@ import Testing
             $0.engine.refreshTokenCheckInterval = .milliseconds(100)  // checks often; the default age (30 days) is far off
         }
         _ = try await harness.connect("a")
-        try await Task.sleep(for: .milliseconds(300))  // connecting refreshes once
+        try await self.waitForFacts(harness, ["a"])
         let before = try self.stored(harness)["a"]
         try await Task.sleep(for: .seconds(1))
         let after = try self.stored(harness)["a"]
