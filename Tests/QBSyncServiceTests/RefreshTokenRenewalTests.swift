@@ -20,7 +20,7 @@ import Testing
     private func waitForFacts(_ harness: ServiceHarness, _ companies: [String]) async throws {
         let end = ContinuousClock.now + .seconds(20)
         for company in companies {
-            while try await harness.client.getCompany(GetCompanyRequest(companyID: company)).company?.qbo.known != true, ContinuousClock.now < end {
+            while try await harness.client.getCompany(GetCompanyRequest(companyID: company)).company?.qbo?.known != true, ContinuousClock.now < end {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
