@@ -19,7 +19,7 @@ public final class MetricsListener: Service, Sendable {
         self.address = "\(host):\(port)"
         self.http = HTTPListener(host: host, port: port, maxBodyBytes: 4096, logger: logger) { request, _ in
             guard request.uri.split(separator: "?", maxSplits: 1).first == "/metrics" else { return HTTPListener.Answer(.notFound, "not found; metrics are at /metrics") }
-            guard request.method == .GET || request.method == .HEAD else { return HTTPListener.Answer(.methodNotAllowed, "GET only") }
+            guard request.method == .GET else { return HTTPListener.Answer(.methodNotAllowed, "GET only") }
             do {
                 let health = try await engine.health(companyID: nil, errorLimit: 0)
                 return HTTPListener.Answer(.ok, body: metrics.exposition(health: health), contentType: "text/plain; version=0.0.4; charset=utf-8")

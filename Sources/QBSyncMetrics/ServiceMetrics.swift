@@ -2,7 +2,6 @@ import CoreMetrics
 import Prometheus
 import QBSyncCore
 import QBSyncWire
-import Synchronization
 
 /// The service's metrics, kept with swift-metrics' API on a Prometheus
 /// registry of its own (no global bootstrap, so each server, and each test,
@@ -20,8 +19,6 @@ public final class ServiceMetrics: EngineObserver, Sendable {
     /// Where every metric lives.
     public let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
-    private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
-    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: self.registry)
@@ -77,32 +74,17 @@ public final class ServiceMetrics: EngineObserver, Sendable {
         }
     }
 
+    // The registry keeps one metric per name and labels: asking again returns it.
     private func timer(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Timer {
-        let key = Self.key(label, dimensions)
-        return self.timers.withLock { timers in
-            if let timer = timers[key] { return timer }
-            let timer = CoreMetrics.Timer(label: label, dimensions: dimensions, factory: self.factory)
-            timers[key] = timer
-            return timer
-        }
+        CoreMetrics.Timer(label: label, dimensions: dimensions, factory: self.factory)
     }
 
     private func counter(_ label: String, _ dimensions: [(String, String)]) -> CoreMetrics.Counter {
-        let key = Self.key(label, dimensions)
-        return self.counters.withLock { counters in
-            if let counter = counters[key] { return counter }
-            let counter = CoreMetrics.Counter(label: label, dimensions: dimensions, factory: self.factory)
-            counters[key] = counter
-            return counter
-        }
+        CoreMetrics.Counter(label: label, dimensions: dimensions, factory: self.factory)
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
-    }
-
-    private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
-        ([label] + dimensions.map { "\($0.0)=\($0.1)" }).joined(separator: "\u{1F}")
     }
 }

@@ -17,14 +17,10 @@ import Testing
         return realm
     }
 
-    private func pending(_ harness: ServiceHarness) async throws -> UInt64 {
-        let health = try await harness.client.getHealth(GetHealthRequest(companyID: "acme")).companies.first
-        return health?.counts.filter { $0.entity == .invoice && $0.status == .pending }.map(\.count).reduce(0, +) ?? 0
-    }
-
-    @Test func aSingleInvoiceGoesAheadOfABackfillBacklog() async throws {
-        // 40 requests a minute, of which backfill may use 36, one invoice a
-        // request (no batches): the backlog of 50 cannot all go in the first minute.
+    /// 40 requests a minute, of which backfill may use 36, one invoice a
+    /// request (no batches), and 50 backfill invoices: the backlog cannot all
+    /// go in the first minute.
+    private func backlog() async throws -> (ServiceHarness, RealmCredentials) {
         let harness = try await ServiceHarness.start {
             $0.engine.requestsPerMinute = 40
             $0.engine.backfillBatches = false
@@ -34,6 +30,16 @@ import Testing
             _ = try await harness.client.syncInvoice(
                 SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("hist-\(index)", customer: "c1")), options: Self.backfill)
         }
+        return (harness, realm)
+    }
+
+    private func pending(_ harness: ServiceHarness) async throws -> UInt64 {
+        let health = try await harness.client.getHealth(GetHealthRequest(companyID: "acme")).companies.first
+        return health?.counts.filter { $0.entity == .invoice && $0.status == .pending }.map(\.count).reduce(0, +) ?? 0
+    }
+
+    @Test func aSingleInvoiceGoesAheadOfABackfillBacklog() async throws {
+        let (harness, realm) = try await self.backlog()
         // Let the backlog start and fill the realm's window.
         try await Task.sleep(for: .seconds(2))
         _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("now-1", customer: "c1")))
@@ -52,16 +58,7 @@ import Testing
     }
 
     @Test func whatAnInteractiveInvoiceWaitsForLeavesTheBacklogWithIt() async throws {
-        // One request at a time, no batches: the backlog is long.
-        let harness = try await ServiceHarness.start {
-            $0.engine.requestsPerMinute = 40
-            $0.engine.backfillBatches = false
-        }
-        let realm = try await self.ready(harness)
-        for index in 0..<50 {
-            _ = try await harness.client.syncInvoice(
-                SyncInvoiceRequest(companyID: "acme", invoice: Fixtures.invoice("hist-\(index)", customer: "c1")), options: Self.backfill)
-        }
+        let (harness, realm) = try await self.backlog()
         // A new customer arrives with the backlog, behind it ...
         _ = try await harness.client.linkCustomer(
             LinkCustomerRequest(companyID: "acme", customer: Fixtures.customer("c2", name: "Harbor Events"), mode: .create), options: Self.backfill)
