@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // MARK: System libraries and C code
@@ -89,7 +91,16 @@ let package = Package(
         // MARK: Store
 
         /// qbsync's durable state in SQLite: companies, mappings, records, events, counters.
-        .target(name: "QBSyncStore", dependencies: ["CSQLite", "QBSyncWire"]),
+        .target(
+            name: "QBSyncStore",
+            dependencies: [
+                "CSQLite",
+                "QBSyncWire",
+                // The store for several hosts (`--database postgres://...`).
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
 
         // MARK: Sync core and service
 
@@ -256,8 +267,8 @@ let package = Package(
             name: "QBSyncCLITests",
             dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncClient", "QBSyncWire", "QBOSimulator", "QBOClient"]
         ),
-        .testTarget(name: "QBSyncStoreTests", dependencies: ["QBSyncStore", "QBSyncWire"]),
-        .testTarget(name: "QBSyncCoreTests", dependencies: ["QBSyncCore", "QBSyncStore", "QBSyncWire", "QBOClient"]),
+        .testTarget(name: "QBSyncStoreTests", dependencies: ["QBSyncStore", "QBSyncWire", "QBSyncTesting"]),
+        .testTarget(name: "QBSyncCoreTests", dependencies: ["QBSyncCore", "QBSyncStore", "QBSyncWire", "QBOClient", "QBSyncTesting"]),
         .testTarget(name: "QBSyncWireTests", dependencies: ["QBSyncWire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "QBOClientTests",

@@ -16,7 +16,7 @@ public final class QBSyncServer: Sendable {
     public struct Configuration: Sendable {
         /// RPC socket, permissions, peer allowlist and limits.
         public var rpc: RPCServerConfiguration
-        /// SQLite database file.
+        /// SQLite database file, or a `postgres://` URL.
         public var databasePath: String
         /// Store durability settings.
         public var store = Store.Options()
@@ -57,7 +57,7 @@ public final class QBSyncServer: Sendable {
     ///   - transport: HTTP to QBO (libcurl by default).
     ///   - logger: The root logger.
     public init(configuration: Configuration, transport: (any HTTPTransport)? = nil, logger: Logger = Logger(label: "qbsync")) throws {
-        self.store = try Store(path: configuration.databasePath, options: configuration.store)
+        self.store = try Store(location: configuration.databasePath, options: configuration.store)
         let metrics = configuration.metrics.map { _ in ServiceMetrics() }
         var engineConfiguration = configuration.engine
         if let metrics { engineConfiguration.observer = metrics }

@@ -49,14 +49,14 @@ public struct QuickBooksSyncService: QuickBooksSyncHandler {
             return try await body()
         } catch let error as RPCError {
             throw error
-        } catch let error as SQLiteError where error.isDiskFull {
+        } catch let error as any DatabaseFailure where error.isStorageFull {
             self.logger.error("store full", metadata: ["error": "\(error)", "database": "\(self.engine.store.path)"])
             throw RPCError(
                 code: .resourceExhausted,
                 message: "disk full: the database \(self.engine.store.path) cannot grow, so nothing was stored; free space on its file system, then retry",
                 cause: error
             )
-        } catch let error as SQLiteError {
+        } catch let error as any DatabaseFailure {
             self.logger.error("store failure", metadata: ["error": "\(error)"])
             throw RPCError(code: .unavailable, message: "the store could not complete the request; retry", cause: error)
         }

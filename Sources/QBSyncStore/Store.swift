@@ -3,7 +3,8 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// qbsync's durable state in one SQLite file (WAL).
+/// qbsync's durable state: one SQLite file (WAL), the embedded default, or
+/// one PostgreSQL database.
 ///
 /// Writes go to one writer thread that commits many callers' changes in one
 /// transaction (group commit): a caller's `write` returns only after its
@@ -11,40 +12,47 @@ import Synchronization
 /// commit cost is shared by everyone waiting. One failing change does not
 /// undo the others: its batch runs again with a savepoint per change (see
 /// `GroupCommitWriter.commit`). Reads use a small pool of reader connections
-/// and never wait for the writer.
+/// and never wait for the writer. Both databases run the same SQL (see
+/// ``Database``).
 public final class Store: Sendable {
     /// Settings.
     public struct Options: Sendable {
         /// `PRAGMA synchronous`: NORMAL survives process crashes (kill -9);
-        /// FULL also survives power loss, at a cost per commit.
+        /// FULL also survives power loss, at a cost per commit. (SQLite only:
+        /// PostgreSQL commits as its server is configured.)
         public var synchronousFull = false
         /// Most changes committed in one transaction.
         public var maxBatch = 1024
         /// Reader connections kept open.
         public var readers = 4
         /// Largest the database file may grow, in bytes (nil: as the disk
-        /// allows). Past it, writes fail as on a full disk.
+        /// allows). Past it, writes fail as on a full disk. (SQLite only.)
         public var maxSizeBytes: Int64?
+        /// How long opening a PostgreSQL store waits for another instance's
+        /// writer to let go of the database (a restart's old session ending).
+        public var writerLockWait: Duration = .seconds(10)
 
         /// Defaults.
         public init() {}
     }
 
-    /// Path of the database file.
+    /// Where the data is: the SQLite file's path, or the PostgreSQL URL
+    /// without its password.
     public let path: String
+    /// Which database it is.
+    public let dialect: SQLDialect
     private let writer: GroupCommitWriter
     private let readers: Mutex<[ReaderBox]>
+    private let openReader: @Sendable () throws -> any Database
     private let options: Options
 
-    /// Opens (creating and migrating) the store.
+    /// Opens (creating and migrating) the SQLite store at `path`.
     ///
     /// - Parameters:
     ///   - path: Database file; created with mode 0600.
     ///   - options: Durability and pool settings.
-    public init(path: String, options: Options = Options()) throws {
-        self.path = path
-        self.options = options
-        let database = try Database(path: path)
+    public convenience init(path: String, options: Options = Options()) throws {
+        let database = try SQLiteDatabase(path: path)
         try database.execute("PRAGMA journal_mode = WAL")
         try database.execute("PRAGMA synchronous = \(options.synchronousFull ? "FULL" : "NORMAL")")
         try database.execute("PRAGMA temp_store = MEMORY")
@@ -52,7 +60,7 @@ public final class Store: Sendable {
         // token) are overwritten in the page, where that costs no extra I/O.
         try database.execute("PRAGMA secure_delete = FAST")
         if let maxSizeBytes = options.maxSizeBytes {
-            let pageSize = try database.statement("PRAGMA page_size").first { $0.int64(0) } ?? 4096
+            let pageSize = try database.first("PRAGMA page_size") { $0.int64(0) } ?? 4096
             try database.execute("PRAGMA max_page_count = \(max(1, maxSizeBytes / pageSize))")
         }
         try database.execute("PRAGMA cache_size = -32768")
@@ -62,13 +70,52 @@ public final class Store: Sendable {
         try database.execute("PRAGMA wal_autocheckpoint = 0")
         try database.execute("PRAGMA journal_size_limit = \(WALCheckpoints.retainedBytes)")
         try Migrations.migrate(database)
-        self.writer = try GroupCommitWriter(database: database, maxBatch: options.maxBatch, checkpoints: WALCheckpoints(writer: database, path: path))
+        try self.init(
+            path: path, dialect: .sqlite, writer: database, checkpoints: WALCheckpoints(writer: database, path: path),
+            options: options, openReader: { try SQLiteDatabase(path: path, readOnly: true) }
+        )
+    }
+
+    /// Opens (creating and migrating) the store on a PostgreSQL database.
+    ///
+    /// One instance writes to a database at a time: the writer connection
+    /// holds a session lock, and a second `qbsync serve` on the same database
+    /// is refused until the first one's connection ends.
+    public convenience init(postgres location: PostgresLocation, options: Options = Options()) throws {
+        let database = try PostgresDatabase(location: location, sessionLock: (PostgresDatabase.writerLock, options.writerLockWait))
+        try PostgresSchema.migrate(database)
+        try self.init(
+            path: location.description, dialect: .postgres, writer: database, checkpoints: nil,
+            options: options, openReader: { try PostgresDatabase(location: location) }
+        )
+    }
+
+    /// Opens the store named by `location`: a `postgres://` URL, or a SQLite file's path.
+    public convenience init(location: String, options: Options = Options()) throws {
+        if PostgresLocation.isURL(location) {
+            try self.init(postgres: PostgresLocation(url: location), options: options)
+        } else {
+            try self.init(path: location, options: options)
+        }
+    }
+
+    private init(
+        path: String, dialect: SQLDialect, writer: any Database, checkpoints: WALCheckpoints?, options: Options,
+        openReader: @escaping @Sendable () throws -> any Database
+    ) throws {
+        self.path = path
+        self.dialect = dialect
+        self.options = options
+        self.openReader = openReader
+        self.writer = try GroupCommitWriter(database: writer, maxBatch: options.maxBatch, checkpoints: checkpoints)
         self.readers = Mutex([])
     }
 
-    /// Stops the writer thread after the changes already submitted.
+    /// Stops the writer thread after the changes already submitted, and
+    /// ends the database connections.
     public func close() {
         self.writer.stop()
+        for box in self.readers.withLock({ pool in defer { pool.removeAll() }; return pool }) { box.database.close() }
     }
 
     /// Called on the writer thread after each commit with that commit's
@@ -101,22 +148,30 @@ public final class Store: Sendable {
     /// Changes submitted and not yet taken into a batch.
     var queuedChanges: Int { self.writer.queued }
 
-    /// How many times the WAL started over from its beginning.
-    var walRestarts: UInt64 { self.writer.checkpoints.restarts }
+    /// How many times the WAL started over from its beginning (SQLite).
+    var walRestarts: UInt64 { self.writer.checkpoints?.restarts ?? 0 }
 
     /// Runs `query` on a reader connection (a consistent snapshot).
-    public func read<T>(_ query: (Database) throws -> T) throws -> T {
+    ///
+    /// A connection that failed is dropped, not returned to the pool: a
+    /// PostgreSQL connection may have been lost with it.
+    public func read<T>(_ query: (any Database) throws -> T) throws -> T {
         let box = try self.checkoutReader()
-        defer { self.checkinReader(box) }
-        try box.database.execute("BEGIN")
-        defer { try? box.database.execute("COMMIT") }
-        return try query(box.database)
+        do {
+            try box.database.execute(self.dialect.beginRead)
+            let value = try query(box.database)
+            try box.database.execute("COMMIT")
+            self.checkinReader(box)
+            return value
+        } catch {
+            try? box.database.execute("ROLLBACK")
+            throw error
+        }
     }
 
-    private func checkoutReader() throws(SQLiteError) -> ReaderBox {
+    private func checkoutReader() throws -> ReaderBox {
         if let box = self.readers.withLock({ $0.popLast() }) { return box }
-        let database = try Database(path: self.path, readOnly: true)
-        return ReaderBox(database: database)
+        return ReaderBox(database: try self.openReader())
     }
 
     private func checkinReader(_ box: ReaderBox) {
@@ -134,8 +189,8 @@ public protocol CommitObserver: AnyObject, Sendable {
 
 /// A reader connection moving between threads, one user at a time.
 private final class ReaderBox: @unchecked Sendable {
-    let database: Database
-    init(database: Database) { self.database = database }
+    let database: any Database
+    init(database: any Database) { self.database = database }
 }
 
 /// The single writer thread and its queue.
@@ -149,16 +204,16 @@ final class GroupCommitWriter: @unchecked Sendable {
         var failed: @Sendable (any Error) -> Void
     }
 
-    private let database: Database
+    private let database: any Database
     private let transaction: WriteTransaction
     private let maxBatch: Int
     private let queue = Mutex<(items: [Pending], stopped: Bool)>(([], false))
     private let wakeup = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let observer = Mutex<(any CommitObserver)?>(nil)
-    let checkpoints: WALCheckpoints
+    let checkpoints: WALCheckpoints?
 
-    init(database: Database, maxBatch: Int, checkpoints: WALCheckpoints) throws {
+    init(database: any Database, maxBatch: Int, checkpoints: WALCheckpoints?) throws {
         self.database = database
         self.transaction = try WriteTransaction(database: database)
         self.maxBatch = maxBatch
@@ -209,7 +264,8 @@ final class GroupCommitWriter: @unchecked Sendable {
                 }
                 if batch.isEmpty {
                     if stopped {
-                        self.checkpoints.close()
+                        self.checkpoints?.close()
+                        self.database.close()
                         self.finished.signal()
                         return
                     }
@@ -218,7 +274,7 @@ final class GroupCommitWriter: @unchecked Sendable {
                 self.commit(batch)
                 // Between batches no write is open: the moment to let the
                 // WAL start over (see `WALCheckpoints`).
-                self.checkpoints.afterCommit()
+                self.checkpoints?.afterCommit()
             }
         }
     }
@@ -260,17 +316,17 @@ final class GroupCommitWriter: @unchecked Sendable {
         var completions: [() -> Void] = []
         completions.reserveCapacity(batch.count)
         do {
-            try self.database.run("BEGIN IMMEDIATE")
+            try self.database.execute(self.database.dialect.beginWrite)
             self.transaction.beginBatch()
             for pending in batch {
-                if savepoints { try self.database.run("SAVEPOINT change") }
+                if savepoints { try self.database.execute("SAVEPOINT change") }
                 self.transaction.beginChange()
                 let (failed, completion) = pending.change(self.transaction)
-                if failed && self.database.isAutocommit {
+                if failed, let sqlite = self.database as? SQLiteDatabase, sqlite.isAutocommit {
                     // SQLite rolled the whole transaction back itself (a full
                     // disk, an I/O error): every change of the batch fails with it.
                     self.transaction.rollbackBatch()
-                    return .failed(self.database.lastError(doing: "write"))
+                    return .failed(sqlite.lastError(doing: "write"))
                 }
                 if failed && !savepoints {
                     try self.database.execute("ROLLBACK")
@@ -278,16 +334,16 @@ final class GroupCommitWriter: @unchecked Sendable {
                     return .changeFailed(completion)
                 }
                 if failed {
-                    try self.database.run("ROLLBACK TO change")
+                    try self.database.execute("ROLLBACK TO change")
                     self.transaction.rollbackChange()
                 }
-                if savepoints { try self.database.run("RELEASE change") }
+                if savepoints { try self.database.execute("RELEASE change") }
                 completions.append(completion)
             }
-            try self.database.run("COMMIT")
+            try self.database.execute("COMMIT")
             return .committed(completions)
         } catch {
-            if !self.database.isAutocommit { try? self.database.execute("ROLLBACK") }
+            if (self.database as? SQLiteDatabase)?.isAutocommit != true { try? self.database.execute("ROLLBACK") }
             self.transaction.rollbackBatch()
             return .failed(error)
         }

@@ -7,7 +7,7 @@ import QBSyncWire
 /// and the committed events can be published in order after the commit.
 public final class WriteTransaction {
     /// The writer connection; use only inside the change.
-    public let database: Database
+    public let database: any Database
     /// Milliseconds since 1970 when the batch began: one clock per commit.
     public private(set) var now: Int64 = 0
 
@@ -21,9 +21,9 @@ public final class WriteTransaction {
     var companyCache: [String: CompanyRow] = [:]
     var mappingCache: [String: Mapping?] = [:]
 
-    init(database: Database) throws {
+    init(database: any Database) throws {
         self.database = database
-        let last = try database.statement("SELECT seq FROM sqlite_sequence WHERE name = 'events'").first { $0.int64(0) } ?? 0
+        let last = try database.first(database.dialect.lastEventSequenceSQL) { $0.int64(0) } ?? 0
         self.nextSequence = last + 1
     }
 
@@ -62,22 +62,23 @@ public final class WriteTransaction {
     /// The sequence the next appended event will get.
     var upcomingSequence: UInt64 { UInt64(self.nextSequence) }
 
-    /// Appends an event to the log; its sequence is assigned here.
-    ///
-    /// - Returns: The sequence number.
-    @discardableResult
-    /// Deletes events older than `horizon` (epoch ms); returns how many.
+    /// Deletes events older than `horizon` (epoch ms) but the newest one,
+    /// which keeps where the sequence stands (see `SQLDialect.lastEventSequenceSQL`);
+    /// returns how many.
     public func pruneEvents(before horizon: Int64) throws -> Int {
-        try self.database.run("DELETE FROM events WHERE at < ?", [.integer(horizon)])
+        try self.database.run("DELETE FROM events WHERE at < ? AND seq < (SELECT MAX(seq) FROM events)", [.integer(horizon)])
         return self.database.changes
     }
 
     /// Whether any record of the company has reached QBO.
     public func hasRecordsInQBO(companyID: String) throws -> Bool {
-        try self.database.statement("SELECT 1 FROM records WHERE company_id = ? AND qbo_id != '' LIMIT 1", [.text(companyID)]).first { _ in true } ?? false
+        try self.database.first("SELECT 1 FROM records WHERE company_id = ? AND qbo_id != '' LIMIT 1", [.text(companyID)]) { _ in true } ?? false
     }
 
-    func appendEvent(recordID: Int64, companyID: String, entity: EntityType, _ event: SyncEvent) throws(SQLiteError) -> UInt64 {
+    /// Appends an event to the log; its sequence is assigned here.
+    ///
+    /// - Returns: The sequence number.
+    func appendEvent(recordID: Int64, companyID: String, entity: EntityType, _ event: SyncEvent) throws -> UInt64 {
         let sequence = self.nextSequence
         var event = event
         event.sequence = UInt64(sequence)

@@ -51,7 +51,7 @@ public final class ServiceHarness: Sendable {
         let simulator = QBOSimulator(configuration: simulatorConfiguration, logger: logger)
         let endpoint = try await simulator.start()
         let socketPath = directory.appendingPathComponent("s.sock").path
-        let databasePath = directory.appendingPathComponent("qbsync.sqlite3").path
+        let databasePath = try TestDatabase.fresh(in: directory, name: "qbsync.sqlite3")
         var configuration = QBSyncServer.Configuration(socketPath: socketPath, databasePath: databasePath)
         configuration.engine.qboBaseURL = endpoint.baseURL
         configuration.engine.tokenURL = endpoint.baseURL + "/oauth2/v1/tokens/bearer"

@@ -40,7 +40,7 @@ public final class ServiceProcess: @unchecked Sendable {
     public init(qboBaseURL: String, socketPath: String, databasePath: String, extraArguments: [String] = [], fileDescriptorLimit: Int? = nil) {
         self.socketPath = socketPath
         self.fileDescriptorLimit = fileDescriptorLimit
-        self.logPath = databasePath + ".log"
+        self.logPath = socketPath + ".log"
         self.arguments = ["serve", "--socket", socketPath, "--database", databasePath, "--qbo-base-url", qboBaseURL,
                           "--log-level", ProcessInfo.processInfo.environment["QBSYNC_TEST_LOG"] ?? "warning"] + extraArguments
     }

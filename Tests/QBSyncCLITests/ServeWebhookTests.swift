@@ -11,7 +11,7 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("s.sock").path
-        let service = try CLIProcess(["serve", "--socket", socket, "--database", directory.appendingPathComponent("db.sqlite3").path,
+        let service = try CLIProcess(["serve", "--socket", socket, "--database", try TestDatabase.fresh(in: directory, name: "db.sqlite3"),
                                       "--log-level", "error", "--drift-interval", "0", "--webhook-port", "0"],
                                      environment: ["QBSYNC_WEBHOOK_VERIFIER_TOKEN": "demo-verifier-token"])
         do {

@@ -118,7 +118,7 @@ struct TmuxSession {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let socket = directory.appendingPathComponent("s.sock").path
-        let serve = ["serve", "--socket", socket, "--database", directory.appendingPathComponent("db.sqlite3").path, "--log-level", "error"]
+        let serve = ["serve", "--socket", socket, "--database", try TestDatabase.fresh(in: directory, name: "db.sqlite3"), "--log-level", "error"]
         func startService() async throws -> CLIProcess {
             let service = try CLIProcess(serve)
             try await service.waitForOutput("BUILT-IN QUICKBOOKS SIMULATOR")

@@ -182,11 +182,9 @@ import Testing
             try await Task.sleep(for: .milliseconds(50))
         }
         following.cancel()
-        let store = try Store(path: environment.directory.appendingPathComponent("qbsync.sqlite3").path)
-        let logged = try store.read { database in
-            try database.statement("SELECT seq FROM events WHERE seq > ? AND seq <= ? ORDER BY seq", [.integer(Int64(start)), .integer(Int64(last))]).rows { UInt64($0.int64(0)) }
+        let logged = try TestDatabase.read(environment.database) { database in
+            try database.rows("SELECT seq FROM events WHERE seq > ? AND seq <= ? ORDER BY seq", [.integer(Int64(start)), .integer(Int64(last))]) { UInt64($0.int64(0)) }
         }
-        store.close()
         let seen = subscriber.seen.withLock { $0 }.filter { $0 <= last }
         #expect(seen.count == logged.count, "subscriber saw \(seen.count) of \(logged.count) events")
         #expect(seen == logged)

@@ -14,6 +14,8 @@ import Testing
         let realm: RealmCredentials
         let service: ServiceProcess
         let directory: URL
+        /// The service's database, kept across its restarts.
+        let database: String
 
         static func start(faults: FaultPlan = FaultPlan(), extraArguments: [String] = []) async throws -> Environment {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qbsync-crash-\(UUID().uuidString.prefix(8))")
@@ -22,14 +24,15 @@ import Testing
             let endpoint = try await simulator.start()
             let realm = await simulator.createRealm()
             await simulator.setFaults(faults, realmID: realm.realmId)
+            let database = try TestDatabase.fresh(in: directory, name: "qbsync.sqlite3")
             let service = ServiceProcess(
                 qboBaseURL: endpoint.baseURL,
                 socketPath: directory.appendingPathComponent("s.sock").path,
-                databasePath: directory.appendingPathComponent("qbsync.sqlite3").path,
+                databasePath: database,
                 extraArguments: ["--requests-per-minute", "100000", "--retry-base-delay", "0.05", "--retry-max-delay", "1", "--max-attempts", "40"] + extraArguments
             )
             try await service.start()
-            return Environment(simulator: simulator, endpoint: endpoint, realm: realm, service: service, directory: directory)
+            return Environment(simulator: simulator, endpoint: endpoint, realm: realm, service: service, directory: directory, database: database)
         }
 
         func client() async throws -> QBSyncClient {

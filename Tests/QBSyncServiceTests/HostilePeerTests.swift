@@ -254,7 +254,7 @@ import Testing
         let service = ServiceProcess(
             qboBaseURL: endpoint.baseURL,
             socketPath: directory.appendingPathComponent("s.sock").path,
-            databasePath: directory.appendingPathComponent("db.sqlite3").path,
+            databasePath: try TestDatabase.fresh(in: directory, name: "db.sqlite3"),
             fileDescriptorLimit: 256
         )
         try await service.start()
@@ -384,7 +384,7 @@ import Testing
 
     // MARK: 9. Smaller
 
-    @Test func aFullDiskIsResourceExhaustedNamingTheDatabaseAndStoresNothing() async throws {
+    @Test(.enabled(if: !TestDatabase.isPostgres, "SQLite's size limit")) func aFullDiskIsResourceExhaustedNamingTheDatabaseAndStoresNothing() async throws {
         let harness = try await ServiceHarness.start { $0.store.maxSizeBytes = 1024 * 1024 }
         try await harness.connect("acme")
         var diskFull: RPCError?

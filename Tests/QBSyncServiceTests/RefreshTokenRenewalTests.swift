@@ -11,9 +11,7 @@ import Testing
 /// only its company.
 @Suite(.timeLimit(.minutes(2))) struct RefreshTokenRenewalTests {
     private func stored(_ harness: ServiceHarness) throws -> [String: CompanyRow] {
-        let store = try Store(path: harness.databasePath)
-        defer { store.close() }
-        return Dictionary(uniqueKeysWithValues: try store.read { try $0.companies() }.map { ($0.companyID, $0) })
+        Dictionary(uniqueKeysWithValues: try TestDatabase.read(harness.databasePath) { try $0.companies() }.map { ($0.companyID, $0) })
     }
 
     /// Connecting refreshes once, to read the company's preferences: waits until that is done.

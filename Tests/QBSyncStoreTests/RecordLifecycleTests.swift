@@ -6,7 +6,7 @@ import Testing
 
 /// Each step of a record's life leaves the same bookkeeping whoever takes it.
 @Suite(.timeLimit(.minutes(3))) struct RecordLifecycleTests {
-    private func store() throws -> Store { try Store(path: temporaryStorePath()) }
+    private func store() throws -> Store { try Store(location: temporaryStorePath()) }
 
     private func inserted(_ store: Store) async throws -> RecordRow {
         try await store.write { transaction in

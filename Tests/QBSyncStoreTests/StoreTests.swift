@@ -1,12 +1,14 @@
 import Foundation
+import QBSyncTesting
 import QBSyncWire
 import Synchronization
 import Testing
 
 @testable import QBSyncStore
 
-func temporaryStorePath() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("qbsync-store-\(UUID().uuidString).sqlite3").path
+/// A new store's location: a SQLite file, or a PostgreSQL database when the suites run on one.
+func temporaryStorePath() throws -> String {
+    try TestDatabase.fresh(name: "qbsync-store-\(UUID().uuidString).sqlite3")
 }
 
 @Suite(.timeLimit(.minutes(3))) struct StoreTests {
@@ -14,19 +16,38 @@ func temporaryStorePath() -> String {
         RecordRow(key: RecordKey(companyID: "acme", entity: .invoice, externalID: id), payload: [1, 2], contentHash: "h-\(id)", status: status)
     }
 
-    @Test func databaseFileIsOwnerOnlyAndMigrated() throws {
-        let path = temporaryStorePath()
-        let store = try Store(path: path)
+    @Test(.enabled(if: !TestDatabase.isPostgres, "a SQLite file")) func databaseFileIsOwnerOnlyAndMigrated() throws {
+        let path = try temporaryStorePath()
+        let store = try Store(location: path)
         defer { store.close() }
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        #expect(try store.read { try $0.userVersion } == Migrations.all.count)
+        #expect(try store.read { try ($0 as! SQLiteDatabase).userVersion } == Migrations.all.count)
     }
 
-    @Test func theStatementCacheEvictsTheLeastRecentlyUsed() throws {
-        let database = try Database(path: ":memory:")
+    @Test(.enabled(if: TestDatabase.isPostgres, "a PostgreSQL database")) func aPostgresDatabaseIsMigratedOnceAndWrittenByOneInstance() throws {
+        let location = try temporaryStorePath()
+        let store = try Store(location: location)
+        #expect(try store.read { try $0.first("SELECT version FROM qbsync_schema") { $0.int(0) } } == Migrations.all.count)
+        // A second instance on the same database is refused while the first one writes.
+        var impatient = Store.Options()
+        impatient.writerLockWait = .milliseconds(300)
+        #expect {
+            _ = try Store(location: location, options: impatient)
+        } throws: { error in
+            "\(error)".contains("another qbsync instance is writing to") && !"\(error)".contains("password")
+        }
+        store.close()
+        // Once the first one is gone, the database opens again, already migrated.
+        let reopened = try Store(location: location)
+        defer { reopened.close() }
+        #expect(try reopened.read { try $0.first("SELECT COUNT(*) FROM qbsync_schema") { $0.int(0) } } == 1)
+    }
+
+    @Test(.enabled(if: !TestDatabase.isPostgres, "SQLite's statement cache")) func theStatementCacheEvictsTheLeastRecentlyUsed() throws {
+        let database = try SQLiteDatabase(path: ":memory:")
         try database.execute("CREATE TABLE t (a INTEGER)")
-        let capacity = Database.statementCacheCapacity
+        let capacity = SQLiteDatabase.statementCacheCapacity
         let hot = "SELECT count(*) FROM t"
         for index in 0..<(capacity * 4) {
             // SQL shaped by requests (an IN list of every length) must not grow the cache forever.
@@ -40,8 +61,8 @@ func temporaryStorePath() -> String {
     }
 
     @Test func concurrentWritesAreGroupCommittedAndAllDurable() async throws {
-        let path = temporaryStorePath()
-        let store = try Store(path: path)
+        let path = try temporaryStorePath()
+        let store = try Store(location: path)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<500 {
                 group.addTask {
@@ -54,7 +75,7 @@ func temporaryStorePath() -> String {
             try await group.waitForAll()
         }
         store.close()
-        let reopened = try Store(path: path)
+        let reopened = try Store(location: path)
         defer { reopened.close() }
         let counts = try reopened.read { try $0.counters(companyID: "acme") }
         #expect(counts.count == 1)
@@ -63,7 +84,7 @@ func temporaryStorePath() -> String {
     }
 
     @Test func aFailingChangeIsRolledBackAloneWithItsEvents() async throws {
-        let store = try Store(path: temporaryStorePath())
+        let store = try Store(location: try temporaryStorePath())
         defer { store.close() }
         let observer = SequenceRecorder()
         store.setCommitObserver(observer)
@@ -96,7 +117,7 @@ func temporaryStorePath() -> String {
     }
 
     @Test func aChangeThatThrowsInsideABatchLeavesTheOthersCommitted() async throws {
-        let store = try Store(path: temporaryStorePath())
+        let store = try Store(location: try temporaryStorePath())
         defer { store.close() }
         let observer = SequenceRecorder()
         store.setCommitObserver(observer)
@@ -144,9 +165,9 @@ func temporaryStorePath() -> String {
         #expect(observer.sequences.withLock { $0 } == [1, 2])
     }
 
-    @Test func theWALStartsOverUnderSteadyWrites() async throws {
-        let path = temporaryStorePath()
-        let store = try Store(path: path)
+    @Test(.enabled(if: !TestDatabase.isPostgres, "SQLite's WAL")) func theWALStartsOverUnderSteadyWrites() async throws {
+        let path = try temporaryStorePath()
+        let store = try Store(location: path)
         defer { store.close() }
         // About 5,000 pages of changes (20 MiB) from 16 writers at once, so the
         // writer never idles: the WAL must still start over instead of growing.
@@ -172,7 +193,7 @@ func temporaryStorePath() -> String {
     }
 
     @Test func transitionsWriteEventsCountersAndBlockers() async throws {
-        let store = try Store(path: temporaryStorePath())
+        let store = try Store(location: try temporaryStorePath())
         defer { store.close() }
         let blocker = Blocker(kind: .itemNotMapped, ref: "GEN-20KW", message: "map item GEN-20KW")
         let id = try await store.write { transaction in
@@ -197,7 +218,7 @@ func temporaryStorePath() -> String {
     }
 
     @Test func dueInteractiveRecordsComeBeforeEveryBackfillRecordWhateverTheirAge() async throws {
-        let store = try Store(path: temporaryStorePath())
+        let store = try Store(location: try temporaryStorePath())
         defer { store.close() }
         try await store.write { transaction in
             for (index, lane) in [QueueLane.backfill, .backfill, .interactive, .backfill, .interactive].enumerated() {
@@ -219,15 +240,15 @@ func temporaryStorePath() -> String {
     }
 
     @Test func interruptedPushesComeBackPendingWithUnknownOutcome() async throws {
-        let path = temporaryStorePath()
-        let store = try Store(path: path)
+        let path = try temporaryStorePath()
+        let store = try Store(location: path)
         try await store.write { transaction in
             var row = self.newRecord("inv-1", status: .syncing)
             row.requestID = "req-1"
             try transaction.insert(&row, note: "claimed")
         }
         store.close()
-        let reopened = try Store(path: path)
+        let reopened = try Store(location: path)
         defer { reopened.close() }
         #expect(try await reopened.write { try $0.recoverInterruptedPushes() } == 1)
         let row = try #require(try reopened.read { try $0.record(RecordKey(companyID: "acme", entity: .invoice, externalID: "inv-1")) })
@@ -245,7 +266,7 @@ func temporaryStorePath() -> String {
     }
 
     @Test func aRotatedRefreshTokenIsStoredOnlyOverTheOneItReplaces() async throws {
-        let store = try Store(path: temporaryStorePath())
+        let store = try Store(location: try temporaryStorePath())
         var company = CompanyRow(companyID: "acme")
         company.refreshToken = "token-1"
         try await store.write { [company] in try $0.save(company) }

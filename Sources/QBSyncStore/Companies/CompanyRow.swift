@@ -83,7 +83,12 @@ public struct CompanyRow: Sendable, CustomStringConvertible {
 
     static let selectByIDSQL = "SELECT \(Self.columns) FROM companies WHERE company_id = ?"
 
-    init(_ row: Statement) {
+    static let upsertSQL = """
+        INSERT INTO companies (\(Self.columns)) VALUES (\(Self.layout.names.map { _ in "?" }.joined(separator: ", "))) \
+        ON CONFLICT (company_id) DO UPDATE SET \(Self.layout.names.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+        """
+
+    init(_ row: any SQLRow) {
         let column = Self.layout.index
         self.companyID = row.text(column("company_id"))
         self.realmID = row.text(column("realm_id"))
@@ -115,7 +120,7 @@ extension WriteTransaction {
     /// The company, if known.
     public func company(_ companyID: String) throws -> CompanyRow? {
         if let cached = self.companyCache[companyID] { return cached }
-        let company = try self.database.statement(CompanyRow.selectByIDSQL, [.text(companyID)]).first(CompanyRow.init)
+        let company = try self.database.first(CompanyRow.selectByIDSQL, [.text(companyID)], CompanyRow.init)
         if let company { self.companyCache[companyID] = company }
         return company
     }
@@ -124,7 +129,7 @@ extension WriteTransaction {
     public func save(_ company: CompanyRow) throws {
         self.companyCache[company.companyID] = company
         try self.database.run(
-            "INSERT OR REPLACE INTO companies (\(CompanyRow.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            CompanyRow.upsertSQL,
             [
                 .text(company.companyID), .text(company.realmID), .text(company.clientID), .text(company.clientSecret),
                 .text(company.refreshToken), .integer(Int64(company.connectionState.wireValue)), .text(company.connectionMessage),
@@ -172,10 +177,11 @@ extension WriteTransaction {
     public func mapping(_ kind: MappingKind, _ code: String, companyID: String) throws -> Mapping? {
         let key = "\(companyID)\u{1F}\(kind.wireValue)\u{1F}\(code)"
         if let cached = self.mappingCache[key] { return cached }
-        let mapping = try self.database.statement(
+        let mapping = try self.database.first(
             "SELECT kind, external_code, qbo_id, qbo_name, qbo_payment_method_id FROM mappings WHERE company_id = ? AND kind = ? AND external_code = ?",
-            [.text(companyID), .integer(Int64(kind.wireValue)), .text(code)]
-        ).first(Mapping.init(row:))
+            [.text(companyID), .integer(Int64(kind.wireValue)), .text(code)],
+            Mapping.init(row:)
+        )
         self.mappingCache[key] = .some(mapping)
         return mapping
     }
@@ -184,7 +190,11 @@ extension WriteTransaction {
     public func save(_ mapping: Mapping, companyID: String) throws {
         self.mappingCache.removeAll()
         try self.database.run(
-            "INSERT OR REPLACE INTO mappings (company_id, kind, external_code, qbo_id, qbo_name, qbo_payment_method_id) VALUES (?, ?, ?, ?, ?, ?)",
+            """
+            INSERT INTO mappings (company_id, kind, external_code, qbo_id, qbo_name, qbo_payment_method_id) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (company_id, kind, external_code) DO UPDATE SET
+                qbo_id = excluded.qbo_id, qbo_name = excluded.qbo_name, qbo_payment_method_id = excluded.qbo_payment_method_id
+            """,
             [.text(companyID), .integer(Int64(mapping.kind.wireValue)), .text(mapping.externalCode), .text(mapping.qboID),
              .text(mapping.qboName), .text(mapping.qboPaymentMethodID)]
         )
@@ -202,7 +212,7 @@ extension WriteTransaction {
 }
 
 extension Mapping {
-    init(row: Statement) {
+    init(row: any SQLRow) {
         self.init(
             kind: MappingKind(wireValue: Int32(row.int64(0))),
             externalCode: row.text(1),

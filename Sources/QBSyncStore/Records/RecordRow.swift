@@ -141,7 +141,7 @@ public struct RecordRow: Sendable {
 
     static let insertSQL = """
         INSERT INTO records (\(Self.writableColumns.joined(separator: ", "))) \
-        VALUES (\(Array(repeating: "?", count: Self.writableColumns.count).joined(separator: ", ")))
+        VALUES (\(Array(repeating: "?", count: Self.writableColumns.count).joined(separator: ", "))) RETURNING id
         """
 
     static let selectByKeySQL = "SELECT \(Self.columns) FROM records WHERE company_id = ? AND entity = ? AND external_id = ?"
@@ -179,7 +179,7 @@ public struct RecordRow: Sendable {
         static let lane = RecordRow.layout.index("lane")
     }
 
-    init(_ row: Statement) {
+    init(_ row: any SQLRow) {
         self.id = row.int64(Column.id)
         self.key = RecordKey(
             companyID: row.text(Column.companyID),
@@ -210,7 +210,7 @@ public struct RecordRow: Sendable {
         self.lane = QueueLane(rawValue: row.int(Column.lane)) ?? .interactive
     }
 
-    var values: [Statement.Value] {
+    var values: [SQLValue] {
         [
             .text(self.key.companyID), .integer(Int64(self.key.entity.wireValue)), .text(self.key.externalID),
             .blob(self.payload), .text(self.contentHash), .integer(Int64(self.status.wireValue)), .text(self.txnDate),

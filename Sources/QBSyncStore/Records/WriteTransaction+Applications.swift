@@ -12,7 +12,7 @@ extension WriteTransaction {
         try self.database.run("DELETE FROM applications WHERE company_id = ? AND payment_record_id = ?", [.text(companyID), .integer(paymentRecordID)])
         for invoiceID in Set(invoiceExternalIDs) {
             try self.database.run(
-                "INSERT OR IGNORE INTO applications (company_id, invoice_external_id, payment_record_id) VALUES (?, ?, ?)",
+                "INSERT INTO applications (company_id, invoice_external_id, payment_record_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 [.text(companyID), .text(invoiceID), .integer(paymentRecordID)]
             )
         }
@@ -20,17 +20,17 @@ extension WriteTransaction {
 
     /// Row ids of the payments that apply to an invoice.
     public func paymentsApplying(to invoiceExternalID: String, companyID: String) throws -> [Int64] {
-        try self.database.statement(
+        try self.database.rows(
             "SELECT payment_record_id FROM applications WHERE company_id = ? AND invoice_external_id = ? ORDER BY payment_record_id",
             [.text(companyID), .text(invoiceExternalID)]
-        ).rows { $0.int64(0) }
+        ) { $0.int64(0) }
     }
 
     /// Whether any payment applies to an invoice.
     public func hasPayment(_ invoice: RecordKey) throws -> Bool {
-        try self.database.statement(
+        try self.database.first(
             "SELECT 1 FROM applications WHERE company_id = ? AND invoice_external_id = ? LIMIT 1",
             [.text(invoice.companyID), .text(invoice.externalID)]
-        ).first { _ in true } ?? false
+        ) { _ in true } ?? false
     }
 }

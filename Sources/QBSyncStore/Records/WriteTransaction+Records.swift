@@ -3,48 +3,50 @@ import QBSyncWire
 extension WriteTransaction {
     /// The record with this key, if any.
     public func record(_ key: RecordKey) throws -> RecordRow? {
-        try self.database.statement(
-            RecordRow.selectByKeySQL, [.text(key.companyID), .integer(Int64(key.entity.wireValue)), .text(key.externalID)]
-        ).first(RecordRow.init)
+        try self.database.first(
+            RecordRow.selectByKeySQL, [.text(key.companyID), .integer(Int64(key.entity.wireValue)), .text(key.externalID)],
+            RecordRow.init
+        )
     }
 
     /// The records of `entities` that are a QBO object (change data capture
     /// names objects by Id; a refund's credit memo and refund receipt share the entity).
     public func records(companyID: String, entity: EntityType, qboID: String) throws -> [RecordRow] {
-        try self.database.statement(
+        try self.database.rows(
             "SELECT \(RecordRow.columns) FROM records WHERE company_id = ? AND entity = ? AND qbo_id = ?",
-            [.text(companyID), .integer(Int64(entity.wireValue)), .text(qboID)]
-        ).rows(RecordRow.init)
+            [.text(companyID), .integer(Int64(entity.wireValue)), .text(qboID)],
+            RecordRow.init
+        )
     }
 
     /// The QBO ids of a company's records of one entity (the payments qbsync pushed, for example).
     public func qboIDs(companyID: String, entity: EntityType) throws -> [String] {
-        try self.database.statement(
+        try self.database.rows(
             "SELECT qbo_id FROM records WHERE company_id = ? AND entity = ? AND qbo_id != ''",
             [.text(companyID), .integer(Int64(entity.wireValue))]
-        ).rows { $0.text(0) }
+        ) { $0.text(0) }
     }
 
     /// The zero-amount payments that apply qbsync's credit memos to invoices.
     public func applicationPaymentIDs(companyID: String) throws -> [String] {
-        try self.database.statement(
+        try self.database.rows(
             "SELECT state FROM records WHERE company_id = ? AND entity = ? AND qbo_id != ''",
             [.text(companyID), .integer(Int64(EntityType.refund.wireValue))]
-        ).rows { RecordState(decoding: $0.blob(0)).applicationPaymentID }.filter { !$0.isEmpty }
+        ) { RecordState(decoding: $0.blob(0)).applicationPaymentID }.filter { !$0.isEmpty }
     }
 
     /// A record's link to QBO without decoding it: row id, status, QBO id.
     /// Dependency checks need only this, for every record they look at.
     public func link(_ key: RecordKey) throws -> (id: Int64, status: SyncStatus, qboID: String)? {
-        try self.database.statement(
+        try self.database.first(
             "SELECT id, status, qbo_id FROM records WHERE company_id = ? AND entity = ? AND external_id = ?",
             [.text(key.companyID), .integer(Int64(key.entity.wireValue)), .text(key.externalID)]
-        ).first { ($0.int64(0), SyncStatus(wireValue: Int32($0.int64(1))), $0.text(2)) }
+        ) { ($0.int64(0), SyncStatus(wireValue: Int32($0.int64(1))), $0.text(2)) }
     }
 
     /// The record with this row id, if any.
     public func record(id: Int64) throws -> RecordRow? {
-        try self.database.statement(RecordRow.selectByIDSQL, [.integer(id)]).first(RecordRow.init)
+        try self.database.first(RecordRow.selectByIDSQL, [.integer(id)], RecordRow.init)
     }
 
     /// Inserts a new record in its initial status, with its first event.
@@ -58,8 +60,7 @@ extension WriteTransaction {
         row.updatedAt = self.now
         // The insert's event is the next one appended: record its sequence up front.
         row.lastEventSequence = self.upcomingSequence
-        try self.database.run(RecordRow.insertSQL, row.values)
-        row.id = self.database.lastInsertRowID
+        row.id = try self.database.first(RecordRow.insertSQL, row.values) { $0.int64(0) } ?? 0
         try self.adjustCounter(row.key, status: row.status, by: 1)
         try self.insertBlockers(of: row, blockers)
         let sequence = try self.event(for: row, from: .unspecified, note: note, blockers: blockers, error: nil)
@@ -97,7 +98,7 @@ extension WriteTransaction {
             }
         }
         if status == .errored {
-            try self.database.run("INSERT OR REPLACE INTO errored_records (company_id, record_id, failed_at) VALUES (?, ?, ?)",
+            try self.database.run("INSERT INTO errored_records (company_id, record_id, failed_at) VALUES (?, ?, ?) ON CONFLICT (company_id, record_id) DO UPDATE SET failed_at = excluded.failed_at",
                                   [.text(row.key.companyID), .integer(row.id), .integer(self.now)])
         }
         row.status = status
@@ -114,7 +115,7 @@ extension WriteTransaction {
         let stored = warnings.map(RecordState.Warning.init)
         try self.database.run("DELETE FROM warnings WHERE record_id = ?", [.integer(row.id)])
         for kind in Set(stored.map(\.kind)) {
-            try self.database.run("INSERT OR IGNORE INTO warnings (record_id, company_id, kind) VALUES (?, ?, ?)",
+            try self.database.run("INSERT INTO warnings (record_id, company_id, kind) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                                   [.integer(row.id), .text(row.key.companyID), .integer(Int64(kind))])
         }
         row.state.warnings = stored
@@ -122,30 +123,30 @@ extension WriteTransaction {
 
     /// The blockers recorded for a record.
     public func blockers(of recordID: Int64) throws -> [Blocker] {
-        try self.database.statement("SELECT kind, ref, message FROM blockers WHERE record_id = ? ORDER BY kind, ref", [.integer(recordID)]).rows {
+        try self.database.rows("SELECT kind, ref, message FROM blockers WHERE record_id = ? ORDER BY kind, ref", [.integer(recordID)]) {
             Blocker(kind: BlockerKind(wireValue: Int32($0.int64(0))), ref: $0.text(1), message: $0.text(2))
         }
     }
 
     /// Records of a company blocked on one dependency.
     public func recordsBlocked(on kind: BlockerKind, ref: String, companyID: String) throws -> [Int64] {
-        try self.database.statement(
+        try self.database.rows(
             "SELECT DISTINCT record_id FROM blockers WHERE company_id = ? AND kind = ? AND ref = ?",
             [.text(companyID), .integer(Int64(kind.wireValue)), .text(ref)]
-        ).rows { $0.int64(0) }
+        ) { $0.int64(0) }
     }
 
     /// Record ids of a company in one status (for requeueing on settings changes).
     public func recordIDs(companyID: String, entity: EntityType, status: SyncStatus) throws -> [Int64] {
-        try self.database.statement(
+        try self.database.rows(
             "SELECT id FROM records WHERE company_id = ? AND status = ? AND entity = ?",
             [.text(companyID), .integer(Int64(status.wireValue)), .integer(Int64(entity.wireValue))]
-        ).rows { $0.int64(0) }
+        ) { $0.int64(0) }
     }
 
     /// Records a SYNCING record back to PENDING after a restart (the push's outcome is unknown).
     public func recoverInterruptedPushes() throws -> Int {
-        let ids = try self.database.statement("SELECT id FROM records WHERE status = ?", [.integer(Int64(SyncStatus.syncing.wireValue))]).rows { $0.int64(0) }
+        let ids = try self.database.rows("SELECT id FROM records WHERE status = ?", [.integer(Int64(SyncStatus.syncing.wireValue))]) { $0.int64(0) }
         for id in ids {
             guard var row = try self.record(id: id) else { continue }
             try self.interrupted(&row)
@@ -165,7 +166,10 @@ extension WriteTransaction {
     private func insertBlockers(of row: RecordRow, _ blockers: [Blocker]) throws {
         for blocker in blockers {
             try self.database.run(
-                "INSERT OR REPLACE INTO blockers (record_id, company_id, kind, ref, message) VALUES (?, ?, ?, ?, ?)",
+                """
+                INSERT INTO blockers (record_id, company_id, kind, ref, message) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (record_id, kind, ref) DO UPDATE SET company_id = excluded.company_id, message = excluded.message
+                """,
                 [.integer(row.id), .text(row.key.companyID), .integer(Int64(blocker.kind.wireValue)), .text(blocker.ref), .text(blocker.message)]
             )
         }
@@ -175,7 +179,7 @@ extension WriteTransaction {
         try self.database.run(
             """
             INSERT INTO counters (company_id, entity, status, count) VALUES (?, ?, ?, ?)
-            ON CONFLICT (company_id, entity, status) DO UPDATE SET count = count + excluded.count
+            ON CONFLICT (company_id, entity, status) DO UPDATE SET count = counters.count + excluded.count
             """,
             [.text(key.companyID), .integer(Int64(key.entity.wireValue)), .integer(Int64(status.wireValue)), .integer(delta)]
         )

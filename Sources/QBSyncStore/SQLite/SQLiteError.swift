@@ -1,7 +1,7 @@
 import CSQLite
 
 /// A failure reported by SQLite, with its result code and message.
-public struct SQLiteError: Error, Sendable, CustomStringConvertible {
+public struct SQLiteError: DatabaseFailure, Sendable {
     /// SQLite's (extended) result code.
     public var code: Int32
     /// SQLite's message, and what qbsync was doing.
@@ -21,7 +21,7 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
 
     /// True when the database could not grow: the file system is full, or the
     /// database reached its configured size limit (SQLITE_FULL).
-    public var isDiskFull: Bool { self.code & 0xFF == SQLITE_FULL }
+    public var isStorageFull: Bool { self.code & 0xFF == SQLITE_FULL }
 
     /// True for a UNIQUE or PRIMARY KEY violation.
     public var isConstraintViolation: Bool { self.code & 0xFF == SQLITE_CONSTRAINT }

@@ -3,8 +3,8 @@ import CSQLite
 /// A prepared statement, reset and reused from a connection's cache.
 ///
 /// Bind parameters by position (1-based) with ``bind(_:)``; read columns by
-/// index (0-based). Only ``Database`` creates statements.
-public final class Statement {
+/// index (0-based). Only ``SQLiteDatabase`` creates statements.
+final class Statement: SQLRow {
     let handle: OpaquePointer
     private let connection: OpaquePointer
 
@@ -17,17 +17,9 @@ public final class Statement {
         sqlite3_finalize(self.handle)
     }
 
-    /// Values a statement can bind.
-    public enum Value: Sendable, Hashable {
-        case integer(Int64)
-        case text(String)
-        case blob([UInt8])
-        case null
-    }
-
     /// Resets and binds all parameters.
     @discardableResult
-    public func bind(_ values: [Value]) throws(SQLiteError) -> Statement {
+    func bind(_ values: [SQLValue]) throws(SQLiteError) -> Statement {
         sqlite3_reset(self.handle)
         sqlite3_clear_bindings(self.handle)
         for (offset, value) in values.enumerated() {
@@ -51,7 +43,7 @@ public final class Statement {
     }
 
     /// Advances to the next row; false when done.
-    public func step() throws(SQLiteError) -> Bool {
+    func step() throws(SQLiteError) -> Bool {
         let result = sqlite3_step(self.handle)
         switch result {
         case SQLITE_ROW: return true
@@ -63,36 +55,34 @@ public final class Statement {
     }
 
     /// Runs the statement to completion, ignoring rows.
-    public func run() throws(SQLiteError) {
+    func run() throws(SQLiteError) {
         while try self.step() {}
     }
 
     /// Collects every row through `row`.
-    public func rows<T>(_ row: (Statement) throws -> T) throws -> [T] {
+    func rows<T>(_ row: (Statement) throws -> T) throws -> [T] {
         var result: [T] = []
         while try self.step() { result.append(try row(self)) }
         return result
     }
 
     /// The first row, if any.
-    public func first<T>(_ row: (Statement) throws -> T) throws -> T? {
+    func first<T>(_ row: (Statement) throws -> T) throws -> T? {
         defer { sqlite3_reset(self.handle) }
         return try self.step() ? try row(self) : nil
     }
 
-    public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(self.handle, column) }
-    public func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(self.handle, column)) }
-    public func bool(_ column: Int32) -> Bool { sqlite3_column_int64(self.handle, column) != 0 }
-    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(self.handle, column) == SQLITE_NULL }
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(self.handle, column) }
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(self.handle, column) == SQLITE_NULL }
 
     /// Text read from its length (a stored NUL does not end it).
-    public func text(_ column: Int32) -> String {
+    func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(self.handle, column) else { return "" }
         let count = Int(sqlite3_column_bytes(self.handle, column))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
-    public func blob(_ column: Int32) -> [UInt8] {
+    func blob(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(self.handle, column))
         guard count > 0, let pointer = sqlite3_column_blob(self.handle, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))

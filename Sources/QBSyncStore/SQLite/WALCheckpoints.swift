@@ -44,7 +44,7 @@ final class WALCheckpoints: @unchecked Sendable {
     }
 
     // Writer thread only.
-    private let writer: Database
+    private let writer: SQLiteDatabase
     /// Frames in the WAL after the writer's last commit (SQLite's WAL hook).
     fileprivate var frames: Int32 = 0
     /// Counts the writer's complete checkpoints (each lets the WAL start over).
@@ -54,7 +54,7 @@ final class WALCheckpoints: @unchecked Sendable {
     /// `generation`, readable from any thread (for tests).
     private let completed = Atomic<UInt64>(0)
 
-    private let background: Database
+    private let background: SQLiteDatabase
     private let shared = Mutex(Shared())
     private let wakeup = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
@@ -62,9 +62,9 @@ final class WALCheckpoints: @unchecked Sendable {
     /// - Parameters:
     ///   - writer: The writer's connection (its commits are counted).
     ///   - path: The database file; the background thread opens its own connection.
-    init(writer: Database, path: String) throws {
+    init(writer: SQLiteDatabase, path: String) throws {
         self.writer = writer
-        self.background = try Database(path: path)
+        self.background = try SQLiteDatabase(path: path)
         // A connection learns the file is in WAL mode when it first reads it;
         // until then a checkpoint on it does nothing.
         try self.background.execute("PRAGMA journal_mode = WAL")

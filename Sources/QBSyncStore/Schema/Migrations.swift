@@ -1,6 +1,7 @@
-/// The schema, as an ordered list of migrations keyed by `PRAGMA user_version`.
+/// The SQLite schema, as an ordered list of migrations keyed by `PRAGMA user_version`.
 ///
-/// Never edit a shipped migration; append a new one.
+/// Never edit a shipped migration; append a new one, and the same change
+/// to ``PostgresSchema``.
 enum Migrations {
     static let all: [String] = [
         // 1: the whole model.
@@ -159,7 +160,7 @@ enum Migrations {
     ]
 
     /// Brings `database` to the newest schema, one transaction per step.
-    static func migrate(_ database: Database) throws {
+    static func migrate(_ database: SQLiteDatabase) throws {
         var version = try database.userVersion
         guard version <= Self.all.count else {
             throw SQLiteError(code: 1, message: "database schema version \(version) is newer than this build knows (\(Self.all.count))")

@@ -6,6 +6,7 @@ import NIOPosix
 import QBOSimulator
 import QBSyncCore
 import QBSyncService
+import QBSyncStore
 import QBSyncWire
 import ServiceLifecycle
 
@@ -39,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Unix socket to listen on (env QBSYNC_SOCKET).")
     var socket: String = Defaults.socketPath
 
-    @Option(help: "SQLite database (env QBSYNC_DATABASE). Default: <data dir>/qbsync.sqlite3, or a fresh temporary one with the built-in simulator.")
+    @Option(help: "SQLite database file, or a PostgreSQL database as postgres://USER[:PASSWORD]@HOST[:PORT]/NAME or postgres://USER@/NAME?host=/SOCKET/DIR (env QBSYNC_DATABASE, which keeps a password out of the process list). Default: <data dir>/qbsync.sqlite3, or a fresh temporary one with the built-in simulator.")
     var database: String?
 
     @Option(name: .customLong("qbo-base-url"), help: "QBO API base: production, sandbox, or a URL (env QBSYNC_QBO_BASE_URL).")
@@ -173,6 +174,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard self.outboundBudget >= 64 * 1024 else { throw ValidationError("--outbound-budget must be at least 65536 bytes") }
         if let size = self.maxDatabaseMiB, size <= 0 { throw ValidationError("--max-database-mib must be positive") }
+        if let database = self.database, PostgresLocation.isURL(database) {
+            do {
+                _ = try PostgresLocation(url: database)
+            } catch let error as PostgresStoreError {
+                throw ValidationError("--database: \(error.message)")
+            }
+        }
         guard self.retryBaseDelay > 0, self.retryMaxDelay >= self.retryBaseDelay, self.maxAttempts > 0 else {
             throw ValidationError("--retry-base-delay must be positive, --retry-max-delay at least as long, --max-attempts positive")
         }
@@ -249,7 +257,8 @@ struct ServeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        let (socket, company, database, qbo) = (self.socket, self.demoCompany, configuration.databasePath, configuration.engine.qboBaseURL)
+        // The store's own name for its database: a PostgreSQL URL without its password.
+        let (socket, company, database, qbo) = (self.socket, self.demoCompany, server.store.path, configuration.engine.qboBaseURL)
         let backend = demo
         let announce = Task {
             try await server.rpcServer.waitUntilRunning()

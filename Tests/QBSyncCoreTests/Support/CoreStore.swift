@@ -1,5 +1,6 @@
 import Foundation
 import QBSyncStore
+import QBSyncTesting
 import QBSyncWire
 
 @testable import QBSyncCore
@@ -11,8 +12,7 @@ struct CoreStore {
     let companyID = "acme"
 
     static func make() async throws -> CoreStore {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("qbsync-core-\(UUID().uuidString).sqlite3").path
-        let core = CoreStore(store: try Store(path: path))
+        let core = CoreStore(store: try Store(location: TestDatabase.fresh(name: "qbsync-core-\(UUID().uuidString).sqlite3")))
         _ = try await core.store.write { transaction in
             try transaction.connectCompany("acme", credentials: QBOCredentials(realmID: "1", clientID: "c", clientSecret: "s", refreshToken: "r"), settings: nil, sealer: .none)
         }

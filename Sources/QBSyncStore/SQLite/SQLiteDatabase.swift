@@ -8,7 +8,7 @@ import Glibc
 ///
 /// Not thread-safe: ``Store`` gives the writer connection to one thread and
 /// hands reader connections out one caller at a time.
-public final class Database {
+public final class SQLiteDatabase: Database {
     let handle: OpaquePointer
     private var statements: [String: CachedStatement] = [:]
     /// Counts lookups; a statement's last lookup orders the evictions.
@@ -36,13 +36,13 @@ public final class Database {
     /// - Parameters:
     ///   - path: File path, or ":memory:".
     ///   - readOnly: Open for reading only (reader connections).
-    init(path: String, readOnly: Bool = false) throws(SQLiteError) {
+    public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
         _ = Self.processSettings
         if !readOnly && path != ":memory:" {
             // Create the file with owner-only permissions before SQLite does:
             // it holds OAuth refresh tokens.
             let fd = open(path, O_CREAT | O_RDWR, 0o600)
-            if fd >= 0 { close(fd) }
+            if fd >= 0 { Glibc.close(fd) }
         }
         var connection: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
@@ -79,8 +79,14 @@ public final class Database {
         }
     }
 
+    public var dialect: SQLDialect { .sqlite }
+
+    /// Nothing to do: SQLite's handle is closed when the connection is
+    /// released, and holds no lock between transactions.
+    public func close() {}
+
     /// The cached prepared statement for `sql`, bound to `values`.
-    public func statement(_ sql: String, _ values: [Statement.Value] = []) throws(SQLiteError) -> Statement {
+    func statement(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) -> Statement {
         self.clock &+= 1
         let statement: Statement
         if let cached = self.statements[sql] {
@@ -108,8 +114,16 @@ public final class Database {
     }
 
     /// Runs one statement to completion.
-    public func run(_ sql: String, _ values: [Statement.Value] = []) throws(SQLiteError) {
+    public func run(_ sql: String, _ values: [SQLValue]) throws(SQLiteError) {
         try self.statement(sql, values).run()
+    }
+
+    public func rows<T>(_ sql: String, _ values: [SQLValue], _ row: (any SQLRow) throws -> T) throws -> [T] {
+        try self.statement(sql, values).rows(row)
+    }
+
+    public func first<T>(_ sql: String, _ values: [SQLValue], _ row: (any SQLRow) throws -> T) throws -> T? {
+        try self.statement(sql, values).first(row)
     }
 
     /// True when no transaction is open (SQLite ends one by itself after
@@ -123,9 +137,6 @@ public final class Database {
 
     /// Rows changed by the last statement.
     public var changes: Int { Int(sqlite3_changes(self.handle)) }
-
-    /// Row id of the last insert.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(self.handle) }
 
     /// `PRAGMA user_version`.
     var userVersion: Int {

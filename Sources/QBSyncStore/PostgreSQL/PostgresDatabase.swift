@@ -1,0 +1,211 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// One PostgreSQL connection, used synchronously like a SQLite one.
+///
+/// The store's writer and readers are plain threads and synchronous callers,
+/// so each statement waits for its answer from postgres-nio's event loop.
+/// `?` parameters are rewritten to PostgreSQL's `$1, $2, ...` once per SQL
+/// text. A connection found closed when a transaction begins is opened again
+/// (the server restarted, or an idle connection was cut); inside a
+/// transaction a lost connection fails that transaction, which the store's
+/// callers see as a failed write and retry.
+public final class PostgresDatabase: Database {
+    /// Where it connects.
+    public let location: PostgresLocation
+    private var connection: PostgresConnection
+    private var translations: [String: String] = [:]
+    public private(set) var changes = 0
+
+    public var dialect: SQLDialect { .postgres }
+
+    /// postgres-nio logs each query at debug level with its parameters, and
+    /// parameters carry OAuth secrets: only its warnings and errors are kept.
+    private static let logger: Logger = {
+        var logger = Logger(label: "qbsync.store.postgres")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    private static let connectionIDs = Atomic<Int>(0)
+
+    /// A session lock this connection takes whenever it connects, if any,
+    /// and how long it waits for it.
+    private let sessionLock: (id: Int64, wait: Duration)?
+
+    /// The lock the store's writer holds: one instance writes to a database at a time.
+    static let writerLock: Int64 = 0x71_62_73_79_6E_63_02
+
+    /// Connects.
+    ///
+    /// - Parameters:
+    ///   - location: The server and database.
+    ///   - sessionLock: An advisory lock to hold for as long as the connection
+    ///     lives, and how long to wait for it (a restarted instance's old
+    ///     session may take a moment to end); connecting fails when it stays held.
+    /// - Throws: ``PostgresStoreError`` when the server cannot be reached or refuses, or the lock is held.
+    public init(location: PostgresLocation, sessionLock: (id: Int64, wait: Duration)? = nil) throws {
+        self.location = location
+        self.sessionLock = sessionLock
+        self.connection = try Self.connect(location)
+        try self.takeSessionLock()
+    }
+
+    private func takeSessionLock() throws {
+        guard let lock = self.sessionLock else { return }
+        let milliseconds = max(1, lock.wait.components.seconds * 1000 + lock.wait.components.attoseconds / 1_000_000_000_000_000)
+        try self.execute("SET lock_timeout = \(milliseconds)")
+        do {
+            try self.run("SELECT pg_advisory_lock(\(lock.id))")
+        } catch let error as PostgresStoreError where error.sqlState == "55P03" {
+            throw PostgresStoreError(
+                sqlState: "55P03",
+                message: "another qbsync instance is writing to \(self.location); one instance per database is supported (several-host leases are not built yet)"
+            )
+        }
+        try self.execute("SET lock_timeout = 0")
+    }
+
+    private var closed = false
+
+    deinit {
+        if !self.closed { Self.close(self.connection) }
+    }
+
+    public func close() {
+        guard !self.closed else { return }
+        self.closed = true
+        Self.close(self.connection)
+    }
+
+    /// Closes a connection, keeping it alive until it is closed (postgres-nio requires it).
+    private static func close(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
+    private static func connect(_ location: PostgresLocation) throws -> PostgresConnection {
+        var configuration: PostgresConnection.Configuration
+        if let socketPath = location.socketPath {
+            configuration = .init(unixSocketPath: socketPath, username: location.username, password: location.password, database: location.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            switch location.tls {
+            case .disable:
+                tls = .disable
+            case .prefer, .require:
+                do {
+                    let context = try NIOSSLContext(configuration: .makeClientConfiguration())
+                    tls = location.tls == .require ? .require(context) : .prefer(context)
+                } catch {
+                    throw PostgresStoreError(message: "TLS for \(location): \(error)")
+                }
+            }
+            configuration = .init(host: location.host ?? "localhost", port: location.port, username: location.username,
+                                  password: location.password, database: location.database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        let id = Self.connectionIDs.add(1, ordering: .relaxed).newValue
+        do {
+            return try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: id, logger: Self.logger
+            ).wait()
+        } catch {
+            throw PostgresStoreError(error, doing: "connect to \(location)")
+        }
+    }
+
+    public func run(_ sql: String, _ values: [SQLValue]) throws {
+        let result = try self.query(sql, values)
+        self.changes = result.metadata.rows ?? 0
+    }
+
+    public func rows<T>(_ sql: String, _ values: [SQLValue], _ row: (any SQLRow) throws -> T) throws -> [T] {
+        try self.query(sql, values).rows.map { try row(PostgresRowCells(cells: Array($0))) }
+    }
+
+    public func first<T>(_ sql: String, _ values: [SQLValue], _ row: (any SQLRow) throws -> T) throws -> T? {
+        try self.query(sql, values).rows.first.map { try row(PostgresRowCells(cells: Array($0))) }
+    }
+
+    /// Runs one statement without parameters (DDL, transaction control).
+    ///
+    /// A `COMMIT` that PostgreSQL answered with `ROLLBACK` (a statement of the
+    /// transaction had failed and its error was not seen) throws: what the
+    /// caller thinks was stored was not.
+    public func execute(_ sql: String) throws {
+        if sql.hasPrefix("BEGIN"), self.connection.isClosed, !self.closed {
+            Self.close(self.connection)
+            self.connection = try Self.connect(self.location)
+            try self.takeSessionLock()
+        }
+        let result = try self.query(sql, [])
+        if sql == "COMMIT", result.metadata.command == "ROLLBACK" {
+            throw PostgresStoreError(sqlState: "25P02", message: "the transaction was rolled back at commit: a statement in it had failed")
+        }
+    }
+
+    private func query(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
+        var binds = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .integer(let integer): binds.append(integer)
+            case .text(let text): binds.append(text)
+            case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
+            case .null: binds.appendNull()
+            }
+        }
+        let query = PostgresQuery(unsafeSQL: self.translated(sql), binds: binds)
+        do {
+            return try self.connection.query(query, logger: Self.logger).wait()
+        } catch {
+            throw PostgresStoreError(error, doing: "run \(sql.prefix(80))")
+        }
+    }
+
+    /// `sql` with its `?` parameters numbered as PostgreSQL's `$n` (quoted
+    /// text and identifiers are left alone).
+    func translated(_ sql: String) -> String {
+        if let cached = self.translations[sql] { return cached }
+        var result = ""
+        result.reserveCapacity(sql.utf8.count + 16)
+        var quote: Character?
+        var next = 1
+        for character in sql {
+            if let open = quote {
+                if character == open { quote = nil }
+                result.append(character)
+            } else if character == "'" || character == "\"" {
+                quote = character
+                result.append(character)
+            } else if character == "?" {
+                result += "$\(next)"
+                next += 1
+            } else {
+                result.append(character)
+            }
+        }
+        // SQL texts come from code (built from a bounded set of request
+        // shapes), but the cache is bounded all the same.
+        if self.translations.count >= 1024 { self.translations.removeAll(keepingCapacity: true) }
+        self.translations[sql] = result
+        return result
+    }
+}
+
+/// A row's cells as postgres-nio read them (binary format).
+private struct PostgresRowCells: SQLRow {
+    let cells: [PostgresCell]
+
+    func int64(_ column: Int32) -> Int64 { (try? self.cells[Int(column)].decode(Int64.self)) ?? 0 }
+    func isNull(_ column: Int32) -> Bool { self.cells[Int(column)].bytes == nil }
+    func text(_ column: Int32) -> String { (try? self.cells[Int(column)].decode(String.self)) ?? "" }
+
+    func blob(_ column: Int32) -> [UInt8] {
+        guard let bytes = self.cells[Int(column)].bytes else { return [] }
+        return Array(bytes.readableBytesView)
+    }
+}
