@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import NIOCore
 import NIOPosix
@@ -9,6 +10,10 @@ import Synchronization
 ///
 /// The store's writer and readers are plain threads and synchronous callers,
 /// so each statement waits for its answer from postgres-nio's event loop.
+/// Readers may be called on an RPC connection's event loop (handlers and the
+/// tasks they start run there), so these connections live on event loops of
+/// their own, which never wait for anything: a caller blocked on one of them
+/// cannot stall the loop that would answer it.
 /// `?` parameters are rewritten to PostgreSQL's `$1, $2, ...` once per SQL
 /// text. A connection found closed when a transaction begins is opened again
 /// (the server restarted, or an idle connection was cut); inside a
@@ -32,6 +37,23 @@ public final class PostgresDatabase: Database {
     }()
 
     private static let connectionIDs = Atomic<Int>(0)
+
+    /// The event loops PostgreSQL connections live on, for the life of the process.
+    private static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
+    /// Blocks the calling thread until `future` completes. (`EventLoopFuture.wait()`
+    /// refuses to run on any event loop thread, including the RPC server's,
+    /// which are safe here: the future completes on ``eventLoops``.)
+    private static func result<T: Sendable>(of future: EventLoopFuture<T>) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<T, any Error>?>(nil)
+        future.whenComplete { result in
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.withLock { $0! }.get()
+    }
 
     /// A session lock this connection takes whenever it connects, if any,
     /// and how long it waits for it.
@@ -110,9 +132,9 @@ public final class PostgresDatabase: Database {
         configuration.options.connectTimeout = .seconds(10)
         let id = Self.connectionIDs.add(1, ordering: .relaxed).newValue
         do {
-            return try PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: id, logger: Self.logger
-            ).wait()
+            return try Self.result(of: PostgresConnection.connect(
+                on: Self.eventLoops.next(), configuration: configuration, id: id, logger: Self.logger
+            ))
         } catch {
             throw PostgresStoreError(error, doing: "connect to \(location)")
         }
@@ -160,7 +182,7 @@ public final class PostgresDatabase: Database {
         }
         let query = PostgresQuery(unsafeSQL: self.translated(sql), binds: binds)
         do {
-            return try self.connection.query(query, logger: Self.logger).wait()
+            return try Self.result(of: self.connection.query(query, logger: Self.logger))
         } catch {
             throw PostgresStoreError(error, doing: "run \(sql.prefix(80))")
         }
