@@ -135,6 +135,7 @@ public final class Store: Sendable {
             self.writer.submit { transaction in
                 do {
                     let value = try change(transaction)
+                    try transaction.database.flush()
                     return (false, { continuation.resume(returning: value) })
                 } catch {
                     return (true, { continuation.resume(throwing: error) })

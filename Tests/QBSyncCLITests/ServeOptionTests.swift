@@ -22,4 +22,23 @@ import Testing
             #expect(result.stderr.contains(option), "\(arguments): \(result.stderr)")
         }
     }
+
+    @Test func aBadDatabaseURLIsRefusedNamingTheOptionNeverItsPassword() async throws {
+        for url in ["postgres://", "postgres://u:hunter2-secret@db/", "postgres://u:hunter2-secret@db:99999/books",
+                    "postgres://u:hunter2-secret@db/books?sslmode=maybe", "postgres://u:hunter2-secret@db/books?color=blue"] {
+            let result = try await CLIProcess.run(["serve", "--socket", "/nonexistent/s.sock", "--database", url])
+            #expect(result.status == 64, "\(url): \(result)")
+            #expect(result.stderr.contains("--database"), "\(url): \(result.stderr)")
+            #expect(!result.stderr.contains("hunter2-secret") && !result.stdout.contains("hunter2-secret"))
+        }
+    }
+
+    @Test func anUnreachableDatabaseStopsTheServiceNamingItNeverItsPassword() async throws {
+        let url = "postgres://qbsync:hunter2-secret@/books?host=/nonexistent-qbsync-dir"
+        let result = try await CLIProcess.run(["serve", "--socket", "/tmp/qbsync-unreachable-\(getpid()).sock", "--database", url,
+                                               "--qbo-base-url", "http://127.0.0.1:9"])
+        #expect(result.status != 0, "\(result)")
+        #expect(result.stderr.contains("/nonexistent-qbsync-dir"), "\(result.stderr)")
+        #expect(!result.stderr.contains("hunter2-secret") && !result.stdout.contains("hunter2-secret"))
+    }
 }

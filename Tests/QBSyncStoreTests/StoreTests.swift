@@ -44,6 +44,52 @@ func temporaryStorePath() throws -> String {
         #expect(try reopened.read { try $0.first("SELECT COUNT(*) FROM qbsync_schema") { $0.int(0) } } == 1)
     }
 
+    @Test(.enabled(if: TestDatabase.isPostgres, "a PostgreSQL database")) func aLostConnectionFailsOnlyWhatWasInFlightAndIsOpenedAgain() async throws {
+        let location = try temporaryStorePath()
+        let store = try Store(location: location)
+        defer { store.close() }
+        try await store.write { transaction in
+            var row = self.newRecord("inv-1")
+            try transaction.insert(&row, note: "accepted")
+        }
+        #expect(try store.read { try $0.record(RecordKey(companyID: "acme", entity: .invoice, externalID: "inv-1")) } != nil)
+        // The server ends every session of the store's database (a restart, a cut idle connection).
+        let admin = try PostgresDatabase(location: try #require(TestDatabase.postgres))
+        defer { admin.close() }
+        let database = try PostgresLocation(url: location).database
+        try admin.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()", [.text(database)])
+        try await Task.sleep(for: .milliseconds(200))
+        // A write and a read may fail once with the connection; the next ones open it again.
+        var failures = 0
+        for attempt in 0..<3 {
+            do {
+                try await store.write { transaction in
+                    var row = self.newRecord("inv-2")
+                    if try transaction.record(row.key) == nil { try transaction.insert(&row, note: "accepted") }
+                }
+                break
+            } catch {
+                failures += 1
+                #expect(error is PostgresStoreError, "\(error)")
+                #expect(attempt < 1, "still failing: \(error)")
+            }
+        }
+        #expect(failures <= 1)
+        var rows: [RecordRow] = []
+        for _ in 0..<3 {
+            if let page = try? store.read({ try $0.records(companyID: "acme", entity: nil, statuses: [], afterID: 0, limit: 10) }) {
+                rows = page
+                break
+            }
+        }
+        #expect(rows.map(\.key.externalID) == ["inv-1", "inv-2"])
+        #expect(try store.read { try $0.counters(companyID: "acme") }.first?.count == 2)
+        // The new writer session holds the lock again: a second instance is still refused.
+        var impatient = Store.Options()
+        impatient.writerLockWait = .milliseconds(300)
+        #expect(throws: PostgresStoreError.self) { _ = try Store(location: location, options: impatient) }
+    }
+
     @Test(.enabled(if: !TestDatabase.isPostgres, "SQLite's statement cache")) func theStatementCacheEvictsTheLeastRecentlyUsed() throws {
         let database = try SQLiteDatabase(path: ":memory:")
         try database.execute("CREATE TABLE t (a INTEGER)")

@@ -24,7 +24,15 @@ public final class PostgresDatabase: Database {
     public let location: PostgresLocation
     private var connection: PostgresConnection
     private var translations: [String: String] = [:]
-    public private(set) var changes = 0
+    /// Inside a transaction, statements that return no rows are sent without
+    /// waiting for their answers (postgres-nio runs a connection's queries in
+    /// order); the next statement that returns rows, ``flush()`` or the end of
+    /// the transaction collects them, and the first failure among them is thrown.
+    private var unanswered: [(answer: EventLoopFuture<PostgresQueryResult>, sql: Substring)] = []
+    private var inTransaction = false
+    /// The last `run`'s answer, until ``changes`` reads it.
+    private var lastRun: EventLoopFuture<PostgresQueryResult>?
+    private var lastChanges = 0
 
     public var dialect: SQLDialect { .postgres }
 
@@ -141,8 +149,24 @@ public final class PostgresDatabase: Database {
     }
 
     public func run(_ sql: String, _ values: [SQLValue]) throws {
-        let result = try self.query(sql, values)
-        self.changes = result.metadata.rows ?? 0
+        guard self.inTransaction else {
+            self.lastRun = nil
+            self.lastChanges = try self.query(sql, values).metadata.rows ?? 0
+            return
+        }
+        let answer = self.send(sql, values)
+        self.unanswered.append((answer, sql.prefix(80)))
+        self.lastRun = answer
+    }
+
+    /// Rows changed by the last `run` (waits for its answer; a failed one
+    /// counts 0, and its error is thrown by the next statement or ``flush()``).
+    public var changes: Int {
+        if let answer = self.lastRun {
+            self.lastRun = nil
+            self.lastChanges = (try? Self.result(of: answer))?.metadata.rows ?? 0
+        }
+        return self.lastChanges
     }
 
     public func rows<T>(_ sql: String, _ values: [SQLValue], _ row: (any SQLRow) throws -> T) throws -> [T] {
@@ -151,6 +175,21 @@ public final class PostgresDatabase: Database {
 
     public func first<T>(_ sql: String, _ values: [SQLValue], _ row: (any SQLRow) throws -> T) throws -> T? {
         try self.query(sql, values).rows.first.map { try row(PostgresRowCells(cells: Array($0))) }
+    }
+
+    /// Waits for every statement sent without waiting; throws the first failure.
+    public func flush() throws {
+        let unanswered = self.unanswered
+        self.unanswered.removeAll(keepingCapacity: true)
+        var failure: (any Error)?
+        for (answer, sql) in unanswered {
+            do {
+                _ = try Self.result(of: answer)
+            } catch {
+                failure = failure ?? PostgresStoreError(error, doing: "run \(sql)")
+            }
+        }
+        if let failure { throw failure }
     }
 
     /// Runs one statement without parameters (DDL, transaction control).
@@ -164,13 +203,39 @@ public final class PostgresDatabase: Database {
             self.connection = try Self.connect(self.location)
             try self.takeSessionLock()
         }
+        if sql.hasPrefix("ROLLBACK") {
+            // What was sent before is being undone: its failures are moot.
+            try? self.flush()
+        } else {
+            try self.flush()
+        }
         let result = try self.query(sql, [])
+        switch sql {
+        case _ where sql.hasPrefix("BEGIN"): self.inTransaction = true
+        case "COMMIT", "ROLLBACK": self.inTransaction = false
+        default: break
+        }
         if sql == "COMMIT", result.metadata.command == "ROLLBACK" {
             throw PostgresStoreError(sqlState: "25P02", message: "the transaction was rolled back at commit: a statement in it had failed")
         }
     }
 
+    /// Runs a statement and waits for its answer. When it fails after
+    /// statements sent without waiting, the first of their failures is thrown
+    /// (it is why this one failed: the transaction was aborted).
     private func query(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
+        let answer = self.send(sql, values)
+        do {
+            let result = try Self.result(of: answer)
+            if !self.unanswered.isEmpty { try self.flush() }  // answered already: they ran first
+            return result
+        } catch {
+            try self.flush()
+            throw error as? PostgresStoreError ?? PostgresStoreError(error, doing: "run \(sql.prefix(80))")
+        }
+    }
+
+    private func send(_ sql: String, _ values: [SQLValue]) -> EventLoopFuture<PostgresQueryResult> {
         var binds = PostgresBindings(capacity: values.count)
         for value in values {
             switch value {
@@ -180,12 +245,7 @@ public final class PostgresDatabase: Database {
             case .null: binds.appendNull()
             }
         }
-        let query = PostgresQuery(unsafeSQL: self.translated(sql), binds: binds)
-        do {
-            return try Self.result(of: self.connection.query(query, logger: Self.logger))
-        } catch {
-            throw PostgresStoreError(error, doing: "run \(sql.prefix(80))")
-        }
+        return self.connection.query(PostgresQuery(unsafeSQL: self.translated(sql), binds: binds), logger: Self.logger)
     }
 
     /// `sql` with its `?` parameters numbered as PostgreSQL's `$n` (quoted

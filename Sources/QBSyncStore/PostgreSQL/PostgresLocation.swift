@@ -38,6 +38,9 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     ///
     /// - Throws: ``PostgresStoreError`` naming what is wrong (never echoing a password).
     public init(url text: String) throws {
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw PostgresStoreError(message: "the database URL contains control characters")
+        }
         guard Self.isURL(text), let components = URLComponents(string: text) else {
             throw PostgresStoreError(message: "the database URL must look like postgres://USER@HOST:PORT/DATABASE or postgres://USER@/DATABASE?host=/SOCKET/DIRECTORY")
         }

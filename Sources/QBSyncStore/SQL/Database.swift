@@ -25,6 +25,11 @@ public protocol Database: AnyObject {
     /// Rows changed by the last statement run.
     var changes: Int { get }
 
+    /// Waits for statements the connection sent without waiting for their
+    /// answers (PostgreSQL, inside a transaction) and throws the first
+    /// failure among them. A change is done only once this returns.
+    func flush() throws
+
     /// Ends the connection now rather than when it is released (a PostgreSQL
     /// session holds the writer's lock until it ends).
     func close()

@@ -85,6 +85,9 @@ public final class SQLiteDatabase: Database {
     /// released, and holds no lock between transactions.
     public func close() {}
 
+    /// Nothing to do: every SQLite statement runs to completion when called.
+    public func flush() {}
+
     /// The cached prepared statement for `sql`, bound to `values`.
     func statement(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) -> Statement {
         self.clock &+= 1
