@@ -23,8 +23,11 @@ public final class Store: Sendable {
         public var synchronousFull = false
         /// Most changes committed in one transaction.
         public var maxBatch = 1024
-        /// Reader connections kept open.
+        /// Reader connections kept open between reads (SQLite; PostgreSQL keeps
+        /// at least ``postgresReaders``, since opening one starts a server process).
         public var readers = 4
+        /// Reader connections a PostgreSQL store keeps open at least.
+        public static let postgresReaders = 16
         /// Largest the database file may grow, in bytes (nil: as the disk
         /// allows). Past it, writes fail as on a full disk. (SQLite only.)
         public var maxSizeBytes: Int64?
@@ -45,6 +48,8 @@ public final class Store: Sendable {
     private let readers: Mutex<[ReaderBox]>
     private let openReader: @Sendable () throws -> any Database
     private let options: Options
+    /// Reader connections kept open between reads.
+    private let pooledReaders: Int
 
     /// Opens (creating and migrating) the SQLite store at `path`.
     ///
@@ -106,6 +111,7 @@ public final class Store: Sendable {
         self.path = path
         self.dialect = dialect
         self.options = options
+        self.pooledReaders = dialect == .postgres ? max(options.readers, Options.postgresReaders) : options.readers
         self.openReader = openReader
         self.writer = try GroupCommitWriter(database: writer, maxBatch: options.maxBatch, checkpoints: checkpoints)
         self.readers = Mutex([])
@@ -135,7 +141,6 @@ public final class Store: Sendable {
             self.writer.submit { transaction in
                 do {
                     let value = try change(transaction)
-                    try transaction.database.flush()
                     return (false, { continuation.resume(returning: value) })
                 } catch {
                     return (true, { continuation.resume(throwing: error) })
@@ -177,7 +182,7 @@ public final class Store: Sendable {
 
     private func checkinReader(_ box: ReaderBox) {
         self.readers.withLock { pool in
-            if pool.count < self.options.readers { pool.append(box) }
+            if pool.count < self.pooledReaders { pool.append(box) }
         }
     }
 }
@@ -322,7 +327,16 @@ final class GroupCommitWriter: @unchecked Sendable {
             for pending in batch {
                 if savepoints { try self.database.execute("SAVEPOINT change") }
                 self.transaction.beginChange()
-                let (failed, completion) = pending.change(self.transaction)
+                var (failed, completion) = pending.change(self.transaction)
+                if !failed && savepoints {
+                    // Statements sent without waiting (PostgreSQL) belong to this
+                    // change: their failure is its failure.
+                    do {
+                        try self.database.flush()
+                    } catch {
+                        (failed, completion) = (true, { pending.failed(error) })
+                    }
+                }
                 if failed, let sqlite = self.database as? SQLiteDatabase, sqlite.isAutocommit {
                     // SQLite rolled the whole transaction back itself (a full
                     // disk, an I/O error): every change of the batch fails with it.
@@ -340,6 +354,17 @@ final class GroupCommitWriter: @unchecked Sendable {
                 }
                 if savepoints { try self.database.execute("RELEASE change") }
                 completions.append(completion)
+            }
+            if !savepoints {
+                // A statement sent without waiting failed: which change sent it
+                // is found by running the batch again with savepoints.
+                do {
+                    try self.database.flush()
+                } catch {
+                    try self.database.execute("ROLLBACK")
+                    self.transaction.rollbackBatch()
+                    return .changeFailed({ batch[0].failed(error) })
+                }
             }
             try self.database.execute("COMMIT")
             return .committed(completions)

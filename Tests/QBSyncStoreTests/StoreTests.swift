@@ -129,6 +129,44 @@ func temporaryStorePath() throws -> String {
         #expect(try reopened.read { try $0.lastSequence() } == 500)
     }
 
+    @Test func aStatementThatFailsInsideABatchFailsOnlyItsOwnChange() async throws {
+        // On PostgreSQL statements without rows are sent without waiting: the
+        // failure shows up later, and must still be pinned on the change that sent it.
+        let store = try Store(location: try temporaryStorePath())
+        defer { store.close() }
+        let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    do {
+                        try await store.write { transaction in
+                            var row = self.newRecord("inv-\(index)")
+                            try transaction.insert(&row, note: "accepted")
+                            if index % 50 == 7 {
+                                // A second row with the same primary key, then more statements after it.
+                                for _ in 0..<2 {
+                                    try transaction.database.run("INSERT INTO errored_records (company_id, record_id, failed_at) VALUES (?, ?, ?)",
+                                                                 [.text("acme"), .integer(row.id), .integer(1)])
+                                }
+                                try transaction.database.run("DELETE FROM warnings WHERE record_id = ?", [.integer(row.id)])
+                            }
+                        }
+                        return (index, true)
+                    } catch let error as any DatabaseFailure {
+                        #expect(!error.isStorageFull)
+                        return (index, false)
+                    }
+                }
+            }
+            return try await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes.filter { !$0.value }.keys.sorted() == [7, 57, 107, 157])
+        let stored = try store.read { try $0.records(companyID: "acme", entity: nil, statuses: [], afterID: 0, limit: 1000) }
+        #expect(stored.count == 196)
+        #expect(!stored.contains { $0.key.externalID == "inv-7" })
+        #expect(try store.read { try $0.counters(companyID: "acme") }.first?.count == 196)
+        #expect(try store.read { try $0.first("SELECT COUNT(*) FROM errored_records") { $0.int(0) } } == 0)
+    }
+
     @Test func aFailingChangeIsRolledBackAloneWithItsEvents() async throws {
         let store = try Store(location: try temporaryStorePath())
         defer { store.close() }

@@ -27,7 +27,8 @@ public protocol Database: AnyObject {
 
     /// Waits for statements the connection sent without waiting for their
     /// answers (PostgreSQL, inside a transaction) and throws the first
-    /// failure among them. A change is done only once this returns.
+    /// failure among them. The writer flushes before each commit, and after
+    /// each change when it runs a batch with a savepoint per change.
     func flush() throws
 
     /// Ends the connection now rather than when it is released (a PostgreSQL
