@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        // OTLP/HTTP only: the gRPC exporter would pull in grpc-swift-2.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // MARK: System libraries and C code
@@ -75,6 +78,8 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // A server span per call, continuing the caller's `traceparent`.
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         /// The Swift client: one connection, many concurrent calls.
@@ -116,6 +121,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 // AES-GCM for OAuth secrets at rest.
                 .product(name: "Crypto", package: "swift-crypto"),
+                // A span per push, under the call that sent the record.
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         /// The QuickBooksSync RPC handlers: validation in, core calls, answers out.
@@ -176,6 +183,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // `serve --otlp-traces-endpoint`: spans exported over OTLP/HTTP.
+                .product(name: "OTel", package: "swift-otel"),
             ]
         ),
 
@@ -201,6 +210,8 @@ let package = Package(
             dependencies: [
                 "CCurlShim",
                 .product(name: "Logging", package: "swift-log"),
+                // A client span per QBO request.
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         /// An in-process QuickBooks Online look-alike for tests and demos.
@@ -265,7 +276,10 @@ let package = Package(
         ),
         .testTarget(
             name: "QBSyncCLITests",
-            dependencies: ["QBSyncTesting", "QBSyncService", "QBSyncClient", "QBSyncWire", "QBOSimulator", "QBOClient"]
+            dependencies: [
+                "QBSyncTesting", "QBSyncService", "QBSyncClient", "QBSyncWire", "QBOSimulator", "QBOClient", "NIOServing",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "QBSyncStoreTests", dependencies: ["QBSyncStore", "QBSyncWire", "QBSyncTesting"]),
         .testTarget(name: "QBSyncCoreTests", dependencies: ["QBSyncCore", "QBSyncStore", "QBSyncWire", "QBOClient", "QBSyncTesting"]),

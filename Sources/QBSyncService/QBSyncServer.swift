@@ -31,6 +31,10 @@ public final class QBSyncServer: Sendable {
         public var webhooks: WebhookConfiguration?
         /// Where Prometheus scrapes `GET /metrics` (host, port; 0 picks one); nil: no metrics.
         public var metrics: (host: String, port: Int)?
+        /// A server span per call, under the caller's `traceparent`, for the
+        /// tracer the process bootstrapped (`serve --otlp-traces-endpoint`).
+        /// Pushes and QBO requests make spans whenever a tracer is bootstrapped.
+        public var traceCalls = false
 
         /// Creates a configuration.
         public init(socketPath: String, databasePath: String) {
@@ -70,6 +74,7 @@ public final class QBSyncServer: Sendable {
             logger: logger
         ).register(in: &router)
         if let metrics { router.observe { metrics.rpcEnded(method: $0, status: $1, duration: $2) } }
+        if configuration.traceCalls { router.traceCalls() }
         self.rpcServer = RPCServer(configuration: configuration.rpc, router: router, logger: logger)
         let engine = self.engine
         self.webhookListener = configuration.webhooks.map { WebhookListener(configuration: $0, engine: engine, logger: logger) }

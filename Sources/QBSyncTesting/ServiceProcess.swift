@@ -28,6 +28,7 @@ public final class ServiceProcess: @unchecked Sendable {
     private let fileDescriptorLimit: Int?
     private let logPath: String
     private var process: ChildProcess?
+    private let environment: [String: String]?
 
     /// Prepares (does not start) a service talking to QBO at `qboBaseURL`.
     ///
@@ -37,8 +38,11 @@ public final class ServiceProcess: @unchecked Sendable {
     ///   - databasePath: Database, kept across restarts.
     ///   - extraArguments: More `qbsync serve` options.
     ///   - fileDescriptorLimit: Runs it under `ulimit -n` (soft and hard) of this.
-    public init(qboBaseURL: String, socketPath: String, databasePath: String, extraArguments: [String] = [], fileDescriptorLimit: Int? = nil) {
+    ///   - environment: Variables set for it on top of this process's.
+    public init(qboBaseURL: String, socketPath: String, databasePath: String, extraArguments: [String] = [], fileDescriptorLimit: Int? = nil,
+                environment: [String: String] = [:]) {
         self.socketPath = socketPath
+        self.environment = environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 }
         self.fileDescriptorLimit = fileDescriptorLimit
         self.logPath = socketPath + ".log"
         self.arguments = ["serve", "--socket", socketPath, "--database", databasePath, "--qbo-base-url", qboBaseURL,
@@ -54,9 +58,9 @@ public final class ServiceProcess: @unchecked Sendable {
         let process: ChildProcess
         if let limit = self.fileDescriptorLimit {
             process = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "ulimit -n \(limit) && exec \"$0\" \"$@\"", Self.binary.path] + self.arguments,
-                                       stdout: log, stderr: log)
+                                       environment: self.environment, stdout: log, stderr: log)
         } else {
-            process = try ChildProcess(executable: Self.binary.path, arguments: self.arguments, stdout: log, stderr: log)
+            process = try ChildProcess(executable: Self.binary.path, arguments: self.arguments, environment: self.environment, stdout: log, stderr: log)
         }
         self.process = process
         let end = ContinuousClock.now + timeout

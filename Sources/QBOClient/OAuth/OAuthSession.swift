@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Tracing
 
 /// One company's OAuth 2 connection: hands out access tokens and refreshes them
 /// against Intuit's token endpoint, at most one refresh at a time.
@@ -130,7 +131,14 @@ public actor OAuthSession: AccessTokenSource {
             return try await store(pending)
         }
         logger.debug("refreshing QBO access token")
-        let response = try await transport.send(refreshRequest())
+        let request = refreshRequest()
+        let response = try await withSpan("QBO OAuth refresh", ofKind: .client) { span in
+            let response = try await transport.send(request)
+            span.attributes["http.request.method"] = request.method.rawValue
+            span.attributes["http.response.status_code"] = response.status
+            if response.status != 200 { span.setStatus(SpanStatus(code: .error, message: "HTTP \(response.status)")) }
+            return response
+        }
         guard response.status == 200 else {
             let error = Self.refreshError(response)
             if error.kind == .authDead { deadError = error }

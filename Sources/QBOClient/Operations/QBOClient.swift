@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Tracing
 
 /// A client for one QBO company (realm): entity CRUD, voids, queries and batches
 /// over the Accounting API v3.
@@ -126,6 +127,22 @@ public final class QBOClient: Sendable {
 
     private func send(_ request: inout HTTPRequest, token: Secret, requestID: RequestID?) async throws -> HTTPResponse {
         request.authorization = Secret("Bearer \(token.exposedValue)")
+        let request = request
+        // A client span per request (the bootstrapped tracer's; nothing without one),
+        // named and described without the query string, the token or the body.
+        return try await withSpan("QBO \(request.method.rawValue)", ofKind: .client) { span in
+            span.attributes["http.request.method"] = request.method.rawValue
+            span.attributes["url.path"] = request.pathForLogging
+            span.attributes["qbo.requestid"] = requestID?.value
+            let response = try await self.send(request, requestID: requestID)
+            span.attributes["http.response.status_code"] = response.status
+            span.attributes["qbo.intuit_tid"] = response.header("intuit_tid")
+            if response.status >= 400 { span.setStatus(SpanStatus(code: .error, message: "HTTP \(response.status)")) }
+            return response
+        }
+    }
+
+    private func send(_ request: HTTPRequest, requestID: RequestID?) async throws -> HTTPResponse {
         let started = ContinuousClock.now
         do {
             let response = try await transport.send(request)

@@ -4,6 +4,7 @@ import QBOClient
 import QBSyncStore
 import QBSyncWire
 import Synchronization
+import Tracing
 
 /// Owns one company's QBO connection: its OAuth session, rate limiter and
 /// queue. Claims due records, pushes up to the concurrency limit, and
@@ -173,7 +174,8 @@ actor CompanySyncer {
     private func startLoop() {
         guard self.loop == nil else { return }
         self.stopping = false
-        self.loop = Task { await self.run() }
+        // The loop may be started from a call's task: it must not carry that call's trace.
+        self.loop = ServiceContext.withValue(.topLevel) { Task { await self.run() } }
     }
 
     private func run() async {
@@ -343,8 +345,17 @@ actor CompanySyncer {
             await self.finish([(claim, Self.disconnected)], lane: claim.row.lane, batch: false, started: started)
             return
         }
-        // Every QBO request of this push spends the record's lane's share of the realm's limits.
-        let outcome = await RateLimiter.$lane.withValue(claim.row.lane) { await pusher.push(claim) }
+        // The push continues the trace of the call that sent the record.
+        let record = claim.row.key
+        let outcome = await withSpan("qbsync push \(record.entity.label)", context: RecordTrace.context(claim.row.state.traceParent), ofKind: .internal) { span in
+            span.attributes["qbsync.company_id"] = record.companyID
+            span.attributes["qbsync.record"] = record.description
+            span.attributes["qbsync.lane"] = claim.row.lane.name
+            // Every QBO request of this push spends the record's lane's share of the realm's limits.
+            let outcome = await RateLimiter.$lane.withValue(claim.row.lane) { await pusher.push(claim) }
+            span.attributes["qbsync.push.result"] = outcome.result.name
+            return outcome
+        }
         await self.finish([(claim, outcome)], lane: claim.row.lane, batch: false, started: started)
     }
 
@@ -352,7 +363,15 @@ actor CompanySyncer {
         let started = ContinuousClock.now
         let outcomes: [PushOutcome]
         if let pusher = self.pusher {
-            outcomes = await RateLimiter.$lane.withValue(.backfill) { await pusher.pushBatch(claims) }
+            // One span for the batch, linked to the trace of each call that sent one of its records.
+            outcomes = await withSpan("qbsync push batch", context: .topLevel, ofKind: .internal) { span in
+                span.attributes["qbsync.company_id"] = self.companyID
+                span.attributes["qbsync.batch.records"] = claims.count
+                for claim in claims where !claim.row.state.traceParent.isEmpty {
+                    span.addLink(SpanLink(context: RecordTrace.context(claim.row.state.traceParent), attributes: [:]))
+                }
+                return await RateLimiter.$lane.withValue(.backfill) { await pusher.pushBatch(claims) }
+            }
         } else {
             outcomes = claims.map { _ in Self.disconnected }
         }

@@ -29,6 +29,7 @@ extension Intake {
     /// bare record (external id alone), which keeps what was stored before.
     private func link(_ key: RecordKey, content: [UInt8]?, mode: LinkMode, qboID: String, field: String, lane: QueueLane) async throws -> LinkRequest {
         let noun = key.entity.label
+        let trace = RecordTrace.current()
         return try await self.store.write { transaction in
             _ = try Self.company(key.companyID, in: transaction)
             let existing = try transaction.record(key)
@@ -38,7 +39,7 @@ extension Intake {
             }
             let bare = content == nil
             let hash = bare ? existing!.contentHash : ContentHash.of(payload)
-            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
+            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, trace: trace, in: transaction)
             let linked = existing.map { !$0.qboID.isEmpty } ?? false
             switch mode {
             case .existing:

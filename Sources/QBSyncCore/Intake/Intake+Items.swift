@@ -11,6 +11,7 @@ extension Intake {
         let payload = item.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .item, externalID: item.externalID)
+        let trace = RecordTrace.current()
         return self.view(try await self.store.write { transaction in
             let company = try Self.company(companyID, in: transaction)
             let existing = try transaction.record(key)
@@ -30,7 +31,7 @@ extension Intake {
                     message: "item \(item.externalID) is in QuickBooks as \(before.type.protoName); QuickBooks does not change an item's type. Make it inactive and send a new item (a new external id)"
                 )
             }
-            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
+            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, trace: trace, in: transaction)
             let decision: Decision
             if row.status == .syncing {
                 decision = Decision(status: .syncing, note: "content changed during a push; it is pushed again after this one")

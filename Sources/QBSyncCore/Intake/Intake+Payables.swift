@@ -48,6 +48,7 @@ extension Intake {
     private func acceptDocument(_ key: RecordKey, payload: RecordPayload, packed: [UInt8], _ facts: DocumentFacts, lane: QueueLane) async throws -> Accepted {
         let hash = ContentHash.of(packed)
         let noun = key.entity.label
+        let trace = RecordTrace.current()
         return self.view(try await self.store.write { transaction in
             let company = try Self.company(key.companyID, in: transaction)
             let existing = try transaction.record(key)
@@ -61,7 +62,7 @@ extension Intake {
                     message: "\(noun) \(key.externalID) was deleted in QuickBooks when it was \(facts.withdrawal); send it again under a new external id"
                 )
             }
-            var (row, isNew) = Self.prepare(key, existing: existing, payload: packed, hash: hash, in: transaction)
+            var (row, isNew) = Self.prepare(key, existing: existing, payload: packed, hash: hash, trace: trace, in: transaction)
             row.txnDate = facts.txnDate
             row.docNumber = facts.docNumber
             row.state.voidRequested = facts.withdrawn
@@ -91,6 +92,7 @@ extension Intake {
         let payload = payment.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .billPayment, externalID: payment.externalID)
+        let trace = RecordTrace.current()
         return self.view(try await self.store.write { transaction in
             let company = try Self.company(companyID, in: transaction)
             let existing = try transaction.record(key)
@@ -101,7 +103,7 @@ extension Intake {
             if let existing {
                 try Self.requireChangeable(existing, into: payment)
             }
-            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
+            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, trace: trace, in: transaction)
             row.txnDate = payment.txnDate
             row.docNumber = payment.docNumber
             row.state.voidRequested = payment.voided

@@ -10,6 +10,7 @@ extension Intake {
         let payload = invoice.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .invoice, externalID: invoice.externalID)
+        let trace = RecordTrace.current()
         return self.view(try await self.store.write { transaction in
             let company = try Self.company(companyID, in: transaction)
             let existing = try transaction.record(key)
@@ -17,7 +18,7 @@ extension Intake {
                 return try self.accepted(existing, changed: false, in: transaction)
             }
             try Self.requireHomeCurrency(invoice.currency, field: "invoice.currency", company: company)
-            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
+            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, trace: trace, in: transaction)
             if row.syncedSign != 0, invoice.sign != 0, invoice.sign != row.syncedSign, !invoice.voided {
                 let was = row.syncedSign > 0 ? "positive" : "negative"
                 throw RPCError(
@@ -58,6 +59,7 @@ extension Intake {
         let payload = payment.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .payment, externalID: payment.externalID)
+        let trace = RecordTrace.current()
         return self.view(try await self.store.write { transaction in
             let company = try Self.company(companyID, in: transaction)
             let existing = try transaction.record(key)
@@ -68,7 +70,7 @@ extension Intake {
             if let existing {
                 try Self.requireChangeable(existing, into: payment)
             }
-            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
+            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, trace: trace, in: transaction)
             row.txnDate = payment.txnDate
             var decision = try Self.paymentDecision(row, payment, company: company, note: isNew ? "accepted" : "content changed", in: transaction)
             if case .mixed(let excluded, let included) = decision.exclusion {
@@ -123,6 +125,7 @@ extension Intake {
         let payload = refund.packed()
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .refund, externalID: refund.externalID)
+        let trace = RecordTrace.current()
         return self.view(try await self.store.write { transaction in
             let company = try Self.company(companyID, in: transaction)
             let existing = try transaction.record(key)
@@ -130,7 +133,7 @@ extension Intake {
                 return try self.accepted(existing, changed: false, in: transaction)
             }
             try Self.requireHomeCurrency(refund.currency, field: "refund.currency", company: company)
-            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, in: transaction)
+            var (row, isNew) = Self.prepare(key, existing: existing, payload: payload, hash: hash, trace: trace, in: transaction)
             if !row.qboID.isEmpty || row.status == .syncing || row.outcomeUnknown {
                 throw RPCError(code: .failedPrecondition, message: "refund \(refund.externalID) is already in QuickBooks and cannot change; send another refund for a further amount")
             }

@@ -81,16 +81,20 @@ public struct Intake: Sendable {
         try transaction.company(key.companyID)?.disabledEntities.contains(key.entity) ?? false
     }
 
-    /// A new row or the existing one (as just read) with fresh content (attempts and errors reset).
-    static func prepare(_ key: RecordKey, existing: RecordRow?, payload: [UInt8], hash: String, in transaction: WriteTransaction) -> (row: RecordRow, isNew: Bool) {
+    /// A new row or the existing one (as just read) with fresh content
+    /// (attempts and errors reset), and the sending call's trace (``RecordTrace``).
+    static func prepare(_ key: RecordKey, existing: RecordRow?, payload: [UInt8], hash: String, trace: String, in transaction: WriteTransaction) -> (row: RecordRow, isNew: Bool) {
         if var row = existing {
             row.payload = payload
             row.contentHash = hash
             row.state.forcePush = false
+            row.state.traceParent = trace
             transaction.beginNewPush(&row)
             return (row, false)
         }
-        return (RecordRow(key: key, payload: payload, contentHash: hash, status: .pending), true)
+        var row = RecordRow(key: key, payload: payload, contentHash: hash, status: .pending)
+        row.state.traceParent = trace
+        return (row, true)
     }
 
     static func company(_ companyID: String, in transaction: WriteTransaction) throws -> CompanyRow {

@@ -1,6 +1,7 @@
 import NIOCore
 import QBSyncWire
 import Synchronization
+import Tracing
 
 /// Maps method paths to handlers.
 ///
@@ -31,6 +32,15 @@ public struct RPCRouter: Sendable {
         self.observers.set(observer)
     }
 
+    /// From now on, runs each call's handler in a server span of the
+    /// bootstrapped tracer, continuing the trace the caller names in its
+    /// `traceparent` (and `tracestate`) metadata (W3C trace context); a
+    /// missing or malformed one starts a new trace. Off by default: a span
+    /// per call costs even when nothing is exported.
+    public func traceCalls() {
+        self.observers.traceCalls()
+    }
+
     /// Paths with a handler.
     public var methods: [String] { self.registrations.keys.sorted() }
 
@@ -51,7 +61,7 @@ public struct RPCRouter: Sendable {
                 let started = observers.startTime()
                 do {
                     let request = try Self.decode(Request.self, bytes)
-                    let response = try await handler(request, context)
+                    let response = try await observers.traced(method.path, context) { try await handler(request, context) }
                     sink.finish(response: response)
                     observers.ended(method.path, started, error: nil)
                 } catch {
@@ -79,7 +89,7 @@ public struct RPCRouter: Sendable {
                 let started = observers.startTime()
                 do {
                     let request = try Self.decode(Request.self, bytes)
-                    try await handler(request, RPCWriter(sink: sink), context)
+                    try await observers.traced(method.path, context) { try await handler(request, RPCWriter(sink: sink), context) }
                     sink.finish(error: nil)
                     observers.ended(method.path, started, error: nil)
                 } catch {
@@ -126,9 +136,32 @@ public struct RPCRouter: Sendable {
     }
 }
 
-/// The router's call observer, settable after the handlers are registered.
+/// The router's call observer and tracing switch, settable after the handlers are registered.
 final class CallObservers: Sendable {
     private let observer = Mutex<RPCRouter.CallObserver?>(nil)
+    private let tracing = Atomic<Bool>(false)
+
+    func traceCalls() {
+        self.tracing.store(true, ordering: .relaxed)
+    }
+
+    /// Runs `body` in a server span when tracing is on.
+    func traced<T>(_ method: String, _ context: ServerContext, _ body: () async throws -> T) async throws -> T {
+        guard self.tracing.load(ordering: .relaxed) else { return try await body() }
+        var parent = ServiceContext.topLevel
+        InstrumentationSystem.instrument.extract(context.metadata, into: &parent, using: MetadataExtractor())
+        return try await withSpan(String(method.drop(while: { $0 == "/" })), context: parent, ofKind: .server) { span in
+            span.attributes["rpc.system"] = "qbsync"
+            span.attributes["rpc.method"] = String(method.split(separator: "/").last ?? "")
+            do {
+                return try await body()
+            } catch {
+                // withSpan records the error; the status code says what the caller got.
+                span.attributes["rpc.qbsync.status_code"] = (error as? RPCError)?.code.description ?? "INTERNAL"
+                throw error
+            }
+        }
+    }
 
     func set(_ observer: @escaping RPCRouter.CallObserver) {
         self.observer.withLock { $0 = observer }

@@ -28,6 +28,9 @@ public struct RecordState: Sendable, Codable, Hashable {
     public var forcePush = false
     /// What QBO holds differently from what was sent (a SYNCED record's warnings).
     public var warnings: [Warning] = []
+    /// The W3C `traceparent` of the call that last sent the record's content,
+    /// when tracing is on: its push's span continues that trace.
+    public var traceParent = ""
 
     /// A warning on a synced record, as stored.
     public struct Warning: Sendable, Codable, Hashable {
@@ -77,7 +80,7 @@ public struct RecordState: Sendable, Codable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case candidates, manuallyUnlinked, createRequested, requestedQBOID, linkOutcome, voidRequested, voidReason
-        case qboEntity, applicationPaymentID, applicationDone, forcePush, warnings
+        case qboEntity, applicationPaymentID, applicationDone, forcePush, warnings, traceParent
     }
 
     public init(from decoder: any Decoder) throws {
@@ -94,6 +97,7 @@ public struct RecordState: Sendable, Codable, Hashable {
         self.applicationDone = try container.decodeIfPresent(Bool.self, forKey: .applicationDone) ?? false
         self.forcePush = try container.decodeIfPresent(Bool.self, forKey: .forcePush) ?? false
         self.warnings = try container.decodeIfPresent([Warning].self, forKey: .warnings) ?? []
+        self.traceParent = try container.decodeIfPresent(String.self, forKey: .traceParent) ?? ""
     }
 
     /// A QBO customer that may be the rental customer.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import OTel
 import QBOSimulator
 import QBSyncCore
 import QBSyncService
@@ -75,6 +76,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address of the metrics listener.")
     var metricsHost: String = "127.0.0.1"
+
+    @Option(help: "Export OpenTelemetry traces over OTLP/HTTP to this URL, used as is (e.g. http://collector:4318/v1/traces; env QBSYNC_OTLP_TRACES_ENDPOINT): a span per call (continuing a `traceparent` in its metadata), per push and per QBO request. The standard OTEL_* variables tune the exporter (OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/json, OTEL_BSP_SCHEDULE_DELAY, headers). Off by default.")
+    var otlpTracesEndpoint: String?
 
     @Option(help: "Renew a company's refresh token once it is this many days old, even when idle (Intuit's last 100).")
     var refreshTokenRenewalDays: Int = 30
@@ -165,6 +169,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let port = self.webhookPort, !(0...65_535).contains(port) { throw ValidationError("--webhook-port must be between 0 and 65535") }
         guard (1...90).contains(self.refreshTokenRenewalDays) else { throw ValidationError("--refresh-token-renewal-days must be between 1 and 90 (Intuit's refresh tokens last 100 days)") }
         if let port = self.metricsPort, !(0...65_535).contains(port) { throw ValidationError("--metrics-port must be between 0 and 65535") }
+        if let endpoint = self.otlpTracesEndpoint { try Self.checkTracesEndpoint(endpoint, option: "--otlp-traces-endpoint") }
         guard self.webhookPath.hasPrefix("/"), !self.webhookPath.contains(where: { $0.isWhitespace || $0 == "?" }) else {
             throw ValidationError("--webhook-path must start with / and hold no spaces or query")
         }
@@ -245,6 +250,12 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.engine.tokenURL = backend.endpoint.baseURL + "/oauth2/v1/tokens/bearer"
             configuration.engine.qboAppURL = self.appURL ?? backend.endpoint.baseURL + "/app/"
             configuration.databasePath = self.database ?? environment["QBSYNC_DATABASE"] ?? backend.temporaryDatabase
+        }
+
+        if let endpoint = self.otlpTracesEndpoint ?? environment["QBSYNC_OTLP_TRACES_ENDPOINT"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            try Self.checkTracesEndpoint(endpoint, option: "QBSYNC_OTLP_TRACES_ENDPOINT")
+            services.append(try Self.bootstrapTracing(endpoint: endpoint))
+            configuration.traceCalls = true
         }
 
         let server = try QBSyncServer(configuration: configuration, logger: logger)
@@ -346,5 +357,28 @@ extension ServeCommand {
         }
         let previous = try self.previousSecretsKeyFiles.map { try key(file: $0, option: "--previous-secrets-key-file") }
         return SecretSealer(current: current, previous: previous)
+    }
+
+    // MARK: Tracing
+
+    /// An http or https URL with a host.
+    static func checkTracesEndpoint(_ endpoint: String, option: String) throws {
+        guard let url = URLComponents(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), !(url.host ?? "").isEmpty else {
+            throw ValidationError("\(option) must be an http:// or https:// URL, such as http://localhost:4318/v1/traces")
+        }
+    }
+
+    /// Bootstraps swift-otel for traces only (metrics go to Prometheus, logs
+    /// to stderr); the returned service exports spans in batches.
+    static func bootstrapTracing(endpoint: String) throws -> any Service {
+        var configuration = OTel.Configuration.default
+        configuration.serviceName = "qbsync"
+        configuration.logs.enabled = false
+        configuration.metrics.enabled = false
+        configuration.traces.enabled = true
+        configuration.traces.exporter = .otlp
+        configuration.traces.otlpExporter.endpoint = endpoint
+        configuration.traces.otlpExporter.protocol = .httpProtobuf
+        return try OTel.bootstrap(configuration: configuration)
     }
 }
