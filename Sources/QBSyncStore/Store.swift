@@ -1,6 +1,7 @@
 import CSQLite
 import Dispatch
 import Foundation
+import QBSyncWire
 import Synchronization
 
 /// qbsync's durable state: one SQLite file (WAL), the embedded default, or
@@ -314,16 +315,46 @@ final class GroupCommitWriter: @unchecked Sendable {
         case committed([() -> Void])
         /// Without savepoints, a change threw: the batch was rolled back.
         case changeFailed(() -> Void)
-        /// SQLite failed: the batch was rolled back.
+        /// The database failed: the batch was rolled back, or (PostgreSQL,
+        /// the connection lost at COMMIT) may have been committed after all.
         case failed(any Error)
+    }
+
+    /// Set when a batch failed in the database: the first event sequence it
+    /// would have used. Its COMMIT may have gone through (a PostgreSQL
+    /// connection lost while committing), so the next batch reads where the
+    /// log stands rather than reusing those sequences.
+    private var uncertainFrom: Int64?
+
+    /// After a failed batch: moves the sequence past what the log holds and
+    /// publishes the events of a batch that was committed after all (its
+    /// callers were told it failed; they retry, and a retried change that is
+    /// already stored changes nothing).
+    private func catchUpWithTheLog() throws {
+        guard let from = self.uncertainFrom else { return }
+        let last = try self.database.first(self.database.dialect.lastEventSequenceSQL, []) { $0.int64(0) } ?? 0
+        if last >= from {
+            let events = try self.database.rows(
+                "SELECT body FROM events WHERE seq >= ? ORDER BY seq", [.integer(from)]
+            ) { row -> CommittedEvent? in
+                let body = row.blob(0)
+                return (try? SyncEvent(unpacking: body)).map { CommittedEvent(event: $0, body: body) }
+            }.compactMap { $0 }
+            if !events.isEmpty, let observer = self.observer.withLock({ $0 }) { observer.committed(events) }
+        }
+        self.transaction.resume(after: last)
+        self.uncertainFrom = nil
     }
 
     private func run(_ batch: [Pending], savepoints: Bool) -> BatchOutcome {
         var completions: [() -> Void] = []
         completions.reserveCapacity(batch.count)
+        var began = false
         do {
             try self.database.execute(self.database.dialect.beginWrite)
+            try self.catchUpWithTheLog()
             self.transaction.beginBatch()
+            began = true
             for pending in batch {
                 if savepoints { try self.database.execute("SAVEPOINT change") }
                 self.transaction.beginChange()
@@ -370,7 +401,10 @@ final class GroupCommitWriter: @unchecked Sendable {
             return .committed(completions)
         } catch {
             if (self.database as? SQLiteDatabase)?.isAutocommit != true { try? self.database.execute("ROLLBACK") }
-            self.transaction.rollbackBatch()
+            if began {
+                self.transaction.rollbackBatch()
+                self.uncertainFrom = self.uncertainFrom ?? Int64(self.transaction.upcomingSequence)
+            }
             return .failed(error)
         }
     }

@@ -59,6 +59,11 @@ public final class WriteTransaction {
         return self.batchEvents
     }
 
+    /// Continues the sequence after `lastSequence`, where the log stands.
+    func resume(after lastSequence: Int64) {
+        self.nextSequence = lastSequence + 1
+    }
+
     /// The sequence the next appended event will get.
     var upcomingSequence: UInt64 { UInt64(self.nextSequence) }
 

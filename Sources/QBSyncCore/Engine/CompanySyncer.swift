@@ -26,6 +26,9 @@ actor CompanySyncer {
     private var pushes = 0
     private var backfillPushes = 0
     private var batchPushes = 0
+    /// The last claim failed in the store: before the next, records it may
+    /// have claimed after all are put back in the queue.
+    private var claimFailed = false
     /// Batches claimed ahead: one in flight and one waiting for the batch budget.
     private static let batchesAhead = 2
     private var loop: Task<Void, Never>?
@@ -183,8 +186,16 @@ actor CompanySyncer {
             var claimed = 0
             if self.active, self.pusher != nil {
                 do {
+                    if self.claimFailed {
+                        // The failed claim may have been committed with its answer lost.
+                        let held = self.inFlight
+                        let companyID = self.companyID
+                        _ = try await self.store.write { try $0.recoverUnheldClaims(companyID: companyID, held: held) }
+                        self.claimFailed = false
+                    }
                     claimed = try await self.claimAndPush()
                 } catch {
+                    self.claimFailed = true
                     self.logger.error("claiming work failed", metadata: ["error": "\(error)"])
                 }
             }
@@ -390,9 +401,7 @@ actor CompanySyncer {
         }
         let policy = self.configuration.retry
         do {
-            let results = try await self.store.write { transaction in
-                try pushed.map { try Completion.apply($0.outcome, claim: $0.claim, policy: policy, random: Double.random(in: 0..<1), in: transaction) }
-            }
+            let results = try await self.recordOutcomes(pushed, policy: policy)
             if let dead = zip(results, pushed).first(where: { $0.0.authDead }) {
                 await self.connectionDied(dead.1.outcome)
             } else if results.contains(where: \.reachedQBO) {
@@ -413,6 +422,30 @@ actor CompanySyncer {
         if lane == .backfill { self.backfillPushes -= 1 }
         if batch { self.batchPushes -= 1 }
         self.kick()
+    }
+
+    /// Writes the outcomes, again while the store fails (a PostgreSQL
+    /// connection lost, a full disk freed): the records stay claimed
+    /// (SYNCING) meanwhile, and only this write settles them. Applying an
+    /// outcome twice changes nothing (a record no longer SYNCING is left
+    /// alone), so a write whose commit was lost with its answer is safe to
+    /// repeat. After about a minute of failures the records are left SYNCING,
+    /// and the next start takes them as pushes of unknown outcome.
+    private func recordOutcomes(_ pushed: [(claim: Claim, outcome: PushOutcome)], policy: RetryPolicy) async throws -> [Completion.Result] {
+        var delay = Duration.milliseconds(50)
+        var attempt = 0
+        while true {
+            do {
+                return try await self.store.write { transaction in
+                    try pushed.map { try Completion.apply($0.outcome, claim: $0.claim, policy: policy, random: Double.random(in: 0..<1), in: transaction) }
+                }
+            } catch let error as any DatabaseFailure where attempt < 20 && !Task.isCancelled {
+                attempt += 1
+                self.logger.warning("recording a push outcome failed; trying again", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
     }
 
     private static func failure(_ outcome: PushOutcome) -> QBOError? {

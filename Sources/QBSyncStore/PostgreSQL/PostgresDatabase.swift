@@ -49,18 +49,38 @@ public final class PostgresDatabase: Database {
     /// The event loops PostgreSQL connections live on, for the life of the process.
     private static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 
-    /// Blocks the calling thread until `future` completes. (`EventLoopFuture.wait()`
-    /// refuses to run on any event loop thread, including the RPC server's,
-    /// which are safe here: the future completes on ``eventLoops``.)
-    private static func result<T: Sendable>(of future: EventLoopFuture<T>) throws -> T {
+    /// Longest wait for an answer. Every statement qbsync runs takes
+    /// milliseconds; past this the connection is taken for lost (a query
+    /// written as the server closed it is never answered by postgres-nio).
+    static let answerTimeout: Duration = .seconds(30)
+
+    /// Blocks the calling thread until `future` completes, or throws after
+    /// `timeout`. (`EventLoopFuture.wait()` refuses to run on any event loop
+    /// thread, including the RPC server's, which are safe here: the future
+    /// completes on ``eventLoops``.)
+    private static func result<T: Sendable>(of future: EventLoopFuture<T>, timeout: Duration = answerTimeout) throws -> T {
         let done = DispatchSemaphore(value: 0)
         let outcome = Mutex<Result<T, any Error>?>(nil)
         future.whenComplete { result in
             outcome.withLock { $0 = result }
             done.signal()
         }
-        done.wait()
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        guard done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else {
+            throw PostgresStoreError(message: "PostgreSQL did not answer within \(timeout)")
+        }
         return try outcome.withLock { $0! }.get()
+    }
+
+    /// The answer to a statement of this connection; a connection that did
+    /// not answer in time is closed, so the next transaction opens a new one.
+    private func answer(_ future: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
+        do {
+            return try Self.result(of: future)
+        } catch let error as PostgresStoreError where error.sqlState.isEmpty && error.message.hasPrefix("PostgreSQL did not answer") {
+            Self.close(self.connection)
+            throw error
+        }
     }
 
     /// A session lock this connection takes whenever it connects, if any,
@@ -164,7 +184,7 @@ public final class PostgresDatabase: Database {
     public var changes: Int {
         if let answer = self.lastRun {
             self.lastRun = nil
-            self.lastChanges = (try? Self.result(of: answer))?.metadata.rows ?? 0
+            self.lastChanges = (try? self.answer(answer))?.metadata.rows ?? 0
         }
         return self.lastChanges
     }
@@ -184,7 +204,7 @@ public final class PostgresDatabase: Database {
         var failure: (any Error)?
         for (answer, sql) in unanswered {
             do {
-                _ = try Self.result(of: answer)
+                _ = try self.answer(answer)
             } catch {
                 failure = failure ?? PostgresStoreError(error, doing: "run \(sql)")
             }
@@ -226,7 +246,7 @@ public final class PostgresDatabase: Database {
     private func query(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
         let answer = self.send(sql, values)
         do {
-            let result = try Self.result(of: answer)
+            let result = try self.answer(answer)
             if !self.unanswered.isEmpty { try self.flush() }  // answered already: they ran first
             return result
         } catch {
@@ -236,6 +256,10 @@ public final class PostgresDatabase: Database {
     }
 
     private func send(_ sql: String, _ values: [SQLValue]) -> EventLoopFuture<PostgresQueryResult> {
+        guard !self.connection.isClosed else {
+            // postgres-nio would never answer a query written to a closed channel.
+            return Self.eventLoops.next().makeFailedFuture(PostgresStoreError(sqlState: "08006", message: "the connection to PostgreSQL was lost"))
+        }
         var binds = PostgresBindings(capacity: values.count)
         for value in values {
             switch value {

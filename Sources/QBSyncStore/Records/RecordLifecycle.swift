@@ -128,9 +128,9 @@ extension WriteTransaction {
     }
 
     /// The service stopped during a push: PENDING, read back from QBO before any retry.
-    public func interrupted(_ row: inout RecordRow) throws {
+    public func interrupted(_ row: inout RecordRow, note: String = "service restarted during a push; it will be read back from QBO before any retry") throws {
         row.outcomeUnknown = true
-        try self.queue(&row, note: "service restarted during a push; it will be read back from QBO before any retry")
+        try self.queue(&row, note: note)
     }
 
     /// QuickBooks no longer holds what was synced (or holds it again): the
