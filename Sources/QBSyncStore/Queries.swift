@@ -133,7 +133,6 @@ extension Database {
         }
     }
 
-    /// Newest event sequence (0 when the log is empty).
     /// Synced records with warnings, per company and kind.
     public func warningCounts(companyID: String?) throws -> [(companyID: String, kind: WarningKind, count: Int)] {
         var sql = "SELECT company_id, kind, COUNT(*) FROM warnings"
@@ -146,6 +145,7 @@ extension Database {
         return try self.rows(sql, values) { ($0.text(0), WarningKind(wireValue: Int32($0.int64(1))), Int($0.int64(2))) }
     }
 
+    /// The newest event sequence ever assigned (0 for a new log), even when pruning emptied the log.
     public func lastSequence() throws -> UInt64 {
         try self.first(self.dialect.lastEventSequenceSQL) { UInt64($0.int64(0)) } ?? 0
     }

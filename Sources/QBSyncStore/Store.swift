@@ -332,17 +332,15 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// already stored changes nothing).
     private func catchUpWithTheLog() throws {
         guard let from = self.uncertainFrom else { return }
-        let last = try self.database.first(self.database.dialect.lastEventSequenceSQL, []) { $0.int64(0) } ?? 0
-        if last >= from {
-            let events = try self.database.rows(
-                "SELECT body FROM events WHERE seq >= ? ORDER BY seq", [.integer(from)]
-            ) { row -> CommittedEvent? in
-                let body = row.blob(0)
-                return (try? SyncEvent(unpacking: body)).map { CommittedEvent(event: $0, body: body) }
-            }.compactMap { $0 }
+        let last = try self.database.lastSequence()
+        if last >= UInt64(from) {
+            // At most one batch: up to `maxBatch` changes, a few events each.
+            let events = try self.database.events(after: UInt64(from - 1), limit: Int(last - UInt64(from)) + 1).compactMap { stored in
+                (try? SyncEvent(unpacking: stored.body)).map { CommittedEvent(event: $0, body: stored.body) }
+            }
             if !events.isEmpty, let observer = self.observer.withLock({ $0 }) { observer.committed(events) }
         }
-        self.transaction.resume(after: last)
+        self.transaction.resume(after: Int64(last))
         self.uncertainFrom = nil
     }
 

@@ -23,8 +23,7 @@ public final class WriteTransaction {
 
     init(database: any Database) throws {
         self.database = database
-        let last = try database.first(database.dialect.lastEventSequenceSQL) { $0.int64(0) } ?? 0
-        self.nextSequence = last + 1
+        self.nextSequence = Int64(try database.lastSequence()) + 1
     }
 
     func beginBatch() {

@@ -15,6 +15,7 @@ import Testing
             (["--metrics-port", "-1"], "--metrics-port"),
             (["--refresh-token-renewal-days", "0"], "--refresh-token-renewal-days"),
             (["--refresh-token-renewal-days", "91"], "--refresh-token-renewal-days"),
+            (["--max-database-mib", "0"], "--max-database-mib"),
         ]
         for (arguments, option) in cases {
             let result = try await CLIProcess.run(["serve", "--socket", "/nonexistent/s.sock"] + arguments)
@@ -30,6 +31,22 @@ import Testing
             #expect(result.status == 64, "\(url): \(result)")
             #expect(result.stderr.contains("--database"), "\(url): \(result.stderr)")
             #expect(!result.stderr.contains("hunter2-secret") && !result.stdout.contains("hunter2-secret"))
+        }
+    }
+
+    @Test func aBadDatabaseURLInTheEnvironmentIsRefusedNamingTheVariable() async throws {
+        let result = try await CLIProcess.run(["serve", "--socket", "/nonexistent/s.sock"],
+                                              environment: ["QBSYNC_DATABASE": "postgres://u:hunter2-secret@db/books?sslmode=maybe"])
+        #expect(result.status == 64, "\(result)")
+        #expect(result.stderr.contains("QBSYNC_DATABASE") && result.stderr.contains("sslmode"), "\(result.stderr)")
+        #expect(!result.stderr.contains("hunter2-secret"))
+    }
+
+    @Test func sqliteSettingsAreRefusedWithAPostgresDatabase() async throws {
+        for setting in [["--max-database-mib", "100"], ["--synchronous-full"]] {
+            let result = try await CLIProcess.run(["serve", "--socket", "/nonexistent/s.sock", "--database", "postgres://u@db/books"] + setting)
+            #expect(result.status == 64, "\(setting): \(result)")
+            #expect(result.stderr.contains("SQLite settings"), "\(setting): \(result.stderr)")
         }
     }
 

@@ -161,5 +161,9 @@ import Testing
             #expect(result.status == 64, "\(endpoint): \(result)")
             #expect(result.stderr.contains("--otlp-traces-endpoint"), "\(endpoint): \(result.stderr)")
         }
+        let fromEnvironment = try await CLIProcess.run(["serve", "--socket", "/nonexistent/s.sock"],
+                                                       environment: ["QBSYNC_OTLP_TRACES_ENDPOINT": "collector:4318"])
+        #expect(fromEnvironment.status == 64, "\(fromEnvironment)")
+        #expect(fromEnvironment.stderr.contains("QBSYNC_OTLP_TRACES_ENDPOINT"), "\(fromEnvironment.stderr)")
     }
 }

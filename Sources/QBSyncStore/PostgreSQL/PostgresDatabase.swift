@@ -67,9 +67,14 @@ public final class PostgresDatabase: Database {
         }
         let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         guard done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else {
-            throw PostgresStoreError(message: "PostgreSQL did not answer within \(timeout)")
+            throw NoAnswer(timeout: timeout)
         }
         return try outcome.withLock { $0! }.get()
+    }
+
+    private struct NoAnswer: Error, CustomStringConvertible {
+        var timeout: Duration
+        var description: String { "no answer within \(self.timeout)" }
     }
 
     /// The answer to a statement of this connection; a connection that did
@@ -77,9 +82,9 @@ public final class PostgresDatabase: Database {
     private func answer(_ future: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
         do {
             return try Self.result(of: future)
-        } catch let error as PostgresStoreError where error.sqlState.isEmpty && error.message.hasPrefix("PostgreSQL did not answer") {
+        } catch let error as NoAnswer {
             Self.close(self.connection)
-            throw error
+            throw PostgresStoreError(sqlState: "08006", message: "PostgreSQL did not answer within \(error.timeout); the connection is dropped")
         }
     }
 

@@ -29,9 +29,6 @@ public struct PostgresStoreError: DatabaseFailure, Sendable {
         self.sqlState.isEmpty ? "PostgreSQL error: \(self.message)" : "PostgreSQL error \(self.sqlState): \(self.message)"
     }
 
-    /// disk_full (53100), or out of memory / configured limits (53200, 53400).
-    public var isStorageFull: Bool { ["53100", "53200", "53400"].contains(self.sqlState) }
-
-    /// unique_violation.
-    var isUniqueViolation: Bool { self.sqlState == "23505" }
+    /// disk_full (53100).
+    public var isStorageFull: Bool { self.sqlState == "53100" }
 }

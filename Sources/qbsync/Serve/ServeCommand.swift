@@ -110,7 +110,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a client may stay over --outbound-budget before it is disconnected.")
     var outboundGrace: Int = 30
 
-    @Option(help: "Largest the database may grow, MiB (past it, writes fail RESOURCE_EXHAUSTED as on a full disk).")
+    // Named explicitly: the derived name would be --max-database-mi-b.
+    @Option(name: .customLong("max-database-mib"), help: "Largest the SQLite database may grow, MiB (past it, writes fail RESOURCE_EXHAUSTED as on a full disk).")
     var maxDatabaseMiB: Int?
 
     @Option(help: "Seconds in-flight calls may run after SIGTERM.")
@@ -169,7 +170,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let port = self.webhookPort, !(0...65_535).contains(port) { throw ValidationError("--webhook-port must be between 0 and 65535") }
         guard (1...90).contains(self.refreshTokenRenewalDays) else { throw ValidationError("--refresh-token-renewal-days must be between 1 and 90 (Intuit's refresh tokens last 100 days)") }
         if let port = self.metricsPort, !(0...65_535).contains(port) { throw ValidationError("--metrics-port must be between 0 and 65535") }
-        if let endpoint = self.otlpTracesEndpoint { try Self.checkTracesEndpoint(endpoint, option: "--otlp-traces-endpoint") }
+        let environment = ProcessInfo.processInfo.environment
+        if let (endpoint, source) = Self.chosen(self.otlpTracesEndpoint, "--otlp-traces-endpoint", environment, "QBSYNC_OTLP_TRACES_ENDPOINT") {
+            try Self.checkTracesEndpoint(endpoint, option: source)
+        }
         guard self.webhookPath.hasPrefix("/"), !self.webhookPath.contains(where: { $0.isWhitespace || $0 == "?" }) else {
             throw ValidationError("--webhook-path must start with / and hold no spaces or query")
         }
@@ -179,11 +183,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard self.outboundBudget >= 64 * 1024 else { throw ValidationError("--outbound-budget must be at least 65536 bytes") }
         if let size = self.maxDatabaseMiB, size <= 0 { throw ValidationError("--max-database-mib must be positive") }
-        if let database = self.database, PostgresLocation.isURL(database) {
+        if let (database, source) = Self.chosen(self.database, "--database", environment, "QBSYNC_DATABASE"), PostgresLocation.isURL(database) {
             do {
                 _ = try PostgresLocation(url: database)
             } catch let error as PostgresStoreError {
-                throw ValidationError("--database: \(error.message)")
+                throw ValidationError("\(source): \(error.message)")
+            }
+            guard self.maxDatabaseMiB == nil, !self.synchronousFull else {
+                throw ValidationError("--max-database-mib and --synchronous-full are SQLite settings, and \(source) names a PostgreSQL database (its size and durability are the server's)")
             }
         }
         guard self.retryBaseDelay > 0, self.retryMaxDelay >= self.retryBaseDelay, self.maxAttempts > 0 else {
@@ -252,8 +259,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.databasePath = self.database ?? environment["QBSYNC_DATABASE"] ?? backend.temporaryDatabase
         }
 
-        if let endpoint = self.otlpTracesEndpoint ?? environment["QBSYNC_OTLP_TRACES_ENDPOINT"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            try Self.checkTracesEndpoint(endpoint, option: "QBSYNC_OTLP_TRACES_ENDPOINT")
+        if let (endpoint, _) = Self.chosen(self.otlpTracesEndpoint, "--otlp-traces-endpoint", environment, "QBSYNC_OTLP_TRACES_ENDPOINT") {
             services.append(try Self.bootstrapTracing(endpoint: endpoint))
             configuration.traceCalls = true
         }
@@ -357,6 +363,14 @@ extension ServeCommand {
         }
         let previous = try self.previousSecretsKeyFiles.map { try key(file: $0, option: "--previous-secrets-key-file") }
         return SecretSealer(current: current, previous: previous)
+    }
+
+    /// The option's value when given, else the environment variable's when
+    /// set and not empty; with the name of the one used, for messages.
+    static func chosen(_ option: String?, _ optionName: String, _ environment: [String: String], _ variable: String) -> (String, String)? {
+        if let option { return (option, optionName) }
+        guard let value = environment[variable], !value.isEmpty else { return nil }
+        return (value, variable)
     }
 
     // MARK: Tracing
