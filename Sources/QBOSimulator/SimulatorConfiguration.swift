@@ -112,4 +112,9 @@ public struct SimulatorStats: Sendable, Hashable, Codable {
     /// `POST /batch` requests answered 429 because the realm's batch budget was spent (each
     /// also counts in `throttled`).
     public var batchThrottled: Int
+    /// Refresh grants that rotated the realm's refresh token.
+    public var refreshes: Int
+    /// Refresh grants presenting a refresh token already spent by an earlier
+    /// refresh (answered `invalid_grant`): a client used one refresh token twice.
+    public var spentRefreshTokenUses: Int
 }

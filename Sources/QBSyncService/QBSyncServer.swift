@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import QBOClient
@@ -65,6 +66,11 @@ public final class QBSyncServer: Sendable {
         let metrics = configuration.metrics.map { _ in ServiceMetrics() }
         var engineConfiguration = configuration.engine
         if let metrics { engineConfiguration.observer = metrics }
+        if self.store.dialect == .postgres, engineConfiguration.leases == nil {
+            // Other instances may share the database: companies are pushed under leases.
+            let name = "\(ProcessInfo.processInfo.hostName):\(configuration.rpc.socketPath)"
+            engineConfiguration.leases = LeaseSettings(instanceID: LeaseSettings.newInstanceID(name: name), instanceName: name)
+        }
         self.engine = try SyncEngine(store: self.store, configuration: engineConfiguration, transport: transport, logger: logger)
         var router = RPCRouter()
         QuickBooksSyncService(

@@ -12,6 +12,13 @@ extension Database {
         try self.rows("SELECT \(CompanyRow.columns) FROM companies ORDER BY company_id", CompanyRow.init)
     }
 
+    /// The companies not disconnected, by id.
+    public func connectedCompanyIDs() throws -> [String] {
+        try self.rows(
+            "SELECT company_id FROM companies WHERE connection_state != ? ORDER BY company_id", [.integer(Int64(ConnectionState.disconnected.wireValue))]
+        ) { $0.text(0) }
+    }
+
     /// One record by key.
     public func record(_ key: RecordKey) throws -> RecordRow? {
         try self.first(

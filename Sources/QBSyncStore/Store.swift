@@ -32,10 +32,6 @@ public final class Store: Sendable {
         /// Largest the database file may grow, in bytes (nil: as the disk
         /// allows). Past it, writes fail as on a full disk. (SQLite only.)
         public var maxSizeBytes: Int64?
-        /// How long opening a PostgreSQL store waits for another instance's
-        /// writer to let go of the database (a restart's old session ending).
-        public var writerLockWait: Duration = .seconds(10)
-
         /// Defaults.
         public init() {}
     }
@@ -46,6 +42,8 @@ public final class Store: Sendable {
     /// Which database it is.
     public let dialect: SQLDialect
     private let writer: GroupCommitWriter
+    /// Wakes the writer when another instance commits (PostgreSQL).
+    private let follower = Mutex<PostgresLogFollower?>(nil)
     private let readers: Mutex<[ReaderBox]>
     private let openReader: @Sendable () throws -> any Database
     private let options: Options
@@ -84,16 +82,19 @@ public final class Store: Sendable {
 
     /// Opens (creating and migrating) the store on a PostgreSQL database.
     ///
-    /// One instance writes to a database at a time: the writer connection
-    /// holds a session lock, and a second `qbsync serve` on the same database
-    /// is refused until the first one's connection ends.
+    /// Several instances may write to one database: their batches take turns
+    /// (see `SQLDialect.serializeWriters`), and each publishes the events the
+    /// others commit to its own commit observer, in sequence order (see
+    /// ``followTheLog()`` and `PostgresLogFollower`).
     public convenience init(postgres location: PostgresLocation, options: Options = Options()) throws {
-        let database = try PostgresDatabase(location: location, sessionLock: (PostgresDatabase.writerLock, options.writerLockWait))
+        let database = try PostgresDatabase(location: location)
         try PostgresSchema.migrate(database)
         try self.init(
             path: location.description, dialect: .postgres, writer: database, checkpoints: nil,
             options: options, openReader: { try PostgresDatabase(location: location) }
         )
+        let writer = self.writer
+        self.follower.withLock { $0 = PostgresLogFollower(location: location, ownTag: writer.writerTag) { writer.follow() } }
     }
 
     /// Opens the store named by `location`: a `postgres://` URL, or a SQLite file's path.
@@ -121,6 +122,7 @@ public final class Store: Sendable {
     /// Stops the writer thread after the changes already submitted, and
     /// ends the database connections.
     public func close() {
+        self.follower.withLock { $0?.stop() }
         self.writer.stop()
         for box in self.readers.withLock({ pool in defer { pool.removeAll() }; return pool }) { box.database.close() }
     }
@@ -150,6 +152,20 @@ public final class Store: Sendable {
                 continuation.resume(throwing: error)
             }
         }
+    }
+
+    /// Called on the writer thread with the events other instances committed
+    /// (see ``followTheLog()``), after the commit observer has them. Set once, before writing.
+    public func setFollowHandler(_ handler: @escaping @Sendable ([CommittedEvent]) -> Void) {
+        self.writer.setFollowHandler(handler)
+    }
+
+    /// Publishes to the commit observer, in sequence order, the events other
+    /// instances sharing the database committed since the last batch (a
+    /// PostgreSQL store does it at every batch too; its `PostgresLogFollower`
+    /// calls this when one of them commits). Returns at once; requests coalesce.
+    public func followTheLog() {
+        self.writer.follow()
     }
 
     /// Changes submitted and not yet taken into a batch.
@@ -214,15 +230,22 @@ final class GroupCommitWriter: @unchecked Sendable {
     private let database: any Database
     private let transaction: WriteTransaction
     private let maxBatch: Int
-    private let queue = Mutex<(items: [Pending], stopped: Bool)>(([], false))
+    private let queue = Mutex<(items: [Pending], stopped: Bool, follow: Bool)>(([], false, false))
     private let wakeup = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let observer = Mutex<(any CommitObserver)?>(nil)
     let checkpoints: WALCheckpoints?
 
+    /// Names this writer in its notifications, so its own follower skips them.
+    let writerTag: String
+    private let followHandler = Mutex<(@Sendable ([CommittedEvent]) -> Void)?>(nil)
+
     init(database: any Database, maxBatch: Int, checkpoints: WALCheckpoints?) throws {
         self.database = database
         self.transaction = try WriteTransaction(database: database)
+        self.published = self.transaction.upcomingSequence - 1
+        self.sharesTheLog = database.dialect == .postgres
+        self.writerTag = "\(UInt64.random(in: 1...UInt64.max))"
         self.maxBatch = maxBatch
         self.checkpoints = checkpoints
         let thread = Thread { [self] in self.loop() }
@@ -234,6 +257,20 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     func setObserver(_ observer: any CommitObserver) {
         self.observer.withLock { $0 = observer }
+    }
+
+    func setFollowHandler(_ handler: @escaping @Sendable ([CommittedEvent]) -> Void) {
+        self.followHandler.withLock { $0 = handler }
+    }
+
+    /// Asks the writer thread to publish what other instances committed, when
+    /// it is next idle (a batch does it anyway). Requests coalesce.
+    func follow() {
+        let first = self.queue.withLock { queue -> Bool in
+            defer { queue.follow = true }
+            return !queue.follow && !queue.stopped
+        }
+        if first { self.wakeup.signal() }
     }
 
     func submit(_ change: @escaping Change, failed: @escaping @Sendable (any Error) -> Void) {
@@ -263,11 +300,16 @@ final class GroupCommitWriter: @unchecked Sendable {
         while true {
             self.wakeup.wait()
             while true {
-                let (batch, stopped) = self.queue.withLock { queue -> ([Pending], Bool) in
+                let (batch, stopped, follow) = self.queue.withLock { queue -> ([Pending], Bool, Bool) in
                     let count = min(queue.items.count, self.maxBatch)
                     let batch = Array(queue.items.prefix(count))
                     queue.items.removeFirst(count)
-                    return (batch, queue.stopped)
+                    defer { queue.follow = false }
+                    return (batch, queue.stopped, queue.follow)
+                }
+                if batch.isEmpty, follow, !stopped {
+                    self.followTheLog()
+                    continue
                 }
                 if batch.isEmpty {
                     if stopped {
@@ -320,28 +362,56 @@ final class GroupCommitWriter: @unchecked Sendable {
         case failed(any Error)
     }
 
-    /// Set when a batch failed in the database: the first event sequence it
-    /// would have used. Its COMMIT may have gone through (a PostgreSQL
-    /// connection lost while committing), so the next batch reads where the
-    /// log stands rather than reusing those sequences.
-    private var uncertainFrom: Int64?
+    /// The newest event sequence handed to the observer.
+    private var published: UInt64
+    /// A batch failed in the database. Its COMMIT may have gone through (a
+    /// PostgreSQL connection lost while committing), so the next batch reads
+    /// where the log stands rather than reusing those sequences.
+    private var uncertain = false
+    /// Other instances write to the log too (PostgreSQL): every batch reads
+    /// where the log stands, under the writers' lock.
+    private let sharesTheLog: Bool
 
-    /// After a failed batch: moves the sequence past what the log holds and
-    /// publishes the events of a batch that was committed after all (its
-    /// callers were told it failed; they retry, and a retried change that is
-    /// already stored changes nothing).
+    /// Publishes the events committed since ``published`` that this writer
+    /// did not write (another instance's, or a batch of its own whose COMMIT
+    /// went through with its answer lost: its callers were told it failed;
+    /// they retry, and a retried change that is already stored changes
+    /// nothing), and moves the sequence past them.
+    ///
+    /// Sequences are assigned under the writers' lock and committed before
+    /// it is let go, so the committed log is always a prefix without gaps:
+    /// this may also run outside a transaction (``followTheLog()``).
     private func catchUpWithTheLog() throws {
-        guard let from = self.uncertainFrom else { return }
         let last = try self.database.lastSequence()
-        if last >= UInt64(from) {
-            // At most one batch: up to `maxBatch` changes, a few events each.
-            let events = try self.database.events(after: UInt64(from - 1), limit: Int(last - UInt64(from)) + 1).compactMap { stored in
+        var followed: [CommittedEvent] = []
+        while last > self.published {
+            let stored = try self.database.events(after: self.published, limit: 1000)
+            guard let newest = stored.last else { break }  // pruned meanwhile
+            followed += stored.compactMap { stored in
                 (try? SyncEvent(unpacking: stored.body)).map { CommittedEvent(event: $0, body: stored.body) }
             }
-            if !events.isEmpty, let observer = self.observer.withLock({ $0 }) { observer.committed(events) }
+            self.published = newest.sequence
         }
+        self.published = max(self.published, last)
         self.transaction.resume(after: Int64(last))
-        self.uncertainFrom = nil
+        self.uncertain = false
+        if !followed.isEmpty {
+            if let observer = self.observer.withLock({ $0 }) { observer.committed(followed) }
+            self.followHandler.withLock { $0 }?(followed)
+        }
+    }
+
+    /// Between batches: publishes what other instances committed (see ``GroupCommitWriter/follow()``).
+    private func followTheLog() {
+        do {
+            // In a transaction of its own: a lost connection is opened again at BEGIN.
+            try self.database.execute(self.database.dialect.beginRead)
+            try self.catchUpWithTheLog()
+            try self.database.execute("COMMIT")
+        } catch {
+            try? self.database.execute("ROLLBACK")
+            // The next batch, or the next follow, reads it again.
+        }
     }
 
     private func run(_ batch: [Pending], savepoints: Bool) -> BatchOutcome {
@@ -350,7 +420,8 @@ final class GroupCommitWriter: @unchecked Sendable {
         var began = false
         do {
             try self.database.execute(self.database.dialect.beginWrite)
-            try self.catchUpWithTheLog()
+            if let lock = self.database.dialect.serializeWriters { try self.database.run(lock) }
+            if self.sharesTheLog || self.uncertain { try self.catchUpWithTheLog() }
             self.transaction.beginBatch()
             began = true
             for pending in batch {
@@ -395,13 +466,17 @@ final class GroupCommitWriter: @unchecked Sendable {
                     return .changeFailed({ batch[0].failed(error) })
                 }
             }
+            if self.sharesTheLog, self.transaction.batchHasEvents {
+                // Other instances' followers wake at the commit (see `PostgresLogFollower`).
+                try self.database.run("SELECT pg_notify(?, ?)", [.text(PostgresLogFollower.channel), .text(self.writerTag)])
+            }
             try self.database.execute("COMMIT")
             return .committed(completions)
         } catch {
             if (self.database as? SQLiteDatabase)?.isAutocommit != true { try? self.database.execute("ROLLBACK") }
             if began {
                 self.transaction.rollbackBatch()
-                self.uncertainFrom = self.uncertainFrom ?? Int64(self.transaction.upcomingSequence)
+                self.uncertain = true
             }
             return .failed(error)
         }
@@ -409,6 +484,7 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     private func finish(_ completions: [() -> Void]) {
         let events = self.transaction.endBatch()
+        if let newest = events.last { self.published = newest.event.sequence }
         if !events.isEmpty, let observer = self.observer.withLock({ $0 }) {
             observer.committed(events)
         }

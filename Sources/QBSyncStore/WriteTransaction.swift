@@ -63,6 +63,9 @@ public final class WriteTransaction {
         self.nextSequence = lastSequence + 1
     }
 
+    /// Whether the batch so far appended any event.
+    var batchHasEvents: Bool { !self.batchEvents.isEmpty }
+
     /// The sequence the next appended event will get.
     var upcomingSequence: UInt64 { UInt64(self.nextSequence) }
 

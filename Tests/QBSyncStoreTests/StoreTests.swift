@@ -25,23 +25,42 @@ func temporaryStorePath() throws -> String {
         #expect(try store.read { try ($0 as! SQLiteDatabase).userVersion } == Migrations.all.count)
     }
 
-    @Test(.enabled(if: TestDatabase.isPostgres, "a PostgreSQL database")) func aPostgresDatabaseIsMigratedOnceAndWrittenByOneInstance() throws {
+    @Test(.enabled(if: TestDatabase.isPostgres, "a PostgreSQL database")) func instancesSharingAPostgresDatabaseWriteOneLogAndSeeEachOthersEvents() async throws {
         let location = try temporaryStorePath()
-        let store = try Store(location: location)
-        #expect(try store.read { try $0.first("SELECT version FROM qbsync_schema") { $0.int(0) } } == Migrations.all.count)
-        // A second instance on the same database is refused while the first one writes.
-        var impatient = Store.Options()
-        impatient.writerLockWait = .milliseconds(300)
-        #expect {
-            _ = try Store(location: location, options: impatient)
-        } throws: { error in
-            "\(error)".contains("another qbsync instance is writing to") && !"\(error)".contains("password")
+        let first = try Store(location: location)
+        defer { first.close() }
+        #expect(try first.read { try $0.first("SELECT version FROM qbsync_schema") { $0.int(0) } } == Migrations.all.count)
+        // A second instance opens the same database (already migrated) and writes beside the first.
+        let second = try Store(location: location)
+        defer { second.close() }
+        #expect(try second.read { try $0.first("SELECT COUNT(*) FROM qbsync_schema") { $0.int(0) } } == 1)
+        let seenByFirst = SequenceRecorder(), seenBySecond = SequenceRecorder()
+        first.setCommitObserver(seenByFirst)
+        second.setCommitObserver(seenBySecond)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                let store = index % 2 == 0 ? first : second
+                group.addTask {
+                    try await store.write { transaction in
+                        var row = self.newRecord("inv-\(index)")
+                        try transaction.insert(&row, note: "accepted")
+                    }
+                }
+            }
+            try await group.waitForAll()
         }
-        store.close()
-        // Once the first one is gone, the database opens again, already migrated.
-        let reopened = try Store(location: location)
-        defer { reopened.close() }
-        #expect(try reopened.read { try $0.first("SELECT COUNT(*) FROM qbsync_schema") { $0.int(0) } } == 1)
+        // One log: every sequence once, none skipped, in commit order.
+        let logged = try first.read { try $0.rows("SELECT seq FROM events ORDER BY seq") { UInt64($0.int64(0)) } }
+        #expect(logged.count == 200)
+        #expect(logged == Array(1...UInt64(logged.count)))
+        // Each instance publishes every event, its own and the other's, once and in order
+        // (the other's when its follower hears of them, or at its next batch).
+        let deadline = ContinuousClock.now + .seconds(10)
+        while (seenByFirst.sequences.withLock { $0 }.count < logged.count || seenBySecond.sequences.withLock { $0 }.count < logged.count) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(seenByFirst.sequences.withLock { $0 } == logged)
+        #expect(seenBySecond.sequences.withLock { $0 } == logged)
     }
 
     @Test(.enabled(if: TestDatabase.isPostgres, "a PostgreSQL database")) func aLostConnectionFailsOnlyWhatWasInFlightAndIsOpenedAgain() async throws {
@@ -84,10 +103,6 @@ func temporaryStorePath() throws -> String {
         }
         #expect(rows.map(\.key.externalID) == ["inv-1", "inv-2"])
         #expect(try store.read { try $0.counters(companyID: "acme") }.first?.count == 2)
-        // The new writer session holds the lock again: a second instance is still refused.
-        var impatient = Store.Options()
-        impatient.writerLockWait = .milliseconds(300)
-        #expect(throws: PostgresStoreError.self) { _ = try Store(location: location, options: impatient) }
     }
 
     @Test(.enabled(if: !TestDatabase.isPostgres, "SQLite's statement cache")) func theStatementCacheEvictsTheLeastRecentlyUsed() throws {
@@ -385,3 +400,4 @@ final class SequenceRecorder: CommitObserver {
 private final class RunCounts: Sendable {
     let value = Mutex<[String: Int]>([:])
 }
+

@@ -29,6 +29,7 @@ public actor OAuthSession: AccessTokenSource {
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let refreshMargin: TimeInterval
+    private let mayRefresh: (@Sendable () async throws -> Void)?
 
     private var tokens: OAuthTokens
     private var unpersisted: OAuthTokens?
@@ -47,6 +48,9 @@ public actor OAuthSession: AccessTokenSource {
     ///   - refreshMargin: Refresh this long before the known expiry; 60 s by default.
     ///   - logger: Receives refresh events at debug level, never token values.
     ///   - now: The clock, replaceable in tests.
+    ///   - mayRefresh: Asked before each request to the token endpoint; throwing
+    ///     stops that refresh (the refresh token is not spent). qbsync uses it
+    ///     so that only the instance holding the company's lease refreshes.
     ///   - persist: Stores each rotated token set; the new access token is used only after it returns.
     public init(
         credentials: OAuthClientCredentials,
@@ -56,8 +60,10 @@ public actor OAuthSession: AccessTokenSource {
         refreshMargin: Duration = .seconds(60),
         logger: Logger = Logger(label: "qbsync.qbo.oauth"),
         now: @escaping @Sendable () -> Date = { Date() },
+        mayRefresh: (@Sendable () async throws -> Void)? = nil,
         persist: @escaping PersistTokens
     ) {
+        self.mayRefresh = mayRefresh
         self.credentials = credentials
         self.tokens = tokens
         self.tokenEndpoint = tokenEndpoint
@@ -130,6 +136,7 @@ public actor OAuthSession: AccessTokenSource {
         if let pending = unpersisted {
             return try await store(pending)
         }
+        try await mayRefresh?()
         logger.debug("refreshing QBO access token")
         let request = refreshRequest()
         let response = try await withSpan("QBO OAuth refresh", ofKind: .client) { span in

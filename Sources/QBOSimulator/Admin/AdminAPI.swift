@@ -181,6 +181,8 @@ struct AdminAPI: Sendable {
             "replayedRequestIds": .number(Decimal(stats.replayedRequestIds)),
             "batchRequests": .number(Decimal(stats.batchRequests)),
             "batchThrottled": .number(Decimal(stats.batchThrottled)),
+            "refreshes": .number(Decimal(stats.refreshes)),
+            "spentRefreshTokenUses": .number(Decimal(stats.spentRefreshTokenUses)),
         ]
     }
 }

@@ -22,6 +22,8 @@ final class Realm: Sendable {
         var batchThrottled = 0
         var injectedFaults = 0
         var replayedRequestIDs = 0
+        var refreshes = 0
+        var spentRefreshTokenUses = 0
     }
 
     init(id: String, limits: RealmLimits, settings: RealmSettings, at now: Date) {
@@ -39,6 +41,7 @@ final class Realm: Sendable {
             requests: counters.requests, writes: counters.writes, throttled: counters.throttled,
             maxConcurrentSeen: maxSeen, requestsLastMinute: lastMinute, injectedFaults: counters.injectedFaults,
             replayedRequestIds: counters.replayedRequestIDs, batchRequests: counters.batchRequests,
-            batchThrottled: counters.batchThrottled)
+            batchThrottled: counters.batchThrottled, refreshes: counters.refreshes,
+            spentRefreshTokenUses: counters.spentRefreshTokenUses)
     }
 }

@@ -10,6 +10,9 @@ final class SimulatorCore: Sendable {
     private let realms = Mutex<[String: Realm]>([:])
     /// Refresh token -> realm id, for the token endpoint, which is not told the realm.
     private let refreshIndex = Mutex<[String: String]>([:])
+    /// Refresh tokens rotated away, by realm: presenting one again is a
+    /// client spending a refresh token twice, counted per realm.
+    private let spentRefreshTokens = Mutex<[String: String]>([:])
     private let globalFaults: Mutex<FaultInjector>
     /// "Now" for every realm's books.
     let clock = SimulatorClock()
@@ -67,7 +70,7 @@ final class SimulatorCore: Sendable {
     /// Exchanges a refresh token for a new access token and a new refresh token; the old
     /// refresh token is dead from this moment.
     func refresh(_ refreshToken: String) -> (realm: String, refreshToken: String, accessToken: String)? {
-        refreshIndex.withLock { index in
+        let grant: (realm: String, refreshToken: String, accessToken: String)? = refreshIndex.withLock { index in
             guard let realmID = index[refreshToken], let realm = realm(realmID) else { return nil }
             return realm.tokens.withLock { tokens in
                 guard tokens.refreshToken == refreshToken else { return nil }
@@ -79,6 +82,13 @@ final class SimulatorCore: Sendable {
                 return (realmID, newRefresh, access)
             }
         }
+        if let grant {
+            spentRefreshTokens.withLock { $0[refreshToken] = grant.realm }
+            realm(grant.realm)?.counters.withLock { $0.refreshes += 1 }
+        } else if let realmID = spentRefreshTokens.withLock({ $0[refreshToken] }) {
+            realm(realmID)?.counters.withLock { $0.spentRefreshTokenUses += 1 }
+        }
+        return grant
     }
 
     func revokeTokens(of realm: Realm) {

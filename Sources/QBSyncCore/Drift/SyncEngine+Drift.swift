@@ -30,6 +30,7 @@ extension SyncEngine {
     /// - Throws: ``RPCError`` FAILED_PRECONDITION when the company is not
     ///   connected; QBO failures as they come.
     public func checkDrift(companyID: String) async throws -> DriftCheck {
+        if let elsewhere = self.heldElsewhere(companyID) { throw elsewhere }
         guard let syncer = self.existingSyncer(companyID) else {
             throw RPCError(code: .failedPrecondition, message: "company \(companyID) is not connected to QuickBooks; ConnectCompany first")
         }
@@ -52,7 +53,8 @@ extension SyncEngine {
 
     private func scheduleDriftChecks(realmIDs: Set<String>) {
         guard let companies = try? self.store.read({ try $0.companies() }) else { return }
-        let named = companies.filter { realmIDs.contains($0.realmID) && $0.connectionState != .disconnected }.map(\.companyID)
+        // A company another instance pushes is checked by that instance's periodic check.
+        let named = companies.filter { realmIDs.contains($0.realmID) && $0.connectionState != .disconnected && self.pushesHere($0.companyID) }.map(\.companyID)
         guard !named.isEmpty else { return }
         let startNow = self.driftRequested.isEmpty
         self.driftRequested.formUnion(named)

@@ -35,6 +35,11 @@ actor CompanySyncer {
     /// Kicked from any thread when work arrives or a push finishes.
     nonisolated let wake = WakeSignal()
     private var active = false
+    /// The lease this instance pushes the company under, when several
+    /// instances share the database; every claim and outcome write checks it.
+    private var lease: CompanyLease?
+    /// Until when the lease is surely still this instance's (renewed before then).
+    private var leaseValidUntil = ContinuousClock.now
     private var consecutiveFailures = 0
     private var stopping = false
 
@@ -52,11 +57,21 @@ actor CompanySyncer {
         self.logger = logger
     }
 
+    /// Records being pushed now.
+    var inFlightRecords: Set<Int64> { self.inFlight }
+
     /// The QBO client, once connected (for auto-mapping and reads).
     var client: QBOClient? { self.pusher?.client }
 
     /// Sets up the session from the stored credentials and starts the queue.
-    func connect(_ company: CompanyRow) {
+    ///
+    /// - Parameters:
+    ///   - company: The company as stored.
+    ///   - lease: The company's lease, when several instances share the
+    ///     database, and until when it is surely held.
+    func connect(_ company: CompanyRow, lease: (CompanyLease, validUntil: ContinuousClock.Instant)? = nil) {
+        self.lease = lease?.0
+        self.leaseValidUntil = lease?.validUntil ?? .now
         let store = self.store
         let companyID = self.companyID
         let sealer = self.configuration.secrets
@@ -77,6 +92,7 @@ actor CompanySyncer {
             tokens: OAuthTokens(refreshToken: Secret(refreshToken)),
             tokenEndpoint: self.configuration.tokenURL,
             transport: self.transport,
+            mayRefresh: { [weak self] in try await self?.checkLeaseBeforeRefresh() },
             persist: { tokens in
                 // The rotated refresh token is durable before the new access token is
                 // used; and only while the company still holds this session's token.
@@ -153,6 +169,41 @@ actor CompanySyncer {
         }
     }
 
+    /// The lease was renewed: it is surely held until `validUntil`.
+    func leaseRenewed(until validUntil: ContinuousClock.Instant) {
+        self.leaseValidUntil = validUntil
+    }
+
+    /// Checks, in a write, that the company is still this instance's to push.
+    ///
+    /// - Throws: ``LeaseLost`` when another instance took it over.
+    private var fence: @Sendable (WriteTransaction) throws -> Void { self.fence(self.lease) }
+
+    /// Checks, in a write, that `lease` is still this instance's (a push's
+    /// outcome is fenced by the lease its records were claimed under).
+    private func fence(_ lease: CompanyLease?) -> @Sendable (WriteTransaction) throws -> Void {
+        guard let lease, let holder = self.configuration.leases?.instanceID else { return { _ in } }
+        return { transaction in try transaction.checkLease(lease, holder: holder) }
+    }
+
+    /// Only the lease holder refreshes the company's tokens, and only while
+    /// its lease has a renewal interval to spare: the refresh token an
+    /// instance about to lose the company would spend is its successor's.
+    private func checkLeaseBeforeRefresh() async throws {
+        guard let lease = self.lease, let leases = self.configuration.leases else { return }
+        let inTime = ContinuousClock.now + leases.renewInterval < self.leaseValidUntil
+        guard inTime, try self.store.read({ try $0.holds(lease, holder: leases.instanceID) }) else {
+            throw QBOError(kind: .transient, message: "this instance's lease on company \(self.companyID) is ending; the next holder refreshes its tokens")
+        }
+    }
+
+    /// The company was taken over by another instance: stop at once (writes are fenced anyway).
+    private func leaseLost(_ error: LeaseLost) {
+        guard self.active else { return }
+        self.logger.notice("another instance took the company over; this one stops pushing it", metadata: ["lease": "\(error.lease)"])
+        self.disconnect()
+    }
+
     /// Stops pushing; held records wait for the next connect.
     func disconnect() {
         self.active = false
@@ -190,10 +241,16 @@ actor CompanySyncer {
                         // The failed claim may have been committed with its answer lost.
                         let held = self.inFlight
                         let companyID = self.companyID
-                        _ = try await self.store.write { try $0.recoverUnheldClaims(companyID: companyID, held: held) }
+                        let fence = self.fence
+                        _ = try await self.store.write { transaction in
+                            try fence(transaction)
+                            return try transaction.recoverUnheldClaims(companyID: companyID, held: held)
+                        }
                         self.claimFailed = false
                     }
                     claimed = try await self.claimAndPush()
+                } catch let error as LeaseLost {
+                    self.leaseLost(error)
                 } catch {
                     self.claimFailed = true
                     self.logger.error("claiming work failed", metadata: ["error": "\(error)"])
@@ -277,7 +334,12 @@ actor CompanySyncer {
         }
         guard !singles.isEmpty || !batch.isEmpty else { return 0 }
         let claimable = singles + batch
-        let claims = try await self.store.write { transaction in try Self.claim(claimable, in: transaction) }
+        let lease = self.lease
+        let fence = self.fence(lease)
+        let claims = try await self.store.write { transaction in
+            try fence(transaction)
+            return try Self.claim(claimable, in: transaction)
+        }
         let batchIDs = Set(batch)
         var batched: [Claim] = []
         var alone: [Claim] = []
@@ -295,12 +357,12 @@ actor CompanySyncer {
         }
         for claim in alone {
             self.started(claim.row.lane, batch: false)
-            Task { await self.push(claim) }
+            Task { await self.push(claim, under: lease) }
         }
         if !batched.isEmpty {
             self.started(.backfill, batch: true)
             let batch = batched
-            Task { await self.pushBatch(batch) }
+            Task { await self.pushBatch(batch, under: lease) }
         }
         return claims.count
     }
@@ -350,10 +412,10 @@ actor CompanySyncer {
         return claims
     }
 
-    private func push(_ claim: Claim) async {
+    private func push(_ claim: Claim, under lease: CompanyLease?) async {
         let started = ContinuousClock.now
         guard let pusher = self.pusher else {
-            await self.finish([(claim, Self.disconnected)], lane: claim.row.lane, batch: false, started: started)
+            await self.finish([(claim, Self.disconnected)], lane: claim.row.lane, batch: false, started: started, under: lease)
             return
         }
         // The push continues the trace of the call that sent the record.
@@ -367,10 +429,10 @@ actor CompanySyncer {
             span.attributes["qbsync.push.result"] = outcome.result.name
             return outcome
         }
-        await self.finish([(claim, outcome)], lane: claim.row.lane, batch: false, started: started)
+        await self.finish([(claim, outcome)], lane: claim.row.lane, batch: false, started: started, under: lease)
     }
 
-    private func pushBatch(_ claims: [Claim]) async {
+    private func pushBatch(_ claims: [Claim], under lease: CompanyLease?) async {
         let started = ContinuousClock.now
         let outcomes: [PushOutcome]
         if let pusher = self.pusher {
@@ -386,13 +448,16 @@ actor CompanySyncer {
         } else {
             outcomes = claims.map { _ in Self.disconnected }
         }
-        await self.finish(Array(zip(claims, outcomes)), lane: .backfill, batch: true, started: started)
+        await self.finish(Array(zip(claims, outcomes)), lane: .backfill, batch: true, started: started, under: lease)
     }
 
     private static let disconnected = PushOutcome(result: .failed(QBOError(kind: .authDead, message: "company disconnected")))
 
-    /// Applies the outcomes of one push (one record, or a batch's) in one write.
-    private func finish(_ pushed: [(claim: Claim, outcome: PushOutcome)], lane: QueueLane, batch: Bool, started: ContinuousClock.Instant) async {
+    /// Applies the outcomes of one push (one record, or a batch's) in one write,
+    /// fenced by the lease the records were claimed under.
+    private func finish(
+        _ pushed: [(claim: Claim, outcome: PushOutcome)], lane: QueueLane, batch: Bool, started: ContinuousClock.Instant, under lease: CompanyLease?
+    ) async {
         if let observer = self.configuration.observer {
             let duration = ContinuousClock.now - started
             for (claim, outcome) in pushed {
@@ -401,7 +466,7 @@ actor CompanySyncer {
         }
         let policy = self.configuration.retry
         do {
-            let results = try await self.recordOutcomes(pushed, policy: policy)
+            let results = try await self.recordOutcomes(pushed, policy: policy, fence: self.fence(lease))
             if let dead = zip(results, pushed).first(where: { $0.0.authDead }) {
                 await self.connectionDied(dead.1.outcome)
             } else if results.contains(where: \.reachedQBO) {
@@ -412,6 +477,15 @@ actor CompanySyncer {
                 if self.consecutiveFailures == self.configuration.errorThreshold {
                     try await self.setState(.error, message: "QuickBooks keeps failing: \(error.message)", onlyFrom: [.active])
                 }
+            }
+        } catch let error as LeaseLost {
+            if error.lease == self.lease {
+                // The records stay SYNCING: the new holder reads them back from QBO before any retry.
+                self.leaseLost(error)
+            } else {
+                // Claimed under an earlier lease of this instance's: the records,
+                // SYNCING under nobody now, go back to the queue, outcome unknown.
+                self.claimFailed = true
             }
         } catch {
             let records = pushed.map { "\($0.claim.row.key)" }.joined(separator: ", ")
@@ -431,13 +505,16 @@ actor CompanySyncer {
     /// alone), so a write whose commit was lost with its answer is safe to
     /// repeat. After about a minute of failures the records are left SYNCING,
     /// and the next start takes them as pushes of unknown outcome.
-    private func recordOutcomes(_ pushed: [(claim: Claim, outcome: PushOutcome)], policy: RetryPolicy) async throws -> [Completion.Result] {
+    private func recordOutcomes(
+        _ pushed: [(claim: Claim, outcome: PushOutcome)], policy: RetryPolicy, fence: @escaping @Sendable (WriteTransaction) throws -> Void
+    ) async throws -> [Completion.Result] {
         var delay = Duration.milliseconds(50)
         var attempt = 0
         while true {
             do {
                 return try await self.store.write { transaction in
-                    try pushed.map { try Completion.apply($0.outcome, claim: $0.claim, policy: policy, random: Double.random(in: 0..<1), in: transaction) }
+                    try fence(transaction)
+                    return try pushed.map { try Completion.apply($0.outcome, claim: $0.claim, policy: policy, random: Double.random(in: 0..<1), in: transaction) }
                 }
             } catch let error as any DatabaseFailure where attempt < 20 && !Task.isCancelled {
                 attempt += 1
@@ -465,7 +542,9 @@ actor CompanySyncer {
 
     private func setState(_ state: ConnectionState, message: String, onlyFrom: Set<ConnectionState>) async throws {
         let companyID = self.companyID
+        let fence = self.fence  // an instance that lost the company does not speak for it
         try await self.store.write { transaction in
+            try fence(transaction)
             guard var company = try transaction.company(companyID), onlyFrom.contains(company.connectionState) else { return }
             company.connectionState = state
             company.connectionMessage = message

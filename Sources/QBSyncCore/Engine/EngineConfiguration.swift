@@ -58,5 +58,35 @@ public struct EngineConfiguration: Sendable {
     public var eventRetention: Duration = .seconds(30 * 86_400)
 
     /// Defaults: production QBO at its published limits.
+    /// Several instances share the database (PostgreSQL): each company is
+    /// pushed by the instance holding its lease. Nil: this process is the only
+    /// one, and pushes every company.
+    public var leases: LeaseSettings?
+
     public init() {}
+}
+
+/// How an instance takes part in sharing companies with others (see ``CompanyLease``).
+public struct LeaseSettings: Sendable {
+    /// This process's id: unique per start.
+    public var instanceID: String
+    /// How operators see it (host and socket).
+    public var instanceName: String
+    /// How long a lease lasts unrenewed: an instance that died loses its
+    /// companies this long after its last renewal (plus one renewal interval
+    /// for another instance to notice).
+    public var duration: Duration = .seconds(10)
+    /// How often leases are renewed, and free ones looked for.
+    public var renewInterval: Duration = .seconds(2)
+
+    /// Settings for an instance.
+    public init(instanceID: String, instanceName: String) {
+        self.instanceID = instanceID
+        self.instanceName = instanceName
+    }
+
+    /// A new id for this process: the name and a random part.
+    public static func newInstanceID(name: String) -> String {
+        "\(name)/\(UInt64.random(in: 1...UInt64.max) & 0xFFFF_FFFF_FFFF)"
+    }
 }

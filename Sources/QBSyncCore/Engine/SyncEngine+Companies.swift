@@ -14,9 +14,25 @@ extension SyncEngine {
             }
             return company
         }
+        if let leases = self.configuration.leases, self.heldLeases[companyID] == nil {
+            // Another instance may hold it with the old credentials: the lease
+            // is taken from it (its writes are fenced off at once) and taken
+            // here, and the company is pushed here with the new ones.
+            let asked = ContinuousClock.now
+            let lease = try await self.store.write { transaction -> CompanyLease? in
+                try transaction.revokeLease(companyID: companyID)
+                return try transaction.acquireLease(companyID: companyID, holder: leases.instanceID, for: leases.duration.milliseconds)
+            }
+            if let lease { await self.beginLease(lease, validUntil: asked + leases.duration - leases.renewInterval) }
+            return company.message
+        }
         let syncer = self.syncer(for: companyID)
         await syncer.disconnect()
-        await syncer.connect(company)
+        if let held = self.heldLeases[companyID] {
+            await syncer.connect(company, lease: (held.lease, held.validUntil))
+        } else {
+            await syncer.connect(company)
+        }
         return company.message
     }
 
@@ -35,8 +51,11 @@ extension SyncEngine {
             company.connectionMessage = "disconnected by an operator"
             company.connectionChangedAt = transaction.now
             try transaction.save(company)
+            // Whichever instance pushes it stops at its next renewal, fenced off from now.
+            try transaction.revokeLease(companyID: companyID)
             return company
         }
+        self.heldLeases.removeValue(forKey: companyID)
         await self.existingSyncer(companyID)?.disconnect()
         return company.message
     }

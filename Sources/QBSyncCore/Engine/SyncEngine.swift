@@ -33,6 +33,11 @@ public actor SyncEngine {
     private var renewalTask: Task<Void, Never>?
     /// Companies a webhook asked to check (see `checkDriftSoon`).
     var driftRequested: Set<String> = []
+    /// The companies this instance pushes, when several share the database.
+    var heldLeases: [String: HeldLease] = [:]
+    /// Companies being handed to other instances (pushes finishing).
+    var releasingLeases: Set<String> = []
+    private var leaseTask: Task<Void, Never>?
 
     /// Opens the engine on a store.
     ///
@@ -51,6 +56,14 @@ public actor SyncEngine {
         store.setCommitObserver(hub)
         self.view = RecordView(qboAppURL: configuration.qboAppURL)
         self.intake = Intake(store: store, view: self.view)
+        // Work another instance accepted (or requeued) for a company this one pushes.
+        store.setFollowHandler { [weak self] events in
+            var companies: Set<String> = []
+            for committed in events where committed.event.toStatus == .pending {
+                if let companyID = committed.event.ref?.companyID { companies.insert(companyID) }
+            }
+            for companyID in companies { self?.kick(companyID) }
+        }
     }
 
     /// The libcurl pool: no per-host cap (0; every realm is on the same host
@@ -65,15 +78,26 @@ public actor SyncEngine {
         )
     }
 
-    /// Recovers pushes interrupted by a crash and starts every connected company.
+    /// Recovers pushes interrupted by a crash and starts every connected
+    /// company; when several instances share the database, starts keeping
+    /// this one's share of the companies instead (see ``LeaseSettings``).
     public func start() async throws {
-        let recovered = try await self.store.write { try $0.recoverInterruptedPushes() }
-        if recovered > 0 {
-            self.logger.notice("recovered pushes interrupted by a restart; reading them back before any retry", metadata: ["records": "\(recovered)"])
-        }
         try await self.resealSecrets()
-        for company in try self.store.read({ try $0.companies() }) where company.connectionState != .disconnected {
-            await self.syncer(for: company.companyID).connect(company)
+        if let leases = self.configuration.leases {
+            // Pushes another instance left SYNCING are recovered by whoever takes its lease.
+            await self.leaseRound(leases)
+            self.leaseTask = Task { [weak self] in
+                try? await Task.sleep(for: leases.renewInterval)
+                await self?.keepLeases(leases)
+            }
+        } else {
+            let recovered = try await self.store.write { try $0.recoverInterruptedPushes() }
+            if recovered > 0 {
+                self.logger.notice("recovered pushes interrupted by a restart; reading them back before any retry", metadata: ["records": "\(recovered)"])
+            }
+            for company in try self.store.read({ try $0.companies() }) where company.connectionState != .disconnected {
+                await self.syncer(for: company.companyID).connect(company)
+            }
         }
         self.sweepTask = Task { [weak self, interval = self.configuration.sweepInterval] in
             while !Task.isCancelled {
@@ -106,8 +130,11 @@ public actor SyncEngine {
         self.sweepTask?.cancel()
         self.driftTask?.cancel()
         self.renewalTask?.cancel()
+        self.leaseTask?.cancel()
         for syncer in self.syncers.values { await syncer.stop() }
         self.syncers.removeAll()
+        // The other instances take this one's companies at once, not after the leases expire.
+        if let leases = self.configuration.leases { await self.releaseAllLeases(leases) }
     }
 
     /// Work arrived for a company (cheap; callable from anywhere).
@@ -138,6 +165,7 @@ public actor SyncEngine {
 
     /// The company's QBO client, when connected.
     func client(_ companyID: String) async throws -> QBOClient {
+        if let elsewhere = self.heldElsewhere(companyID) { throw elsewhere }
         guard let client = await self.syncers[companyID]?.client else {
             throw RPCError(code: .failedPrecondition, message: "company \(companyID) is not connected to QuickBooks; ConnectCompany first")
         }

@@ -38,16 +38,16 @@ public final class PostgresDatabase: Database {
 
     /// postgres-nio logs each query at debug level with its parameters, and
     /// parameters carry OAuth secrets: only its warnings and errors are kept.
-    private static let logger: Logger = {
+    static let logger: Logger = {
         var logger = Logger(label: "qbsync.store.postgres")
         logger.logLevel = .warning
         return logger
     }()
 
-    private static let connectionIDs = Atomic<Int>(0)
+    static let connectionIDs = Atomic<Int>(0)
 
     /// The event loops PostgreSQL connections live on, for the life of the process.
-    private static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 
     /// Longest wait for an answer. Every statement qbsync runs takes
     /// milliseconds; past this the connection is taken for lost (a query
@@ -88,41 +88,13 @@ public final class PostgresDatabase: Database {
         }
     }
 
-    /// A session lock this connection takes whenever it connects, if any,
-    /// and how long it waits for it.
-    private let sessionLock: (id: Int64, wait: Duration)?
-
-    /// The lock the store's writer holds: one instance writes to a database at a time.
-    static let writerLock: Int64 = 0x71_62_73_79_6E_63_02
-
     /// Connects.
     ///
-    /// - Parameters:
-    ///   - location: The server and database.
-    ///   - sessionLock: An advisory lock to hold for as long as the connection
-    ///     lives, and how long to wait for it (a restarted instance's old
-    ///     session may take a moment to end); connecting fails when it stays held.
-    /// - Throws: ``PostgresStoreError`` when the server cannot be reached or refuses, or the lock is held.
-    public init(location: PostgresLocation, sessionLock: (id: Int64, wait: Duration)? = nil) throws {
+    /// - Parameter location: The server and database.
+    /// - Throws: ``PostgresStoreError`` when the server cannot be reached or refuses.
+    public init(location: PostgresLocation) throws {
         self.location = location
-        self.sessionLock = sessionLock
         self.connection = try Self.connect(location)
-        try self.takeSessionLock()
-    }
-
-    private func takeSessionLock() throws {
-        guard let lock = self.sessionLock else { return }
-        let milliseconds = max(1, lock.wait.components.seconds * 1000 + lock.wait.components.attoseconds / 1_000_000_000_000_000)
-        try self.execute("SET lock_timeout = \(milliseconds)")
-        do {
-            try self.run("SELECT pg_advisory_lock(\(lock.id))")
-        } catch let error as PostgresStoreError where error.sqlState == "55P03" {
-            throw PostgresStoreError(
-                sqlState: "55P03",
-                message: "another qbsync instance is writing to \(self.location); one instance per database is supported (several-host leases are not built yet)"
-            )
-        }
-        try self.execute("SET lock_timeout = 0")
     }
 
     private var closed = false
@@ -142,7 +114,8 @@ public final class PostgresDatabase: Database {
         connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
-    private static func connect(_ location: PostgresLocation) throws -> PostgresConnection {
+    /// How postgres-nio connects to `location`.
+    static func configuration(_ location: PostgresLocation) throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let socketPath = location.socketPath {
             configuration = .init(unixSocketPath: socketPath, username: location.username, password: location.password, database: location.database)
@@ -163,6 +136,11 @@ public final class PostgresDatabase: Database {
                                   password: location.password, database: location.database, tls: tls)
         }
         configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+
+    private static func connect(_ location: PostgresLocation) throws -> PostgresConnection {
+        let configuration = try Self.configuration(location)
         let id = Self.connectionIDs.add(1, ordering: .relaxed).newValue
         do {
             return try Self.result(of: PostgresConnection.connect(
@@ -226,7 +204,6 @@ public final class PostgresDatabase: Database {
         if sql.hasPrefix("BEGIN"), self.connection.isClosed, !self.closed {
             Self.close(self.connection)
             self.connection = try Self.connect(self.location)
-            try self.takeSessionLock()
         }
         if sql.hasPrefix("ROLLBACK") {
             // What was sent before is being undone: its failures are moot.

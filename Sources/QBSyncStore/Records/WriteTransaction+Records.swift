@@ -158,13 +158,16 @@ extension WriteTransaction {
     /// PENDING, their outcome unknown: a claim whose commit went through
     /// while its answer was lost (a PostgreSQL connection dropped at COMMIT)
     /// left them claimed by nobody.
-    public func recoverUnheldClaims(companyID: String, held: Set<Int64>) throws -> Int {
+    public func recoverUnheldClaims(
+        companyID: String, held: Set<Int64>,
+        note: String = "claimed for a push that never started (the store's answer was lost); it will be read back from QBO before any retry"
+    ) throws -> Int {
         let ids = try self.database.rows(
             "SELECT id FROM records WHERE company_id = ? AND status = ?", [.text(companyID), .integer(Int64(SyncStatus.syncing.wireValue))]
         ) { $0.int64(0) }.filter { !held.contains($0) }
         for id in ids {
             guard var row = try self.record(id: id) else { continue }
-            try self.interrupted(&row, note: "claimed for a push that never started (the store's answer was lost); it will be read back from QBO before any retry")
+            try self.interrupted(&row, note: note)
         }
         return ids.count
     }

@@ -86,6 +86,30 @@ public enum SQLDialect: Sendable {
         }
     }
 
+    /// Taken by the writer right after `beginWrite`, until the transaction
+    /// ends: on PostgreSQL, several instances write to one database, one
+    /// batch at a time, so event sequences are assigned and committed in
+    /// order (the log never has a gap a reader could pass over). SQLite has
+    /// one writer, and `BEGIN IMMEDIATE` is its lock.
+    var serializeWriters: String? {
+        switch self {
+        case .sqlite: nil
+        case .postgres: "SELECT pg_advisory_xact_lock(\(Self.writersLock))"
+        }
+    }
+
+    /// The lock number of ``serializeWriters``.
+    static let writersLock: Int64 = 0x71_62_73_79_6E_63_02
+
+    /// The database's clock in milliseconds since 1970, as an SQL
+    /// expression: leases expire by one clock, whichever host reads them.
+    var nowMilliseconds: String {
+        switch self {
+        case .sqlite: "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+        case .postgres: "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+        }
+    }
+
     /// Begins a reader's snapshot: every query of one `Store.read` sees the same commit.
     var beginRead: String {
         switch self {

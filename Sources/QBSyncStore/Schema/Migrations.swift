@@ -157,6 +157,21 @@ enum Migrations {
         """
         ALTER TABLE companies ADD COLUMN refresh_token_at INTEGER NOT NULL DEFAULT 0;
         """,
+        // 8: several instances on one database (PostgreSQL): which instance
+        // pushes each company, under a fencing token, and which instances live.
+        """
+        CREATE TABLE company_leases (
+            company_id TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            token INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE TABLE instances (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            seen_at INTEGER NOT NULL
+        );
+        """,
     ]
 
     /// Brings `database` to the newest schema, one transaction per step.

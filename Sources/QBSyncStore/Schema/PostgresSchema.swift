@@ -9,9 +9,9 @@ enum PostgresSchema {
     private static let text = "TEXT COLLATE \"C\" NOT NULL DEFAULT ''"
     private static let key = "TEXT COLLATE \"C\" NOT NULL"
 
-    /// Statements per version, after the first step (which brings a new database to `Migrations.all.count`).
+    /// Statements per version: the first step brings a new database to version 7 at once, the later ones follow SQLite's migrations.
     static let steps: [(version: Int, statements: [String])] = [
-        (Migrations.all.count, [
+        (7, [
             """
             CREATE TABLE companies (
                 company_id \(key) PRIMARY KEY,
@@ -135,6 +135,23 @@ enum PostgresSchema {
             )
             """,
             "CREATE INDEX warnings_by_company ON warnings (company_id, kind)",
+        ]),
+        (8, [
+            """
+            CREATE TABLE company_leases (
+                company_id \(key) PRIMARY KEY,
+                holder \(key),
+                token BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE instances (
+                id \(key) PRIMARY KEY,
+                name \(key),
+                seen_at BIGINT NOT NULL
+            )
+            """,
         ]),
     ]
 

@@ -95,7 +95,7 @@ import Testing
             _ = try await qbo.api(.POST, "batch", json: ["BatchItemRequest": [["bId": "q", "Query": "select * from Item"]]])
             let stats = try await qbo.admin(.GET, "realms/\(qbo.realm.realmId)/stats").json()
             #expect(stats.objectValue?.keys == ["requests", "writes", "throttled", "maxConcurrentSeen", "requestsLastMinute",
-                "injectedFaults", "replayedRequestIds", "batchRequests", "batchThrottled"])
+                "injectedFaults", "replayedRequestIds", "batchRequests", "batchThrottled", "refreshes", "spentRefreshTokenUses"])
             #expect(stats["requests"] == 3)
             #expect(stats["writes"] == 1)
             #expect(stats["requestsLastMinute"] == 3)

@@ -8,6 +8,7 @@ import Testing
     @Test func refreshReturnsIntuitsShapeAndRotatesTheRefreshToken() async throws {
         try await withSimulator { qbo in
             let credentials = await qbo.simulator.createRealm(qbo.realm.realmId)
+            let before = try await qbo.simulator.stats(realmID: qbo.realm.realmId)
             let reply = try await qbo.refresh(credentials.refreshToken)
             #expect(reply.status == 200)
             let grant = try reply.json()
@@ -25,6 +26,13 @@ import Testing
             // The new one works, once.
             #expect(try await qbo.refresh(rotated).status == 200)
             #expect(try await qbo.refresh(rotated).status == 400)
+            // Each spent token presented again is counted: a client used a refresh token twice.
+            let stats = try await qbo.simulator.stats(realmID: qbo.realm.realmId)
+            #expect(stats.refreshes - before.refreshes == 2)
+            #expect(stats.spentRefreshTokenUses - before.spentRefreshTokenUses == 2)
+            // A token never issued is refused without counting as spent.
+            #expect(try await qbo.refresh("AB11never-issued").status == 400)
+            #expect(try await qbo.simulator.stats(realmID: qbo.realm.realmId).spentRefreshTokenUses - before.spentRefreshTokenUses == 2)
         }
     }
 

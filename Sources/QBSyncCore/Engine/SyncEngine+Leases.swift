@@ -1,0 +1,156 @@
+import QBSyncStore
+import QBSyncWire
+
+/// A company lease this instance holds, and until when it is surely still
+/// held (its renewal's start plus the lease's duration, less one renewal
+/// interval of margin for clocks and pauses).
+struct HeldLease: Sendable {
+    var lease: CompanyLease
+    var validUntil: ContinuousClock.Instant
+}
+
+extension SyncEngine {
+    /// Keeps this instance's share of the companies (see ``LeaseSettings``),
+    /// one round every renewal interval, until cancelled.
+    func keepLeases(_ settings: LeaseSettings) async {
+        while !Task.isCancelled {
+            await self.leaseRound(settings)
+            try? await Task.sleep(for: settings.renewInterval)
+        }
+    }
+
+    /// One round: says this instance lives; renews its leases (one missing
+    /// was taken over while this instance stalled, or revoked by a reconnect
+    /// or disconnect: its syncer stops); lets go of companies over its fair
+    /// share (the connected companies over the live instances, rounded up),
+    /// so an instance that joins gets work; takes free and expired leases up
+    /// to its share, so the companies of an instance that died are taken
+    /// over within one lease duration and one renewal interval.
+    func leaseRound(_ settings: LeaseSettings) async {
+        let me = settings.instanceID
+        let milliseconds = settings.duration.milliseconds
+        let started = ContinuousClock.now
+        let round: (renewed: [CompanyLease], live: Int, connected: [String], free: [String])
+        do {
+            round = try await self.store.write { transaction in
+                try transaction.heartbeat(instance: me, name: settings.instanceName)
+                let renewed = try transaction.renewLeases(holder: me, for: milliseconds)
+                let live = try transaction.liveInstances(within: milliseconds)
+                let connected = try transaction.database.connectedCompanyIDs()
+                let taken = Set(try transaction.database.leases().filter { $0.expiresIn > 0 }.map(\.companyID))
+                return (renewed, live, connected, connected.filter { !taken.contains($0) })
+            }
+        } catch {
+            self.logger.warning("renewing company leases failed", metadata: ["error": "\(error)"])
+            for (companyID, held) in self.heldLeases where ContinuousClock.now >= held.validUntil {
+                self.endLease(companyID, reason: "its lease could not be renewed in time")
+            }
+            return
+        }
+        let validUntil = started + settings.duration - settings.renewInterval
+        let renewed = Dictionary(round.renewed.map { ($0.companyID, $0) }) { first, _ in first }
+        for companyID in self.heldLeases.keys where renewed[companyID] == nil {
+            self.endLease(companyID, reason: "another instance took it over, or it was reconnected or disconnected")
+        }
+        for lease in round.renewed where !self.releasingLeases.contains(lease.companyID) {
+            if self.heldLeases[lease.companyID]?.lease == lease {
+                self.heldLeases[lease.companyID]?.validUntil = validUntil
+                await self.existingSyncer(lease.companyID)?.leaseRenewed(until: validUntil)
+            } else {
+                await self.beginLease(lease, validUntil: validUntil)
+            }
+        }
+        let connected = Set(round.connected)
+        let share = (round.connected.count + max(round.live, 1) - 1) / max(round.live, 1)
+        let surplus = self.heldLeases.keys.filter { !connected.contains($0) }.sorted()
+            + self.heldLeases.keys.filter { connected.contains($0) }.sorted().dropFirst(share)
+        for companyID in surplus { self.releaseLease(companyID, settings) }
+        var candidates = round.free.filter { self.heldLeases[$0] == nil && !self.releasingLeases.contains($0) }.shuffled()
+        while self.heldLeases.count < share, let companyID = candidates.popLast() {
+            let asked = ContinuousClock.now
+            guard let lease = try? await self.store.write({ try $0.acquireLease(companyID: companyID, holder: me, for: milliseconds) }) else { continue }
+            await self.beginLease(lease, validUntil: asked + settings.duration - settings.renewInterval)
+        }
+    }
+
+    /// Starts pushing a company under a lease just taken: its records a
+    /// previous holder left SYNCING go back to the queue, to be read back
+    /// from QBO before any retry (as after a crash).
+    func beginLease(_ lease: CompanyLease, validUntil: ContinuousClock.Instant) async {
+        guard let me = self.configuration.leases?.instanceID else { return }
+        let companyID = lease.companyID
+        self.heldLeases[companyID] = HeldLease(lease: lease, validUntil: validUntil)
+        let syncer = self.syncer(for: companyID)
+        let pushing = await syncer.inFlightRecords
+        do {
+            let (company, recovered) = try await self.store.write { transaction -> (CompanyRow?, Int) in
+                try transaction.checkLease(lease, holder: me)
+                let recovered = try transaction.recoverUnheldClaims(
+                    companyID: companyID, held: pushing,
+                    note: "was being pushed by an instance that stopped or lost the company; it will be read back from QBO before any retry"
+                )
+                return (try transaction.company(companyID), recovered)
+            }
+            self.logger.notice("took the company's lease", metadata: ["company": "\(companyID)", "lease": "\(lease)", "recovered": "\(recovered)"])
+            guard let company, company.connectionState != .disconnected else { return }
+            await syncer.disconnect()
+            await syncer.connect(company, lease: (lease, validUntil))
+        } catch {
+            self.heldLeases.removeValue(forKey: companyID)
+            self.logger.warning("could not start a company whose lease was taken", metadata: ["company": "\(companyID)", "error": "\(error)"])
+        }
+    }
+
+    /// Stops pushing a company whose lease is gone (its writes are fenced off already).
+    func endLease(_ companyID: String, reason: String) {
+        guard let held = self.heldLeases.removeValue(forKey: companyID) else { return }
+        self.logger.notice("stopped pushing the company: \(reason)", metadata: ["company": "\(companyID)", "lease": "\(held.lease)"])
+        if let syncer = self.existingSyncer(companyID) { Task { await syncer.disconnect() } }
+    }
+
+    /// Hands a company to the other instances: its pushes in flight finish
+    /// and record their outcomes, then the lease is let go (free to take at once).
+    func releaseLease(_ companyID: String, _ settings: LeaseSettings) {
+        guard let held = self.heldLeases.removeValue(forKey: companyID) else { return }
+        self.releasingLeases.insert(companyID)
+        let syncer = self.existingSyncer(companyID)
+        Task {
+            await syncer?.disconnect()
+            await syncer?.stop()
+            try? await self.store.write { try $0.releaseLease(held.lease, holder: settings.instanceID) }
+            self.leaseReleased(companyID)
+        }
+    }
+
+    private func leaseReleased(_ companyID: String) {
+        self.releasingLeases.remove(companyID)
+    }
+
+    /// At shutdown: every lease let go once the syncers stopped, and this instance forgotten.
+    func releaseAllLeases(_ settings: LeaseSettings) async {
+        let held = self.heldLeases.values.map(\.lease)
+        self.heldLeases.removeAll()
+        try? await self.store.write { transaction in
+            for lease in held { try transaction.releaseLease(lease, holder: settings.instanceID) }
+            try transaction.forgetInstance(settings.instanceID)
+        }
+    }
+
+    /// Whether this instance pushes the company (always, when it is the only instance).
+    func pushesHere(_ companyID: String) -> Bool {
+        self.configuration.leases == nil || self.heldLeases[companyID] != nil
+    }
+
+    /// Why a call needing the company's QuickBooks connection cannot be
+    /// served here: another instance holds it.
+    func heldElsewhere(_ companyID: String) -> RPCError? {
+        guard self.configuration.leases != nil, self.heldLeases[companyID] == nil else { return nil }
+        let holder = (try? self.store.read { try $0.lease(companyID: companyID) }) ?? nil
+        let name = holder.flatMap { $0.expiresIn > 0 && !$0.holderName.isEmpty ? $0.holderName : nil }
+        return RPCError(
+            code: .unavailable,
+            message: name.map { "company \(companyID) is pushed by the qbsync instance \($0); send this call to that instance" }
+                ?? "company \(companyID) is being taken over by a qbsync instance; try again in a few seconds"
+        )
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import QBOSimulator
+import QBSyncClient
+import QBSyncStore
+import QBSyncTesting
+import QBSyncWire
+import Synchronization
+import Testing
+
+/// Several `qbsync serve` on one PostgreSQL database: three instances share
+/// 20 companies; intake goes to all three; one instance is killed -9 in the
+/// middle of a faulty backfill of 2,000 invoices, twice. The others take its
+/// companies over, and QBO ends with every document once, to the cent, with
+/// no refresh token spent twice; a subscriber on an instance that was never
+/// killed saw every company's events, once and in order.
+@Suite(.serialized, .timeLimit(.minutes(15)), .enabled(if: TestDatabase.isPostgres, "several instances share a PostgreSQL database"))
+struct FailoverTests {
+    static let companies = 20
+    static let invoicesPerCompany = Int(ProcessInfo.processInfo.environment["QBSYNC_FAILOVER_INVOICES"] ?? "").map { $0 / 20 } ?? 100
+    static let customersPerCompany = 4
+
+    /// Three instances over one database, one simulator with a realm per company.
+    struct Cluster {
+        let simulator: QBOSimulator
+        let realms: [String: RealmCredentials]  // company id -> realm
+        let instances: [ServiceProcess]
+        let directory: URL
+        let database: String
+
+        static func start(faults: FaultPlan) async throws -> Cluster {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qbsync-failover-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let simulator = QBOSimulator(configuration: SimulatorConfiguration(requestsPerMinute: 1_000_000, concurrentRequests: 10))
+            let endpoint = try await simulator.start()
+            var realms: [String: RealmCredentials] = [:]
+            for company in FailoverTests.companyIDs {
+                let realm = await simulator.createRealm()
+                await simulator.setFaults(faults, realmID: realm.realmId)
+                realms[company] = realm
+            }
+            let database = try TestDatabase.fresh(in: directory, name: "qbsync.sqlite3")
+            let instances = ["a", "b", "c"].map { name in
+                ServiceProcess(
+                    qboBaseURL: endpoint.baseURL, socketPath: directory.appendingPathComponent("\(name).sock").path, databasePath: database,
+                    extraArguments: ["--requests-per-minute", "100000", "--retry-base-delay", "0.05", "--retry-max-delay", "1", "--max-attempts", "40"]
+                )
+            }
+            for instance in instances { try await instance.start() }
+            return Cluster(simulator: simulator, realms: realms, instances: instances, directory: directory, database: database)
+        }
+
+        func stop() async {
+            for instance in self.instances { instance.terminate() }
+            await self.simulator.stop()
+            try? FileManager.default.removeItem(at: self.directory)
+        }
+
+        /// Calls `body` on the instances in turn, starting with `preferred`,
+        /// until one answers: an instance may be down, or (for a call that
+        /// reads QBO) not the one pushing the company.
+        func call<T>(preferred: Int = 0, _ body: (QBSyncClient) async throws -> T) async throws -> T {
+            let end = ContinuousClock.now + .seconds(90)
+            var attempt = 0
+            while true {
+                let instance = self.instances[(preferred + attempt) % self.instances.count]
+                attempt += 1
+                do {
+                    let client = try await QBSyncClient(socketPath: instance.socketPath)
+                    defer { Task { await client.close() } }
+                    return try await body(client)
+                } catch let error as RPCError where error.code == .unavailable && ContinuousClock.now < end {
+                    if attempt % self.instances.count == 0 { try await Task.sleep(for: .milliseconds(100)) }
+                }
+            }
+        }
+
+        /// Each instance's leases, by the instance's name (its socket path ends it).
+        func leaseHolders() throws -> [String: Int] {
+            let leases = try TestDatabase.read(self.database) { try $0.leases() }
+            var held: [String: Int] = [:]
+            for lease in leases where lease.expiresIn > 0 && !lease.holderName.isEmpty {
+                held[String(lease.holderName.split(separator: "/").last ?? ""), default: 0] += 1
+            }
+            return held
+        }
+
+        /// Invoices in QBO, all realms.
+        func invoicesInQBO() async throws -> Int {
+            var count = 0
+            for realm in self.realms.values { count += try await self.simulator.ledger(realmID: realm.realmId)["Invoice"]?.count ?? 0 }
+            return count
+        }
+    }
+
+    static let companyIDs = (0..<companies).map { String(format: "co%02d", $0) }
+
+    static func invoiceAmount(_ index: Int) -> Int64 { Int64(index % 5 + 1) * 12_345 }
+
+    @Test func threeInstancesSurviveTwoKillsDuringAFaultyBackfill() async throws {
+        let faults = FaultPlan(errorRate: 0.03, latencyMs: 3, latencyJitterMs: 5, dropRate: 0.01, lostResponseRate: 0.03, seed: 1607)
+        let cluster = try await Cluster.start(faults: faults)
+        Self.progress("three instances up")
+        // Companies connected through the instances in turn; each is taken by the instance it was connected on.
+        for (index, company) in Self.companyIDs.enumerated() {
+            let realm = cluster.realms[company]!
+            _ = try await cluster.call(preferred: index) { client in
+                try await client.connectCompany(ConnectCompanyRequest(companyID: company, credentials: QBOCredentials(
+                    realmID: realm.realmId, clientID: realm.clientId, clientSecret: realm.clientSecret, refreshToken: realm.refreshToken
+                )))
+            }
+            // Reading QBO's items is the pushing instance's work: the others answer UNAVAILABLE, naming it.
+            _ = try await cluster.call(preferred: index) { client in
+                try await client.autoMap(AutoMapRequest(companyID: company, kind: .item, entries: [AutoMapEntry(externalCode: "TENT-20", name: "Equipment Rental")]))
+            }
+            _ = try await cluster.call(preferred: index) { client in
+                try await client.autoMap(AutoMapRequest(companyID: company, kind: .paymentMethod, entries: [AutoMapEntry(externalCode: "CARD", name: "Undeposited Funds")]))
+            }
+            for customer in 0..<Self.customersPerCompany {
+                // Intake on another instance than the one pushing: it settles all the same.
+                let linked = try await cluster.call(preferred: index + 1) { client in
+                    try await client.linkCustomer(LinkCustomerRequest(companyID: company, customer: Fixtures.customer("c\(customer)", name: "Failover \(company) \(customer)"), mode: .create))
+                }
+                #expect(linked.outcome == .created, "\(company) c\(customer): \(linked)")
+            }
+        }
+        // The companies spread over the three instances (each takes its fair share).
+        var holders: [String: Int] = [:]
+        let spreadBy = ContinuousClock.now + .seconds(30)
+        repeat {
+            holders = try cluster.leaseHolders()
+            if holders.count == 3, holders.values.allSatisfy({ $0 >= 6 }) { break }
+            try await Task.sleep(for: .milliseconds(200))
+        } while ContinuousClock.now < spreadBy
+        #expect(holders.count == 3 && holders.values.reduce(0, +) == Self.companies, "leases: \(holders)")
+        Self.progress("leases: \(holders)")
+
+        let start = try await cluster.call { try await $0.getHealth(GetHealthRequest()) }.lastSequence
+        // A dashboard on instance c, which is never killed, follows every company.
+        let subscriber = BackfillCrashTests.Subscriber(socketPath: cluster.instances[2].socketPath, after: start)
+        let following = Task { await subscriber.run() }
+
+        let submitting = Task {
+            let backfill = CallOptions(metadata: ["qbsync-lane": "backfill"])
+            var requests: [(Int, @Sendable (QBSyncClient) async throws -> Void)] = []
+            for (companyIndex, company) in Self.companyIDs.enumerated() {
+                for index in 0..<Self.invoicesPerCompany {
+                    let invoice = Fixtures.invoice("inv-\(index)", customer: "c\(index % Self.customersPerCompany)",
+                                                   quantity: "\(index % 5 + 1)", rate: "123.45", amountMinor: Self.invoiceAmount(index))
+                    requests.append((companyIndex + index, { client in
+                        _ = try await client.syncInvoice(SyncInvoiceRequest(companyID: company, invoice: invoice), options: backfill)
+                    }))
+                    if index % 4 == 0 {
+                        let payment = Fixtures.payment("p-\(index)", customer: "c\(index % Self.customersPerCompany)", amountMinor: Self.invoiceAmount(index),
+                                                       applications: [("inv-\(index)", Self.invoiceAmount(index))])
+                        requests.append((companyIndex + index + 1, { client in
+                            _ = try await client.syncPayment(SyncPaymentRequest(companyID: company, payment: payment), options: backfill)
+                        }))
+                    }
+                }
+            }
+            // Eight senders, each spreading its calls over the three instances.
+            let all = requests
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<8 {
+                    group.addTask {
+                        for index in stride(from: worker, to: all.count, by: 8) {
+                            let (preferred, request) = all[index]
+                            try await cluster.call(preferred: preferred) { try await request($0) }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            Self.progress("all submitted")
+        }
+
+        // Two kills -9, each of the instance (a or b) pushing the most companies then, mid-backfill.
+        let total = Self.companies * Self.invoicesPerCompany
+        var kills: [String] = []
+        for threshold in [total / 4, total * 3 / 5] {
+            while try await cluster.invoicesInQBO() < threshold { try await Task.sleep(for: .milliseconds(20)) }
+            let holders = try cluster.leaseHolders()
+            let victim = [0, 1].max { (holders["\(["a", "b"][$0]).sock"] ?? 0) < (holders["\(["a", "b"][$1]).sock"] ?? 0) }!
+            cluster.instances[victim].kill9()
+            kills.append("\(["a", "b"][victim]) holding \(holders) at \(try await cluster.invoicesInQBO()) invoices")
+            Self.progress("killed \(kills.last!)")
+            try await Task.sleep(for: .seconds(3))
+            try await cluster.instances[victim].start()
+        }
+        try await submitting.value
+
+        // Everything settles, through whichever instances push now.
+        let settleBy = ContinuousClock.now + .seconds(300)
+        var health = GetHealthResponse()
+        repeat {
+            health = try await cluster.call(preferred: 2) { try await $0.getHealth(GetHealthRequest()) }
+            if health.companies.count == Self.companies, health.companies.allSatisfy({ $0.queueDepth == 0 }) { break }
+            try await Task.sleep(for: .milliseconds(250))
+        } while ContinuousClock.now < settleBy
+        #expect(health.companies.allSatisfy { $0.queueDepth == 0 }, "not settled; kills: \(kills)")
+        Self.progress("settled")
+
+        // The books, realm by realm, to the cent.
+        for company in Self.companyIDs {
+            let realm = cluster.realms[company]!
+            await cluster.simulator.setFaults(FaultPlan(), realmID: realm.realmId)
+            let ledger = try await cluster.simulator.ledger(realmID: realm.realmId)
+            let invoices = Dictionary(grouping: ledger["Invoice"] ?? []) { $0["DocNumber"]?.stringValue ?? "" }
+            #expect(invoices.count == Self.invoicesPerCompany, "\(company): \(invoices.count) invoice numbers")
+            #expect(invoices.values.allSatisfy { $0.count == 1 }, "\(company): an invoice exists twice")
+            for index in 0..<Self.invoicesPerCompany {
+                let stored = invoices["INV-\(index)"]?.first
+                let total = Decimal(Self.invoiceAmount(index)) / 100
+                #expect(stored?["TotalAmt"]?.decimalValue == total, "\(company) INV-\(index) total")
+                #expect(stored?["Balance"]?.decimalValue == (index % 4 == 0 ? 0 : total), "\(company) INV-\(index) balance")
+            }
+            let payments = Dictionary(grouping: ledger["Payment"] ?? []) { $0["PaymentRefNum"]?.stringValue ?? "" }
+            #expect(payments.count == (Self.invoicesPerCompany + 3) / 4 && payments.values.allSatisfy { $0.count == 1 }, "\(company): payments \(payments.mapValues(\.count))")
+            let stats = try await cluster.simulator.stats(realmID: realm.realmId)
+            #expect(stats.spentRefreshTokenUses == 0, "\(company): a refresh token was used twice")
+            #expect(stats.refreshes >= 1)
+        }
+        let counts = Dictionary(health.companies.flatMap(\.counts).map { ("\($0.entity)/\($0.status)", $0.count) }, uniquingKeysWith: +)
+        #expect(counts["invoice/synced"] == UInt64(total), "\(counts)")
+        #expect(counts.filter { $0.key.hasSuffix("/errored") }.values.reduce(0, +) == 0, "\(counts)")
+
+        // The subscriber on c saw every company's events, once, in log order.
+        let last = try await cluster.call(preferred: 2) { try await $0.getHealth(GetHealthRequest()) }.lastSequence
+        let deadline = ContinuousClock.now + .seconds(60)
+        while (subscriber.seen.withLock { $0.last } ?? 0) < last && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        following.cancel()
+        let logged = try TestDatabase.read(cluster.database) { database in
+            try database.rows("SELECT seq FROM events WHERE seq > ? AND seq <= ? ORDER BY seq", [.integer(Int64(start)), .integer(Int64(last))]) { UInt64($0.int64(0)) }
+        }
+        let seen = subscriber.seen.withLock { $0 }.filter { $0 <= last }
+        #expect(seen == logged, "subscriber saw \(seen.count) of \(logged.count) events")
+        #expect(kills.count == 2)
+        await cluster.stop()
+    }
+
+    static let began = ContinuousClock.now
+
+    static func progress(_ text: String) {
+        FileHandle.standardError.write(Data("failover: [\(ContinuousClock.now - Self.began)] \(text)\n".utf8))
+    }
+}

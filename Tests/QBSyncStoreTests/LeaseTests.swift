@@ -1,0 +1,82 @@
+import Foundation
+import QBSyncTesting
+import QBSyncWire
+import Testing
+
+@testable import QBSyncStore
+
+/// Company leases: one holder at a time, fencing tokens that only grow, and
+/// expiry by the database's clock.
+@Suite struct LeaseTests {
+    @Test func oneHolderAtATimeAndATakeoverFencesTheOldHolder() async throws {
+        let store = try Store(location: try temporaryStorePath())
+        defer { store.close() }
+        let first = try #require(try await store.write { try $0.acquireLease(companyID: "acme", holder: "a", for: 2_000) })
+        #expect(first.token == 1)
+        // Held: nobody else takes it, and the holder's writes pass the fence.
+        #expect(try await store.write { try $0.acquireLease(companyID: "acme", holder: "b", for: 2_000) } == nil)
+        try await store.write { try $0.checkLease(first, holder: "a") }
+        #expect(try await store.write { try $0.renewLeases(holder: "a", for: 2_000) } == [first])
+        #expect(try await store.write { try $0.renewLeases(holder: "b", for: 2_000) } == [])
+
+        // Not renewed in time: expired, taken by b with a greater token.
+        try await Task.sleep(for: .milliseconds(2_200))
+        let second = try #require(try await store.write { try $0.acquireLease(companyID: "acme", holder: "b", for: 10_000) })
+        #expect(second.token == 2)
+        // a woke up: its renewal finds nothing, its fenced writes are refused and roll back.
+        #expect(try await store.write { try $0.renewLeases(holder: "a", for: 10_000) } == [])
+        await #expect(throws: LeaseLost.self) {
+            try await store.write { transaction in
+                try transaction.checkLease(first, holder: "a")
+                var row = RecordRow(key: RecordKey(companyID: "acme", entity: .invoice, externalID: "inv-1"), payload: [1], contentHash: "h", status: .pending)
+                try transaction.insert(&row, note: "must not be stored")
+            }
+        }
+        #expect(try store.read { try $0.record(RecordKey(companyID: "acme", entity: .invoice, externalID: "inv-1")) } == nil)
+        // The same token with another holder does not pass either.
+        #expect(throws: LeaseLost.self) { try store.readFence(CompanyLease(companyID: "acme", token: 2), holder: "a") }
+        try store.readFence(second, holder: "b")
+    }
+
+    @Test func aReleasedLeaseIsFreeAtOnceAndARevokedOneIsLostAtTheNextRenewal() async throws {
+        let store = try Store(location: try temporaryStorePath())
+        defer { store.close() }
+        let lease = try #require(try await store.write { try $0.acquireLease(companyID: "acme", holder: "a", for: 60_000) })
+        try await store.write { try $0.releaseLease(lease, holder: "a") }
+        // Let go: not renewed by its old holder, taken by the next at once.
+        #expect(try await store.write { try $0.renewLeases(holder: "a", for: 60_000) } == [])
+        let taken = try #require(try await store.write { try $0.acquireLease(companyID: "acme", holder: "b", for: 60_000) })
+        #expect(taken.token == lease.token + 1)
+        // Revoked (the company was reconnected or disconnected): the holder's next renewal misses it.
+        try await store.write { try $0.revokeLease(companyID: "acme") }
+        #expect(try await store.write { try $0.renewLeases(holder: "b", for: 60_000) } == [])
+        #expect(throws: LeaseLost.self) { try store.readFence(taken, holder: "b") }
+        let row = try #require(try store.read { try $0.lease(companyID: "acme") })
+        #expect(row.holder == "" && row.token == taken.token + 1 && row.expiresIn <= 0)
+    }
+
+    @Test func liveInstancesAreThoseSeenWithinTheLeaseDuration() async throws {
+        let store = try Store(location: try temporaryStorePath())
+        defer { store.close() }
+        try await store.write { transaction in
+            try transaction.heartbeat(instance: "a", name: "host-a:/run/qbsync.sock")
+            try transaction.heartbeat(instance: "b", name: "host-b:/run/qbsync.sock")
+        }
+        #expect(try await store.write { try $0.liveInstances(within: 60_000) } == 2)
+        try await Task.sleep(for: .milliseconds(2_200))
+        try await store.write { try $0.heartbeat(instance: "a", name: "host-a:/run/qbsync.sock") }
+        #expect(try await store.write { try $0.liveInstances(within: 2_000) } == 1)
+        try await store.write { try $0.forgetInstance("a") }
+        #expect(try await store.write { try $0.liveInstances(within: 60_000) } == 1)
+        // A lease's row names its holder while that instance lives.
+        _ = try await store.write { try $0.acquireLease(companyID: "acme", holder: "b", for: 60_000) }
+        #expect(try store.read { try $0.leases() }.map(\.holderName) == ["host-b:/run/qbsync.sock"])
+    }
+}
+
+extension Store {
+    /// `checkLease` through a reader: throws ``LeaseLost`` unless `lease` is `holder`'s.
+    func readFence(_ lease: CompanyLease, holder: String) throws {
+        guard try self.read({ try $0.holds(lease, holder: holder) }) else { throw LeaseLost(lease: lease) }
+    }
+}
