@@ -75,7 +75,7 @@ public struct LeaseSettings: Sendable {
     /// How long a lease lasts unrenewed: an instance that died loses its
     /// companies this long after its last renewal (plus one renewal interval
     /// for another instance to notice).
-    public var duration: Duration = .seconds(10)
+    public var duration: Duration = .seconds(8)
     /// How often leases are renewed, and free ones looked for.
     public var renewInterval: Duration = .seconds(2)
 

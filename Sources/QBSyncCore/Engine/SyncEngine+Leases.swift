@@ -22,23 +22,26 @@ extension SyncEngine {
     /// One round: says this instance lives; renews its leases (one missing
     /// was taken over while this instance stalled, or revoked by a reconnect
     /// or disconnect: its syncer stops); lets go of companies over its fair
-    /// share (the connected companies over the live instances, rounded up),
-    /// so an instance that joins gets work; takes free and expired leases up
-    /// to its share, so the companies of an instance that died are taken
-    /// over within one lease duration and one renewal interval.
+    /// share (the connected companies over the instances seen in the last
+    /// half lease, rounded up), so an instance that joins gets work; takes
+    /// every lease that expired unrenewed, so the companies of an instance
+    /// that died are taken over within one lease duration and one renewal
+    /// interval; and free leases up to its share.
     func leaseRound(_ settings: LeaseSettings) async {
         let me = settings.instanceID
         let milliseconds = settings.duration.milliseconds
         let started = ContinuousClock.now
-        let round: (renewed: [CompanyLease], live: Int, connected: [String], free: [String])
+        let round: (renewed: [CompanyLease], live: Int, connected: [String], free: [String], orphaned: Set<String>)
         do {
             round = try await self.store.write { transaction in
                 try transaction.heartbeat(instance: me, name: settings.instanceName)
                 let renewed = try transaction.renewLeases(holder: me, for: milliseconds)
-                let live = try transaction.liveInstances(within: milliseconds)
+                let live = try transaction.liveInstances(within: milliseconds / 2)
                 let connected = try transaction.database.connectedCompanyIDs()
-                let taken = Set(try transaction.database.leases().filter { $0.expiresIn > 0 }.map(\.companyID))
-                return (renewed, live, connected, connected.filter { !taken.contains($0) })
+                let leases = try transaction.database.leases()
+                let taken = Set(leases.filter { $0.expiresIn > 0 }.map(\.companyID))
+                let orphaned = Set(leases.filter(\.orphaned).map(\.companyID))
+                return (renewed, live, connected, connected.filter { !taken.contains($0) }, orphaned)
             }
         } catch {
             self.logger.warning("renewing company leases failed", metadata: ["error": "\(error)"])
@@ -65,8 +68,12 @@ extension SyncEngine {
         let surplus = self.heldLeases.keys.filter { !connected.contains($0) }.sorted()
             + self.heldLeases.keys.filter { connected.contains($0) }.sorted().dropFirst(share)
         for companyID in surplus { self.releaseLease(companyID, settings) }
-        var candidates = round.free.filter { self.heldLeases[$0] == nil && !self.releasingLeases.contains($0) }.shuffled()
-        while self.heldLeases.count < share, let companyID = candidates.popLast() {
+        // A company whose holder died or stalled is taken whatever the share
+        // (rebalancing later is cheap; a company nobody pushes is not); free
+        // ones (never held, or let go of) up to the share.
+        let candidates = round.free.filter { self.heldLeases[$0] == nil && !self.releasingLeases.contains($0) }.shuffled()
+        for companyID in candidates.filter({ round.orphaned.contains($0) }) + candidates.filter({ !round.orphaned.contains($0) }) {
+            guard round.orphaned.contains(companyID) || self.heldLeases.count < share else { break }
             let asked = ContinuousClock.now
             guard let lease = try? await self.store.write({ try $0.acquireLease(companyID: companyID, holder: me, for: milliseconds) }) else { continue }
             await self.beginLease(lease, validUntil: asked + settings.duration - settings.renewInterval)

@@ -36,6 +36,12 @@ public struct LeaseRow: Sendable, Equatable {
     public var token: Int64
     /// Milliseconds until it expires (0 or less: expired, free to take).
     public var expiresIn: Int64
+    /// Let go of by its holder (stopping, or handing the company to another
+    /// instance), rather than left to expire.
+    public var released: Bool
+
+    /// Expired unrenewed: its holder died or stalled, and the company waits for a new one.
+    public var orphaned: Bool { self.expiresIn <= 0 && !self.released && !self.holder.isEmpty }
 }
 
 /// The lease a write was fenced with is no longer the writer's: another
@@ -144,9 +150,9 @@ extension Database {
     private func leaseRows(where condition: String, _ values: [SQLValue]) throws -> [LeaseRow] {
         try self.rows(
             """
-            SELECT l.company_id, l.holder, COALESCE(i.name, ''), l.token, l.expires_at - \(self.dialect.nowMilliseconds)
+            SELECT l.company_id, l.holder, COALESCE(i.name, ''), l.token, l.expires_at - \(self.dialect.nowMilliseconds), l.expires_at
             FROM company_leases l LEFT JOIN instances i ON i.id = l.holder \(condition) ORDER BY l.company_id
             """, values
-        ) { LeaseRow(companyID: $0.text(0), holder: $0.text(1), holderName: $0.text(2), token: $0.int64(3), expiresIn: $0.int64(4)) }
+        ) { LeaseRow(companyID: $0.text(0), holder: $0.text(1), holderName: $0.text(2), token: $0.int64(3), expiresIn: $0.int64(4), released: $0.int64(5) == 0) }
     }
 }
