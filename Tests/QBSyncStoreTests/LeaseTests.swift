@@ -11,16 +11,17 @@ import Testing
     @Test func oneHolderAtATimeAndATakeoverFencesTheOldHolder() async throws {
         let store = try Store(location: try temporaryStorePath())
         defer { store.close() }
-        let first = try #require(try await store.write { try $0.acquireLease(companyID: "acme", holder: "a", for: 2_000) })
+        let first = try #require(try await store.write { try $0.acquireLease(companyID: "acme", holder: "a", for: 60_000) })
         #expect(first.token == 1)
         // Held: nobody else takes it, and the holder's writes pass the fence.
-        #expect(try await store.write { try $0.acquireLease(companyID: "acme", holder: "b", for: 2_000) } == nil)
+        #expect(try await store.write { try $0.acquireLease(companyID: "acme", holder: "b", for: 60_000) } == nil)
         try await store.write { try $0.checkLease(first, holder: "a") }
-        #expect(try await store.write { try $0.renewLeases(holder: "a", for: 2_000) } == [first])
-        #expect(try await store.write { try $0.renewLeases(holder: "b", for: 2_000) } == [])
+        #expect(try await store.write { try $0.renewLeases(holder: "a", for: 60_000) } == [first])
+        #expect(try await store.write { try $0.renewLeases(holder: "b", for: 60_000) } == [])
 
-        // Not renewed in time: expired, taken by b with a greater token.
-        try await Task.sleep(for: .milliseconds(2_200))
+        // Not renewed in time (here: renewed for 1 ms): expired, taken by b with a greater token.
+        _ = try await store.write { try $0.renewLeases(holder: "a", for: 1) }
+        try await Task.sleep(for: .milliseconds(20))
         let second = try #require(try await store.write { try $0.acquireLease(companyID: "acme", holder: "b", for: 10_000) })
         #expect(second.token == 2)
         // a woke up: its renewal finds nothing, its fenced writes are refused and roll back.
@@ -63,9 +64,12 @@ import Testing
             try transaction.heartbeat(instance: "b", name: "host-b:/run/qbsync.sock")
         }
         #expect(try await store.write { try $0.liveInstances(within: 60_000) } == 2)
-        try await Task.sleep(for: .milliseconds(2_200))
-        try await store.write { try $0.heartbeat(instance: "a", name: "host-a:/run/qbsync.sock") }
-        #expect(try await store.write { try $0.liveInstances(within: 2_000) } == 1)
+        try await Task.sleep(for: .milliseconds(300))
+        // a is seen again; b was last seen 300 ms ago.
+        #expect(try await store.write { transaction in
+            try transaction.heartbeat(instance: "a", name: "host-a:/run/qbsync.sock")
+            return try transaction.liveInstances(within: 200)
+        } == 1)
         try await store.write { try $0.forgetInstance("a") }
         #expect(try await store.write { try $0.liveInstances(within: 60_000) } == 1)
         // A lease's row names its holder while that instance lives.

@@ -74,6 +74,13 @@ public actor OAuthSession: AccessTokenSource {
         self.persist = persist
     }
 
+    /// Waits for a refresh under way, if any (its rotated token is stored
+    /// once this returns): a session replacing this one then reads the
+    /// newest refresh token, never one this refresh is spending.
+    public func settle() async {
+        _ = try? await inFlight?.value
+    }
+
     /// Whether the session needs a new authorisation (``reconnect(with:)``).
     public var isDead: Bool { deadError != nil }
 

@@ -204,6 +204,14 @@ actor CompanySyncer {
         self.disconnect()
     }
 
+    /// Stops pushing, and waits for a token refresh under way to store its
+    /// rotated token: a connect after this reads the newest one.
+    func retire() async {
+        let session = self.session
+        self.disconnect()
+        await session?.settle()
+    }
+
     /// Stops pushing; held records wait for the next connect.
     func disconnect() {
         self.active = false

@@ -31,6 +31,7 @@ extension SyncEngine {
         let me = settings.instanceID
         let milliseconds = settings.duration.milliseconds
         let started = ContinuousClock.now
+        let heldBefore = self.heldLeases
         let round: (renewed: [CompanyLease], live: Int, connected: [String], free: [String], orphaned: Set<String>)
         do {
             round = try await self.store.write { transaction in
@@ -52,10 +53,12 @@ extension SyncEngine {
         }
         let validUntil = started + settings.duration - settings.renewInterval
         let renewed = Dictionary(round.renewed.map { ($0.companyID, $0) }) { first, _ in first }
-        for companyID in self.heldLeases.keys where renewed[companyID] == nil {
+        // Only what the round's write saw: a lease taken meanwhile (by a ConnectCompany) is newer than it.
+        for (companyID, held) in heldBefore where renewed[companyID] == nil && self.heldLeases[companyID]?.lease == held.lease {
             self.endLease(companyID, reason: "another instance took it over, or it was reconnected or disconnected")
         }
         for lease in round.renewed where !self.releasingLeases.contains(lease.companyID) {
+            if let held = self.heldLeases[lease.companyID], held.lease.token > lease.token { continue }
             if self.heldLeases[lease.companyID]?.lease == lease {
                 self.heldLeases[lease.companyID]?.validUntil = validUntil
                 await self.existingSyncer(lease.companyID)?.leaseRenewed(until: validUntil)
@@ -84,10 +87,13 @@ extension SyncEngine {
     /// previous holder left SYNCING go back to the queue, to be read back
     /// from QBO before any retry (as after a crash).
     func beginLease(_ lease: CompanyLease, validUntil: ContinuousClock.Instant) async {
-        guard let me = self.configuration.leases?.instanceID else { return }
         let companyID = lease.companyID
+        // Begun once: a round and a ConnectCompany may both find the lease new.
+        guard let me = self.configuration.leases?.instanceID, self.heldLeases[companyID]?.lease != lease else { return }
         self.heldLeases[companyID] = HeldLease(lease: lease, validUntil: validUntil)
         let syncer = self.syncer(for: companyID)
+        // A session of an earlier lease may be refreshing: its rotated token is stored before the company is read.
+        await syncer.retire()
         let pushing = await syncer.inFlightRecords
         do {
             let (company, recovered) = try await self.store.write { transaction -> (CompanyRow?, Int) in
@@ -99,8 +105,7 @@ extension SyncEngine {
                 return (try transaction.company(companyID), recovered)
             }
             self.logger.notice("took the company's lease", metadata: ["company": "\(companyID)", "lease": "\(lease)", "recovered": "\(recovered)"])
-            guard let company, company.connectionState != .disconnected else { return }
-            await syncer.disconnect()
+            guard let company, company.connectionState != .disconnected, self.heldLeases[companyID]?.lease == lease else { return }
             await syncer.connect(company, lease: (lease, validUntil))
         } catch {
             self.heldLeases.removeValue(forKey: companyID)
