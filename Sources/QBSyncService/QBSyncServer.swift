@@ -25,6 +25,10 @@ public final class QBSyncServer: Sendable {
         public var engine = EngineConfiguration()
         /// Longest wait for QBO inside LinkCustomer and VoidPayment.
         public var settleTimeout: Duration = .seconds(10)
+        /// How long a company lease lasts unrenewed, when the database is
+        /// PostgreSQL (several instances may share it): an instance that dies
+        /// loses its companies to the others this long after its last renewal.
+        public var leaseDuration: Duration = .seconds(8)
         /// Events a StreamSyncEvents subscriber may lag behind before its
         /// stream ends RESOURCE_EXHAUSTED with where to resume.
         public var eventSubscriberBuffer = QuickBooksSyncService.defaultSubscriberBuffer
@@ -69,7 +73,9 @@ public final class QBSyncServer: Sendable {
         if self.store.dialect == .postgres, engineConfiguration.leases == nil {
             // Other instances may share the database: companies are pushed under leases.
             let name = "\(ProcessInfo.processInfo.hostName):\(configuration.rpc.socketPath)"
-            engineConfiguration.leases = LeaseSettings(instanceID: LeaseSettings.newInstanceID(name: name), instanceName: name)
+            var leases = LeaseSettings(instanceID: LeaseSettings.newInstanceID(name: name), instanceName: name)
+            leases.duration = configuration.leaseDuration
+            engineConfiguration.leases = leases
         }
         self.engine = try SyncEngine(store: self.store, configuration: engineConfiguration, transport: transport, logger: logger)
         var router = RPCRouter()

@@ -58,6 +58,9 @@ public final class ServiceHarness: Sendable {
         configuration.engine.qboAppURL = endpoint.baseURL + "/app/"
         configuration.engine.retry.baseDelay = .milliseconds(50)
         configuration.engine.retry.maxDelay = .milliseconds(400)
+        // On PostgreSQL the engine pushes under company leases: long ones here, so
+        // that a machine loaded by the whole suite never lets one lapse mid-test.
+        configuration.leaseDuration = .seconds(30)
         configure(&configuration)
         let server = try QBSyncServer(configuration: configuration, transport: transport, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -1,5 +1,6 @@
 import Foundation
 import QBSyncClient
+import QBSyncStore
 
 #if canImport(Glibc)
 import Glibc
@@ -45,8 +46,10 @@ public final class ServiceProcess: @unchecked Sendable {
         self.environment = environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 }
         self.fileDescriptorLimit = fileDescriptorLimit
         self.logPath = socketPath + ".log"
+        // On PostgreSQL: long company leases, unless the test sets its own (see `ServiceHarness`).
+        let leases = PostgresLocation.isURL(databasePath) && !extraArguments.contains("--lease-seconds") ? ["--lease-seconds", "30"] : []
         self.arguments = ["serve", "--socket", socketPath, "--database", databasePath, "--qbo-base-url", qboBaseURL,
-                          "--log-level", ProcessInfo.processInfo.environment["QBSYNC_TEST_LOG"] ?? "warning"] + extraArguments
+                          "--log-level", ProcessInfo.processInfo.environment["QBSYNC_TEST_LOG"] ?? "warning"] + leases + extraArguments
     }
 
     /// Starts the process and waits until it answers on its socket.

@@ -42,7 +42,7 @@ struct FailoverTests {
             let instances = ["a", "b", "c"].map { name in
                 ServiceProcess(
                     qboBaseURL: endpoint.baseURL, socketPath: directory.appendingPathComponent("\(name).sock").path, databasePath: database,
-                    extraArguments: ["--requests-per-minute", "100000", "--retry-base-delay", "0.05", "--retry-max-delay", "1", "--max-attempts", "40"]
+                    extraArguments: ["--lease-seconds", "8", "--requests-per-minute", "100000", "--retry-base-delay", "0.05", "--retry-max-delay", "1", "--max-attempts", "40"]
                 )
             }
             for instance in instances { try await instance.start() }

@@ -187,11 +187,12 @@ actor CompanySyncer {
     }
 
     /// Only the lease holder refreshes the company's tokens, and only while
-    /// its lease has a renewal interval to spare: the refresh token an
-    /// instance about to lose the company would spend is its successor's.
+    /// its lease is surely held (its validity ends a renewal interval before
+    /// the lease expires): the refresh token an instance about to lose the
+    /// company would spend is its successor's.
     private func checkLeaseBeforeRefresh() async throws {
         guard let lease = self.lease, let leases = self.configuration.leases else { return }
-        let inTime = ContinuousClock.now + leases.renewInterval < self.leaseValidUntil
+        let inTime = ContinuousClock.now < self.leaseValidUntil
         guard inTime, try self.store.read({ try $0.holds(lease, holder: leases.instanceID) }) else {
             throw QBOError(kind: .transient, message: "this instance's lease on company \(self.companyID) is ending; the next holder refreshes its tokens")
         }

@@ -6,7 +6,8 @@ extension SyncEngine {
     /// entity and status, customers mapped, queue depth, latest errors, rate use.
     public func health(companyID: String?, errorLimit: Int) async throws -> GetHealthResponse {
         let limit = errorLimit == 0 ? 10 : min(errorLimit, 100)
-        let (companies, counters, warnings, errors, lastSequence) = try self.store.read { database in
+        let sharing = self.configuration.leases != nil
+        let (companies, counters, warnings, errors, lastSequence, leases) = try self.store.read { database in
             let companies: [CompanyRow]
             if let companyID {
                 guard let company = try database.company(companyID) else {
@@ -24,8 +25,10 @@ extension SyncEngine {
             }
             // Read in the same snapshot as the counters: the counts are exactly
             // those of the events up to this sequence.
-            return (companies, counters, warnings, errors, try database.lastSequence())
+            let leases = sharing ? try database.leases() : []
+            return (companies, counters, warnings, errors, try database.lastSequence(), leases)
         }
+        let pushers = Dictionary(leases.filter { $0.expiresIn > 0 }.map { ($0.companyID, $0.holderName) }) { first, _ in first }
         var response = GetHealthResponse(lastSequence: lastSequence, version: QBSyncVersion.current,
                                          uptimeSeconds: UInt64((ContinuousClock.now - self.startedAt).components.seconds))
         for company in companies {
@@ -38,6 +41,7 @@ extension SyncEngine {
                 concurrentLimit: UInt32(clamping: self.configuration.concurrentRequests),
                 realmID: company.realmID
             )
+            health.pushedBy = pushers[company.companyID] ?? ""
             for counter in counters where counter.companyID == company.companyID {
                 health.counts.append(StatusCount(entity: counter.entity, status: counter.status, count: UInt64(clamping: counter.count)))
                 if counter.entity == .customer {

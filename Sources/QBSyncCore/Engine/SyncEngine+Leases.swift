@@ -156,8 +156,10 @@ extension SyncEngine {
     /// Why a call needing the company's QuickBooks connection cannot be
     /// served here: another instance holds it.
     func heldElsewhere(_ companyID: String) -> RPCError? {
-        guard self.configuration.leases != nil, self.heldLeases[companyID] == nil else { return nil }
-        let holder = (try? self.store.read { try $0.lease(companyID: companyID) }) ?? nil
+        guard self.configuration.leases != nil, self.heldLeases[companyID] == nil,
+              let (company, holder) = try? self.store.read({ (try $0.company(companyID), try $0.lease(companyID: companyID)) }),
+              let company, company.connectionState != .disconnected
+        else { return nil }  // not connected: the caller says so
         let name = holder.flatMap { $0.expiresIn > 0 && !$0.holderName.isEmpty ? $0.holderName : nil }
         return RPCError(
             code: .unavailable,

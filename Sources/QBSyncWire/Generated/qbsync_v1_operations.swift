@@ -721,6 +721,12 @@ public struct CompanyHealth: Sendable, Hashable {
     public var throttledUntil: String
     /// Synced records with warnings, per kind (only non-zero ones).
     public var warnings: [WarningCount]
+    /// When several qbsync instances share a PostgreSQL database: the instance
+    /// pushing the company now (host:socket), which alone refreshes its tokens
+    /// and spends its QBO budget; the request figures above are that
+    /// instance's when it is the one answering, 0 on the others. Empty with a
+    /// single instance, or while no instance holds the company (a takeover).
+    public var pushedBy: String
 
     /// Creates a message; every field defaults to its protobuf zero value.
     public init(
@@ -739,7 +745,8 @@ public struct CompanyHealth: Sendable, Hashable {
         realmID: String = "",
         latestErrors: [RecentError] = [],
         throttledUntil: String = "",
-        warnings: [WarningCount] = []
+        warnings: [WarningCount] = [],
+        pushedBy: String = ""
     ) {
         self.companyID = companyID
         self.connectionState = connectionState
@@ -757,6 +764,7 @@ public struct CompanyHealth: Sendable, Hashable {
         self.latestErrors = latestErrors
         self.throttledUntil = throttledUntil
         self.warnings = warnings
+        self.pushedBy = pushedBy
     }
 }
 
@@ -2621,6 +2629,7 @@ extension CompanyHealth: WireMessage, CBridged {
         self.latestErrors = CBridge.messages(c.latest_errors, c.n_latest_errors) { RecentError(c: $0) }
         self.throttledUntil = CBridge.string(c.throttled_until)
         self.warnings = CBridge.messages(c.warnings, c.n_warnings) { WarningCount(c: $0) }
+        self.pushedBy = CBridge.string(c.pushed_by)
     }
 
     func cMessage(in arena: CArena) -> UnsafeMutablePointer<Qbsync__V1__CompanyHealth> {
@@ -2645,6 +2654,7 @@ extension CompanyHealth: WireMessage, CBridged {
         c.pointee.throttled_until = arena.string(self.throttledUntil)
         c.pointee.n_warnings = self.warnings.count
         c.pointee.warnings = arena.messages(self.warnings)
+        c.pointee.pushed_by = arena.string(self.pushedBy)
         return c
     }
 
@@ -2686,6 +2696,7 @@ extension CompanyHealth: WireMessage, CBridged {
         for (index, value) in self.latestErrors.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "latest_errors[\(index)].") { return found } }
         if CBridge.hasNUL(self.throttledUntil) { return prefix + "throttled_until" }
         for (index, value) in self.warnings.enumerated() { if let found = value.fieldWithNUL(prefix: prefix + "warnings[\(index)].") { return found } }
+        if CBridge.hasNUL(self.pushedBy) { return prefix + "pushed_by" }
         return nil
     }
 }
@@ -2709,6 +2720,7 @@ extension CompanyHealth: Encodable {
         try container.encode(self.latestErrors, forKey: WireJSON.Key("latestErrors"))
         try container.encode(self.throttledUntil, forKey: WireJSON.Key("throttledUntil"))
         try container.encode(self.warnings, forKey: WireJSON.Key("warnings"))
+        try container.encode(self.pushedBy, forKey: WireJSON.Key("pushedBy"))
     }
 }
 
@@ -2731,6 +2743,7 @@ extension CompanyHealth: ProtoJSONDecodable {
         self.latestErrors = try fields.messages("latestErrors", RecentError.self)
         self.throttledUntil = try fields.string("throttledUntil")
         self.warnings = try fields.messages("warnings", WarningCount.self)
+        self.pushedBy = try fields.string("pushedBy")
         try fields.rejectUnknown()
     }
 }

@@ -126,6 +126,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Attempts per push before a transient failure is ERRORED (the sweep retries it later).")
     var maxAttempts: Int = 8
 
+    @Option(help: "With a PostgreSQL database: seconds a company lease lasts unrenewed, 4 to 300 (default 8). An instance that dies loses its companies to the others about this long after, plus 2 s; a longer lease rides out longer database stalls.")
+    var leaseSeconds: Int?
+
     @Option(help: "Seconds between sweeps that retry and re-link (default nightly).")
     var sweepInterval: Int = 86_400
 
@@ -192,6 +195,11 @@ struct ServeCommand: AsyncParsableCommand {
             guard self.maxDatabaseMiB == nil, !self.synchronousFull else {
                 throw ValidationError("--max-database-mib and --synchronous-full are SQLite settings, and \(source) names a PostgreSQL database (its size and durability are the server's)")
             }
+            if let seconds = self.leaseSeconds, !(4...300).contains(seconds) {
+                throw ValidationError("--lease-seconds must be between 4 and 300")
+            }
+        } else if self.leaseSeconds != nil {
+            throw ValidationError("--lease-seconds applies to a PostgreSQL database shared by several instances; a SQLite database has one instance, which pushes every company")
         }
         guard self.retryBaseDelay > 0, self.retryMaxDelay >= self.retryBaseDelay, self.maxAttempts > 0 else {
             throw ValidationError("--retry-base-delay must be positive, --retry-max-delay at least as long, --max-attempts positive")
@@ -222,6 +230,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.rpc.drainTimeout = .seconds(Int64(self.drainTimeout))
         configuration.store.synchronousFull = self.synchronousFull
         configuration.store.maxSizeBytes = self.maxDatabaseMiB.map { Int64($0) * 1024 * 1024 }
+        if let seconds = self.leaseSeconds { configuration.leaseDuration = .seconds(seconds) }
         configuration.engine.requestsPerMinute = self.requestsPerMinute
         configuration.engine.concurrentRequests = self.concurrent
         configuration.engine.batchRequestsPerMinute = self.batchRequestsPerMinute

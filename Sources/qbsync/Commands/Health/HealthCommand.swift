@@ -46,6 +46,7 @@ enum HealthText {
         if !health.realmID.isEmpty { header += "  realm \(health.realmID)" }
         lines.append(header)
         if !health.connectionMessage.isEmpty { lines.append("  \(health.connectionMessage)") }
+        if !health.pushedBy.isEmpty { lines.append("  Pushed by     \(health.pushedBy)") }
         lines.append("  QBO requests  \(health.requestsLastMinute)/\(health.requestsPerMinuteLimit) in the last minute, \(health.requestsInFlight)/\(health.concurrentLimit) in flight")
         lines.append("  Queue         \(health.queueDepth) waiting (pending + syncing)")
         lines.append("  Last sync     \(health.lastSyncedAt.isEmpty ? "never" : health.lastSyncedAt + Self.ago(health.lastSyncedAt))")

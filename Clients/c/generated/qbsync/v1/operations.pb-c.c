@@ -2871,7 +2871,7 @@ const ProtobufCMessageDescriptor qbsync__v1__recent_error__descriptor =
   (ProtobufCMessageInit) qbsync__v1__recent_error__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor qbsync__v1__company_health__field_descriptors[16] =
+static const ProtobufCFieldDescriptor qbsync__v1__company_health__field_descriptors[17] =
 {
   {
     "company_id",
@@ -3065,6 +3065,18 @@ static const ProtobufCFieldDescriptor qbsync__v1__company_health__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "pushed_by",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Qbsync__V1__CompanyHealth, pushed_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned qbsync__v1__company_health__field_indices_by_name[] = {
   0,   /* field[0] = company_id */
@@ -3075,6 +3087,7 @@ static const unsigned qbsync__v1__company_health__field_indices_by_name[] = {
   7,   /* field[7] = last_synced_at */
   13,   /* field[13] = latest_errors */
   4,   /* field[4] = mapped_customers */
+  16,   /* field[16] = pushed_by */
   6,   /* field[6] = queue_depth */
   12,   /* field[12] = realm_id */
   10,   /* field[10] = requests_in_flight */
@@ -3087,7 +3100,7 @@ static const unsigned qbsync__v1__company_health__field_indices_by_name[] = {
 static const ProtobufCIntRange qbsync__v1__company_health__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 16 }
+  { 0, 17 }
 };
 const ProtobufCMessageDescriptor qbsync__v1__company_health__descriptor =
 {
@@ -3097,7 +3110,7 @@ const ProtobufCMessageDescriptor qbsync__v1__company_health__descriptor =
   "Qbsync__V1__CompanyHealth",
   "qbsync.v1",
   sizeof(Qbsync__V1__CompanyHealth),
-  16,
+  17,
   qbsync__v1__company_health__field_descriptors,
   qbsync__v1__company_health__field_indices_by_name,
   1,  qbsync__v1__company_health__number_ranges,

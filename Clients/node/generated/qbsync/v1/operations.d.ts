@@ -838,6 +838,14 @@ export interface CompanyHealth {
    * Synced records with warnings, per kind (only non-zero ones).
    */
   warnings: WarningCount[];
+  /**
+   * When several qbsync instances share a PostgreSQL database: the instance
+   * pushing the company now (host:socket), which alone refreshes its tokens
+   * and spends its QBO budget; the request figures above are that
+   * instance's when it is the one answering, 0 on the others. Empty with a
+   * single instance, or while no instance holds the company (a takeover).
+   */
+  pushedBy: string;
 }
 
 /** Init form of {@link CompanyHealth}: every field optional, 64-bit integers also as number or string. */

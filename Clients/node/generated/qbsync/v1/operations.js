@@ -1408,9 +1408,10 @@ function CompanyHealth$encode(m, w) {
   if ((v = m.latestErrors) != null) for (let i = 0; i < v.length; i++) { w.uint32(114); w.fork(); RecentError$encode(v[i], w); w.ldelim(); }
   if ((v = m.throttledUntil) != null && v !== '') { w.uint32(122); w.string(v); }
   if ((v = m.warnings) != null) for (let i = 0; i < v.length; i++) { w.uint32(130); w.fork(); WarningCount$encode(v[i], w); w.ldelim(); }
+  if ((v = m.pushedBy) != null && v !== '') { w.uint32(138); w.string(v); }
 }
 function CompanyHealth$decode(r, end) {
-  const m = { companyId: '', connectionState: 0, connectionMessage: '', counts: [], mappedCustomers: 0n, unmappedCustomers: 0n, queueDepth: 0n, lastSyncedAt: '', requestsLastMinute: 0, requestsPerMinuteLimit: 0, requestsInFlight: 0, concurrentLimit: 0, realmId: '', latestErrors: [], throttledUntil: '', warnings: [] };
+  const m = { companyId: '', connectionState: 0, connectionMessage: '', counts: [], mappedCustomers: 0n, unmappedCustomers: 0n, queueDepth: 0n, lastSyncedAt: '', requestsLastMinute: 0, requestsPerMinuteLimit: 0, requestsInFlight: 0, concurrentLimit: 0, realmId: '', latestErrors: [], throttledUntil: '', warnings: [], pushedBy: '' };
   while (r.pos < end) {
     const t = r.uint32();
     switch (t) {
@@ -1430,6 +1431,7 @@ function CompanyHealth$decode(r, end) {
       case 114: m.latestErrors.push(RecentError$decode(r, r.end())); break;
       case 122: m.throttledUntil = r.string(); break;
       case 130: m.warnings.push(WarningCount$decode(r, r.end())); break;
+      case 138: m.pushedBy = r.string(); break;
       default:
         if (t >>> 3 === 0) throw new $pb.DecodeError('field number 0');
         r.skip(t & 7, t >>> 3);
@@ -1457,11 +1459,12 @@ function CompanyHealth$toJSON(m) {
   if ((v = m.latestErrors) != null && v.length !== 0) o.latestErrors = v.map((e) => RecentError$toJSON(e));
   if ((v = m.throttledUntil) != null && v !== '') o.throttledUntil = v;
   if ((v = m.warnings) != null && v.length !== 0) o.warnings = v.map((e) => WarningCount$toJSON(e));
+  if ((v = m.pushedBy) != null && v !== '') o.pushedBy = v;
   return o;
 }
 function CompanyHealth$fromJSON(o, path) {
   $pb.json.object(o, path, 'qbsync.v1.CompanyHealth');
-  const m = { companyId: '', connectionState: 0, connectionMessage: '', counts: [], mappedCustomers: 0n, unmappedCustomers: 0n, queueDepth: 0n, lastSyncedAt: '', requestsLastMinute: 0, requestsPerMinuteLimit: 0, requestsInFlight: 0, concurrentLimit: 0, realmId: '', latestErrors: [], throttledUntil: '', warnings: [] };
+  const m = { companyId: '', connectionState: 0, connectionMessage: '', counts: [], mappedCustomers: 0n, unmappedCustomers: 0n, queueDepth: 0n, lastSyncedAt: '', requestsLastMinute: 0, requestsPerMinuteLimit: 0, requestsInFlight: 0, concurrentLimit: 0, realmId: '', latestErrors: [], throttledUntil: '', warnings: [], pushedBy: '' };
   for (const k of Object.keys(o)) {
     const v = o[k];
     switch (k) {
@@ -1481,6 +1484,7 @@ function CompanyHealth$fromJSON(o, path) {
       case 'latestErrors': case 'latest_errors': if (v !== null) { m.latestErrors = $pb.json.array(v, path + '.latestErrors').map((e, i) => RecentError$fromJSON(e, path + '.latestErrors' + '[' + i + ']')); } break;
       case 'throttledUntil': case 'throttled_until': if (v !== null) { m.throttledUntil = $pb.json.string(v, path + '.throttledUntil'); } break;
       case 'warnings': if (v !== null) { m.warnings = $pb.json.array(v, path + '.warnings').map((e, i) => WarningCount$fromJSON(e, path + '.warnings' + '[' + i + ']')); } break;
+      case 'pushedBy': case 'pushed_by': if (v !== null) { m.pushedBy = $pb.json.string(v, path + '.pushedBy'); } break;
       default: throw $pb.json.unknown(k, path, 'qbsync.v1.CompanyHealth');
     }
   }
@@ -1494,11 +1498,12 @@ function CompanyHealth$check(m, prefix) {
   if ((v = m.realmId) != null && (p = $pb.stringProblem(v)) !== null) return [prefix + 'realm_id', p];
   if ((v = m.latestErrors) != null) for (let i = 0; i < v.length; i++) if (v[i] != null && (p = RecentError$check(v[i], prefix + 'latest_errors[' + i + '].')) !== null) return p;
   if ((v = m.throttledUntil) != null && (p = $pb.stringProblem(v)) !== null) return [prefix + 'throttled_until', p];
+  if ((v = m.pushedBy) != null && (p = $pb.stringProblem(v)) !== null) return [prefix + 'pushed_by', p];
   return null;
 }
 const CompanyHealth = $pb.messageType({
   typeName: 'qbsync.v1.CompanyHealth',
-  defaults: () => ({ companyId: '', connectionState: 0, connectionMessage: '', counts: [], mappedCustomers: 0n, unmappedCustomers: 0n, queueDepth: 0n, lastSyncedAt: '', requestsLastMinute: 0, requestsPerMinuteLimit: 0, requestsInFlight: 0, concurrentLimit: 0, realmId: '', latestErrors: [], throttledUntil: '', warnings: [] }),
+  defaults: () => ({ companyId: '', connectionState: 0, connectionMessage: '', counts: [], mappedCustomers: 0n, unmappedCustomers: 0n, queueDepth: 0n, lastSyncedAt: '', requestsLastMinute: 0, requestsPerMinuteLimit: 0, requestsInFlight: 0, concurrentLimit: 0, realmId: '', latestErrors: [], throttledUntil: '', warnings: [], pushedBy: '' }),
   encode: CompanyHealth$encode,
   decode: CompanyHealth$decode,
   toJSON: CompanyHealth$toJSON,

@@ -153,6 +153,7 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       repeated :latest_errors, :message, 14, "qbsync.v1.RecentError"
       optional :throttled_until, :string, 15
       repeated :warnings, :message, 16, "qbsync.v1.WarningCount"
+      optional :pushed_by, :string, 17
     end
     add_message "qbsync.v1.WarningCount" do
       optional :kind, :enum, 1, "qbsync.v1.WarningKind"

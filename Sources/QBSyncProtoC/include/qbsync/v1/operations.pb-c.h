@@ -819,10 +819,18 @@ struct  Qbsync__V1__CompanyHealth
    */
   size_t n_warnings;
   Qbsync__V1__WarningCount **warnings;
+  /*
+   * When several qbsync instances share a PostgreSQL database: the instance
+   * pushing the company now (host:socket), which alone refreshes its tokens
+   * and spends its QBO budget; the request figures above are that
+   * instance's when it is the one answering, 0 on the others. Empty with a
+   * single instance, or while no instance holds the company (a takeover).
+   */
+  char *pushed_by;
 };
 #define QBSYNC__V1__COMPANY_HEALTH__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&qbsync__v1__company_health__descriptor) \
-    , (char *)protobuf_c_empty_string, QBSYNC__V1__CONNECTION_STATE__CONNECTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL }
+    , (char *)protobuf_c_empty_string, QBSYNC__V1__CONNECTION_STATE__CONNECTION_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0,NULL, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -117,7 +117,7 @@ class CheckDriftResponse(_message.Message):
     def __init__(self, changes_read: _Optional[int] = ..., drifted: _Optional[_Iterable[_Union[_records_pb2.SyncRecord, _Mapping]]] = ..., checked_through: _Optional[str] = ..., requests: _Optional[int] = ...) -> None: ...
 
 class CompanyHealth(_message.Message):
-    __slots__ = ["company_id", "concurrent_limit", "connection_message", "connection_state", "counts", "last_synced_at", "latest_errors", "mapped_customers", "queue_depth", "realm_id", "requests_in_flight", "requests_last_minute", "requests_per_minute_limit", "throttled_until", "unmapped_customers", "warnings"]
+    __slots__ = ["company_id", "concurrent_limit", "connection_message", "connection_state", "counts", "last_synced_at", "latest_errors", "mapped_customers", "pushed_by", "queue_depth", "realm_id", "requests_in_flight", "requests_last_minute", "requests_per_minute_limit", "throttled_until", "unmapped_customers", "warnings"]
     COMPANY_ID_FIELD_NUMBER: _ClassVar[int]
     CONCURRENT_LIMIT_FIELD_NUMBER: _ClassVar[int]
     CONNECTION_MESSAGE_FIELD_NUMBER: _ClassVar[int]
@@ -126,6 +126,7 @@ class CompanyHealth(_message.Message):
     LAST_SYNCED_AT_FIELD_NUMBER: _ClassVar[int]
     LATEST_ERRORS_FIELD_NUMBER: _ClassVar[int]
     MAPPED_CUSTOMERS_FIELD_NUMBER: _ClassVar[int]
+    PUSHED_BY_FIELD_NUMBER: _ClassVar[int]
     QUEUE_DEPTH_FIELD_NUMBER: _ClassVar[int]
     REALM_ID_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_IN_FLIGHT_FIELD_NUMBER: _ClassVar[int]
@@ -142,6 +143,7 @@ class CompanyHealth(_message.Message):
     last_synced_at: str
     latest_errors: _containers.RepeatedCompositeFieldContainer[RecentError]
     mapped_customers: int
+    pushed_by: str
     queue_depth: int
     realm_id: str
     requests_in_flight: int
@@ -150,7 +152,7 @@ class CompanyHealth(_message.Message):
     throttled_until: str
     unmapped_customers: int
     warnings: _containers.RepeatedCompositeFieldContainer[WarningCount]
-    def __init__(self, company_id: _Optional[str] = ..., connection_state: _Optional[_Union[_companies_pb2.ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., counts: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., mapped_customers: _Optional[int] = ..., unmapped_customers: _Optional[int] = ..., queue_depth: _Optional[int] = ..., last_synced_at: _Optional[str] = ..., requests_last_minute: _Optional[int] = ..., requests_per_minute_limit: _Optional[int] = ..., requests_in_flight: _Optional[int] = ..., concurrent_limit: _Optional[int] = ..., realm_id: _Optional[str] = ..., latest_errors: _Optional[_Iterable[_Union[RecentError, _Mapping]]] = ..., throttled_until: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[WarningCount, _Mapping]]] = ...) -> None: ...
+    def __init__(self, company_id: _Optional[str] = ..., connection_state: _Optional[_Union[_companies_pb2.ConnectionState, str]] = ..., connection_message: _Optional[str] = ..., counts: _Optional[_Iterable[_Union[StatusCount, _Mapping]]] = ..., mapped_customers: _Optional[int] = ..., unmapped_customers: _Optional[int] = ..., queue_depth: _Optional[int] = ..., last_synced_at: _Optional[str] = ..., requests_last_minute: _Optional[int] = ..., requests_per_minute_limit: _Optional[int] = ..., requests_in_flight: _Optional[int] = ..., concurrent_limit: _Optional[int] = ..., realm_id: _Optional[str] = ..., latest_errors: _Optional[_Iterable[_Union[RecentError, _Mapping]]] = ..., throttled_until: _Optional[str] = ..., warnings: _Optional[_Iterable[_Union[WarningCount, _Mapping]]] = ..., pushed_by: _Optional[str] = ...) -> None: ...
 
 class EntityReconciliation(_message.Message):
     __slots__ = ["entity", "found_count", "found_total_minor", "not_synced_count", "only_in_quickbooks_count", "only_in_quickbooks_total_minor", "synced_count", "synced_total_minor"]
