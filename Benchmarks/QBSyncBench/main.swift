@@ -14,6 +14,8 @@
 //   qbsync-bench sync-drain --socket PATH --qbo URL --invoices N --rate R --server-pid PID
 //   qbsync-bench sync-backfill --socket BATCHED --single-socket SINGLE --qbo URL [--invoices N] [--rate 500] [--batch-rate 40]
 //   qbsync-bench fanout --socket PATH --qbo URL --subscribers N --connections C --events E --server-pid PID [--decode digest|full]
+// Several instances (TakeoverBench.swift), against two `qbsync serve` sharing one PostgreSQL database:
+//   qbsync-bench takeover --sockets A,B --pids PA,PB --qbo URL [--companies 10]
 // Hostile peers (HostileBench.swift, HostilePeer.swift, HostileAbuses+*.swift), against `qbsync serve`
 // with its built-in simulator (company "demo"):
 // Drift (DriftBench.swift), against `qbsync serve` on --socket whose QBO is the qbo-sim at --qbo URL:
@@ -42,9 +44,10 @@ case "reconcile": try await runReconcile()
 case "drift-poll": try await runDriftPoll()
 case "hostile": try await runHostile()
 case "hostile-peer": try await runHostilePeer()
+case "takeover": try await runTakeover()
 default:
     FileHandle.standardError.write(Data("""
-        usage: qbsync-bench qbo-setup|qbo-client|sync-accept|sync-load|health-latency|sync-drain|sync-backfill|fanout|client-calls|reconcile|drift-poll|hostile|hostile-peer [options] (see Benchmarks/QBSyncBench/main.swift)
+        usage: qbsync-bench qbo-setup|qbo-client|sync-accept|sync-load|health-latency|sync-drain|sync-backfill|fanout|takeover|client-calls|reconcile|drift-poll|hostile|hostile-peer [options] (see Benchmarks/QBSyncBench/main.swift)
 
         """.utf8))
     exit(2)

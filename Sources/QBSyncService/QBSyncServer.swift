@@ -73,7 +73,7 @@ public final class QBSyncServer: Sendable {
         if self.store.dialect == .postgres, engineConfiguration.leases == nil {
             // Other instances may share the database: companies are pushed under leases.
             let name = "\(ProcessInfo.processInfo.hostName):\(configuration.rpc.socketPath)"
-            var leases = LeaseSettings(instanceID: LeaseSettings.newInstanceID(name: name), instanceName: name)
+            var leases = LeaseSettings(instanceID: name)
             leases.duration = configuration.leaseDuration
             engineConfiguration.leases = leases
         }

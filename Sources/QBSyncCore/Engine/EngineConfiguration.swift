@@ -68,10 +68,11 @@ public struct EngineConfiguration: Sendable {
 
 /// How an instance takes part in sharing companies with others (see ``CompanyLease``).
 public struct LeaseSettings: Sendable {
-    /// This process's id: unique per start.
+    /// This instance's id, also how operators see it: its host and socket.
+    /// Two live instances never share one (they would need the same socket
+    /// on the same host); a restarted instance keeps its id, and takes on
+    /// the leases its previous run held at once (under new tokens).
     public var instanceID: String
-    /// How operators see it (host and socket).
-    public var instanceName: String
     /// How long a lease lasts unrenewed: an instance that died loses its
     /// companies this long after its last renewal (plus one renewal interval
     /// for another instance to notice).
@@ -80,13 +81,7 @@ public struct LeaseSettings: Sendable {
     public var renewInterval: Duration = .seconds(2)
 
     /// Settings for an instance.
-    public init(instanceID: String, instanceName: String) {
+    public init(instanceID: String) {
         self.instanceID = instanceID
-        self.instanceName = instanceName
-    }
-
-    /// A new id for this process: the name and a random part.
-    public static func newInstanceID(name: String) -> String {
-        "\(name)/\(UInt64.random(in: 1...UInt64.max) & 0xFFFF_FFFF_FFFF)"
     }
 }

@@ -35,7 +35,7 @@ extension SyncEngine {
         let round: (renewed: [CompanyLease], live: Int, connected: [String], free: [String], orphaned: Set<String>)
         do {
             round = try await self.store.write { transaction in
-                try transaction.heartbeat(instance: me, name: settings.instanceName)
+                try transaction.heartbeat(instance: me, name: me)
                 let renewed = try transaction.renewLeases(holder: me, for: milliseconds)
                 let live = try transaction.liveInstances(within: milliseconds / 2)
                 let connected = try transaction.database.connectedCompanyIDs()
@@ -62,14 +62,20 @@ extension SyncEngine {
             if self.heldLeases[lease.companyID]?.lease == lease {
                 self.heldLeases[lease.companyID]?.validUntil = validUntil
                 await self.existingSyncer(lease.companyID)?.leaseRenewed(until: validUntil)
-            } else {
-                await self.beginLease(lease, validUntil: validUntil)
+            } else if self.heldLeases[lease.companyID] == nil,
+                      let adopted = try? await self.store.write({ try $0.adoptLease(companyID: lease.companyID, holder: me, for: milliseconds) }) {
+                // Held under this instance's name by its previous run (restarted on the same host
+                // and socket): taken on at once, under a new token, rather than after it expires.
+                await self.beginLease(adopted, validUntil: validUntil)
             }
         }
         let connected = Set(round.connected)
         let share = (round.connected.count + max(round.live, 1) - 1) / max(round.live, 1)
-        let surplus = self.heldLeases.keys.filter { !connected.contains($0) }.sorted()
-            + self.heldLeases.keys.filter { connected.contains($0) }.sorted().dropFirst(share)
+        // Only among the leases the round's write knew of: one taken meanwhile (a
+        // ConnectCompany) is for a company the write may not have seen connected.
+        let known = self.heldLeases.keys.filter { heldBefore[$0] != nil || renewed[$0] != nil }
+        let surplus = known.filter { !connected.contains($0) }.sorted()
+            + known.filter { connected.contains($0) }.sorted().dropFirst(max(0, share - (self.heldLeases.count - known.count)))
         for companyID in surplus { self.releaseLease(companyID, settings) }
         // A company whose holder died or stalled is taken whatever the share
         // (rebalancing later is cheap; a company nobody pushes is not); free
@@ -91,6 +97,8 @@ extension SyncEngine {
         // Begun once: a round and a ConnectCompany may both find the lease new.
         guard let me = self.configuration.leases?.instanceID, self.heldLeases[companyID]?.lease != lease else { return }
         self.heldLeases[companyID] = HeldLease(lease: lease, validUntil: validUntil)
+        // Let go of a moment ago (its syncer stopping): taken again once that is done.
+        while self.releasingLeases.contains(companyID) { try? await Task.sleep(for: .milliseconds(10)) }
         let syncer = self.syncer(for: companyID)
         // A session of an earlier lease may be refreshing: its rotated token is stored before the company is read.
         await syncer.retire()

@@ -105,6 +105,16 @@ extension WriteTransaction {
         ) { CompanyLease(companyID: companyID, token: $0.int64(0)) }
     }
 
+    /// Takes over a lease `holder` holds without knowing it (its previous
+    /// run, restarted on the same host and socket): the token grows, so
+    /// whatever that run still had in flight is fenced off.
+    public func adoptLease(companyID: String, holder: String, for milliseconds: Int64) throws -> CompanyLease? {
+        try self.database.first(
+            "UPDATE company_leases SET token = token + 1, expires_at = \(self.databaseNow) + ? WHERE company_id = ? AND holder = ? AND expires_at > 0 RETURNING token",
+            [.integer(milliseconds), .text(companyID), .text(holder)]
+        ) { CompanyLease(companyID: companyID, token: $0.int64(0)) }
+    }
+
     /// Lets go of a lease this instance holds (it stopped pushing the company): free to take at once.
     public func releaseLease(_ lease: CompanyLease, holder: String) throws {
         try self.database.run(
