@@ -88,6 +88,16 @@ public final class ServiceProcess: @unchecked Sendable {
         self.process = nil
     }
 
+    /// SIGSTOP: the process stops dead, its sockets and connections open (a long pause, a partition).
+    public func pause() {
+        self.process?.signal(SIGSTOP)
+    }
+
+    /// SIGCONT after ``pause()``.
+    public func resume() {
+        self.process?.signal(SIGCONT)
+    }
+
     /// SIGTERM, then waits for a graceful exit.
     @discardableResult
     public func terminate() -> Int32 {

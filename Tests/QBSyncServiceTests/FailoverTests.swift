@@ -27,19 +27,24 @@ struct FailoverTests {
         let directory: URL
         let database: String
 
-        static func start(faults: FaultPlan) async throws -> Cluster {
+        static func start(
+            faults: FaultPlan, instances names: [String] = ["a", "b", "c"], companies: [String] = FailoverTests.companyIDs,
+            accessTokenLifetime: Duration = .seconds(3600)
+        ) async throws -> Cluster {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qbsync-failover-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let simulator = QBOSimulator(configuration: SimulatorConfiguration(requestsPerMinute: 1_000_000, concurrentRequests: 10))
+            let simulator = QBOSimulator(configuration: SimulatorConfiguration(
+                accessTokenLifetime: accessTokenLifetime, requestsPerMinute: 1_000_000, concurrentRequests: 10
+            ))
             let endpoint = try await simulator.start()
             var realms: [String: RealmCredentials] = [:]
-            for company in FailoverTests.companyIDs {
+            for company in companies {
                 let realm = await simulator.createRealm()
                 await simulator.setFaults(faults, realmID: realm.realmId)
                 realms[company] = realm
             }
             let database = try TestDatabase.fresh(in: directory, name: "qbsync.sqlite3")
-            let instances = ["a", "b", "c"].map { name in
+            let instances = names.map { name in
                 ServiceProcess(
                     qboBaseURL: endpoint.baseURL, socketPath: directory.appendingPathComponent("\(name).sock").path, databasePath: database,
                     extraArguments: ["--lease-seconds", "8", "--requests-per-minute", "100000", "--retry-base-delay", "0.05", "--retry-max-delay", "1", "--max-attempts", "40"]
@@ -94,6 +99,84 @@ struct FailoverTests {
 
     static let companyIDs = (0..<companies).map { String(format: "co%02d", $0) }
 
+    /// Connects a company through the instance `index` points at (which takes its lease),
+    /// maps its item and payment method there, and creates its customers through another instance.
+    static func setUp(_ company: String, _ cluster: Cluster, index: Int) async throws {
+        let realm = cluster.realms[company]!
+        _ = try await cluster.call(preferred: index) { client in
+            try await client.connectCompany(ConnectCompanyRequest(companyID: company, credentials: QBOCredentials(
+                realmID: realm.realmId, clientID: realm.clientId, clientSecret: realm.clientSecret, refreshToken: realm.refreshToken
+            )))
+        }
+        // Reading QBO's items is the pushing instance's work: the others answer UNAVAILABLE, naming it.
+        _ = try await cluster.call(preferred: index) { client in
+            try await client.autoMap(AutoMapRequest(companyID: company, kind: .item, entries: [AutoMapEntry(externalCode: "TENT-20", name: "Equipment Rental")]))
+        }
+        _ = try await cluster.call(preferred: index) { client in
+            try await client.autoMap(AutoMapRequest(companyID: company, kind: .paymentMethod, entries: [AutoMapEntry(externalCode: "CARD", name: "Undeposited Funds")]))
+        }
+        for customer in 0..<Self.customersPerCompany {
+            // Intake on another instance than the one pushing: it settles all the same.
+            let linked = try await cluster.call(preferred: index + 1) { client in
+                try await client.linkCustomer(LinkCustomerRequest(companyID: company, customer: Fixtures.customer("c\(customer)", name: "Failover \(company) \(customer)"), mode: .create))
+            }
+            #expect(linked.outcome == .created, "\(company) c\(customer): \(linked)")
+        }
+    }
+
+    /// Checks one company's books: `invoices` invoices once each, totals and balances to the cent
+    /// (every fourth one paid in full), and no refresh token presented twice.
+    static func checkBooks(_ company: String, _ cluster: Cluster, invoices count: Int) async throws {
+        let realm = cluster.realms[company]!
+        await cluster.simulator.setFaults(FaultPlan(), realmID: realm.realmId)
+        let ledger = try await cluster.simulator.ledger(realmID: realm.realmId)
+        let invoices = Dictionary(grouping: ledger["Invoice"] ?? []) { $0["DocNumber"]?.stringValue ?? "" }
+        #expect(invoices.count == count, "\(company): \(invoices.count) invoice numbers")
+        #expect(invoices.values.allSatisfy { $0.count == 1 }, "\(company): an invoice exists twice")
+        for index in 0..<count {
+            let stored = invoices["INV-\(index)"]?.first
+            let total = Decimal(Self.invoiceAmount(index)) / 100
+            #expect(stored?["TotalAmt"]?.decimalValue == total, "\(company) INV-\(index) total")
+            #expect(stored?["Balance"]?.decimalValue == (index % 4 == 0 ? 0 : total), "\(company) INV-\(index) balance")
+        }
+        let payments = Dictionary(grouping: ledger["Payment"] ?? []) { $0["PaymentRefNum"]?.stringValue ?? "" }
+        #expect(payments.count == (count + 3) / 4 && payments.values.allSatisfy { $0.count == 1 }, "\(company): payments \(payments.mapValues(\.count))")
+        let stats = try await cluster.simulator.stats(realmID: realm.realmId)
+        #expect(stats.spentRefreshTokenUses == 0, "\(company): a refresh token was used twice")
+        #expect(stats.refreshes >= 1)
+    }
+
+    /// The company's invoices (and a payment for every fourth), in the backfill lane.
+    static func backfill(_ company: String, invoices count: Int) -> [@Sendable (QBSyncClient) async throws -> Void] {
+        let backfill = CallOptions(metadata: ["qbsync-lane": "backfill"])
+        var requests: [@Sendable (QBSyncClient) async throws -> Void] = []
+        for index in 0..<count {
+            let invoice = Fixtures.invoice("inv-\(index)", customer: "c\(index % Self.customersPerCompany)",
+                                           quantity: "\(index % 5 + 1)", rate: "123.45", amountMinor: Self.invoiceAmount(index))
+            requests.append { client in _ = try await client.syncInvoice(SyncInvoiceRequest(companyID: company, invoice: invoice), options: backfill) }
+            if index % 4 == 0 {
+                let payment = Fixtures.payment("p-\(index)", customer: "c\(index % Self.customersPerCompany)", amountMinor: Self.invoiceAmount(index),
+                                               applications: [("inv-\(index)", Self.invoiceAmount(index))])
+                requests.append { client in _ = try await client.syncPayment(SyncPaymentRequest(companyID: company, payment: payment), options: backfill) }
+            }
+        }
+        return requests
+    }
+
+    /// Sends every request with eight senders, spreading the calls over the instances.
+    static func submit(_ requests: [@Sendable (QBSyncClient) async throws -> Void], _ cluster: Cluster) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for index in stride(from: worker, to: requests.count, by: 8) {
+                        try await cluster.call(preferred: index) { try await requests[index]($0) }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     static func invoiceAmount(_ index: Int) -> Int64 { Int64(index % 5 + 1) * 12_345 }
 
     @Test func threeInstancesSurviveTwoKillsDuringAFaultyBackfill() async throws {
@@ -101,28 +184,7 @@ struct FailoverTests {
         let cluster = try await Cluster.start(faults: faults)
         Self.progress("three instances up")
         // Companies connected through the instances in turn; each is taken by the instance it was connected on.
-        for (index, company) in Self.companyIDs.enumerated() {
-            let realm = cluster.realms[company]!
-            _ = try await cluster.call(preferred: index) { client in
-                try await client.connectCompany(ConnectCompanyRequest(companyID: company, credentials: QBOCredentials(
-                    realmID: realm.realmId, clientID: realm.clientId, clientSecret: realm.clientSecret, refreshToken: realm.refreshToken
-                )))
-            }
-            // Reading QBO's items is the pushing instance's work: the others answer UNAVAILABLE, naming it.
-            _ = try await cluster.call(preferred: index) { client in
-                try await client.autoMap(AutoMapRequest(companyID: company, kind: .item, entries: [AutoMapEntry(externalCode: "TENT-20", name: "Equipment Rental")]))
-            }
-            _ = try await cluster.call(preferred: index) { client in
-                try await client.autoMap(AutoMapRequest(companyID: company, kind: .paymentMethod, entries: [AutoMapEntry(externalCode: "CARD", name: "Undeposited Funds")]))
-            }
-            for customer in 0..<Self.customersPerCompany {
-                // Intake on another instance than the one pushing: it settles all the same.
-                let linked = try await cluster.call(preferred: index + 1) { client in
-                    try await client.linkCustomer(LinkCustomerRequest(companyID: company, customer: Fixtures.customer("c\(customer)", name: "Failover \(company) \(customer)"), mode: .create))
-                }
-                #expect(linked.outcome == .created, "\(company) c\(customer): \(linked)")
-            }
-        }
+        for (index, company) in Self.companyIDs.enumerated() { try await Self.setUp(company, cluster, index: index) }
         // The companies spread over the three instances (each takes its fair share).
         var holders: [String: Int] = [:]
         let spreadBy = ContinuousClock.now + .seconds(30)
@@ -140,37 +202,10 @@ struct FailoverTests {
         let following = Task { await subscriber.run() }
 
         let submitting = Task {
-            let backfill = CallOptions(metadata: ["qbsync-lane": "backfill"])
-            var requests: [(Int, @Sendable (QBSyncClient) async throws -> Void)] = []
-            for (companyIndex, company) in Self.companyIDs.enumerated() {
-                for index in 0..<Self.invoicesPerCompany {
-                    let invoice = Fixtures.invoice("inv-\(index)", customer: "c\(index % Self.customersPerCompany)",
-                                                   quantity: "\(index % 5 + 1)", rate: "123.45", amountMinor: Self.invoiceAmount(index))
-                    requests.append((companyIndex + index, { client in
-                        _ = try await client.syncInvoice(SyncInvoiceRequest(companyID: company, invoice: invoice), options: backfill)
-                    }))
-                    if index % 4 == 0 {
-                        let payment = Fixtures.payment("p-\(index)", customer: "c\(index % Self.customersPerCompany)", amountMinor: Self.invoiceAmount(index),
-                                                       applications: [("inv-\(index)", Self.invoiceAmount(index))])
-                        requests.append((companyIndex + index + 1, { client in
-                            _ = try await client.syncPayment(SyncPaymentRequest(companyID: company, payment: payment), options: backfill)
-                        }))
-                    }
-                }
-            }
-            // Eight senders, each spreading its calls over the three instances.
-            let all = requests
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for worker in 0..<8 {
-                    group.addTask {
-                        for index in stride(from: worker, to: all.count, by: 8) {
-                            let (preferred, request) = all[index]
-                            try await cluster.call(preferred: preferred) { try await request($0) }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
+            // Interleaved by company, so every company's backlog grows at once.
+            let perCompany = Self.companyIDs.map { Self.backfill($0, invoices: Self.invoicesPerCompany) }
+            let requests = (0..<(perCompany.map(\.count).max() ?? 0)).flatMap { index in perCompany.compactMap { index < $0.count ? $0[index] : nil } }
+            try await Self.submit(requests, cluster)
             Self.progress("all submitted")
         }
 
@@ -212,25 +247,7 @@ struct FailoverTests {
         Self.progress("settled")
 
         // The books, realm by realm, to the cent.
-        for company in Self.companyIDs {
-            let realm = cluster.realms[company]!
-            await cluster.simulator.setFaults(FaultPlan(), realmID: realm.realmId)
-            let ledger = try await cluster.simulator.ledger(realmID: realm.realmId)
-            let invoices = Dictionary(grouping: ledger["Invoice"] ?? []) { $0["DocNumber"]?.stringValue ?? "" }
-            #expect(invoices.count == Self.invoicesPerCompany, "\(company): \(invoices.count) invoice numbers")
-            #expect(invoices.values.allSatisfy { $0.count == 1 }, "\(company): an invoice exists twice")
-            for index in 0..<Self.invoicesPerCompany {
-                let stored = invoices["INV-\(index)"]?.first
-                let total = Decimal(Self.invoiceAmount(index)) / 100
-                #expect(stored?["TotalAmt"]?.decimalValue == total, "\(company) INV-\(index) total")
-                #expect(stored?["Balance"]?.decimalValue == (index % 4 == 0 ? 0 : total), "\(company) INV-\(index) balance")
-            }
-            let payments = Dictionary(grouping: ledger["Payment"] ?? []) { $0["PaymentRefNum"]?.stringValue ?? "" }
-            #expect(payments.count == (Self.invoicesPerCompany + 3) / 4 && payments.values.allSatisfy { $0.count == 1 }, "\(company): payments \(payments.mapValues(\.count))")
-            let stats = try await cluster.simulator.stats(realmID: realm.realmId)
-            #expect(stats.spentRefreshTokenUses == 0, "\(company): a refresh token was used twice")
-            #expect(stats.refreshes >= 1)
-        }
+        for company in Self.companyIDs { try await Self.checkBooks(company, cluster, invoices: Self.invoicesPerCompany) }
         let counts = Dictionary(health.companies.flatMap(\.counts).map { ("\($0.entity)/\($0.status)", $0.count) }, uniquingKeysWith: +)
         #expect(counts["invoice/synced"] == UInt64(total), "\(counts)")
         #expect(counts.filter { $0.key.hasSuffix("/errored") }.values.reduce(0, +) == 0, "\(counts)")
@@ -248,6 +265,67 @@ struct FailoverTests {
         let seen = subscriber.seen.withLock { $0 }.filter { $0 <= last }
         #expect(seen == logged, "subscriber saw \(seen.count) of \(logged.count) events")
         #expect(kills.count == 2)
+        await cluster.stop()
+    }
+
+    /// An instance that stalls (SIGSTOP) past its leases while it pushes, and
+    /// then wakes (SIGCONT) with requests and token refreshes under way: the
+    /// other instance has taken its companies over, and whatever the woken
+    /// one still tries is fenced off. Access tokens live 65 s, so sessions
+    /// refresh every few seconds and the woken one would spend a refresh
+    /// token its successor already rotated if it refreshed.
+    @Test func aStalledInstanceIsFencedOffWhenItWakes() async throws {
+        let companies = Array(Self.companyIDs.prefix(4))
+        let invoices = 60
+        let cluster = try await Cluster.start(
+            faults: FaultPlan(latencyMs: 120, latencyJitterMs: 80, seed: 77), instances: ["a", "b"], companies: companies,
+            accessTokenLifetime: .seconds(65)
+        )
+        for (index, company) in companies.enumerated() { try await Self.setUp(company, cluster, index: index) }
+        var holders: [String: Int] = [:]
+        let spreadBy = ContinuousClock.now + .seconds(30)
+        repeat {
+            holders = try cluster.leaseHolders()
+            if holders.count == 2, holders.values.reduce(0, +) == companies.count { break }
+            try await Task.sleep(for: .milliseconds(200))
+        } while ContinuousClock.now < spreadBy
+        #expect(holders.count == 2, "leases: \(holders)")
+        let submitting = Task {
+            let perCompany = companies.map { Self.backfill($0, invoices: invoices) }
+            try await Self.submit((0..<perCompany[0].count).flatMap { index in perCompany.map { $0[index] } }, cluster)
+        }
+        // Mid-push, the instance pushing more companies stops dead (as in a long pause or a partition).
+        var inQBO = 0
+        repeat {
+            inQBO = 0
+            for company in companies { inQBO += try await cluster.simulator.ledger(realmID: cluster.realms[company]!.realmId)["Invoice"]?.count ?? 0 }
+            try await Task.sleep(for: .milliseconds(50))
+        } while inQBO < companies.count * invoices / 4
+        let stalled = (holders["a.sock"] ?? 0) >= (holders["b.sock"] ?? 0) ? 0 : 1
+        let stalledName = ["a.sock", "b.sock"][stalled]
+        cluster.instances[stalled].pause()
+        Self.progress("stalled \(stalledName) at \(inQBO) invoices, holding \(holders)")
+        let stalledAt = ContinuousClock.now
+        repeat {
+            try await Task.sleep(for: .milliseconds(100))
+            holders = try cluster.leaseHolders()
+        } while (holders[stalledName] != nil || holders.values.reduce(0, +) < companies.count) && ContinuousClock.now - stalledAt < .seconds(60)
+        #expect(holders[stalledName] == nil, "not taken over: \(holders)")
+        // A little longer, so the successor refreshes every company's tokens; then the stalled one wakes.
+        try await Task.sleep(for: .seconds(6))
+        cluster.instances[stalled].resume()
+        Self.progress("woke \(stalledName) after \(ContinuousClock.now - stalledAt)")
+        try await submitting.value
+        let settleBy = ContinuousClock.now + .seconds(180)
+        var health = GetHealthResponse()
+        repeat {
+            try await Task.sleep(for: .milliseconds(250))
+            health = try await cluster.call { try await $0.getHealth(GetHealthRequest()) }
+        } while !(health.companies.count == companies.count && health.companies.allSatisfy { $0.queueDepth == 0 }) && ContinuousClock.now < settleBy
+        #expect(health.companies.allSatisfy { $0.queueDepth == 0 && $0.connectionState == .active }, "\(health.companies.map { "\($0.companyID) \($0.connectionState) \($0.queueDepth)" })")
+        for company in companies { try await Self.checkBooks(company, cluster, invoices: invoices) }
+        // The woken instance found its companies gone and stopped pushing them.
+        #expect(cluster.instances[stalled].logTail(200_000).contains("stopped pushing the company"), "\(cluster.instances[stalled].logTail())")
         await cluster.stop()
     }
 

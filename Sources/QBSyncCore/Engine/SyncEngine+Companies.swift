@@ -19,6 +19,8 @@ extension SyncEngine {
             // is taken from it (its writes are fenced off at once) and taken
             // here, and the company is pushed here with the new ones.
             let asked = ContinuousClock.now
+            self.acquiringLeases.insert(companyID)
+            defer { self.acquiringLeases.remove(companyID) }
             let lease = try await self.store.write { transaction -> CompanyLease? in
                 try transaction.revokeLease(companyID: companyID)
                 return try transaction.acquireLease(companyID: companyID, holder: leases.instanceID, for: leases.duration.milliseconds)

@@ -62,7 +62,7 @@ extension SyncEngine {
             if self.heldLeases[lease.companyID]?.lease == lease {
                 self.heldLeases[lease.companyID]?.validUntil = validUntil
                 await self.existingSyncer(lease.companyID)?.leaseRenewed(until: validUntil)
-            } else if self.heldLeases[lease.companyID] == nil,
+            } else if self.heldLeases[lease.companyID] == nil, !self.acquiringLeases.contains(lease.companyID),
                       let adopted = try? await self.store.write({ try $0.adoptLease(companyID: lease.companyID, holder: me, for: milliseconds) }) {
                 // Held under this instance's name by its previous run (restarted on the same host
                 // and socket): taken on at once, under a new token, rather than after it expires.
@@ -80,7 +80,7 @@ extension SyncEngine {
         // A company whose holder died or stalled is taken whatever the share
         // (rebalancing later is cheap; a company nobody pushes is not); free
         // ones (never held, or let go of) up to the share.
-        let candidates = round.free.filter { self.heldLeases[$0] == nil && !self.releasingLeases.contains($0) }.shuffled()
+        let candidates = round.free.filter { self.heldLeases[$0] == nil && !self.releasingLeases.contains($0) && !self.acquiringLeases.contains($0) }.shuffled()
         for companyID in candidates.filter({ round.orphaned.contains($0) }) + candidates.filter({ !round.orphaned.contains($0) }) {
             guard round.orphaned.contains(companyID) || self.heldLeases.count < share else { break }
             let asked = ContinuousClock.now
@@ -94,8 +94,8 @@ extension SyncEngine {
     /// from QBO before any retry (as after a crash).
     func beginLease(_ lease: CompanyLease, validUntil: ContinuousClock.Instant) async {
         let companyID = lease.companyID
-        // Begun once: a round and a ConnectCompany may both find the lease new.
-        guard let me = self.configuration.leases?.instanceID, self.heldLeases[companyID]?.lease != lease else { return }
+        // Begun once, and never over a newer lease: a round and a ConnectCompany may both find one new.
+        guard let me = self.configuration.leases?.instanceID, (self.heldLeases[companyID]?.lease.token ?? 0) < lease.token else { return }
         self.heldLeases[companyID] = HeldLease(lease: lease, validUntil: validUntil)
         // Let go of a moment ago (its syncer stopping): taken again once that is done.
         while self.releasingLeases.contains(companyID) { try? await Task.sleep(for: .milliseconds(10)) }
@@ -116,7 +116,7 @@ extension SyncEngine {
             guard let company, company.connectionState != .disconnected, self.heldLeases[companyID]?.lease == lease else { return }
             await syncer.connect(company, lease: (lease, validUntil))
         } catch {
-            self.heldLeases.removeValue(forKey: companyID)
+            if self.heldLeases[companyID]?.lease == lease { self.heldLeases.removeValue(forKey: companyID) }
             self.logger.warning("could not start a company whose lease was taken", metadata: ["company": "\(companyID)", "error": "\(error)"])
         }
     }
@@ -124,7 +124,7 @@ extension SyncEngine {
     /// Stops pushing a company whose lease is gone (its writes are fenced off already).
     func endLease(_ companyID: String, reason: String) {
         guard let held = self.heldLeases.removeValue(forKey: companyID) else { return }
-        self.logger.notice("stopped pushing the company: \(reason)", metadata: ["company": "\(companyID)", "lease": "\(held.lease)"])
+        self.logger.warning("stopped pushing the company: \(reason)", metadata: ["company": "\(companyID)", "lease": "\(held.lease)"])
         if let syncer = self.existingSyncer(companyID) { Task { await syncer.disconnect() } }
     }
 

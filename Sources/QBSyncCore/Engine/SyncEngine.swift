@@ -37,6 +37,8 @@ public actor SyncEngine {
     var heldLeases: [String: HeldLease] = [:]
     /// Companies being handed to other instances (pushes finishing).
     var releasingLeases: Set<String> = []
+    /// Companies whose lease a ConnectCompany is taking here (a round leaves them alone).
+    var acquiringLeases: Set<String> = []
     private var leaseTask: Task<Void, Never>?
 
     /// Opens the engine on a store.
