@@ -89,6 +89,16 @@ struct FailoverTests {
             return held
         }
 
+        /// What a failure needs: each company's queue and holder, and each instance's log.
+        func report(_ health: GetHealthResponse) {
+            for company in health.companies where company.queueDepth > 0 {
+                FailoverTests.progress("\(company.companyID): \(company.connectionState), \(company.queueDepth) queued, pushed by '\(company.pushedBy)'")
+            }
+            for instance in self.instances {
+                FailoverTests.progress("log of \(instance.socketPath):\n\(instance.logTail(6000))")
+            }
+        }
+
         /// Invoices in QBO, all realms.
         func invoicesInQBO() async throws -> Int {
             var count = 0
@@ -244,6 +254,7 @@ struct FailoverTests {
             try await Task.sleep(for: .milliseconds(250))
         } while ContinuousClock.now < settleBy
         #expect(health.companies.allSatisfy { $0.queueDepth == 0 }, "not settled; kills: \(kills)")
+        if !health.companies.allSatisfy({ $0.queueDepth == 0 }) { cluster.report(health) }
         Self.progress("settled")
 
         // The books, realm by realm, to the cent.
@@ -323,6 +334,7 @@ struct FailoverTests {
             health = try await cluster.call { try await $0.getHealth(GetHealthRequest()) }
         } while !(health.companies.count == companies.count && health.companies.allSatisfy { $0.queueDepth == 0 }) && ContinuousClock.now < settleBy
         #expect(health.companies.allSatisfy { $0.queueDepth == 0 && $0.connectionState == .active }, "\(health.companies.map { "\($0.companyID) \($0.connectionState) \($0.queueDepth)" })")
+        if !health.companies.allSatisfy({ $0.queueDepth == 0 }) { cluster.report(health) }
         for company in companies { try await Self.checkBooks(company, cluster, invoices: invoices) }
         // The woken instance found its companies gone and stopped pushing them.
         #expect(cluster.instances[stalled].logTail(200_000).contains("stopped pushing the company"), "\(cluster.instances[stalled].logTail())")

@@ -43,7 +43,14 @@ actor CompanySyncer {
     private var consecutiveFailures = 0
     private var stopping = false
 
-    init(companyID: String, store: Store, transport: any HTTPTransport, configuration: EngineConfiguration, logger: Logger) {
+    /// Told when a fenced write finds the lease gone (see ``leaseLost(_:)``).
+    private let onLeaseLost: @Sendable (CompanyLease) -> Void
+
+    init(
+        companyID: String, store: Store, transport: any HTTPTransport, configuration: EngineConfiguration, logger: Logger,
+        onLeaseLost: @escaping @Sendable (CompanyLease) -> Void = { _ in }
+    ) {
+        self.onLeaseLost = onLeaseLost
         self.companyID = companyID
         self.store = store
         self.transport = transport
@@ -198,11 +205,15 @@ actor CompanySyncer {
         }
     }
 
-    /// The company was taken over by another instance: stop at once (writes are fenced anyway).
+    /// A fenced write found the lease gone (taken over, or expired while
+    /// renewals were late): stop at once, and tell the engine, which takes
+    /// the lease anew (under a new token, records left SYNCING read back)
+    /// if nobody else has.
     private func leaseLost(_ error: LeaseLost) {
         guard self.active else { return }
-        self.logger.notice("another instance took the company over; this one stops pushing it", metadata: ["lease": "\(error.lease)"])
+        self.logger.warning("the company's lease is gone (taken over, or expired unrenewed); this instance stops pushing it", metadata: ["lease": "\(error.lease)"])
         self.disconnect()
+        self.onLeaseLost(error.lease)
     }
 
     /// Stops pushing, and waits for a token refresh under way to store its

@@ -199,7 +199,9 @@ extension SyncEngine {
     /// Seals every stored secret that is not sealed under the current key
     /// (stored in the clear, or under a previous key while rotating), one
     /// company per write. A value no configured key opens is left as is,
-    /// and its company reports why when it connects.
+    /// and its company reports why when it connects. (With several
+    /// instances, each company's secrets are resealed by the instance that
+    /// takes its lease, before its session reads them: see `beginLease`.)
     func resealSecrets() async throws {
         let sealer = self.configuration.secrets
         guard sealer.current != nil else { return }
@@ -209,13 +211,7 @@ extension SyncEngine {
             do {
                 try await self.store.write { transaction in
                     guard var company = try transaction.company(company.companyID) else { return }
-                    for field in [SecretSealer.clientSecretField, SecretSealer.refreshTokenField] {
-                        let stored = field == SecretSealer.clientSecretField ? company.clientSecret : company.refreshToken
-                        guard sealer.needsResealing(stored) else { continue }
-                        let sealed = try sealer.seal(try sealer.open(stored, companyID: company.companyID, field: field), companyID: company.companyID, field: field)
-                        if field == SecretSealer.clientSecretField { company.clientSecret = sealed } else { company.refreshToken = sealed }
-                    }
-                    try transaction.save(company)
+                    if try Self.reseal(&company, sealer) { try transaction.save(company) }
                 }
                 resealed += 1
             } catch {
@@ -225,6 +221,22 @@ extension SyncEngine {
         if resealed > 0 {
             self.logger.notice("sealed stored OAuth secrets under the current key", metadata: ["companies": "\(resealed)", "key": "\(sealer.current?.id ?? "")"])
         }
+    }
+
+    /// Seals the company's secrets under the current key where they are not.
+    ///
+    /// - Returns: Whether anything changed.
+    static func reseal(_ company: inout CompanyRow, _ sealer: SecretSealer) throws -> Bool {
+        guard sealer.current != nil else { return false }
+        var changed = false
+        for field in [SecretSealer.clientSecretField, SecretSealer.refreshTokenField] {
+            let stored = field == SecretSealer.clientSecretField ? company.clientSecret : company.refreshToken
+            guard sealer.needsResealing(stored) else { continue }
+            let sealed = try sealer.seal(try sealer.open(stored, companyID: company.companyID, field: field), companyID: company.companyID, field: field)
+            if field == SecretSealer.clientSecretField { company.clientSecret = sealed } else { company.refreshToken = sealed }
+            changed = true
+        }
+        return changed
     }
 }
 

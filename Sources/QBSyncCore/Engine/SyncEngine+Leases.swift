@@ -47,7 +47,7 @@ extension SyncEngine {
         } catch {
             self.logger.warning("renewing company leases failed", metadata: ["error": "\(error)"])
             for (companyID, held) in self.heldLeases where ContinuousClock.now >= held.validUntil {
-                self.endLease(companyID, reason: "its lease could not be renewed in time")
+                await self.endLease(companyID, reason: "its lease could not be renewed in time")
             }
             return
         }
@@ -55,7 +55,7 @@ extension SyncEngine {
         let renewed = Dictionary(round.renewed.map { ($0.companyID, $0) }) { first, _ in first }
         // Only what the round's write saw: a lease taken meanwhile (by a ConnectCompany) is newer than it.
         for (companyID, held) in heldBefore where renewed[companyID] == nil && self.heldLeases[companyID]?.lease == held.lease {
-            self.endLease(companyID, reason: "another instance took it over, or it was reconnected or disconnected")
+            await self.endLease(companyID, reason: "another instance took it over, or it was reconnected or disconnected")
         }
         for lease in round.renewed where !self.releasingLeases.contains(lease.companyID) {
             if let held = self.heldLeases[lease.companyID], held.lease.token > lease.token { continue }
@@ -104,13 +104,21 @@ extension SyncEngine {
         await syncer.retire()
         let pushing = await syncer.inFlightRecords
         do {
+            let sealer = self.configuration.secrets
             let (company, recovered) = try await self.store.write { transaction -> (CompanyRow?, Int) in
                 try transaction.checkLease(lease, holder: me)
                 let recovered = try transaction.recoverUnheldClaims(
                     companyID: companyID, held: pushing,
                     note: "was being pushed by an instance that stopped or lost the company; it will be read back from QBO before any retry"
                 )
-                return (try transaction.company(companyID), recovered)
+                guard var company = try transaction.company(companyID) else { return (nil, recovered) }
+                // Only the holder reseals (a rotated key): no other session is storing its refresh token now.
+                do {
+                    if try Self.reseal(&company, sealer) { try transaction.save(company) }
+                } catch is SecretSealer.SealingError {
+                    // No configured key opens it: the syncer says so when it connects.
+                }
+                return (company, recovered)
             }
             self.logger.notice("took the company's lease", metadata: ["company": "\(companyID)", "lease": "\(lease)", "recovered": "\(recovered)"])
             guard let company, company.connectionState != .disconnected, self.heldLeases[companyID]?.lease == lease else { return }
@@ -122,10 +130,18 @@ extension SyncEngine {
     }
 
     /// Stops pushing a company whose lease is gone (its writes are fenced off already).
-    func endLease(_ companyID: String, reason: String) {
+    func endLease(_ companyID: String, reason: String) async {
         guard let held = self.heldLeases.removeValue(forKey: companyID) else { return }
         self.logger.warning("stopped pushing the company: \(reason)", metadata: ["company": "\(companyID)", "lease": "\(held.lease)"])
-        if let syncer = self.existingSyncer(companyID) { Task { await syncer.disconnect() } }
+        await self.existingSyncer(companyID)?.disconnect()
+    }
+
+    /// A syncer's fenced write found its lease gone: it is no longer held
+    /// here. If it only expired while renewals were late (nobody took it),
+    /// the next round takes it on again under a new token.
+    func syncerLostLease(_ lease: CompanyLease) async {
+        guard self.heldLeases[lease.companyID]?.lease == lease else { return }
+        await self.endLease(lease.companyID, reason: "a write found its lease gone")
     }
 
     /// Hands a company to the other instances: its pushes in flight finish

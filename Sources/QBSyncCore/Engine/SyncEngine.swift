@@ -84,7 +84,6 @@ public actor SyncEngine {
     /// company; when several instances share the database, starts keeping
     /// this one's share of the companies instead (see ``LeaseSettings``).
     public func start() async throws {
-        try await self.resealSecrets()
         if let leases = self.configuration.leases {
             // Pushes another instance left SYNCING are recovered by whoever takes its lease.
             await self.leaseRound(leases)
@@ -93,6 +92,7 @@ public actor SyncEngine {
                 await self?.keepLeases(leases)
             }
         } else {
+            try await self.resealSecrets()
             let recovered = try await self.store.write { try $0.recoverInterruptedPushes() }
             if recovered > 0 {
                 self.logger.notice("recovered pushes interrupted by a restart; reading them back before any retry", metadata: ["records": "\(recovered)"])
@@ -146,7 +146,10 @@ public actor SyncEngine {
 
     func syncer(for companyID: String) -> CompanySyncer {
         if let syncer = self.syncers[companyID] { return syncer }
-        let syncer = CompanySyncer(companyID: companyID, store: self.store, transport: self.transport, configuration: self.configuration, logger: self.logger)
+        let syncer = CompanySyncer(
+            companyID: companyID, store: self.store, transport: self.transport, configuration: self.configuration, logger: self.logger,
+            onLeaseLost: { [weak self] lease in Task { await self?.syncerLostLease(lease) } }
+        )
         self.syncers[companyID] = syncer
         self.wakes.withLock { $0[companyID] = syncer.wake }
         return syncer

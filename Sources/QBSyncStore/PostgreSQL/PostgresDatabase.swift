@@ -114,6 +114,9 @@ public final class PostgresDatabase: Database {
         connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
+    /// How long the server lets a session sit idle inside a transaction.
+    static let idleInTransactionTimeoutMilliseconds = 5000
+
     /// How postgres-nio connects to `location`.
     static func configuration(_ location: PostgresLocation) throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
@@ -136,6 +139,11 @@ public final class PostgresDatabase: Database {
                                   password: location.password, database: location.database, tls: tls)
         }
         configuration.options.connectTimeout = .seconds(10)
+        // A session whose client stops in the middle of a transaction (a
+        // process paused, cut off) is ended by the server: it would hold the
+        // writers' lock (`SQLDialect.serializeWriters`) and stop every other
+        // instance's writes. qbsync's own transactions never idle this long.
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "\(Self.idleInTransactionTimeoutMilliseconds)")]
         return configuration
     }
 
