@@ -42,7 +42,8 @@ import Testing
         func stop() async {
             self.service.terminate()
             await self.simulator.stop()
-            try? FileManager.default.removeItem(at: self.directory)
+            // QBSYNC_KEEP_TEST_DIRS=1 keeps the service logs for a post-mortem.
+            if ProcessInfo.processInfo.environment["QBSYNC_KEEP_TEST_DIRS"] == nil { try? FileManager.default.removeItem(at: self.directory) }
         }
 
         /// Calls `body` until it succeeds, across service restarts.

@@ -224,7 +224,10 @@ func temporaryStorePath() throws -> String {
         let release = DispatchSemaphore(value: 0)
         let runs = RunCounts()
         let holding = Task {
-            try await store.write { _ in
+            try await store.write { transaction in
+                // PostgreSQL ends a session idle in a transaction after 5 s, and on a
+                // loaded machine the three changes may take longer to queue up.
+                if transaction.database.dialect == .postgres { try transaction.database.execute("SET LOCAL idle_in_transaction_session_timeout = 0") }
                 runs.value.withLock { $0["holding", default: 0] += 1 }
                 release.wait()
             }

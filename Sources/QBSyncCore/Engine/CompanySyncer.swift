@@ -243,10 +243,22 @@ actor CompanySyncer {
         self.kick()
         await self.loop?.value
         self.loop = nil
+        if self.restartAfterStop {
+            // Connected again while stopping (a lease let go of and taken back).
+            self.restartAfterStop = false
+            self.startLoop()
+        }
     }
 
+    /// A connect came while the loop was stopping: one loop runs at a time,
+    /// so the new one starts once the old one has ended.
+    private var restartAfterStop = false
+
     private func startLoop() {
-        guard self.loop == nil else { return }
+        guard self.loop == nil else {
+            if self.stopping { self.restartAfterStop = true }
+            return
+        }
         self.stopping = false
         // The loop may be started from a call's task: it must not carry that call's trace.
         self.loop = ServiceContext.withValue(.topLevel) { Task { await self.run() } }

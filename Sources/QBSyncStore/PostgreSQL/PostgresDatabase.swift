@@ -115,7 +115,7 @@ public final class PostgresDatabase: Database {
     }
 
     /// How long the server lets a session sit idle inside a transaction.
-    static let idleInTransactionTimeoutMilliseconds = 5000
+    static let idleInTransactionTimeoutMilliseconds = 15_000
 
     /// How postgres-nio connects to `location`.
     static func configuration(_ location: PostgresLocation) throws -> PostgresConnection.Configuration {
@@ -142,7 +142,8 @@ public final class PostgresDatabase: Database {
         // A session whose client stops in the middle of a transaction (a
         // process paused, cut off) is ended by the server: it would hold the
         // writers' lock (`SQLDialect.serializeWriters`) and stop every other
-        // instance's writes. qbsync's own transactions never idle this long.
+        // instance's writes. qbsync's own transactions never idle this long (15 s:
+        // well clear of a loaded machine's scheduling delays).
         configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "\(Self.idleInTransactionTimeoutMilliseconds)")]
         return configuration
     }
