@@ -50,6 +50,18 @@ import Testing
         }
     }
 
+    @Test func leaseSecondsAreForAPostgresDatabaseAndInRange() async throws {
+        for seconds in ["3", "301", "0", "-8", "eight"] {
+            let result = try await CLIProcess.run(["serve", "--socket", "/nonexistent/s.sock", "--database", "postgres://u@db/books", "--lease-seconds", seconds])
+            #expect(result.status == 64, "\(seconds): \(result)")
+            #expect(result.stderr.contains("--lease-seconds"), "\(seconds): \(result.stderr)")
+        }
+        // A SQLite database has one instance, pushing every company: there is no lease to size.
+        let sqlite = try await CLIProcess.run(["serve", "--socket", "/nonexistent/s.sock", "--database", "/nonexistent/qbsync.sqlite3", "--lease-seconds", "8"])
+        #expect(sqlite.status == 64, "\(sqlite)")
+        #expect(sqlite.stderr.contains("--lease-seconds applies to a PostgreSQL database"), "\(sqlite.stderr)")
+    }
+
     @Test func anUnreachableDatabaseStopsTheServiceNamingItNeverItsPassword() async throws {
         let url = "postgres://qbsync:hunter2-secret@/books?host=/nonexistent-qbsync-dir"
         let result = try await CLIProcess.run(["serve", "--socket", "/tmp/qbsync-unreachable-\(getpid()).sock", "--database", url,

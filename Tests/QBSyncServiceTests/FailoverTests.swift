@@ -301,6 +301,22 @@ struct FailoverTests {
             try await Task.sleep(for: .milliseconds(200))
         } while ContinuousClock.now < spreadBy
         #expect(holders.count == 2, "leases: \(holders)")
+        // Each instance's health names who pushes each company; a call reading QBO for a
+        // company the other instance pushes is refused, naming that instance.
+        let leases = try TestDatabase.read(cluster.database) { try $0.leases() }
+        let pushers = try await cluster.call(preferred: 0) { try await $0.getHealth(GetHealthRequest()) }
+        for company in pushers.companies {
+            #expect(company.pushedBy == leases.first { $0.companyID == company.companyID }?.holder, "\(company.companyID): \(company.pushedBy)")
+        }
+        let elsewhere = try #require(leases.first { $0.holder.hasSuffix("b.sock") })
+        let client = try await QBSyncClient(socketPath: cluster.instances[0].socketPath)
+        do {
+            _ = try await client.autoMap(AutoMapRequest(companyID: elsewhere.companyID, kind: .item, entries: [AutoMapEntry(externalCode: "TENT-20", name: "Equipment Rental")]))
+            Issue.record("AutoMap on an instance that does not push the company should be refused")
+        } catch {
+            #expect(error.code == .unavailable && error.message.contains(elsewhere.holder), "\(error)")
+        }
+        await client.close()
         let submitting = Task {
             let perCompany = companies.map { Self.backfill($0, invoices: invoices) }
             try await Self.submit((0..<perCompany[0].count).flatMap { index in perCompany.map { $0[index] } }, cluster)

@@ -31,8 +31,7 @@ public protocol Database: AnyObject {
     /// each change when it runs a batch with a savepoint per change.
     func flush() throws
 
-    /// Ends the connection now rather than when it is released (a PostgreSQL
-    /// session holds the writer's lock until it ends).
+    /// Ends the connection now rather than when it is released.
     func close()
 }
 
