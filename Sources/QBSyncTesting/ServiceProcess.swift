@@ -80,6 +80,14 @@ public final class ServiceProcess: @unchecked Sendable {
         throw ServiceProcessError(message: "qbsync serve did not answer within \(timeout); log: \(self.logTail())")
     }
 
+    /// A test that fails before stopping its service leaves no process behind.
+    deinit {
+        guard let process = self.process, process.exitStatus == nil else { return }
+        process.signal(SIGCONT)
+        process.signal(SIGKILL)
+        _ = process.waitUntilExit()
+    }
+
     /// SIGKILL: no chance to finish anything.
     public func kill9() {
         guard let process = self.process else { return }

@@ -62,7 +62,10 @@ struct FailoverTests {
 
         /// Calls `body` on the instances in turn, starting with `preferred`,
         /// until one answers: an instance may be down, or (for a call that
-        /// reads QBO) not the one pushing the company.
+        /// reads QBO) not the one pushing the company. A call whose deadline
+        /// passes (its instance stalled) is sent again to the next one, as a
+        /// backend does with these idempotent calls: the one that was stalled
+        /// may still accept the first when it wakes, and the store keeps one.
         func call<T>(preferred: Int = 0, _ body: (QBSyncClient) async throws -> T) async throws -> T {
             let end = ContinuousClock.now + .seconds(90)
             var attempt = 0
@@ -73,7 +76,7 @@ struct FailoverTests {
                     let client = try await QBSyncClient(socketPath: instance.socketPath)
                     defer { Task { await client.close() } }
                     return try await body(client)
-                } catch let error as RPCError where error.code == .unavailable && ContinuousClock.now < end {
+                } catch let error as RPCError where [.unavailable, .deadlineExceeded].contains(error.code) && ContinuousClock.now < end {
                     if attempt % self.instances.count == 0 { try await Task.sleep(for: .milliseconds(100)) }
                 }
             }
