@@ -135,13 +135,17 @@ public final class Store: Sendable {
 
     /// Runs `change` in the next group commit and returns its result once committed.
     ///
-    /// - Parameter change: Reads and writes through the transaction, and
-    ///   nothing else: it may run more than once (when another change in its
-    ///   batch throws, the batch runs again), and only the committed run's
-    ///   result is returned. Throwing rolls back this change only.
-    public func write<T: Sendable>(_ change: @escaping @Sendable (WriteTransaction) throws -> T) async throws -> T {
+    /// - Parameters:
+    ///   - keys: Records the change will look up by key. A PostgreSQL store
+    ///     reads those of the whole batch in one statement before its changes
+    ///     run, so they find them without a round trip each; a hint only.
+    ///   - change: Reads and writes through the transaction, and
+    ///     nothing else: it may run more than once (when another change in its
+    ///     batch throws, the batch runs again), and only the committed run's
+    ///     result is returned. Throwing rolls back this change only.
+    public func write<T: Sendable>(reading keys: [RecordKey] = [], _ change: @escaping @Sendable (WriteTransaction) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            self.writer.submit { transaction in
+            self.writer.submit(reading: keys) { transaction in
                 do {
                     let value = try change(transaction)
                     return (false, { continuation.resume(returning: value) })
@@ -225,6 +229,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     private struct Pending: Sendable {
         var change: Change
         var failed: @Sendable (any Error) -> Void
+        /// Records the change will look up (see `Store.write(reading:_:)`).
+        var reads: [RecordKey]
     }
 
     private let database: any Database
@@ -273,10 +279,10 @@ final class GroupCommitWriter: @unchecked Sendable {
         if first { self.wakeup.signal() }
     }
 
-    func submit(_ change: @escaping Change, failed: @escaping @Sendable (any Error) -> Void) {
+    func submit(reading keys: [RecordKey] = [], _ change: @escaping Change, failed: @escaping @Sendable (any Error) -> Void) {
         let accepted = self.queue.withLock { queue -> Bool in
             guard !queue.stopped else { return false }
-            queue.items.append(Pending(change: change, failed: failed))
+            queue.items.append(Pending(change: change, failed: failed, reads: keys))
             return true
         }
         if accepted {
@@ -422,8 +428,11 @@ final class GroupCommitWriter: @unchecked Sendable {
             try self.database.execute(self.database.dialect.beginWrite)
             if let lock = self.database.dialect.serializeWriters { try self.database.run(lock) }
             if self.sharesTheLog || self.uncertain { try self.catchUpWithTheLog() }
-            self.transaction.beginBatch()
+            self.transaction.beginBatch(size: batch.count)
             began = true
+            // Each statement that returns rows is a round trip to PostgreSQL:
+            // the records the changes will look up are read all at once.
+            if self.database.dialect == .postgres { try self.transaction.prefetch(batch.flatMap(\.reads)) }
             for pending in batch {
                 if savepoints { try self.database.execute("SAVEPOINT change") }
                 self.transaction.beginChange()
@@ -432,7 +441,7 @@ final class GroupCommitWriter: @unchecked Sendable {
                     // Statements sent without waiting (PostgreSQL) belong to this
                     // change: their failure is its failure.
                     do {
-                        try self.database.flush()
+                        try self.transaction.connection.flush()
                     } catch {
                         (failed, completion) = (true, { pending.failed(error) })
                     }
@@ -455,6 +464,7 @@ final class GroupCommitWriter: @unchecked Sendable {
                 if savepoints { try self.database.execute("RELEASE change") }
                 completions.append(completion)
             }
+            try self.transaction.writeDeferred()
             if !savepoints {
                 // A statement sent without waiting failed: which change sent it
                 // is found by running the batch again with savepoints.

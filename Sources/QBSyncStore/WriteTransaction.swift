@@ -7,7 +7,9 @@ import QBSyncWire
 /// and the committed events can be published in order after the commit.
 public final class WriteTransaction {
     /// The writer connection; use only inside the change.
-    public let database: any Database
+    public var database: any Database { self.connection }
+    /// The same, holding inserts of new records to send many at once.
+    let connection: BatchConnection
     /// Milliseconds since 1970 when the batch began: one clock per commit.
     public private(set) var now: Int64 = 0
 
@@ -20,15 +22,39 @@ public final class WriteTransaction {
     /// company and mappings); dropped with the batch, and on any rollback.
     var companyCache: [String: CompanyRow] = [:]
     var mappingCache: [String: Mapping?] = [:]
+    /// Records read by key this batch and not written since (nil: known
+    /// absent). Every write of a record goes through ``insert(_:note:blockers:)``
+    /// or a write of its columns, which drops its entry; and no other
+    /// instance writes during the batch (the writers take turns).
+    var recordCache: [RecordKey: RecordRow?] = [:]
+    /// Companies found this batch to have no blockers at all, so that a
+    /// record arriving needs no lookup of who waited for it.
+    var unblockedCompanies: Set<String> = []
+    /// Record ids taken from the sequence this batch and not used yet
+    /// (PostgreSQL; see ``insert(_:note:blockers:)``). Dropped at the batch's
+    /// end: ids then follow the commit order across instances.
+    var reservedRecordIDs: [Int64] = []
+    /// How many changes the batch holds: how many ids to reserve at once.
+    var batchSize = 1
+    /// What the batch's changes add to each counter, and its events, both
+    /// written once at the end of the batch (``writeDeferred()``): one
+    /// statement for all rather than one per change. Nothing inside the
+    /// write transaction reads counters or events back.
+    var counterDeltas: [CounterKey: Int64] = [:]
+    private var eventRows: [[SQLValue]] = []
+    private var changeStartCounterDeltas: [CounterKey: Int64] = [:]
 
     init(database: any Database) throws {
-        self.database = database
+        self.connection = BatchConnection(database)
         self.nextSequence = Int64(try database.lastSequence()) + 1
     }
 
-    func beginBatch() {
-        self.companyCache.removeAll(keepingCapacity: true)
-        self.mappingCache.removeAll(keepingCapacity: true)
+    func beginBatch(size: Int) {
+        self.connection.dropHeldInserts()
+        self.forgetReads()
+        self.eventRows.removeAll(keepingCapacity: true)
+        self.counterDeltas.removeAll(keepingCapacity: true)
+        self.batchSize = size
         self.now = Clock.milliseconds()
         self.batchStartSequence = self.nextSequence
         self.batchEvents.removeAll(keepingCapacity: true)
@@ -37,25 +63,71 @@ public final class WriteTransaction {
     func beginChange() {
         self.changeStartSequence = self.nextSequence
         self.changeStartEventCount = self.batchEvents.count
+        self.changeStartCounterDeltas = self.counterDeltas
     }
 
     func rollbackChange() {
-        self.companyCache.removeAll(keepingCapacity: true)
-        self.mappingCache.removeAll(keepingCapacity: true)
+        // Inserts still held are this change's: the writer sends a change's
+        // before its savepoint is released (``sendHeldInserts()``).
+        self.connection.dropHeldInserts()
+        self.forgetReads()
         self.nextSequence = self.changeStartSequence
         self.batchEvents.removeSubrange(self.changeStartEventCount...)
+        self.eventRows.removeSubrange(self.changeStartEventCount...)
+        self.counterDeltas = self.changeStartCounterDeltas
     }
 
     func rollbackBatch() {
-        self.companyCache.removeAll(keepingCapacity: true)
-        self.mappingCache.removeAll(keepingCapacity: true)
+        self.connection.dropHeldInserts()
+        self.forgetReads()
         self.nextSequence = self.batchStartSequence
         self.batchEvents.removeAll()
+        self.eventRows.removeAll()
+        self.counterDeltas.removeAll()
     }
 
+    /// Writes what the batch's changes deferred: its events, in sequence
+    /// order, and each counter's net change. Runs last, before COMMIT.
+    func writeDeferred() throws {
+        try self.connection.sendHeldInserts()
+        for start in stride(from: 0, to: self.eventRows.count, by: Self.rowsPerInsert) {
+            let rows = self.eventRows[start..<min(start + Self.rowsPerInsert, self.eventRows.count)]
+            try self.database.run(
+                "INSERT INTO events (seq, at, record_id, company_id, entity, to_status, body) VALUES "
+                    + Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: rows.count).joined(separator: ", "),
+                rows.flatMap { $0 }
+            )
+        }
+        self.eventRows.removeAll(keepingCapacity: true)
+        let deltas = self.counterDeltas.filter { $0.value != 0 }.sorted { ($0.key.companyID, $0.key.entity, $0.key.status) < ($1.key.companyID, $1.key.entity, $1.key.status) }
+        self.counterDeltas.removeAll(keepingCapacity: true)
+        for start in stride(from: 0, to: deltas.count, by: Self.rowsPerInsert) {
+            let rows = deltas[start..<min(start + Self.rowsPerInsert, deltas.count)]
+            try self.database.run(
+                "INSERT INTO counters (company_id, entity, status, count) VALUES "
+                    + Array(repeating: "(?, ?, ?, ?)", count: rows.count).joined(separator: ", ")
+                    + " ON CONFLICT (company_id, entity, status) DO UPDATE SET count = counters.count + excluded.count",
+                rows.flatMap { [.text($0.key.companyID), .integer(Int64($0.key.entity)), .integer(Int64($0.key.status)), .integer($0.value)] }
+            )
+        }
+    }
+
+    /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's parameter limits.
+    private static let rowsPerInsert = 500
+
     func endBatch() -> [CommittedEvent] {
+        self.forgetReads()
         defer { self.batchEvents.removeAll(keepingCapacity: true) }
         return self.batchEvents
+    }
+
+    /// Drops what the batch read (a rollback may have undone what it saw).
+    private func forgetReads() {
+        self.companyCache.removeAll(keepingCapacity: true)
+        self.mappingCache.removeAll(keepingCapacity: true)
+        self.recordCache.removeAll(keepingCapacity: true)
+        self.unblockedCompanies.removeAll(keepingCapacity: true)
+        self.reservedRecordIDs.removeAll(keepingCapacity: true)
     }
 
     /// Continues the sequence after `lastSequence`, where the log stands.
@@ -91,11 +163,9 @@ public final class WriteTransaction {
         event.sequence = UInt64(sequence)
         event.at = Clock.rfc3339(milliseconds: self.now)
         let body = event.packed()
-        try self.database.run(
-            "INSERT INTO events (seq, at, record_id, company_id, entity, to_status, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [.integer(sequence), .integer(self.now), .integer(recordID), .text(companyID),
-             .integer(Int64(entity.wireValue)), .integer(Int64(event.toStatus.wireValue)), .blob(body)]
-        )
+        // Written with the batch's other events (``writeDeferred()``).
+        self.eventRows.append([.integer(sequence), .integer(self.now), .integer(recordID), .text(companyID),
+                               .integer(Int64(entity.wireValue)), .integer(Int64(event.toStatus.wireValue)), .blob(body)])
         self.nextSequence += 1
         self.batchEvents.append(CommittedEvent(event: event, body: body))
         return UInt64(sequence)
@@ -108,4 +178,11 @@ public struct CommittedEvent: Sendable {
     public let event: SyncEvent
     /// Its protobuf encoding.
     public let body: [UInt8]
+}
+
+/// One of the `counters` rows: records of a company's entity in one status.
+struct CounterKey: Hashable {
+    var companyID: String
+    var entity: Int32
+    var status: Int32
 }

@@ -61,6 +61,9 @@ func temporaryStorePath() throws -> String {
         }
         #expect(seenByFirst.sequences.withLock { $0 } == logged)
         #expect(seenBySecond.sequences.withLock { $0 } == logged)
+        // Record ids (reserved a batch at a time on PostgreSQL) grow in commit order across instances too.
+        let idsInLogOrder = try first.read { try $0.rows("SELECT record_id FROM events ORDER BY seq") { $0.int64(0) } }
+        #expect(idsInLogOrder == idsInLogOrder.sorted() && Set(idsInLogOrder).count == 200)
     }
 
     @Test(.enabled(if: TestDatabase.isPostgres, "a PostgreSQL database")) func aLostConnectionFailsOnlyWhatWasInFlightAndIsOpenedAgain() async throws {
@@ -265,6 +268,84 @@ func temporaryStorePath() throws -> String {
         #expect(runs.value.withLock { $0 } == ["holding": 1, "first": 2, "bad": 2, "last": 1])
         #expect([firstSequence, lastSequence] == [1, 2])
         #expect(observer.sequences.withLock { $0 } == [1, 2])
+    }
+
+    /// A PostgreSQL store reads ahead the records a batch's changes name
+    /// (`Store.write(reading:)`), holds inserts of new records to send many at
+    /// once, and writes events and counters at the end of the batch. Each change
+    /// must still see what the changes before it wrote, and one that throws must
+    /// take back its own inserts, counters and events, and nothing else.
+    @Test func changesOfOneBatchSeeWhatTheOnesBeforeWroteWhateverWasReadAhead() async throws {
+        let store = try Store(location: try temporaryStorePath())
+        defer { store.close() }
+        let observer = SequenceRecorder()
+        store.setCommitObserver(observer)
+        let release = DispatchSemaphore(value: 0)
+        let runs = RunCounts()
+        let holding = Task {
+            try await store.write { transaction in
+                if transaction.database.dialect == .postgres { try transaction.database.execute("SET LOCAL idle_in_transaction_session_timeout = 0") }
+                runs.value.withLock { $0["holding", default: 0] += 1 }
+                release.wait()
+            }
+        }
+        while runs.value.withLock({ $0["holding"] == nil }) { try await Task.sleep(for: .milliseconds(1)) }
+        // Queued one after the other behind the held writer: they run as one batch, in this order.
+        func queue<T: Sendable>(_ reading: [RecordKey], _ change: @escaping @Sendable (WriteTransaction) throws -> T) async throws -> Task<T, any Error> {
+            let before = store.queuedChanges
+            let task = Task { try await store.write(reading: reading, change) }
+            while store.queuedChanges <= before { try await Task.sleep(for: .milliseconds(1)) }
+            return task
+        }
+        let a = RecordKey(companyID: "acme", entity: .invoice, externalID: "a")
+        let b = RecordKey(companyID: "acme", entity: .invoice, externalID: "b")
+        let c = RecordKey(companyID: "acme", entity: .invoice, externalID: "c")
+        let insertA = try await queue([a, b]) { transaction -> Bool in
+            let absent = try transaction.record(a) == nil
+            var row = self.newRecord("a")
+            try transaction.insert(&row, note: "accepted")
+            return absent
+        }
+        let moveA = try await queue([a]) { transaction -> SyncStatus? in
+            guard var row = try transaction.record(a) else { return nil }
+            try transaction.transition(&row, to: .synced, note: "pushed")
+            return row.status
+        }
+        let readA = try await queue([a]) { transaction in
+            [try transaction.record(a)?.status, try transaction.link(a)?.status]
+        }
+        let insertB = try await queue([b]) { transaction -> [String?] in
+            let before = try transaction.record(b)?.key.externalID
+            var row = self.newRecord("b")
+            try transaction.insert(&row, note: "accepted")
+            return [before, try transaction.record(id: row.id)?.key.externalID, try transaction.record(b)?.key.externalID]
+        }
+        let failC = try await queue([c]) { transaction in
+            var row = self.newRecord("c")
+            try transaction.insert(&row, note: "accepted")
+            try transaction.transition(&row, to: .synced, note: "pushed")
+            struct Refused: Error {}
+            throw Refused()
+        }
+        let readC = try await queue([c, a]) { transaction in
+            [try transaction.record(c)?.status, try transaction.record(a)?.status]
+        }
+        release.signal()
+        try await holding.value
+        #expect(try await insertA.value)
+        #expect(try await moveA.value == .synced)
+        #expect(try await readA.value == [.synced, .synced])
+        #expect(try await insertB.value == [nil, "b", "b"])
+        await #expect(throws: (any Error).self) { try await failC.value }
+        #expect(try await readC.value == [nil, .synced])
+        // What was committed: a (synced) and b (pending), their three events in order, and the counters of exactly that.
+        let counts = try store.read { try $0.counters(companyID: "acme") }.map { "\($0.status.label)=\($0.count)" }.sorted()
+        #expect(counts == ["pending=1", "synced=1"])
+        let logged = try store.read { try $0.rows("SELECT seq, record_id FROM events ORDER BY seq") { [$0.int64(0), $0.int64(1)] } }
+        let ids = try store.read { database in try [a, b].map { try database.record($0)?.id ?? 0 } }
+        #expect(logged == [[1, ids[0]], [2, ids[0]], [3, ids[1]]])
+        #expect(observer.sequences.withLock { $0 } == [1, 2, 3])
+        #expect(try store.read { try $0.record(c) } == nil)
     }
 
     @Test(.enabled(if: !TestDatabase.isPostgres, "SQLite's WAL")) func theWALStartsOverUnderSteadyWrites() async throws {

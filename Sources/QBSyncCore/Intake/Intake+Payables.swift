@@ -49,7 +49,7 @@ extension Intake {
         let hash = ContentHash.of(packed)
         let noun = key.entity.label
         let trace = RecordTrace.current()
-        return self.view(try await self.store.write { transaction in
+        return self.view(try await self.store.write(reading: [key]) { transaction in
             let company = try Self.company(key.companyID, in: transaction)
             let existing = try transaction.record(key)
             if let existing, existing.contentHash == hash {
@@ -93,7 +93,7 @@ extension Intake {
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .billPayment, externalID: payment.externalID)
         let trace = RecordTrace.current()
-        return self.view(try await self.store.write { transaction in
+        return self.view(try await self.store.write(reading: [key]) { transaction in
             let company = try Self.company(companyID, in: transaction)
             let existing = try transaction.record(key)
             if let existing, existing.contentHash == hash {

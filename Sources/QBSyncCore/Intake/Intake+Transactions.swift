@@ -11,7 +11,8 @@ extension Intake {
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .invoice, externalID: invoice.externalID)
         let trace = RecordTrace.current()
-        return self.view(try await self.store.write { transaction in
+        let reads = [key, RecordKey(companyID: companyID, entity: .customer, externalID: invoice.customerExternalID)]
+        return self.view(try await self.store.write(reading: reads) { transaction in
             let company = try Self.company(companyID, in: transaction)
             let existing = try transaction.record(key)
             if let existing, existing.contentHash == hash {
@@ -60,7 +61,9 @@ extension Intake {
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .payment, externalID: payment.externalID)
         let trace = RecordTrace.current()
-        return self.view(try await self.store.write { transaction in
+        let reads = [key, RecordKey(companyID: companyID, entity: .customer, externalID: payment.customerExternalID)]
+            + payment.applications.map { RecordKey(companyID: companyID, entity: .invoice, externalID: $0.invoiceExternalID) }
+        return self.view(try await self.store.write(reading: reads) { transaction in
             let company = try Self.company(companyID, in: transaction)
             let existing = try transaction.record(key)
             if let existing, existing.contentHash == hash {
@@ -126,7 +129,7 @@ extension Intake {
         let hash = ContentHash.of(payload)
         let key = RecordKey(companyID: companyID, entity: .refund, externalID: refund.externalID)
         let trace = RecordTrace.current()
-        return self.view(try await self.store.write { transaction in
+        return self.view(try await self.store.write(reading: [key]) { transaction in
             let company = try Self.company(companyID, in: transaction)
             let existing = try transaction.record(key)
             if let existing, existing.contentHash == hash {

@@ -220,6 +220,13 @@ public final class PostgresDatabase: Database {
         } else {
             try self.flush()
         }
+        if sql.hasPrefix("BEGIN") {
+            // Answered with the transaction's first statement that returns
+            // rows (or its end): a failure there fails that statement.
+            self.unanswered.append((self.send(sql, []), sql.prefix(80)))
+            self.inTransaction = true
+            return
+        }
         let result = try self.query(sql, [])
         switch sql {
         case _ where sql.hasPrefix("BEGIN"): self.inTransaction = true

@@ -144,6 +144,14 @@ public struct RecordRow: Sendable {
         VALUES (\(Array(repeating: "?", count: Self.writableColumns.count).joined(separator: ", "))) RETURNING id
         """
 
+    /// Inserts of `rows` records with their ids given (a PostgreSQL store
+    /// reserves ids ahead); each row's values are the id, then ``values``.
+    static func insertWithIDSQL(rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: Self.writableColumns.count + 1).joined(separator: ", ") + ")"
+        return "INSERT INTO records (id, \(Self.writableColumns.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ", ")
+    }
+
     static let selectByKeySQL = "SELECT \(Self.columns) FROM records WHERE company_id = ? AND entity = ? AND external_id = ?"
     static let selectByIDSQL = "SELECT \(Self.columns) FROM records WHERE id = ?"
 

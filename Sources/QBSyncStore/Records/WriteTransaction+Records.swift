@@ -3,10 +3,48 @@ import QBSyncWire
 extension WriteTransaction {
     /// The record with this key, if any.
     public func record(_ key: RecordKey) throws -> RecordRow? {
-        try self.database.first(
+        if let cached = self.recordCache[key] { return cached }
+        let row = try self.database.first(
             RecordRow.selectByKeySQL, [.text(key.companyID), .integer(Int64(key.entity.wireValue)), .text(key.externalID)],
             RecordRow.init
         )
+        self.recordCache[key] = .some(row)
+        return row
+    }
+
+    /// Reads the records with these keys in one statement per hundred, so
+    /// that the batch's changes find them without a round trip each (a
+    /// PostgreSQL store; see `Store.write(reading:_:)`).
+    func prefetch(_ keys: [RecordKey]) throws {
+        var wanted: [RecordKey] = []
+        var seen: Set<RecordKey> = []
+        for key in keys where self.recordCache[key] == nil && seen.insert(key).inserted { wanted.append(key) }
+        for start in stride(from: 0, to: wanted.count, by: 100) {
+            let chunk = wanted[start..<min(start + 100, wanted.count)]
+            // Grouped by company and entity: each group is one range of the key's index.
+            var groups: [String: (companyID: String, entity: EntityType, externalIDs: [String])] = [:]
+            var order: [String] = []
+            for key in chunk {
+                let group = "\(key.entity.wireValue)/\(key.companyID)"
+                if groups[group] == nil {
+                    order.append(group)
+                    groups[group] = (key.companyID, key.entity, [])
+                }
+                groups[group]?.externalIDs.append(key.externalID)
+            }
+            var conditions: [String] = []
+            var values: [SQLValue] = []
+            for group in order {
+                let (companyID, entity, externalIDs) = groups[group]!
+                conditions.append("(company_id = ? AND entity = ? AND external_id IN (\(Array(repeating: "?", count: externalIDs.count).joined(separator: ", "))))")
+                values += [.text(companyID), .integer(Int64(entity.wireValue))] + externalIDs.map { .text($0) }
+            }
+            let rows = try self.database.rows(
+                "SELECT \(RecordRow.columns) FROM records WHERE \(conditions.joined(separator: " OR "))", values, RecordRow.init
+            )
+            for key in chunk { self.recordCache[key] = .some(nil) }
+            for row in rows { self.recordCache[row.key] = .some(row) }
+        }
     }
 
     /// The records of `entities` that are a QBO object (change data capture
@@ -38,7 +76,8 @@ extension WriteTransaction {
     /// A record's link to QBO without decoding it: row id, status, QBO id.
     /// Dependency checks need only this, for every record they look at.
     public func link(_ key: RecordKey) throws -> (id: Int64, status: SyncStatus, qboID: String)? {
-        try self.database.first(
+        if let cached = self.recordCache[key] { return cached.map { ($0.id, $0.status, $0.qboID) } }
+        return try self.database.first(
             "SELECT id, status, qbo_id FROM records WHERE company_id = ? AND entity = ? AND external_id = ?",
             [.text(key.companyID), .integer(Int64(key.entity.wireValue)), .text(key.externalID)]
         ) { ($0.int64(0), SyncStatus(wireValue: Int32($0.int64(1))), $0.text(2)) }
@@ -60,7 +99,15 @@ extension WriteTransaction {
         row.updatedAt = self.now
         // The insert's event is the next one appended: record its sequence up front.
         row.lastEventSequence = self.upcomingSequence
-        row.id = try self.database.first(RecordRow.insertSQL, row.values) { $0.int64(0) } ?? 0
+        self.recordCache[row.key] = nil
+        if self.database.dialect == .postgres {
+            // An id reserved for the batch: the insert is held and sent with
+            // others in one statement, before anything else runs (`BatchConnection`).
+            row.id = try self.reservedRecordID()
+            self.connection.insertRecord([.integer(row.id)] + row.values)
+        } else {
+            row.id = try self.database.first(RecordRow.insertSQL, row.values) { $0.int64(0) } ?? 0
+        }
         try self.adjustCounter(row.key, status: row.status, by: 1)
         try self.insertBlockers(of: row, blockers)
         let sequence = try self.event(for: row, from: .unspecified, note: note, blockers: blockers, error: nil)
@@ -130,7 +177,13 @@ extension WriteTransaction {
 
     /// Records of a company blocked on one dependency.
     public func recordsBlocked(on kind: BlockerKind, ref: String, companyID: String) throws -> [Int64] {
-        try self.database.rows(
+        // Most companies have no blockers at all: one look per batch instead of one per record.
+        if self.unblockedCompanies.contains(companyID) { return [] }
+        if try self.database.first("SELECT 1 FROM blockers WHERE company_id = ? LIMIT 1", [.text(companyID)], { _ in true }) == nil {
+            self.unblockedCompanies.insert(companyID)
+            return []
+        }
+        return try self.database.rows(
             "SELECT DISTINCT record_id FROM blockers WHERE company_id = ? AND kind = ? AND ref = ?",
             [.text(companyID), .integer(Int64(kind.wireValue)), .text(ref)]
         ) { $0.int64(0) }
@@ -173,6 +226,7 @@ extension WriteTransaction {
     }
 
     private func writeColumns(_ row: RecordRow) throws {
+        self.recordCache[row.key] = nil
         try self.database.run(RecordRow.updateSQL, row.values + [.integer(row.id)])
     }
 
@@ -182,6 +236,7 @@ extension WriteTransaction {
     }
 
     private func insertBlockers(of row: RecordRow, _ blockers: [Blocker]) throws {
+        if !blockers.isEmpty { self.unblockedCompanies.remove(row.key.companyID) }
         for blocker in blockers {
             try self.database.run(
                 """
@@ -193,14 +248,9 @@ extension WriteTransaction {
         }
     }
 
+    /// Counters change at the end of the batch, once per counter (see ``WriteTransaction/writeDeferred()``).
     private func adjustCounter(_ key: RecordKey, status: SyncStatus, by delta: Int64) throws {
-        try self.database.run(
-            """
-            INSERT INTO counters (company_id, entity, status, count) VALUES (?, ?, ?, ?)
-            ON CONFLICT (company_id, entity, status) DO UPDATE SET count = counters.count + excluded.count
-            """,
-            [.text(key.companyID), .integer(Int64(key.entity.wireValue)), .integer(Int64(status.wireValue)), .integer(delta)]
-        )
+        self.counterDeltas[CounterKey(companyID: key.companyID, entity: key.entity.wireValue, status: status.wireValue), default: 0] += delta
     }
 
     private func event(for row: RecordRow, from: SyncStatus, note: String, blockers: [Blocker], error: ErrorDetail?) throws -> UInt64 {
@@ -216,5 +266,23 @@ extension WriteTransaction {
             warnings: row.status == .synced ? row.state.warnings.map(\.wire) : []
         )
         return try self.appendEvent(recordID: row.id, companyID: row.key.companyID, entity: row.key.entity, event)
+    }
+}
+
+extension WriteTransaction {
+    /// The next id reserved for this batch's new records, reserving as many
+    /// as the batch has changes when none is left (one round trip per batch
+    /// rather than one per insert). Reserved under the writers' turn, so ids
+    /// grow in commit order across instances, as they would one by one.
+    fileprivate func reservedRecordID() throws -> Int64 {
+        if self.reservedRecordIDs.isEmpty {
+            self.reservedRecordIDs = try self.database.rows(
+                "SELECT nextval(pg_get_serial_sequence('records', 'id')) FROM generate_series(1, ?)", [.integer(Int64(max(self.batchSize, 1)))]
+            ) { $0.int64(0) }.reversed()
+        }
+        guard let id = self.reservedRecordIDs.popLast() else {
+            throw PostgresStoreError(message: "the records sequence gave no id")
+        }
+        return id
     }
 }
