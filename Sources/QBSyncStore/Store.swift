@@ -377,6 +377,16 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// Other instances write to the log too (PostgreSQL): every batch reads
     /// where the log stands, under the writers' lock.
     private let sharesTheLog: Bool
+    /// The id PostgreSQL gave this writer's previous transaction. Every
+    /// transaction that writes gets the next id when it first asks, and
+    /// qbsync's writers ask right after taking the writers' lock: when this
+    /// batch's id follows the previous one's, no other transaction in the
+    /// whole cluster wrote in between, so what the previous batches read of
+    /// companies and mappings still holds (see `WriteTransaction.beginBatch`).
+    private var lastTransactionID: UInt64 = 0
+    private var nobodyElseWrote = false
+    /// Record ids reserved with the batch's first read.
+    private var reservedRecordIDs: [Int64] = []
 
     /// Publishes the events committed since ``published`` that this writer
     /// did not write (another instance's, or a batch of its own whose COMMIT
@@ -387,8 +397,26 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// Sequences are assigned under the writers' lock and committed before
     /// it is let go, so the committed log is always a prefix without gaps:
     /// this may also run outside a transaction (``followTheLog()``).
-    private func catchUpWithTheLog() throws {
-        let last = try self.database.lastSequence()
+    private func catchUpWithTheLog(reservingRecordIDs reserve: Int? = nil) throws {
+        let last: UInt64
+        if self.sharesTheLog, let reserve {
+            // In one round trip: where the log stands, this transaction's id,
+            // and ids for the records the batch's changes may insert.
+            let (sequence, transactionID, ids) = try self.database.first(
+                """
+                SELECT COALESCE(MAX(seq), 0), pg_current_xact_id()::text,
+                    (SELECT COALESCE(string_agg(nextval(pg_get_serial_sequence('records', 'id'))::text, ','), '') FROM generate_series(1, ?))
+                FROM events
+                """,
+                [.integer(Int64(reserve))]
+            ) { (UInt64($0.int64(0)), UInt64($0.text(1)) ?? 0, $0.text(2).split(separator: ",").compactMap { Int64($0) }) } ?? (0, 0, [])
+            last = sequence
+            self.nobodyElseWrote = transactionID != 0 && transactionID == self.lastTransactionID + 1
+            self.lastTransactionID = transactionID
+            self.reservedRecordIDs = ids
+        } else {
+            last = try self.database.lastSequence()
+        }
         var followed: [CommittedEvent] = []
         while last > self.published {
             let stored = try self.database.events(after: self.published, limit: 1000)
@@ -427,8 +455,11 @@ final class GroupCommitWriter: @unchecked Sendable {
         do {
             try self.database.execute(self.database.dialect.beginWrite)
             if let lock = self.database.dialect.serializeWriters { try self.database.run(lock) }
-            if self.sharesTheLog || self.uncertain { try self.catchUpWithTheLog() }
-            self.transaction.beginBatch(size: batch.count)
+            self.nobodyElseWrote = false
+            self.reservedRecordIDs = []
+            // Changes that name records they read are intake: most insert one.
+            if self.sharesTheLog || self.uncertain { try self.catchUpWithTheLog(reservingRecordIDs: batch.count { !$0.reads.isEmpty }) }
+            self.transaction.beginBatch(size: batch.count, keepingReads: self.nobodyElseWrote, reservedRecordIDs: self.reservedRecordIDs)
             began = true
             // Each statement that returns rows is a round trip to PostgreSQL:
             // the records the changes will look up are read all at once.

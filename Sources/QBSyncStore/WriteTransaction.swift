@@ -22,10 +22,11 @@ public final class WriteTransaction {
     /// company and mappings); dropped with the batch, and on any rollback.
     var companyCache: [String: CompanyRow] = [:]
     var mappingCache: [String: Mapping?] = [:]
-    /// Records read by key this batch and not written since (nil: known
-    /// absent). Every write of a record goes through ``insert(_:note:blockers:)``
-    /// or a write of its columns, which drops its entry; and no other
-    /// instance writes during the batch (the writers take turns).
+    /// Records read by key and not written since (nil: known absent), this
+    /// batch or, when nobody else wrote meanwhile, the ones before. Every
+    /// write of a record goes through ``insert(_:note:blockers:)`` or a write
+    /// of its columns, which drops its entry; and no other instance writes
+    /// during the batch (the writers take turns).
     var recordCache: [RecordKey: RecordRow?] = [:]
     /// Companies found this batch to have no blockers at all, so that a
     /// record arriving needs no lookup of who waited for it.
@@ -36,6 +37,14 @@ public final class WriteTransaction {
     var reservedRecordIDs: [Int64] = []
     /// How many changes the batch holds: how many ids to reserve at once.
     var batchSize = 1
+    /// When the reads kept across batches were started (epoch ms).
+    private var readsSince: Int64 = 0
+    /// Longest a batch trusts reads of earlier batches (milliseconds): a hand
+    /// edit of the database made in a transaction older than the writer's
+    /// last one is seen within this.
+    static let readsKeptFor: Int64 = 2_000
+    /// Most records kept across batches; past it they are read again.
+    static let recordsKept = 10_000
     /// What the batch's changes add to each counter, and its events, both
     /// written once at the end of the batch (``writeDeferred()``): one
     /// statement for all rather than one per change. Nothing inside the
@@ -49,13 +58,24 @@ public final class WriteTransaction {
         self.nextSequence = Int64(try database.lastSequence()) + 1
     }
 
-    func beginBatch(size: Int) {
+    /// Starts a batch of `size` changes. With `keepingReads` (nobody else
+    /// wrote since the previous batch, PostgreSQL) the companies, mappings,
+    /// records and blocker-free companies read before are kept, for at most
+    /// ``readsKeptFor`` (and ``recordsKept`` records).
+    func beginBatch(size: Int, keepingReads: Bool = false, reservedRecordIDs: [Int64] = []) {
         self.connection.dropHeldInserts()
-        self.forgetReads()
+        let now = Clock.milliseconds()
+        if keepingReads, now - self.readsSince < Self.readsKeptFor {
+            if self.recordCache.count > Self.recordsKept { self.recordCache.removeAll(keepingCapacity: true) }
+        } else {
+            self.forgetReads()
+            self.readsSince = now
+        }
+        self.reservedRecordIDs = reservedRecordIDs.reversed()
         self.eventRows.removeAll(keepingCapacity: true)
         self.counterDeltas.removeAll(keepingCapacity: true)
         self.batchSize = size
-        self.now = Clock.milliseconds()
+        self.now = now
         self.batchStartSequence = self.nextSequence
         self.batchEvents.removeAll(keepingCapacity: true)
     }
@@ -116,13 +136,14 @@ public final class WriteTransaction {
     private static let rowsPerInsert = 500
 
     func endBatch() -> [CommittedEvent] {
-        self.forgetReads()
+        // What the next batch may keep of this one's reads, it decides (``beginBatch(size:keepingReads:reservedRecordIDs:)``).
         defer { self.batchEvents.removeAll(keepingCapacity: true) }
         return self.batchEvents
     }
 
     /// Drops what the batch read (a rollback may have undone what it saw).
     private func forgetReads() {
+        self.readsSince = 0
         self.companyCache.removeAll(keepingCapacity: true)
         self.mappingCache.removeAll(keepingCapacity: true)
         self.recordCache.removeAll(keepingCapacity: true)

@@ -76,9 +76,19 @@ import Testing
         }
         _ = try await harness.client.linkCustomer(LinkCustomerRequest(companyID: "acme", customer: Fixtures.customer("c1"), mode: .create))
         _ = try await harness.waitUntilIdle("acme", timeout: .seconds(120))
-        let text = try await self.get(base + "/metrics").text
-        let throttled = self.sample(text, #"qbsync_qbo_requests_total{company="acme",realm="\#(realm.realmId)",status="429"}"#) ?? 0
-        let simulated = try await harness.simulator.stats(realmID: realm.realmId).throttled
+        // Idle is about the queue: a request of the connection's own (its
+        // company's preferences) may still be on its way back, so the two
+        // counts are compared once they stop moving, within a few seconds.
+        var throttled = 0.0
+        var simulated = -1
+        let settleBy = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < settleBy {
+            let text = try await self.get(base + "/metrics").text
+            throttled = self.sample(text, #"qbsync_qbo_requests_total{company="acme",realm="\#(realm.realmId)",status="429"}"#) ?? 0
+            simulated = try await harness.simulator.stats(realmID: realm.realmId).throttled
+            if Int(throttled) == simulated { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         #expect(throttled > 0)
         #expect(Int(throttled) == simulated, "qbsync counted \(throttled) 429s, the simulator sent \(simulated)")
         await harness.stop()

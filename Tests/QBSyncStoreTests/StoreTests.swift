@@ -66,6 +66,40 @@ func temporaryStorePath() throws -> String {
         #expect(idsInLogOrder == idsInLogOrder.sorted() && Set(idsInLogOrder).count == 200)
     }
 
+    /// A PostgreSQL writer keeps what its batches read of companies, mappings
+    /// and records while nobody else writes. What another instance writes
+    /// must be read again at this one's next batch.
+    @Test(.enabled(if: TestDatabase.isPostgres, "a PostgreSQL database")) func whatAnotherInstanceWroteIsReadAgainNotKeptFromEarlierBatches() async throws {
+        let location = try temporaryStorePath()
+        let first = try Store(location: location)
+        defer { first.close() }
+        let second = try Store(location: location)
+        defer { second.close() }
+        let key = RecordKey(companyID: "acme", entity: .invoice, externalID: "inv-1")
+        try await first.write { transaction in
+            try transaction.save(CompanyRow(companyID: "acme"))
+            try transaction.save(Mapping(kind: .item, externalCode: "TENT-20", qboID: "1", qboName: "Tent", qboPaymentMethodID: ""), companyID: "acme")
+            var row = self.newRecord("inv-1")
+            try transaction.insert(&row, note: "accepted")
+        }
+        @Sendable func look(_ transaction: WriteTransaction) throws -> [String] {
+            [try transaction.company("acme")?.homeCurrency ?? "?", try transaction.mapping(.item, "TENT-20", companyID: "acme")?.qboID ?? "?",
+             try transaction.record(key)?.status.label ?? "?"]
+        }
+        // Read twice by the first instance (the second time from what it kept), then changed by the second.
+        let before = try await first.write(reading: [key], look)
+        #expect(try await first.write(reading: [key], look) == before)
+        try await second.write { transaction in
+            var company = try #require(try transaction.company("acme"))
+            company.homeCurrency = "CAD"
+            try transaction.save(company)
+            try transaction.save(Mapping(kind: .item, externalCode: "TENT-20", qboID: "2", qboName: "Tent", qboPaymentMethodID: ""), companyID: "acme")
+            var row = try #require(try transaction.record(key))
+            try transaction.transition(&row, to: .synced, note: "pushed")
+        }
+        #expect(try await first.write(reading: [key], look) == ["CAD", "2", SyncStatus.synced.label])
+    }
+
     @Test(.enabled(if: TestDatabase.isPostgres, "a PostgreSQL database")) func aLostConnectionFailsOnlyWhatWasInFlightAndIsOpenedAgain() async throws {
         let location = try temporaryStorePath()
         let store = try Store(location: location)

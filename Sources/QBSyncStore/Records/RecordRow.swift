@@ -137,6 +137,11 @@ public struct RecordRow: Sendable {
 
     static let columns = Self.layout.sql
 
+    /// The columns, each qualified by a table alias.
+    static func columns(of alias: String) -> String {
+        Self.layout.names.map { "\(alias).\($0)" }.joined(separator: ", ")
+    }
+
     private static let writableColumns = Array(Self.layout.names.dropFirst())
 
     static let insertSQL = """

@@ -21,26 +21,15 @@ extension WriteTransaction {
         for key in keys where self.recordCache[key] == nil && seen.insert(key).inserted { wanted.append(key) }
         for start in stride(from: 0, to: wanted.count, by: 100) {
             let chunk = wanted[start..<min(start + 100, wanted.count)]
-            // Grouped by company and entity: each group is one range of the key's index.
-            var groups: [String: (companyID: String, entity: EntityType, externalIDs: [String])] = [:]
-            var order: [String] = []
-            for key in chunk {
-                let group = "\(key.entity.wireValue)/\(key.companyID)"
-                if groups[group] == nil {
-                    order.append(group)
-                    groups[group] = (key.companyID, key.entity, [])
-                }
-                groups[group]?.externalIDs.append(key.externalID)
-            }
-            var conditions: [String] = []
-            var values: [SQLValue] = []
-            for group in order {
-                let (companyID, entity, externalIDs) = groups[group]!
-                conditions.append("(company_id = ? AND entity = ? AND external_id IN (\(Array(repeating: "?", count: externalIDs.count).joined(separator: ", "))))")
-                values += [.text(companyID), .integer(Int64(entity.wireValue))] + externalIDs.map { .text($0) }
-            }
+            // A join with the keys as a table: one lookup in the unique key's
+            // index per key, whatever the planner thinks of the company's size
+            // (an IN list per company let it scan the queue index instead).
+            let keys = Array(repeating: "(?, ?, ?)", count: chunk.count).joined(separator: ", ")
             let rows = try self.database.rows(
-                "SELECT \(RecordRow.columns) FROM records WHERE \(conditions.joined(separator: " OR "))", values, RecordRow.init
+                "SELECT \(RecordRow.columns(of: "r")) FROM (VALUES \(keys)) AS k JOIN records r "
+                    + "ON r.company_id = k.column1 AND r.entity = k.column2 AND r.external_id = k.column3",
+                chunk.flatMap { [.text($0.companyID), .integer(Int64($0.entity.wireValue)), .text($0.externalID)] },
+                RecordRow.init
             )
             for key in chunk { self.recordCache[key] = .some(nil) }
             for row in rows { self.recordCache[row.key] = .some(row) }
