@@ -382,7 +382,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// qbsync's writers ask right after taking the writers' lock: when this
     /// batch's id follows the previous one's, no other transaction in the
     /// whole cluster wrote in between, so what the previous batches read of
-    /// companies and mappings still holds (see `WriteTransaction.beginBatch`).
+    /// companies, mappings and records still holds (see `WriteTransaction.beginBatch`).
     private var lastTransactionID: UInt64 = 0
     private var nobodyElseWrote = false
     /// Record ids reserved with the batch's first read.

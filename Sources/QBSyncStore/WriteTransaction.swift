@@ -18,8 +18,9 @@ public final class WriteTransaction {
     private var changeStartSequence: Int64 = 0
     private var batchEvents: [CommittedEvent] = []
     private var changeStartEventCount = 0
-    /// Reads repeated by many changes of one batch (every invoice reads its
-    /// company and mappings); dropped with the batch, and on any rollback.
+    /// Reads repeated by many changes (every invoice reads its company and
+    /// mappings); dropped on any rollback and at the next batch, unless it
+    /// may keep them (``beginBatch(size:keepingReads:reservedRecordIDs:)``).
     var companyCache: [String: CompanyRow] = [:]
     var mappingCache: [String: Mapping?] = [:]
     /// Records read by key and not written since (nil: known absent), this
@@ -32,8 +33,8 @@ public final class WriteTransaction {
     /// record arriving needs no lookup of who waited for it.
     var unblockedCompanies: Set<String> = []
     /// Record ids taken from the sequence this batch and not used yet
-    /// (PostgreSQL; see ``insert(_:note:blockers:)``). Dropped at the batch's
-    /// end: ids then follow the commit order across instances.
+    /// (PostgreSQL; see ``insert(_:note:blockers:)``). Replaced at the next
+    /// batch: ids then follow the commit order across instances.
     var reservedRecordIDs: [Int64] = []
     /// How many changes the batch holds: how many ids to reserve at once.
     var batchSize = 1

@@ -86,8 +86,8 @@ struct FailoverTests {
         func leaseHolders() throws -> [String: Int] {
             let leases = try TestDatabase.read(self.database) { try $0.leases() }
             var held: [String: Int] = [:]
-            for lease in leases where lease.expiresIn > 0 && !lease.holderName.isEmpty {
-                held[String(lease.holderName.split(separator: "/").last ?? ""), default: 0] += 1
+            for lease in leases where lease.expiresIn > 0 && !lease.liveHolder.isEmpty {
+                held[String(lease.liveHolder.split(separator: "/").last ?? ""), default: 0] += 1
             }
             return held
         }

@@ -60,21 +60,24 @@ import Testing
         let store = try Store(location: try temporaryStorePath())
         defer { store.close() }
         try await store.write { transaction in
-            try transaction.heartbeat(instance: "a", name: "host-a:/run/qbsync.sock")
-            try transaction.heartbeat(instance: "b", name: "host-b:/run/qbsync.sock")
+            try transaction.heartbeat(instance: "host-a:/run/qbsync.sock")
+            try transaction.heartbeat(instance: "host-b:/run/qbsync.sock")
         }
         #expect(try await store.write { try $0.liveInstances(within: 60_000) } == 2)
         try await Task.sleep(for: .milliseconds(300))
         // a is seen again; b was last seen 300 ms ago.
         #expect(try await store.write { transaction in
-            try transaction.heartbeat(instance: "a", name: "host-a:/run/qbsync.sock")
+            try transaction.heartbeat(instance: "host-a:/run/qbsync.sock")
             return try transaction.liveInstances(within: 200)
         } == 1)
-        try await store.write { try $0.forgetInstance("a") }
+        try await store.write { try $0.forgetInstance("host-a:/run/qbsync.sock") }
         #expect(try await store.write { try $0.liveInstances(within: 60_000) } == 1)
         // A lease's row names its holder while that instance lives.
-        _ = try await store.write { try $0.acquireLease(companyID: "acme", holder: "b", for: 60_000) }
-        #expect(try store.read { try $0.leases() }.map(\.holderName) == ["host-b:/run/qbsync.sock"])
+        _ = try await store.write { try $0.acquireLease(companyID: "acme", holder: "host-b:/run/qbsync.sock", for: 60_000) }
+        #expect(try store.read { try $0.leases() }.map(\.liveHolder) == ["host-b:/run/qbsync.sock"])
+        // Once it is forgotten (stopped), its lease names no live holder.
+        try await store.write { try $0.forgetInstance("host-b:/run/qbsync.sock") }
+        #expect(try store.read { try $0.leases() }.map(\.liveHolder) == [""])
     }
 }
 

@@ -28,7 +28,7 @@ extension SyncEngine {
             let leases = sharing ? try database.leases() : []
             return (companies, counters, warnings, errors, try database.lastSequence(), leases)
         }
-        let pushers = Dictionary(leases.filter { $0.expiresIn > 0 }.map { ($0.companyID, $0.holderName) }) { first, _ in first }
+        let pushers = Dictionary(leases.filter { $0.expiresIn > 0 }.map { ($0.companyID, $0.liveHolder) }) { first, _ in first }
         var response = GetHealthResponse(lastSequence: lastSequence, version: QBSyncVersion.current,
                                          uptimeSeconds: UInt64((ContinuousClock.now - self.startedAt).components.seconds))
         for company in companies {

@@ -35,7 +35,7 @@ extension SyncEngine {
         let round: (renewed: [CompanyLease], live: Int, connected: [String], free: [String], orphaned: Set<String>)
         do {
             round = try await self.store.write { transaction in
-                try transaction.heartbeat(instance: me, name: me)
+                try transaction.heartbeat(instance: me)
                 let renewed = try transaction.renewLeases(holder: me, for: milliseconds)
                 let live = try transaction.liveInstances(within: milliseconds / 2)
                 let connected = try transaction.database.connectedCompanyIDs()
@@ -184,7 +184,7 @@ extension SyncEngine {
               let (company, holder) = try? self.store.read({ (try $0.company(companyID), try $0.lease(companyID: companyID)) }),
               let company, company.connectionState != .disconnected
         else { return nil }  // not connected: the caller says so
-        let name = holder.flatMap { $0.expiresIn > 0 && !$0.holderName.isEmpty ? $0.holderName : nil }
+        let name = holder.flatMap { $0.expiresIn > 0 && !$0.liveHolder.isEmpty ? $0.liveHolder : nil }
         return RPCError(
             code: .unavailable,
             message: name.map { "company \(companyID) is pushed by the qbsync instance \($0); send this call to that instance" }

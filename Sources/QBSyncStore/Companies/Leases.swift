@@ -30,8 +30,8 @@ public struct LeaseRow: Sendable, Equatable {
     public var companyID: String
     /// The holding instance's id ("" after a release by reconnecting or disconnecting).
     public var holder: String
-    /// The holding instance's name (host, process), when it is still alive.
-    public var holderName: String
+    /// The holder's id while that instance is alive (seen in `instances`), else empty.
+    public var liveHolder: String
     /// The fencing token.
     public var token: Int64
     /// Milliseconds until it expires (0 or less: expired, free to take).
@@ -60,10 +60,10 @@ extension WriteTransaction {
     private var databaseNow: String { self.database.dialect.nowMilliseconds }
 
     /// Says this instance is alive (the count of live instances sets each one's fair share of companies).
-    public func heartbeat(instance: String, name: String) throws {
+    public func heartbeat(instance: String) throws {
         try self.database.run(
-            "INSERT INTO instances (id, name, seen_at) VALUES (?, ?, \(self.databaseNow)) ON CONFLICT (id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at",
-            [.text(instance), .text(name)]
+            "INSERT INTO instances (id, seen_at) VALUES (?, \(self.databaseNow)) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at",
+            [.text(instance)]
         )
     }
 
@@ -160,9 +160,9 @@ extension Database {
     private func leaseRows(where condition: String, _ values: [SQLValue]) throws -> [LeaseRow] {
         try self.rows(
             """
-            SELECT l.company_id, l.holder, COALESCE(i.name, ''), l.token, l.expires_at - \(self.dialect.nowMilliseconds), l.expires_at
+            SELECT l.company_id, l.holder, COALESCE(i.id, ''), l.token, l.expires_at - \(self.dialect.nowMilliseconds), l.expires_at
             FROM company_leases l LEFT JOIN instances i ON i.id = l.holder \(condition) ORDER BY l.company_id
             """, values
-        ) { LeaseRow(companyID: $0.text(0), holder: $0.text(1), holderName: $0.text(2), token: $0.int64(3), expiresIn: $0.int64(4), released: $0.int64(5) == 0) }
+        ) { LeaseRow(companyID: $0.text(0), holder: $0.text(1), liveHolder: $0.text(2), token: $0.int64(3), expiresIn: $0.int64(4), released: $0.int64(5) == 0) }
     }
 }

@@ -168,7 +168,6 @@ enum Migrations {
         );
         CREATE TABLE instances (
             id TEXT PRIMARY KEY,
-            name TEXT NOT NULL,
             seen_at INTEGER NOT NULL
         );
         """,

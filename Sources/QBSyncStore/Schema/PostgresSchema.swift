@@ -148,7 +148,6 @@ enum PostgresSchema {
             """
             CREATE TABLE instances (
                 id \(key) PRIMARY KEY,
-                name \(key),
                 seen_at BIGINT NOT NULL
             )
             """,
