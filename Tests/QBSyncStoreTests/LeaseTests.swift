@@ -56,6 +56,41 @@ import Testing
         #expect(row.holder == "" && row.token == taken.token + 1 && row.expiresIn <= 0)
     }
 
+    /// A holder says in its lease when it is about to spend the refresh token;
+    /// the next holder waits until the rotated token is stored, the endpoint
+    /// refused the refresh, or the time it gave itself has passed.
+    @Test func aRefreshUnderWayIsSeenByTheNextHolderUntilItsTokenIsStored() async throws {
+        let store = try Store(location: try temporaryStorePath())
+        defer { store.close() }
+        var company = CompanyRow(companyID: "acme")
+        company.refreshToken = "token-1"
+        try await store.write { [company] in try $0.save(company) }
+        let lease = try #require(try await store.write { try $0.acquireLease(companyID: "acme", holder: "a", for: 60_000) })
+        #expect(try store.read { try $0.refreshElsewhere(companyID: "acme") } == 0)
+        #expect(try await store.write { try $0.markRefreshing(lease, holder: "a", for: 30_000) })
+        let left = try store.read { try $0.refreshElsewhere(companyID: "acme") }
+        #expect(left > 25_000 && left <= 30_000)
+        // Taken over meanwhile (expired): the next holder still sees the refresh under way...
+        _ = try await store.write { try $0.renewLeases(holder: "a", for: 1) }
+        try await Task.sleep(for: .milliseconds(20))
+        let next = try #require(try await store.write { try $0.acquireLease(companyID: "acme", holder: "b", for: 60_000) })
+        #expect(try store.read { try $0.refreshElsewhere(companyID: "acme") } > 0)
+        // ...and the old holder may not start another one.
+        #expect(try await !store.write { try $0.markRefreshing(lease, holder: "a", for: 30_000) })
+        // The old holder stores the rotated token: the refresh is over, and the token read is the new one.
+        #expect(try await store.write { try $0.saveRefreshToken("token-2", replacing: "token-1", companyID: "acme") })
+        #expect(try store.read { try $0.refreshElsewhere(companyID: "acme") } == 0)
+        #expect(try store.read { try $0.company("acme") }?.refreshToken == "token-2")
+        // A refresh the endpoint refused ends too (nothing was rotated).
+        #expect(try await store.write { try $0.markRefreshing(next, holder: "b", for: 30_000) })
+        try await store.write { try $0.endRefreshing(next, holder: "b") }
+        #expect(try store.read { try $0.refreshElsewhere(companyID: "acme") } == 0)
+        // One whose holder died counts down to nothing by itself.
+        #expect(try await store.write { try $0.markRefreshing(next, holder: "b", for: 50) })
+        try await Task.sleep(for: .milliseconds(80))
+        #expect(try store.read { try $0.refreshElsewhere(companyID: "acme") } == 0)
+    }
+
     @Test func liveInstancesAreThoseSeenWithinTheLeaseDuration() async throws {
         let store = try Store(location: try temporaryStorePath())
         defer { store.close() }

@@ -472,6 +472,37 @@ func temporaryStorePath() throws -> String {
         #expect(row.status == .pending)
         #expect(row.outcomeUnknown)
         #expect(row.requestID == "req-1")
+        // It is read back at once: it was claimed long enough ago (nothing asked to wait).
+        #expect(row.nextAttemptAt <= Clock.milliseconds())
+    }
+
+    /// A push interrupted (a crash, an instance losing the company) may have
+    /// sent a request that has not reached QBO yet: its record is read back
+    /// only once that request would have timed out, counted from its claim.
+    @Test func anInterruptedPushIsReadBackOnlyOnceItsRequestWouldHaveTimedOut() async throws {
+        let store = try Store(location: try temporaryStorePath())
+        defer { store.close() }
+        let claimedAt = try await store.write { transaction in
+            var row = self.newRecord("inv-1", status: .syncing)
+            try transaction.insert(&row, note: "claimed")
+            return row.updatedAt
+        }
+        let key = RecordKey(companyID: "acme", entity: .invoice, externalID: "inv-1")
+        #expect(try await store.write { try $0.recoverInterruptedPushes(settle: 60_000) } == 1)
+        let row = try #require(try store.read { try $0.record(key) })
+        #expect(row.status == .pending && row.outcomeUnknown)
+        #expect(row.nextAttemptAt == claimedAt + 60_000)
+        // Not due before then: the queue does not hand it out.
+        #expect(try store.read { try $0.dueRecords(companyID: "acme", now: Clock.milliseconds(), limit: 10) }.isEmpty)
+        #expect(try store.read { try $0.dueRecords(companyID: "acme", now: claimedAt + 60_000, limit: 10) }.map(\.key) == [key])
+        // Another instance's leftovers, likewise.
+        try await store.write { transaction in
+            var row = self.newRecord("inv-2", status: .syncing)
+            try transaction.insert(&row, note: "claimed")
+        }
+        #expect(try await store.write { try $0.recoverUnheldClaims(companyID: "acme", held: [], settle: 30_000) } == 1)
+        let other = try #require(try store.read { try $0.record(RecordKey(companyID: "acme", entity: .invoice, externalID: "inv-2")) })
+        #expect(other.nextAttemptAt == other.createdAt + 30_000)
     }
 
     @Test func secretsStayOutOfCompanyDescriptions() {

@@ -30,6 +30,7 @@ public actor OAuthSession: AccessTokenSource {
     private let now: @Sendable () -> Date
     private let refreshMargin: TimeInterval
     private let mayRefresh: (@Sendable () async throws -> Void)?
+    private let refused: (@Sendable () async -> Void)?
 
     private var tokens: OAuthTokens
     private var unpersisted: OAuthTokens?
@@ -51,6 +52,9 @@ public actor OAuthSession: AccessTokenSource {
     ///   - mayRefresh: Asked before each request to the token endpoint; throwing
     ///     stops that refresh (the refresh token is not spent). qbsync uses it
     ///     so that only the instance holding the company's lease refreshes.
+    ///   - refused: Told when the token endpoint answered a refresh with an
+    ///     error: the refresh token was not spent (after `mayRefresh`, the
+    ///     refresh that did not happen is over).
     ///   - persist: Stores each rotated token set; the new access token is used only after it returns.
     public init(
         credentials: OAuthClientCredentials,
@@ -61,9 +65,11 @@ public actor OAuthSession: AccessTokenSource {
         logger: Logger = Logger(label: "qbsync.qbo.oauth"),
         now: @escaping @Sendable () -> Date = { Date() },
         mayRefresh: (@Sendable () async throws -> Void)? = nil,
+        refused: (@Sendable () async -> Void)? = nil,
         persist: @escaping PersistTokens
     ) {
         self.mayRefresh = mayRefresh
+        self.refused = refused
         self.credentials = credentials
         self.tokens = tokens
         self.tokenEndpoint = tokenEndpoint
@@ -154,6 +160,7 @@ public actor OAuthSession: AccessTokenSource {
             return response
         }
         guard response.status == 200 else {
+            await refused?()
             let error = Self.refreshError(response)
             if error.kind == .authDead { deadError = error }
             logger.debug("QBO token refresh failed", metadata: ["status": "\(response.status)", "kind": "\(error.kind)"])

@@ -100,6 +100,7 @@ actor CompanySyncer {
             tokenEndpoint: self.configuration.tokenURL,
             transport: self.transport,
             mayRefresh: { [weak self] in try await self?.checkLeaseBeforeRefresh() },
+            refused: { [weak self] in await self?.refreshRefused() },
             persist: { tokens in
                 // The rotated refresh token is durable before the new access token is
                 // used; and only while the company still holds this session's token.
@@ -197,12 +198,29 @@ actor CompanySyncer {
     /// its lease is surely held (its validity ends a renewal interval before
     /// the lease expires): the refresh token an instance about to lose the
     /// company would spend is its successor's.
+    /// It says so in the lease first: a holder taking the company over
+    /// meanwhile waits until the rotated token is stored (or the refresh could
+    /// no longer store it) before reading the token (`SyncEngine.beginLease`).
     private func checkLeaseBeforeRefresh() async throws {
         guard let lease = self.lease, let leases = self.configuration.leases else { return }
         let inTime = ContinuousClock.now < self.leaseValidUntil
-        guard inTime, try self.store.read({ try $0.holds(lease, holder: leases.instanceID) }) else {
+        let budget = Self.refreshBudget(self.configuration)
+        guard inTime, try await self.store.write({ try $0.markRefreshing(lease, holder: leases.instanceID, for: budget) }) else {
             throw QBOError(kind: .transient, message: "this instance's lease on company \(self.companyID) is ending; the next holder refreshes its tokens")
         }
+    }
+
+    /// The token endpoint refused a refresh: nothing was rotated, so a holder
+    /// taking the company over need not wait for this one.
+    private func refreshRefused() async {
+        guard let lease = self.lease, let leases = self.configuration.leases else { return }
+        _ = try? await self.store.write { try $0.endRefreshing(lease, holder: leases.instanceID) }
+    }
+
+    /// Longest a refresh may take to store its rotated token, in milliseconds:
+    /// the token request and then the write.
+    static func refreshBudget(_ configuration: EngineConfiguration) -> Int64 {
+        configuration.requestTimeout.milliseconds + 10_000
     }
 
     /// A fenced write found the lease gone (taken over, or expired while

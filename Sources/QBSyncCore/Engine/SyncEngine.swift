@@ -93,7 +93,8 @@ public actor SyncEngine {
             }
         } else {
             try await self.resealSecrets()
-            let recovered = try await self.store.write { try $0.recoverInterruptedPushes() }
+            let settle = self.configuration.requestTimeout.milliseconds
+            let recovered = try await self.store.write { try $0.recoverInterruptedPushes(settle: settle) }
             if recovered > 0 {
                 self.logger.notice("recovered pushes interrupted by a restart; reading them back before any retry", metadata: ["records": "\(recovered)"])
             }

@@ -152,7 +152,10 @@ extension WriteTransaction {
         self.companyCache[companyID] = nil
         try self.database.run("UPDATE companies SET refresh_token = ?, refresh_token_at = ? WHERE company_id = ? AND refresh_token = ? AND refresh_token != ''",
                               [.text(token), .integer(self.now), .text(companyID), .text(previous)])
-        return self.database.changes > 0
+        guard self.database.changes > 0 else { return false }
+        // The refresh under way (several instances) is over: its token is stored.
+        try self.database.run("UPDATE company_leases SET refreshing_until = 0 WHERE company_id = ?", [.text(companyID)])
+        return true
     }
 
     /// Stores what was read from the QBO company.

@@ -132,6 +132,32 @@ extension WriteTransaction {
         )
     }
 
+    /// Says the holder is about to spend the company's refresh token, until
+    /// `milliseconds` from now at the latest; only while `lease` is still
+    /// `holder`'s and unexpired. The next holder waits for it to end
+    /// (``Database/refreshElsewhere(companyID:)``) before it reads the token:
+    /// the rotated one is stored first (``saveRefreshToken(_:replacing:companyID:)`` ends it).
+    ///
+    /// - Returns: False when the lease is no longer `holder`'s: it must not refresh.
+    public func markRefreshing(_ lease: CompanyLease, holder: String, for milliseconds: Int64) throws -> Bool {
+        try self.database.first(
+            """
+            UPDATE company_leases SET refreshing_until = \(self.databaseNow) + ?
+            WHERE company_id = ? AND holder = ? AND token = ? AND expires_at > \(self.databaseNow) RETURNING 1
+            """,
+            [.integer(milliseconds), .text(lease.companyID), .text(holder), .integer(lease.token)]
+        ) { _ in true } ?? false
+    }
+
+    /// Ends what ``markRefreshing(_:holder:for:)`` said, when the refresh
+    /// rotated nothing (the token endpoint refused it).
+    public func endRefreshing(_ lease: CompanyLease, holder: String) throws {
+        try self.database.run(
+            "UPDATE company_leases SET refreshing_until = 0 WHERE company_id = ? AND holder = ? AND token = ?",
+            [.text(lease.companyID), .text(holder), .integer(lease.token)]
+        )
+    }
+
     /// Throws ``LeaseLost`` unless `lease` is still `holder`'s, unexpired and with its token.
     public func checkLease(_ lease: CompanyLease, holder: String) throws {
         guard try self.database.holds(lease, holder: holder) else { throw LeaseLost(lease: lease) }
@@ -145,6 +171,15 @@ extension Database {
             "SELECT 1 FROM company_leases WHERE company_id = ? AND holder = ? AND token = ? AND expires_at > \(self.dialect.nowMilliseconds)",
             [.text(lease.companyID), .text(holder), .integer(lease.token)]
         ) { _ in true } ?? false
+    }
+
+    /// Milliseconds until a refresh of the company's tokens begun by a
+    /// holder may still store its rotated refresh token (0: none under way).
+    public func refreshElsewhere(companyID: String) throws -> Int64 {
+        try self.first(
+            "SELECT refreshing_until - \(self.dialect.nowMilliseconds) FROM company_leases WHERE company_id = ? AND refreshing_until > 0",
+            [.text(companyID)]
+        ) { max(0, $0.int64(0)) } ?? 0
     }
 
     /// Every company's lease, with its holder's name while that instance lives.

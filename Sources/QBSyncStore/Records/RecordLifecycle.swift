@@ -128,9 +128,18 @@ extension WriteTransaction {
     }
 
     /// The service stopped during a push: PENDING, read back from QBO before any retry.
-    public func interrupted(_ row: inout RecordRow, note: String = "service restarted during a push; it will be read back from QBO before any retry") throws {
+    ///
+    /// - Parameter settle: Milliseconds after the push was claimed (the row's
+    ///   last change) before it is read back. A request sent before the stop
+    ///   may still be on its way to QBO; read back too early, the record is
+    ///   not found and created again, and a create sent in a batch carries no
+    ///   requestid of the record's own for QBO to recognize the second one by.
+    public func interrupted(
+        _ row: inout RecordRow, note: String = "service restarted during a push; it will be read back from QBO before any retry", settle: Int64 = 0
+    ) throws {
         row.outcomeUnknown = true
-        try self.queue(&row, note: note)
+        row.nextAttemptAt = max(self.now, row.updatedAt + settle)
+        try self.transition(&row, to: .pending, note: note)
     }
 
     /// QuickBooks no longer holds what was synced (or holds it again): the

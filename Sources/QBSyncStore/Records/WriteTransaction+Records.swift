@@ -187,11 +187,14 @@ extension WriteTransaction {
     }
 
     /// Records a SYNCING record back to PENDING after a restart (the push's outcome is unknown).
-    public func recoverInterruptedPushes() throws -> Int {
+    ///
+    /// - Parameter settle: Milliseconds after the push was claimed before it
+    ///   is read back (see ``interrupted(_:note:settle:)``).
+    public func recoverInterruptedPushes(settle: Int64 = 0) throws -> Int {
         let ids = try self.database.rows("SELECT id FROM records WHERE status = ?", [.integer(Int64(SyncStatus.syncing.wireValue))]) { $0.int64(0) }
         for id in ids {
             guard var row = try self.record(id: id) else { continue }
-            try self.interrupted(&row)
+            try self.interrupted(&row, settle: settle)
         }
         return ids.count
     }
@@ -202,14 +205,15 @@ extension WriteTransaction {
     /// left them claimed by nobody.
     public func recoverUnheldClaims(
         companyID: String, held: Set<Int64>,
-        note: String = "claimed for a push that never started (the store's answer was lost); it will be read back from QBO before any retry"
+        note: String = "claimed for a push that never started (the store's answer was lost); it will be read back from QBO before any retry",
+        settle: Int64 = 0
     ) throws -> Int {
         let ids = try self.database.rows(
             "SELECT id FROM records WHERE company_id = ? AND status = ?", [.text(companyID), .integer(Int64(SyncStatus.syncing.wireValue))]
         ) { $0.int64(0) }.filter { !held.contains($0) }
         for id in ids {
             guard var row = try self.record(id: id) else { continue }
-            try self.interrupted(&row, note: note)
+            try self.interrupted(&row, note: note, settle: settle)
         }
         return ids.count
     }

@@ -164,7 +164,8 @@ enum Migrations {
             company_id TEXT PRIMARY KEY,
             holder TEXT NOT NULL,
             token INTEGER NOT NULL,
-            expires_at INTEGER NOT NULL
+            expires_at INTEGER NOT NULL,
+            refreshing_until INTEGER NOT NULL DEFAULT 0
         );
         CREATE TABLE instances (
             id TEXT PRIMARY KEY,

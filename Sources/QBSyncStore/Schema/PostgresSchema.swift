@@ -142,7 +142,8 @@ enum PostgresSchema {
                 company_id \(key) PRIMARY KEY,
                 holder \(key),
                 token BIGINT NOT NULL,
-                expires_at BIGINT NOT NULL
+                expires_at BIGINT NOT NULL,
+                refreshing_until BIGINT NOT NULL DEFAULT 0
             )
             """,
             """
