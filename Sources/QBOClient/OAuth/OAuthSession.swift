@@ -29,7 +29,7 @@ public actor OAuthSession: AccessTokenSource {
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let refreshMargin: TimeInterval
-    private let mayRefresh: (@Sendable () async throws -> Void)?
+    private let mayRefresh: (@Sendable () async throws -> Secret?)?
     private let refused: (@Sendable () async -> Void)?
 
     private var tokens: OAuthTokens
@@ -50,8 +50,10 @@ public actor OAuthSession: AccessTokenSource {
     ///   - logger: Receives refresh events at debug level, never token values.
     ///   - now: The clock, replaceable in tests.
     ///   - mayRefresh: Asked before each request to the token endpoint; throwing
-    ///     stops that refresh (the refresh token is not spent). qbsync uses it
-    ///     so that only the instance holding the company's lease refreshes.
+    ///     stops that refresh (the refresh token is not spent); returning a
+    ///     refresh token replaces the session's (another session stored a
+    ///     newer one meanwhile). qbsync uses it so that only the instance
+    ///     holding the company's lease refreshes, with the newest token.
     ///   - refused: Told when the token endpoint answered a refresh with an
     ///     error: the refresh token was not spent (after `mayRefresh`, the
     ///     refresh that did not happen is over).
@@ -64,7 +66,7 @@ public actor OAuthSession: AccessTokenSource {
         refreshMargin: Duration = .seconds(60),
         logger: Logger = Logger(label: "qbsync.qbo.oauth"),
         now: @escaping @Sendable () -> Date = { Date() },
-        mayRefresh: (@Sendable () async throws -> Void)? = nil,
+        mayRefresh: (@Sendable () async throws -> Secret?)? = nil,
         refused: (@Sendable () async -> Void)? = nil,
         persist: @escaping PersistTokens
     ) {
@@ -149,7 +151,9 @@ public actor OAuthSession: AccessTokenSource {
         if let pending = unpersisted {
             return try await store(pending)
         }
-        try await mayRefresh?()
+        if let newer = try await mayRefresh?() {
+            tokens = OAuthTokens(refreshToken: newer)
+        }
         logger.debug("refreshing QBO access token")
         let request = refreshRequest()
         let response = try await withSpan("QBO OAuth refresh", ofKind: .client) { span in

@@ -93,23 +93,23 @@ actor CompanySyncer {
             Task { try? await self.setState(.error, message: "\(error)", onlyFrom: [.active, .error]) }
             return
         }
-        let held = Mutex(company.refreshToken)  // the refresh token this session last stored, as stored
+        let held = StoredRefreshToken(company.refreshToken)
         let session = OAuthSession(
             credentials: OAuthClientCredentials(clientID: company.clientID, clientSecret: Secret(clientSecret)),
             tokens: OAuthTokens(refreshToken: Secret(refreshToken)),
             tokenEndpoint: self.configuration.tokenURL,
             transport: self.transport,
-            mayRefresh: { [weak self] in try await self?.checkLeaseBeforeRefresh() },
+            mayRefresh: { [weak self] in try await self?.checkLeaseBeforeRefresh(held) },
             refused: { [weak self] in await self?.refreshRefused() },
             persist: { tokens in
                 // The rotated refresh token is durable before the new access token is
                 // used; and only while the company still holds this session's token.
                 let token = try sealer.seal(tokens.refreshToken.exposedValue, companyID: companyID, field: SecretSealer.refreshTokenField)
-                let previous = held.withLock { $0 }
+                let previous = held.value.withLock { $0 }
                 guard try await store.write({ try $0.saveRefreshToken(token, replacing: previous, companyID: companyID) }) else {
                     throw QBOError(kind: .transient, message: "company \(companyID) was disconnected or reconnected; this session's tokens are no longer its own")
                 }
-                held.withLock { $0 = token }
+                held.value.withLock { $0 = token }
             }
         )
         self.session = session
@@ -198,16 +198,32 @@ actor CompanySyncer {
     /// its lease is surely held (its validity ends a renewal interval before
     /// the lease expires): the refresh token an instance about to lose the
     /// company would spend is its successor's.
-    /// It says so in the lease first: a holder taking the company over
-    /// meanwhile waits until the rotated token is stored (or the refresh could
-    /// no longer store it) before reading the token (`SyncEngine.beginLease`).
-    private func checkLeaseBeforeRefresh() async throws {
-        guard let lease = self.lease, let leases = self.configuration.leases else { return }
-        let inTime = ContinuousClock.now < self.leaseValidUntil
+    ///
+    /// A previous holder's refresh may have begun under its own lease and
+    /// still be storing its rotated token: the holder waits until that one
+    /// ends (it says so in the lease) and refreshes with the token stored
+    /// then, returned to the session when it is newer than the session's.
+    /// It says so in the lease in turn, for whoever comes next.
+    private func checkLeaseBeforeRefresh(_ held: StoredRefreshToken) async throws -> Secret? {
+        guard let lease = self.lease, let leases = self.configuration.leases else { return nil }
+        let refusal = QBOError(kind: .transient, message: "this instance's lease on company \(self.companyID) is ending; the next holder refreshes its tokens")
         let budget = Self.refreshBudget(self.configuration)
-        guard inTime, try await self.store.write({ try $0.markRefreshing(lease, holder: leases.instanceID, for: budget) }) else {
-            throw QBOError(kind: .transient, message: "this instance's lease on company \(self.companyID) is ending; the next holder refreshes its tokens")
+        let giveUp = ContinuousClock.now + .milliseconds(budget)
+        while ContinuousClock.now < giveUp, let left = try? self.store.read({ try $0.refreshElsewhere(companyID: self.companyID) }), left > 0 {
+            self.logger.notice("waiting for a token refresh begun by the previous holder to end", metadata: ["at most ms": "\(left)"])
+            try await Task.sleep(for: .milliseconds(min(left, 500)))
         }
+        guard ContinuousClock.now < self.leaseValidUntil else { throw refusal }
+        let companyID = self.companyID
+        let stored = try await self.store.write { transaction -> String? in
+            guard try transaction.markRefreshing(lease, holder: leases.instanceID, for: budget) else { return nil }
+            return try transaction.database.first("SELECT refresh_token FROM companies WHERE company_id = ?", [.text(companyID)]) { $0.text(0) }
+        }
+        guard let stored, !stored.isEmpty else { throw refusal }
+        guard stored != held.value.withLock({ $0 }) else { return nil }
+        let token = try self.configuration.secrets.open(stored, companyID: companyID, field: SecretSealer.refreshTokenField)
+        held.value.withLock { $0 = stored }
+        return Secret(token)
     }
 
     /// The token endpoint refused a refresh: nothing was rotated, so a holder
@@ -602,4 +618,11 @@ actor CompanySyncer {
             try transaction.save(company)
         }
     }
+}
+
+/// The refresh token a session last stored or read, as stored (sealed when
+/// the service has a key): a rotated one is stored only over it.
+final class StoredRefreshToken: Sendable {
+    let value: Mutex<String>
+    init(_ token: String) { self.value = Mutex(token) }
 }

@@ -102,9 +102,6 @@ extension SyncEngine {
         let syncer = self.syncer(for: companyID)
         // A session of an earlier lease may be refreshing: its rotated token is stored before the company is read.
         await syncer.retire()
-        // So may the previous holder, on another instance (its refresh began while its lease
-        // was surely valid, and may end after it expired): its token is the one to read.
-        await self.waitForRefreshElsewhere(companyID)
         let pushing = await syncer.inFlightRecords
         do {
             let sealer = self.configuration.secrets
@@ -148,20 +145,6 @@ extension SyncEngine {
     func syncerLostLease(_ lease: CompanyLease) async {
         guard self.heldLeases[lease.companyID]?.lease == lease else { return }
         await self.endLease(lease.companyID, reason: "a write found its lease gone")
-    }
-
-    /// Waits while another instance's refresh of the company's tokens may
-    /// still store its rotated refresh token (see `WriteTransaction.markRefreshing`).
-    private func waitForRefreshElsewhere(_ companyID: String) async {
-        let giveUp = ContinuousClock.now + .milliseconds(CompanySyncer.refreshBudget(self.configuration))
-        var logged = false
-        while ContinuousClock.now < giveUp, let left = try? self.store.read({ try $0.refreshElsewhere(companyID: companyID) }), left > 0 {
-            if !logged {
-                self.logger.notice("waiting for the previous holder's token refresh to end", metadata: ["company": "\(companyID)", "at most ms": "\(left)"])
-                logged = true
-            }
-            try? await Task.sleep(for: .milliseconds(min(left, 200)))
-        }
     }
 
     /// Hands a company to the other instances: its pushes in flight finish
