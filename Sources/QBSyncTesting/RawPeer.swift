@@ -11,6 +11,8 @@ import Glibc
 public final class RawPeer {
     private let fd: Int32
     private var inbound = ByteBuffer()
+    /// Frames read while waiting for a pong, handed out by the next reads.
+    private var pending: [Envelope.Frame] = []
 
     /// Connects to the socket at `path`.
     ///
@@ -87,7 +89,8 @@ public final class RawPeer {
     /// every frame that arrived (frames split across reads are reassembled).
     public func drainUntilClosed(timeout: Duration = .seconds(30)) async throws -> (frames: [Envelope.Frame], closed: Bool) {
         let deadline = ContinuousClock.now + timeout
-        var frames: [Envelope.Frame] = []
+        var frames = self.pending
+        self.pending.removeAll()
         while ContinuousClock.now < deadline {
             while let frame = try FrameDecoder.nextFrame(from: &self.inbound, maxFrameSize: 64 << 20) { frames.append(frame) }
             guard await self.readable(until: deadline) else { break }
@@ -128,6 +131,26 @@ public final class RawPeer {
         self.send(Envelope.Frame(streamID: streamID, kind: .message(Envelope.Message(payload: request, endOfStream: true))))
     }
 
+    /// Sends a ping and waits for its pong. The server reads a connection's
+    /// frames in order, so once the pong is back it has acted on every frame
+    /// sent before the ping. Frames that arrive first are kept for the next reads.
+    ///
+    /// - Throws: `RPCError(.deadlineExceeded)` when no pong comes within `timeout`.
+    public func roundTrip(timeout: Duration = .seconds(10)) async throws {
+        let opaque = UInt64.random(in: 1...UInt64.max)
+        self.send(Envelope.Frame(streamID: 0, kind: .ping(Envelope.Ping(opaque: opaque))))
+        var before: [Envelope.Frame] = []
+        while let frame = try await self.readFrame(timeout: timeout) {
+            if case .pong(let pong) = frame.kind, pong.opaque == opaque {
+                self.pending = before + self.pending
+                return
+            }
+            before.append(frame)
+        }
+        self.pending = before + self.pending
+        throw RPCError(code: .deadlineExceeded, message: "no pong within \(timeout)")
+    }
+
     /// Half-closes the write side (EOF for the server).
     public func shutdownWrite() {
         shutdown(self.fd, Int32(SHUT_WR))
@@ -148,6 +171,7 @@ public final class RawPeer {
 
     /// The next frame, or nil at EOF or after `timeout`.
     public func readFrame(timeout: Duration = .seconds(10)) async throws -> Envelope.Frame? {
+        if !self.pending.isEmpty { return self.pending.removeFirst() }
         let deadline = ContinuousClock.now + timeout
         while true {
             if let frame = try FrameDecoder.nextFrame(from: &self.inbound, maxFrameSize: 64 << 20) { return frame }
