@@ -216,13 +216,14 @@ import Testing
         FileHandle.standardError.write(Data("backfill: [\(ContinuousClock.now - Self.began)] \(text)\n".utf8))
     }
 
-    /// Sends every request, 8 at a time, retrying each across service restarts.
+    /// Sends every request (each keyed by its external id, so idempotent), 8 at
+    /// a time, retrying each across service restarts and passed deadlines.
     static func submitAll(_ requests: [@Sendable (QBSyncClient) async throws -> Void], _ environment: CrashTests.Environment) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<8 {
                 group.addTask {
                     for index in stride(from: worker, to: requests.count, by: 8) {
-                        _ = try await environment.retrying { client in try await requests[index](client) }
+                        _ = try await environment.retrying(idempotent: true) { client in try await requests[index](client) }
                     }
                 }
             }

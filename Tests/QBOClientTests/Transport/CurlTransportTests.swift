@@ -200,7 +200,7 @@ struct CurlTransportTests {
                     #expect(error.kind == .cancelled)
                     #expect(error.transportFailure?.reason == .cancelled)
                 }
-                #expect(ContinuousClock.now - started < .seconds(2))
+                #expect(ContinuousClock.now - started < .seconds(10))  // well before the 30 s timeout
                 // The loop keeps serving after a cancellation.
                 #expect(try await transport.send(get("\(server.baseURL)/after")).status == 200)
             }

@@ -63,7 +63,7 @@ import Testing
             }
             #expect(status == 200)
             #expect(elapsed >= .milliseconds(250))
-            #expect(elapsed < .milliseconds(2000))
+            #expect(elapsed < .seconds(10))  // milliseconds, not seconds; loose for a loaded machine
         }
     }
 
