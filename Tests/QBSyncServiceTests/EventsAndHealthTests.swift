@@ -136,9 +136,9 @@ import Testing
     }
 
     @Test func aSubscriberThatFallsBehindIsEndedWithWhereToResume() async throws {
-        // A subscriber may lag 1,000 events here (10,000 by default): the
-        // 2,000 invoices below (at least one event each) overflow it.
-        let harness = try await self.ready { $0.eventSubscriberBuffer = 1_000 }
+        // A subscriber may lag 300 events here (10,000 by default): the
+        // 600 invoices below (at least one event each) overflow it.
+        let harness = try await self.ready { $0.eventSubscriberBuffer = 300 }
         // A tiny window and a consumer that stops reading: the server's buffer fills.
         let client = try await QBSyncClient(socketPath: harness.socketPath, configuration: { var c = ClientConfiguration(); c.streamWindow = 1; return c }())
         var iterator = try await self.subscribed(client, StreamSyncEventsRequest(companyID: "acme"))
@@ -146,9 +146,9 @@ import Testing
         let firstMessage = try await iterator.next()
         let firstSequence: UInt64 = if case .event(let event)? = firstMessage?.kind { event.sequence } else { 0 }
         #expect(firstSequence > 0)
-        let batch = (0..<2_000).map { Fixtures.invoice("inv-o\($0 + 1)", customer: "c1", item: "UNMAPPED") }
+        let batch = (0..<600).map { Fixtures.invoice("inv-o\($0 + 1)", customer: "c1", item: "UNMAPPED") }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for chunk in stride(from: 0, to: batch.count, by: 100).map({ Array(batch[$0..<min($0 + 500, batch.count)]) }) {
+            for chunk in stride(from: 0, to: batch.count, by: 25).map({ Array(batch[$0..<min($0 + 25, batch.count)]) }) {
                 group.addTask { for invoice in chunk { _ = try await harness.client.syncInvoice(SyncInvoiceRequest(companyID: "acme", invoice: invoice)) } }
             }
             try await group.waitForAll()
