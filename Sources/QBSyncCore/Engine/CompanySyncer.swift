@@ -3,7 +3,6 @@ import Logging
 import QBOClient
 import QBSyncStore
 import QBSyncWire
-import Synchronization
 import Tracing
 
 /// Owns one company's QBO connection: its OAuth session, rate limiter and
@@ -14,11 +13,11 @@ actor CompanySyncer {
     let companyID: String
     let store: Store
     let configuration: EngineConfiguration
-    private let transport: any HTTPTransport
-    private let logger: Logger
+    let transport: any HTTPTransport
+    let logger: Logger
     let limiter: RateLimiter
     private var pusher: Pusher?
-    private var session: OAuthSession?
+    private(set) var session: OAuthSession?
     /// Records being pushed.
     private var inFlight: Set<Int64> = []
     /// Pushes under way (a batch of many records is one), of which from the
@@ -34,12 +33,12 @@ actor CompanySyncer {
     private var loop: Task<Void, Never>?
     /// Kicked from any thread when work arrives or a push finishes.
     nonisolated let wake = WakeSignal()
-    private var active = false
+    private(set) var active = false
     /// The lease this instance pushes the company under, when several
     /// instances share the database; every claim and outcome write checks it.
-    private var lease: CompanyLease?
+    private(set) var lease: CompanyLease?
     /// Until when the lease is surely still this instance's (renewed before then).
-    private var leaseValidUntil = ContinuousClock.now
+    private(set) var leaseValidUntil = ContinuousClock.now
     private var consecutiveFailures = 0
     private var stopping = false
 
@@ -79,43 +78,19 @@ actor CompanySyncer {
     func connect(_ company: CompanyRow, lease: (CompanyLease, validUntil: ContinuousClock.Instant)? = nil) {
         self.lease = lease?.0
         self.leaseValidUntil = lease?.validUntil ?? .now
-        let store = self.store
-        let companyID = self.companyID
-        let sealer = self.configuration.secrets
-        let clientSecret: String
-        let refreshToken: String
+        let session: OAuthSession
         do {
-            clientSecret = try sealer.open(company.clientSecret, companyID: companyID, field: SecretSealer.clientSecretField)
-            refreshToken = try sealer.open(company.refreshToken, companyID: companyID, field: SecretSealer.refreshTokenField)
+            session = try self.makeSession(company)
         } catch {
             // Held, not lost: the company starts once qbsync is given its key.
             self.logger.error("cannot open the company's stored OAuth secrets", metadata: ["error": "\(error)"])
             Task { try? await self.setState(.error, message: "\(error)", onlyFrom: [.active, .error]) }
             return
         }
-        let held = StoredRefreshToken(company.refreshToken)
-        let session = OAuthSession(
-            credentials: OAuthClientCredentials(clientID: company.clientID, clientSecret: Secret(clientSecret)),
-            tokens: OAuthTokens(refreshToken: Secret(refreshToken)),
-            tokenEndpoint: self.configuration.tokenURL,
-            transport: self.transport,
-            mayRefresh: { [weak self] in try await self?.checkLeaseBeforeRefresh(held) },
-            refused: { [weak self] in await self?.refreshRefused() },
-            persist: { tokens in
-                // The rotated refresh token is durable before the new access token is
-                // used; and only while the company still holds this session's token.
-                let token = try sealer.seal(tokens.refreshToken.exposedValue, companyID: companyID, field: SecretSealer.refreshTokenField)
-                let previous = held.value.withLock { $0 }
-                guard try await store.write({ try $0.saveRefreshToken(token, replacing: previous, companyID: companyID) }) else {
-                    throw QBOError(kind: .transient, message: "company \(companyID) was disconnected or reconnected; this session's tokens are no longer its own")
-                }
-                held.value.withLock { $0 = token }
-            }
-        )
         self.session = session
         let client = QBOClient(
             realmID: company.realmID,
-            transport: RateLimitedTransport(base: self.transport, limiter: self.limiter, observe: self.configuration.observer.map { observer in
+            transport: RateLimitedTransport(base: self.transport, limiter: self.limiter, observe: self.configuration.observer.map { [companyID = self.companyID] observer in
                 let realmID = company.realmID
                 return { status, duration in observer.qboRequest(companyID: companyID, realmID: realmID, status: status, duration: duration) }
             }),
@@ -158,25 +133,6 @@ actor CompanySyncer {
         }
     }
 
-    /// Refreshes the OAuth tokens now, so the stored refresh token is a fresh
-    /// one (an idle company's would expire after 100 days). A refused token
-    /// disconnects the company as a refused push would.
-    ///
-    /// - Returns: False when the company is not connected or the refresh failed.
-    func renewRefreshToken() async -> Bool {
-        guard self.active, let session = self.session else { return false }
-        do {
-            try await session.renew()
-            return true
-        } catch let error as QBOError where error.kind == .authDead {
-            await self.connectionDied(PushOutcome(result: .failed(error)))
-            return false
-        } catch {
-            self.logger.warning("renewing the refresh token failed; trying again at the next check", metadata: ["error": "\(error)"])
-            return false
-        }
-    }
-
     /// The lease was renewed: it is surely held until `validUntil`.
     func leaseRenewed(until validUntil: ContinuousClock.Instant) {
         self.leaseValidUntil = validUntil
@@ -192,51 +148,6 @@ actor CompanySyncer {
     private func fence(_ lease: CompanyLease?) -> @Sendable (WriteTransaction) throws -> Void {
         guard let lease, let holder = self.configuration.leases?.instanceID else { return { _ in } }
         return { transaction in try transaction.checkLease(lease, holder: holder) }
-    }
-
-    /// Only the lease holder refreshes the company's tokens, and only while
-    /// its lease is surely held (its validity ends a renewal interval before
-    /// the lease expires): the refresh token an instance about to lose the
-    /// company would spend is its successor's.
-    ///
-    /// A previous holder's refresh may have begun under its own lease and
-    /// still be storing its rotated token: the holder waits until that one
-    /// ends (it says so in the lease) and refreshes with the token stored
-    /// then, returned to the session when it is newer than the session's.
-    /// It says so in the lease in turn, for whoever comes next.
-    private func checkLeaseBeforeRefresh(_ held: StoredRefreshToken) async throws -> Secret? {
-        guard let lease = self.lease, let leases = self.configuration.leases else { return nil }
-        let refusal = QBOError(kind: .transient, message: "this instance's lease on company \(self.companyID) is ending; the next holder refreshes its tokens")
-        let budget = Self.refreshBudget(self.configuration)
-        let giveUp = ContinuousClock.now + .milliseconds(budget)
-        while ContinuousClock.now < giveUp, let left = try? self.store.read({ try $0.refreshElsewhere(companyID: self.companyID) }), left > 0 {
-            self.logger.notice("waiting for a token refresh begun by the previous holder to end", metadata: ["at most ms": "\(left)"])
-            try await Task.sleep(for: .milliseconds(min(left, 500)))
-        }
-        guard ContinuousClock.now < self.leaseValidUntil else { throw refusal }
-        let companyID = self.companyID
-        let stored = try await self.store.write { transaction -> String? in
-            guard try transaction.markRefreshing(lease, holder: leases.instanceID, for: budget) else { return nil }
-            return try transaction.database.first("SELECT refresh_token FROM companies WHERE company_id = ?", [.text(companyID)]) { $0.text(0) }
-        }
-        guard let stored, !stored.isEmpty else { throw refusal }
-        guard stored != held.value.withLock({ $0 }) else { return nil }
-        let token = try self.configuration.secrets.open(stored, companyID: companyID, field: SecretSealer.refreshTokenField)
-        held.value.withLock { $0 = stored }
-        return Secret(token)
-    }
-
-    /// The token endpoint refused a refresh: nothing was rotated, so a holder
-    /// taking the company over need not wait for this one.
-    private func refreshRefused() async {
-        guard let lease = self.lease, let leases = self.configuration.leases else { return }
-        _ = try? await self.store.write { try $0.endRefreshing(lease, holder: leases.instanceID) }
-    }
-
-    /// Longest a refresh may take to store its rotated token, in milliseconds:
-    /// the token request and then the write.
-    static func refreshBudget(_ configuration: EngineConfiguration) -> Int64 {
-        configuration.requestTimeout.milliseconds + 10_000
     }
 
     /// A fenced write found the lease gone (taken over, or expired while
@@ -596,7 +507,7 @@ actor CompanySyncer {
         return nil
     }
 
-    private func connectionDied(_ outcome: PushOutcome) async {
+    func connectionDied(_ outcome: PushOutcome) async {
         guard self.active else { return }
         self.active = false
         self.wake.setAcceptingWork(false)
@@ -618,11 +529,4 @@ actor CompanySyncer {
             try transaction.save(company)
         }
     }
-}
-
-/// The refresh token a session last stored or read, as stored (sealed when
-/// the service has a key): a rotated one is stored only over it.
-final class StoredRefreshToken: Sendable {
-    let value: Mutex<String>
-    init(_ token: String) { self.value = Mutex(token) }
 }
